@@ -1,0 +1,1035 @@
+/* gh-connection.c: one libvirt connection and the live list of its machines
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n-lib.h>
+
+#include "gh-core-private.h"
+
+/* How the list stays current without ever polling:
+ *
+ * - Opening runs in a worker thread. It registers for domain lifecycle events first and
+ *   lists the domains second, so no change can fall between the two.
+ * - libvirt delivers events on the GLib main loop (gvir_event_register). An event only
+ *   names a domain: its UUID goes into @pending and one worker task at a time reads
+ *   every pending domain again (lookup, state, XML). A burst of events for one domain
+ *   costs one read, and since batches never overlap, a later read always wins.
+ * - When the daemon goes away (close callback, keepalive), every machine turns
+ *   "unknown" and the connection reopens itself with a growing delay. Results of work
+ *   started on an older virConnectPtr are recognised by @generation and dropped.
+ */
+
+#define RECONNECT_MIN_SECONDS 1
+#define RECONNECT_MAX_SECONDS 30
+#define KEEPALIVE_INTERVAL 5
+#define KEEPALIVE_COUNT 3
+
+struct _GhConnection
+{
+  GObject parent_instance;
+
+  /* Owned references */
+  char          *uri;
+  GhMachineList *machines;
+  GError        *error;
+  GHashTable    *pending;        /* UUIDs whose domains must be read again */
+  GMainContext  *main_context;   /* where events and results are applied */
+
+  /* Guarded by @lock: workers read it, the main thread swaps it. */
+  GMutex         lock;
+  virConnectPtr  conn;
+  int            lifecycle_id;
+
+  GhConnectionState state;
+  guint          generation;
+  guint          n_full_lists;
+  guint          reconnect_source;
+  guint          reconnect_delay;
+  guint          refreshing : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GhConnection, gh_connection, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_URI,
+  PROP_STATE,
+  PROP_ERROR,
+  PROP_MACHINES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void start_open (GhConnection *self,
+                        GTask        *user_task);
+
+/* libvirt holds one of these for each callback we register: it outlives neither the
+ * registration nor, through the weak reference, the GhConnection. */
+typedef struct
+{
+  GWeakRef      self;
+  GMainContext *main_context;
+  guint         generation;
+} CallbackData;
+
+static CallbackData *
+callback_data_new (GhConnection *self,
+                   guint         generation)
+{
+  CallbackData *data = g_new0 (CallbackData, 1);
+
+  g_weak_ref_init (&data->self, self);
+  data->main_context = g_main_context_ref (self->main_context);
+  data->generation = generation;
+  return data;
+}
+
+static void
+callback_data_free (void *user_data)
+{
+  CallbackData *data = user_data;
+
+  g_weak_ref_clear (&data->self);
+  g_main_context_unref (data->main_context);
+  g_free (data);
+}
+
+static void
+set_state (GhConnection      *self,
+           GhConnectionState  state,
+           GError            *error)
+{
+  gboolean error_changed = error != NULL || self->error != NULL;
+
+  g_clear_error (&self->error);
+  self->error = error;
+
+  if (error_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+}
+
+/* Takes the virConnectPtr away from the object, to be closed by a worker. */
+static virConnectPtr
+steal_virconnect (GhConnection *self,
+                  int          *lifecycle_id)
+{
+  virConnectPtr conn;
+
+  g_mutex_lock (&self->lock);
+  conn = g_steal_pointer (&self->conn);
+  *lifecycle_id = self->lifecycle_id;
+  self->lifecycle_id = -1;
+  g_mutex_unlock (&self->lock);
+
+  return conn;
+}
+
+static void on_close (virConnectPtr  conn,
+                      int            reason,
+                      void          *opaque);
+
+typedef struct
+{
+  virConnectPtr conn;
+  int           lifecycle_id;
+} CloseData;
+
+static void
+close_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CloseData *data = task_data;
+
+  /* On a dead connection these fail at once; that is fine. */
+  if (data->lifecycle_id >= 0)
+    virConnectDomainEventDeregisterAny (data->conn, data->lifecycle_id);
+  virConnectUnregisterCloseCallback (data->conn, on_close);
+  virConnectClose (data->conn);
+  virResetLastError ();
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+close_virconnect_in_thread (virConnectPtr conn,
+                            int           lifecycle_id)
+{
+  g_autoptr(GTask) task = NULL;
+  CloseData *data;
+
+  if (conn == NULL)
+    return;
+
+  data = g_new0 (CloseData, 1);
+  data->conn = conn;
+  data->lifecycle_id = lifecycle_id;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, close_virconnect_in_thread);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, close_thread);
+}
+
+/* ---- Reading domains again after events ------------------------------------------ */
+
+typedef struct
+{
+  char          *uuid;
+  GhMachineInfo *info;   /* NULL when the domain is gone */
+} Refreshed;
+
+static void
+refreshed_free (Refreshed *refreshed)
+{
+  g_free (refreshed->uuid);
+  _gh_machine_info_free (refreshed->info);
+  g_free (refreshed);
+}
+
+typedef struct
+{
+  guint       generation;
+  GPtrArray  *uuids;     /* char* */
+  GPtrArray  *results;   /* Refreshed* */
+} RefreshData;
+
+static void
+refresh_data_free (RefreshData *data)
+{
+  g_clear_pointer (&data->uuids, g_ptr_array_unref);
+  g_clear_pointer (&data->results, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+refresh_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GhConnection *self = source_object;
+  RefreshData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn;
+
+  conn = _gh_connection_dup_virconnect (self, &error);
+  if (conn == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) refreshed_free);
+
+  for (guint i = 0; i < data->uuids->len; i++)
+    {
+      const char *uuid = g_ptr_array_index (data->uuids, i);
+      Refreshed *refreshed;
+      virDomainPtr domain;
+
+      domain = virDomainLookupByUUIDString (conn, uuid);
+      if (domain == NULL)
+        {
+          virErrorPtr err = virGetLastError ();
+
+          /* Anything but "no such domain" means the connection itself is in trouble;
+           * the close callback handles that, and the machine keeps its row. */
+          if (err != NULL && err->code == VIR_ERR_NO_DOMAIN)
+            {
+              refreshed = g_new0 (Refreshed, 1);
+              refreshed->uuid = g_strdup (uuid);
+              g_ptr_array_add (data->results, refreshed);
+            }
+          virResetLastError ();
+          continue;
+        }
+
+      refreshed = g_new0 (Refreshed, 1);
+      refreshed->uuid = g_strdup (uuid);
+      refreshed->info = _gh_machine_info_new_from_domain (domain, &error);
+      virDomainFree (domain);
+
+      if (refreshed->info == NULL)
+        {
+          g_debug ("Could not read domain %s again: %s", uuid, error->message);
+          g_clear_error (&error);
+          refreshed_free (refreshed);
+          continue;
+        }
+
+      g_ptr_array_add (data->results, refreshed);
+    }
+
+  virConnectClose (conn);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_refresh (GhConnection *self);
+
+static void
+apply_refreshed (GhConnection *self,
+                 Refreshed    *refreshed)
+{
+  GhMachine *machine = gh_machine_list_lookup_by_uuid (self->machines, refreshed->uuid);
+
+  if (refreshed->info == NULL)
+    {
+      if (machine != NULL)
+        _gh_machine_list_remove (self->machines, machine);
+    }
+  else if (machine != NULL)
+    {
+      _gh_machine_update (machine, refreshed->info);
+    }
+  else
+    {
+      g_autoptr(GhMachine) added = _gh_machine_new (self, refreshed->info);
+
+      _gh_machine_list_add (self->machines, added);
+    }
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GhConnection *self = GH_CONNECTION (object);
+  RefreshData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->refreshing = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_debug ("Could not read domains of %s again: %s", self->uri, error->message);
+  else if (data->generation == self->generation)
+    for (guint i = 0; i < data->results->len; i++)
+      apply_refreshed (self, g_ptr_array_index (data->results, i));
+
+  start_refresh (self);
+}
+
+static void
+start_refresh (GhConnection *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GHashTableIter iter;
+  RefreshData *data;
+  gpointer key;
+
+  if (self->refreshing
+      || self->state != GH_CONNECTION_STATE_CONNECTED
+      || g_hash_table_size (self->pending) == 0)
+    return;
+
+  data = g_new0 (RefreshData, 1);
+  data->generation = self->generation;
+  data->uuids = g_ptr_array_new_with_free_func (g_free);
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_ptr_array_add (data->uuids, key);
+      g_hash_table_iter_steal (&iter);
+    }
+
+  self->refreshing = TRUE;
+
+  task = g_task_new (self, NULL, refresh_cb, NULL);
+  g_task_set_source_tag (task, start_refresh);
+  g_task_set_task_data (task, data, (GDestroyNotify) refresh_data_free);
+  g_task_run_in_thread (task, refresh_thread);
+}
+
+typedef struct
+{
+  CallbackData *callback_data;
+  char         *uuid;
+} DomainEvent;
+
+static gboolean
+apply_domain_event (gpointer user_data)
+{
+  DomainEvent *event = user_data;
+  g_autoptr(GhConnection) self = g_weak_ref_get (&event->callback_data->self);
+
+  if (self != NULL && event->callback_data->generation == self->generation)
+    {
+      g_hash_table_add (self->pending, g_steal_pointer (&event->uuid));
+      start_refresh (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+domain_event_free (gpointer user_data)
+{
+  DomainEvent *event = user_data;
+
+  g_free (event->uuid);
+  g_free (event);
+}
+
+static int
+on_domain_lifecycle (virConnectPtr  conn,
+                     virDomainPtr   domain,
+                     int            event_type,
+                     int            detail,
+                     void          *opaque)
+{
+  CallbackData *callback_data = opaque;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  DomainEvent *event;
+
+  /* Reads the UUID libvirt keeps in the event's domain object; it asks no daemon. */
+  if (virDomainGetUUIDString (domain, uuid) < 0)
+    return 0;
+
+  event = g_new0 (DomainEvent, 1);
+  event->callback_data = callback_data;
+  event->uuid = g_strdup (uuid);
+
+  /* Events arrive on the main loop; invoke keeps that true if libvirt ever changes. */
+  g_main_context_invoke_full (callback_data->main_context, G_PRIORITY_DEFAULT,
+                              apply_domain_event, event, domain_event_free);
+  return 0;
+}
+
+/* ---- Losing the daemon and reconnecting ------------------------------------------- */
+
+typedef struct
+{
+  CallbackData *callback_data;
+  int           reason;
+} CloseEvent;
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  GhConnection *self = user_data;
+
+  self->reconnect_source = 0;
+  start_open (self, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (GhConnection *self)
+{
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+
+  self->reconnect_delay = CLAMP (self->reconnect_delay * 2,
+                                 RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS);
+  self->reconnect_source = g_timeout_add_seconds (self->reconnect_delay, reconnect_cb, self);
+}
+
+static const char *
+close_reason_to_string (int reason)
+{
+  switch (reason)
+    {
+    case VIR_CONNECT_CLOSE_REASON_EOF:
+      return _("the libvirt daemon closed the connection");
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+      return _("the libvirt daemon stopped answering");
+    case VIR_CONNECT_CLOSE_REASON_CLIENT:
+      return _("the connection was closed");
+    case VIR_CONNECT_CLOSE_REASON_ERROR:
+    default:
+      return _("the connection failed");
+    }
+}
+
+static gboolean
+apply_close (gpointer user_data)
+{
+  CloseEvent *event = user_data;
+  g_autoptr(GhConnection) self = g_weak_ref_get (&event->callback_data->self);
+  guint n_items;
+  virConnectPtr conn;
+  int lifecycle_id;
+
+  if (self == NULL
+      || event->callback_data->generation != self->generation
+      || self->state != GH_CONNECTION_STATE_CONNECTED)
+    return G_SOURCE_REMOVE;
+
+  self->generation++;
+  g_hash_table_remove_all (self->pending);
+
+  conn = steal_virconnect (self, &lifecycle_id);
+  close_virconnect_in_thread (conn, lifecycle_id);
+
+  /* The machines stay listed: they most likely still exist, we just cannot see them. */
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GhMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+
+      _gh_machine_set_state (machine, GH_MACHINE_STATE_UNKNOWN);
+    }
+
+  set_state (self, GH_CONNECTION_STATE_LOST,
+             g_error_new (GH_ERROR, GH_ERROR_CONNECTION_LOST,
+                          _("Lost the connection to “%s”: %s"),
+                          self->uri, close_reason_to_string (event->reason)));
+
+  self->reconnect_delay = 0;
+  schedule_reconnect (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_close (virConnectPtr  conn,
+          int            reason,
+          void          *opaque)
+{
+  CallbackData *callback_data = opaque;
+  CloseEvent *event;
+
+  /* libvirt may call this from whichever thread noticed the socket close. */
+  event = g_new0 (CloseEvent, 1);
+  event->callback_data = callback_data;
+  event->reason = reason;
+
+  g_main_context_invoke_full (callback_data->main_context, G_PRIORITY_DEFAULT,
+                              apply_close, event, g_free);
+}
+
+/* ---- Opening ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  char          *uri;
+  guint          generation;
+  CallbackData  *lifecycle_data;
+  CallbackData  *close_data;
+  virConnectPtr  conn;
+  int            lifecycle_id;
+  GPtrArray     *infos;         /* GhMachineInfo* */
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  /* Still set only when the result was not taken, e.g. superseded by close(). */
+  close_virconnect_in_thread (g_steal_pointer (&data->conn), data->lifecycle_id);
+  g_clear_pointer (&data->lifecycle_data, callback_data_free);
+  g_clear_pointer (&data->close_data, callback_data_free);
+  g_clear_pointer (&data->infos, g_ptr_array_unref);
+  g_free (data->uri);
+  g_free (data);
+}
+
+static GhMachineInfo *
+read_domain (virDomainPtr domain)
+{
+  g_autoptr(GError) error = NULL;
+  GhMachineInfo *info;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  const char *name;
+
+  info = _gh_machine_info_new_from_domain (domain, &error);
+  if (info != NULL)
+    return info;
+
+  /* A domain whose XML we cannot make sense of is still a machine the user has: list
+   * it by name, with what libvirt can tell without the XML. */
+  name = virDomainGetName (domain);
+  if (name == NULL || virDomainGetUUIDString (domain, uuid) < 0)
+    return NULL;
+
+  g_warning ("Could not read domain “%s”: %s", name, error->message);
+
+  info = g_new0 (GhMachineInfo, 1);
+  info->name = g_strdup (name);
+  info->uuid = g_strdup (uuid);
+  {
+    int state = VIR_DOMAIN_NOSTATE;
+
+    if (virDomainGetState (domain, &state, NULL, 0) == 0)
+      info->state = _gh_machine_state_from_libvirt (state);
+  }
+  info->persistent = virDomainIsPersistent (domain) == 1;
+  virResetLastError ();
+
+  return info;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  g_autofree char *failure = NULL;
+  g_autoptr(GError) error = NULL;
+  virDomainPtr *domains = NULL;
+  int n_domains;
+
+  failure = g_strdup_printf (_("Could not connect to “%s”"), data->uri);
+
+  data->conn = virConnectOpen (data->uri);
+  if (data->conn == NULL)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Drivers without keepalive or close callbacks (test:///) just say no. */
+  virConnectSetKeepAlive (data->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
+  if (virConnectRegisterCloseCallback (data->conn, on_close, data->close_data,
+                                       callback_data_free) == 0)
+    data->close_data = NULL; /* libvirt owns it now */
+  virResetLastError ();
+
+  /* Events first, then the list: a change between the two is then never missed. */
+  data->lifecycle_id =
+    virConnectDomainEventRegisterAny (data->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle),
+                                      data->lifecycle_data, callback_data_free);
+  if (data->lifecycle_id < 0)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->lifecycle_data = NULL; /* libvirt owns it now */
+
+  n_domains = virConnectListAllDomains (data->conn, &domains, 0);
+  if (n_domains < 0)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->infos = g_ptr_array_new_full (n_domains, (GDestroyNotify) _gh_machine_info_free);
+  for (int i = 0; i < n_domains; i++)
+    {
+      GhMachineInfo *info = read_domain (domains[i]);
+
+      /* NULL: the domain went away between the list and the read. */
+      if (info != NULL)
+        g_ptr_array_add (data->infos, info);
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+apply_open (GhConnection *self,
+            OpenData     *data)
+{
+  g_autoptr(GPtrArray) machines = g_ptr_array_new_full (data->infos->len, g_object_unref);
+
+  g_mutex_lock (&self->lock);
+  g_assert (self->conn == NULL);
+  self->conn = g_steal_pointer (&data->conn);
+  self->lifecycle_id = data->lifecycle_id;
+  g_mutex_unlock (&self->lock);
+
+  /* After a reconnection the same GhMachine objects stay, so whoever shows one (a
+   * console window, a settings dialog) keeps working. */
+  for (guint i = 0; i < data->infos->len; i++)
+    {
+      GhMachineInfo *info = g_ptr_array_index (data->infos, i);
+      GhMachine *machine = gh_machine_list_lookup_by_uuid (self->machines, info->uuid);
+
+      if (machine != NULL)
+        {
+          _gh_machine_update (machine, info);
+          g_ptr_array_add (machines, g_object_ref (machine));
+        }
+      else
+        {
+          g_ptr_array_add (machines, _gh_machine_new (self, info));
+        }
+    }
+
+  self->n_full_lists++;
+  _gh_machine_list_set_all (self->machines, machines);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GhConnection *self = GH_CONNECTION (object);
+  g_autoptr(GTask) user_task = user_data;
+  OpenData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean was_lost;
+
+  if (data->generation != self->generation)
+    {
+      /* close() or a newer open came first; this result is stale. */
+      if (user_task != NULL)
+        g_task_return_new_error (user_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("The connection was closed while it opened"));
+      return;
+    }
+
+  was_lost = self->state == GH_CONNECTION_STATE_LOST;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (was_lost)
+        {
+          /* Keep saying what was lost; the reason it stays lost is the newer error. */
+          set_state (self, GH_CONNECTION_STATE_LOST, g_error_copy (error));
+          schedule_reconnect (self);
+        }
+      else
+        {
+          set_state (self, GH_CONNECTION_STATE_FAILED, g_error_copy (error));
+        }
+
+      if (user_task != NULL)
+        g_task_return_error (user_task, g_steal_pointer (&error));
+      return;
+    }
+
+  apply_open (self, data);
+  self->reconnect_delay = 0;
+  set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
+
+  /* Events that came in while the list was read. */
+  start_refresh (self);
+
+  if (user_task != NULL)
+    g_task_return_boolean (user_task, TRUE);
+}
+
+static void
+start_open (GhConnection *self,
+            GTask        *user_task)
+{
+  g_autoptr(GTask) task = NULL;
+  virConnectPtr old_conn;
+  int old_lifecycle_id;
+  OpenData *data;
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+
+  old_conn = steal_virconnect (self, &old_lifecycle_id);
+  close_virconnect_in_thread (old_conn, old_lifecycle_id);
+
+  self->generation++;
+  g_hash_table_remove_all (self->pending);
+
+  data = g_new0 (OpenData, 1);
+  data->uri = g_strdup (self->uri);
+  data->generation = self->generation;
+  data->lifecycle_data = callback_data_new (self, self->generation);
+  data->close_data = callback_data_new (self, self->generation);
+  data->lifecycle_id = -1;
+
+  /* A lost connection stays "lost" (with its machines unknown) until it is back. */
+  if (self->state != GH_CONNECTION_STATE_LOST)
+    set_state (self, GH_CONNECTION_STATE_CONNECTING, NULL);
+
+  task = g_task_new (self, NULL, open_cb, user_task != NULL ? g_object_ref (user_task) : NULL);
+  g_task_set_source_tag (task, start_open);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/* ---- GObject ---------------------------------------------------------------------- */
+
+static void
+gh_connection_dispose (GObject *object)
+{
+  GhConnection *self = (GhConnection *)object;
+  virConnectPtr conn;
+  int lifecycle_id;
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+
+  conn = steal_virconnect (self, &lifecycle_id);
+  close_virconnect_in_thread (conn, lifecycle_id);
+
+  G_OBJECT_CLASS (gh_connection_parent_class)->dispose (object);
+}
+
+static void
+gh_connection_finalize (GObject *object)
+{
+  GhConnection *self = (GhConnection *)object;
+
+  g_clear_pointer (&self->uri, g_free);
+  g_clear_object (&self->machines);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (gh_connection_parent_class)->finalize (object);
+}
+
+static void
+gh_connection_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  GhConnection *self = GH_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      g_value_set_string (value, self->uri);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
+
+    case PROP_MACHINES:
+      g_value_set_object (value, self->machines);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_connection_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  GhConnection *self = GH_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      self->uri = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_connection_class_init (GhConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gh_connection_dispose;
+  object_class->finalize = gh_connection_finalize;
+  object_class->get_property = gh_connection_get_property;
+  object_class->set_property = gh_connection_set_property;
+
+  properties[PROP_URI] =
+    g_param_spec_string ("uri", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       GH_TYPE_CONNECTION_STATE, GH_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ERROR] =
+    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MACHINES] =
+    g_param_spec_object ("machines", NULL, NULL, GH_TYPE_MACHINE_LIST,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gh_core_init ();
+}
+
+static void
+gh_connection_init (GhConnection *self)
+{
+  g_mutex_init (&self->lock);
+  self->lifecycle_id = -1;
+  self->machines = _gh_machine_list_new ();
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->main_context = g_main_context_ref_thread_default ();
+}
+
+GhConnection *
+gh_connection_new (const char *uri)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  return g_object_new (GH_TYPE_CONNECTION, "uri", uri, NULL);
+}
+
+const char *
+gh_connection_get_uri (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+  return self->uri;
+}
+
+GhConnectionState
+gh_connection_get_state (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), GH_CONNECTION_STATE_DISCONNECTED);
+  return self->state;
+}
+
+/**
+ * gh_connection_get_error:
+ *
+ * Returns: (transfer none) (nullable): why the connection failed or was lost
+ */
+const GError *
+gh_connection_get_error (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+  return self->error;
+}
+
+/**
+ * gh_connection_get_machines:
+ *
+ * Returns: (transfer none): the machines of this connection
+ */
+GhMachineList *
+gh_connection_get_machines (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+  return self->machines;
+}
+
+static GUri *
+parse_uri (GhConnection *self)
+{
+  return g_uri_parse (self->uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
+}
+
+/* A connection is remote when the daemon is on another host: the display then cannot
+ * use local file descriptors or SPICE GL. */
+gboolean
+gh_connection_is_remote (GhConnection *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  g_return_val_if_fail (GH_IS_CONNECTION (self), FALSE);
+
+  uri = parse_uri (self);
+  if (uri == NULL)
+    return FALSE;
+
+  host = g_uri_get_host (uri);
+  return host != NULL && host[0] != '\0';
+}
+
+gboolean
+gh_connection_is_session (GhConnection *self)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (GH_IS_CONNECTION (self), FALSE);
+
+  uri = parse_uri (self);
+  return uri != NULL && g_strcmp0 (g_uri_get_path (uri), "/session") == 0;
+}
+
+void
+gh_connection_open_async (GhConnection        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GH_IS_CONNECTION (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_connection_open_async);
+
+  start_open (self, task);
+}
+
+gboolean
+gh_connection_open_finish (GhConnection  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_connection_open_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gh_connection_close (GhConnection *self)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  virConnectPtr conn;
+  int lifecycle_id;
+
+  g_return_if_fail (GH_IS_CONNECTION (self));
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->generation++;
+  g_hash_table_remove_all (self->pending);
+
+  conn = steal_virconnect (self, &lifecycle_id);
+  close_virconnect_in_thread (conn, lifecycle_id);
+
+  _gh_machine_list_set_all (self->machines, none);
+  set_state (self, GH_CONNECTION_STATE_DISCONNECTED, NULL);
+}
+
+virConnectPtr
+_gh_connection_dup_virconnect (GhConnection  *self,
+                               GError       **error)
+{
+  virConnectPtr conn;
+
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  conn = self->conn;
+  if (conn != NULL)
+    virConnectRef (conn);
+  g_mutex_unlock (&self->lock);
+
+  if (conn == NULL)
+    g_set_error (error, GH_ERROR, GH_ERROR_NOT_CONNECTED,
+                 _("Not connected to “%s”"), self->uri);
+
+  return conn;
+}
+
+guint
+_gh_connection_get_n_full_lists (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), 0);
+  return self->n_full_lists;
+}

@@ -1,0 +1,71 @@
+/* gh-core-private.h: internals shared by src/core and its tests.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-core.h"
+
+G_BEGIN_DECLS
+
+/* What a worker thread reads of one domain; plain data, safe to pass between threads. */
+typedef struct
+{
+  char           *uuid;
+  char           *name;
+  char           *title;
+  char           *description;
+  char           *os_id;
+  GhMachineState  state;
+  guint           vcpus;
+  guint64         memory;       /* bytes */
+  gboolean        has_spice;
+  gboolean        persistent;
+} GhMachineInfo;
+
+/* Worker thread only: these call libvirt. */
+GhMachineInfo  *_gh_machine_info_new_from_domain (virDomainPtr          domain,
+                                                  GError              **error);
+/* Parses domain XML; fills everything but state and persistent. */
+GhMachineInfo  *_gh_machine_info_new_from_xml    (const char           *xml,
+                                                  GError              **error);
+void            _gh_machine_info_free            (GhMachineInfo        *info);
+GhMachineState  _gh_machine_state_from_libvirt   (int                   state);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhMachineInfo, _gh_machine_info_free)
+
+/* Main thread. */
+GhMachine      *_gh_machine_new                  (GhConnection         *connection,
+                                                  const GhMachineInfo  *info);
+void            _gh_machine_update               (GhMachine            *self,
+                                                  const GhMachineInfo  *info);
+void            _gh_machine_set_state            (GhMachine            *self,
+                                                  GhMachineState        state);
+
+GhMachineList  *_gh_machine_list_new             (void);
+void            _gh_machine_list_add             (GhMachineList        *self,
+                                                  GhMachine            *machine);
+void            _gh_machine_list_remove          (GhMachineList        *self,
+                                                  GhMachine            *machine);
+/* Replaces the whole content with @machines: used once per (re)connection. */
+void            _gh_machine_list_set_all         (GhMachineList        *self,
+                                                  GPtrArray            *machines);
+
+/* Any thread: a new reference to the open virConnectPtr, or NULL with an error. */
+virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
+                                                  GError              **error);
+/* How many times the whole list was read from libvirt (once per (re)connection):
+ * lets tests prove that changes arrive through events, not through reloads. */
+guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
+
+/* Fills @error from libvirt's last error of this thread, prefixed by what we tried. */
+void            _gh_error_set_from_libvirt       (GError              **error,
+                                                  GhError               code,
+                                                  const char           *what);
+
+G_END_DECLS

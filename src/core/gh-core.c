@@ -1,0 +1,32 @@
+/* gh-core.c
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <libvirt-glib/libvirt-glib.h>
+
+#include "gh-core-private.h"
+
+static void
+ignore_libvirt_error (void        *user_data,
+                      virErrorPtr  error)
+{
+  /* Every failure reaches the user as a GError; libvirt's default handler would also
+   * print it on stderr, where nobody reads it. */
+}
+
+void
+gh_core_init (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      virInitialize ();
+      virSetErrorFunc (NULL, ignore_libvirt_error);
+      /* libvirt's events, keepalives and close callbacks run on the GLib main loop. */
+      gvir_event_register ();
+      g_once_init_leave (&initialized, 1);
+    }
+}

@@ -1,0 +1,16 @@
+/* gh-core.h: the one header users of libgreenhouse-core include.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "gh-connection.h"
+#include "gh-core-enums.h"
+#include "gh-error.h"
+#include "gh-machine.h"
+#include "gh-machine-list.h"
+#include "gh-os-db.h"
+
+void gh_core_init (void);

@@ -1,0 +1,150 @@
+/* gh-domain-disks.c
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "gh-core-private.h"
+#include "gh-domain-disks.h"
+
+static void
+gh_domain_disk_free (GhDomainDisk *disk)
+{
+  g_free (disk->device);
+  g_free (disk->path);
+  g_free (disk->pool);
+  g_free (disk->volume);
+  g_free (disk);
+}
+
+static char *
+dup_prop (xmlNode    *node,
+          const char *name)
+{
+  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
+  char *ret = value != NULL ? g_strdup ((const char *) value) : NULL;
+
+  xmlFree (value);
+  return ret;
+}
+
+static xmlNode *
+first_child (xmlNode    *node,
+             const char *name)
+{
+  for (xmlNode *child = node->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && child->ns == NULL
+        && strcmp ((const char *) child->name, name) == 0)
+      return child;
+
+  return NULL;
+}
+
+GPtrArray *
+_gh_domain_disks_from_xml (const char  *xml,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_disk_free);
+  xmlNode *root;
+  xmlNode *devices;
+  xmlDoc *doc;
+
+  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  if (root == NULL || strcmp ((const char *) root->name, "domain") != 0)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_FAILED,
+                           _("libvirt returned a machine description that is not valid XML"));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  devices = first_child (root, "devices");
+  for (xmlNode *node = devices != NULL ? devices->children : NULL; node != NULL; node = node->next)
+    {
+      GhDomainDisk *disk;
+      xmlNode *source;
+
+      if (node->type != XML_ELEMENT_NODE || node->ns != NULL
+          || strcmp ((const char *) node->name, "disk") != 0)
+        continue;
+
+      disk = g_new0 (GhDomainDisk, 1);
+      disk->device = dup_prop (node, "device");
+      if (disk->device == NULL)
+        disk->device = g_strdup ("disk");
+      disk->readonly = first_child (node, "readonly") != NULL;
+      disk->shareable = first_child (node, "shareable") != NULL;
+
+      source = first_child (node, "source");
+      if (source != NULL)
+        {
+          disk->path = dup_prop (source, "file");
+          if (disk->path == NULL)
+            disk->path = dup_prop (source, "dev");
+          disk->pool = dup_prop (source, "pool");
+          disk->volume = dup_prop (source, "volume");
+        }
+
+      g_ptr_array_add (disks, disk);
+    }
+
+  xmlFreeDoc (doc);
+  return g_steal_pointer (&disks);
+}
+
+char *
+_gh_domain_volume_dup_key (const char *pool,
+                           const char *volume)
+{
+  /* A path never starts with this, so the two kinds of key cannot collide. */
+  return g_strdup_printf ("pool:%s\n%s", pool, volume);
+}
+
+/* What identifies the storage a disk uses: its path, or its pool and volume. */
+char *
+_gh_domain_disk_dup_key (const GhDomainDisk *disk)
+{
+  if (disk->path != NULL)
+    return g_strdup (disk->path);
+
+  if (disk->pool != NULL && disk->volume != NULL)
+    return _gh_domain_volume_dup_key (disk->pool, disk->volume);
+
+  return g_strdup ("");
+}
+
+gboolean
+_gh_domain_disk_is_deletable (const GhDomainDisk *disk)
+{
+  return g_strcmp0 (disk->device, "disk") == 0
+         && !disk->readonly
+         && !disk->shareable
+         && (disk->path != NULL || (disk->pool != NULL && disk->volume != NULL));
+}
+
+virStorageVolPtr
+_gh_domain_disk_lookup_volume (const GhDomainDisk *disk,
+                               virConnectPtr       conn)
+{
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+
+  if (disk->path != NULL)
+    return virStorageVolLookupByPath (conn, disk->path);
+
+  pool = virStoragePoolLookupByName (conn, disk->pool);
+  if (pool == NULL)
+    return NULL;
+
+  vol = virStorageVolLookupByName (pool, disk->volume);
+  virStoragePoolFree (pool);
+  return vol;
+}

@@ -1,0 +1,28 @@
+/* gh-error.h
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define GH_ERROR (gh_error_quark ())
+
+typedef enum
+{
+  GH_ERROR_FAILED,
+  GH_ERROR_CONNECTION_FAILED,  /* the URI could not be opened */
+  GH_ERROR_CONNECTION_LOST,    /* the daemon went away */
+  GH_ERROR_NOT_CONNECTED,      /* an action was asked of a closed connection */
+  GH_ERROR_NOT_FOUND,          /* the machine no longer exists */
+  GH_ERROR_INVALID_STATE,      /* the machine is not in a state that allows the action */
+  GH_ERROR_STORAGE,            /* a volume could not be removed */
+} GhError;
+
+GQuark gh_error_quark (void);
+
+G_END_DECLS

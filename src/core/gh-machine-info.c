@@ -1,0 +1,220 @@
+/* gh-machine-info.c: what a worker thread reads of one domain
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "gh-core-private.h"
+
+#define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+void
+_gh_machine_info_free (GhMachineInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->uuid);
+  g_free (info->name);
+  g_free (info->title);
+  g_free (info->description);
+  g_free (info->os_id);
+  g_free (info);
+}
+
+GhMachineState
+_gh_machine_state_from_libvirt (int state)
+{
+  switch (state)
+    {
+    case VIR_DOMAIN_RUNNING:
+    case VIR_DOMAIN_BLOCKED:
+    case VIR_DOMAIN_SHUTDOWN: /* still running while it shuts down */
+      return GH_MACHINE_STATE_RUNNING;
+
+    case VIR_DOMAIN_PAUSED:
+      return GH_MACHINE_STATE_PAUSED;
+
+    case VIR_DOMAIN_SHUTOFF:
+      return GH_MACHINE_STATE_SHUT_OFF;
+
+    case VIR_DOMAIN_CRASHED:
+      return GH_MACHINE_STATE_CRASHED;
+
+    case VIR_DOMAIN_PMSUSPENDED:
+      return GH_MACHINE_STATE_SUSPENDED;
+
+    case VIR_DOMAIN_NOSTATE:
+    default:
+      return GH_MACHINE_STATE_UNKNOWN;
+    }
+}
+
+static char *
+eval_string (xmlXPathContext *ctx,
+             const char      *expr)
+{
+  xmlXPathObject *obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
+  char *ret = NULL;
+
+  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL
+      && obj->stringval[0] != '\0')
+    ret = g_strdup ((const char *) obj->stringval);
+
+  xmlXPathFreeObject (obj);
+  return ret;
+}
+
+static gboolean
+eval_boolean (xmlXPathContext *ctx,
+              const char      *expr)
+{
+  xmlXPathObject *obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
+  gboolean ret = obj != NULL && obj->type == XPATH_BOOLEAN && obj->boolval;
+
+  xmlXPathFreeObject (obj);
+  return ret;
+}
+
+static guint64
+scale_to_bytes (const char *value,
+                const char *unit)
+{
+  guint64 n;
+  guint64 factor = 1024; /* libvirt's default unit is KiB */
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, NULL))
+    return 0;
+
+  if (unit != NULL)
+    {
+      static const struct { const char *name; guint64 factor; } units[] = {
+        { "b", 1 }, { "bytes", 1 },
+        { "KB", 1000ULL }, { "k", 1024ULL }, { "KiB", 1024ULL },
+        { "MB", 1000000ULL }, { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 },
+        { "GB", 1000000000ULL }, { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
+        { "TB", 1000000000000ULL }, { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 },
+      };
+
+      guint i;
+
+      for (i = 0; i < G_N_ELEMENTS (units); i++)
+        if (strcmp (unit, units[i].name) == 0)
+          break;
+      if (i == G_N_ELEMENTS (units))
+        return 0;
+      factor = units[i].factor;
+    }
+
+  if (n > G_MAXUINT64 / factor)
+    return G_MAXUINT64;
+
+  return n * factor;
+}
+
+GhMachineInfo *
+_gh_machine_info_new_from_xml (const char  *xml,
+                               GError     **error)
+{
+  g_autoptr(GhMachineInfo) info = g_new0 (GhMachineInfo, 1);
+  g_autofree char *vcpus = NULL;
+  g_autofree char *memory = NULL;
+  g_autofree char *memory_unit = NULL;
+  xmlXPathContext *ctx;
+  xmlDoc *doc;
+
+  g_return_val_if_fail (xml != NULL, NULL);
+
+  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (doc == NULL || xmlDocGetRootElement (doc) == NULL
+      || g_strcmp0 ((const char *) xmlDocGetRootElement (doc)->name, "domain") != 0)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_FAILED,
+                           _("libvirt returned a machine description that is not valid XML"));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  ctx = xmlXPathNewContext (doc);
+  xmlXPathRegisterNs (ctx, (const xmlChar *) "libosinfo", (const xmlChar *) LIBOSINFO_NS);
+
+  info->name = eval_string (ctx, "string(/domain/name)");
+  info->uuid = eval_string (ctx, "string(/domain/uuid)");
+  info->title = eval_string (ctx, "string(/domain/title)");
+  info->description = eval_string (ctx, "string(/domain/description)");
+  info->os_id = eval_string (ctx, "string(/domain/metadata/libosinfo:libosinfo/libosinfo:os/@id)");
+  info->has_spice = eval_boolean (ctx, "boolean(/domain/devices/graphics[@type='spice'])");
+
+  /* The vCPUs the guest has now, not the hot-plug maximum. */
+  vcpus = eval_string (ctx, "string(/domain/vcpu/@current)");
+  if (vcpus == NULL)
+    vcpus = eval_string (ctx, "string(/domain/vcpu)");
+  if (vcpus != NULL)
+    {
+      guint64 n = 0;
+
+      if (g_ascii_string_to_unsigned (g_strstrip (vcpus), 10, 0, G_MAXUINT, &n, NULL))
+        info->vcpus = (guint) n;
+    }
+
+  memory = eval_string (ctx, "normalize-space(/domain/memory)");
+  memory_unit = eval_string (ctx, "string(/domain/memory/@unit)");
+  info->memory = scale_to_bytes (memory, memory_unit);
+
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+
+  if (info->name == NULL || info->uuid == NULL)
+    {
+      g_set_error_literal (error, GH_ERROR, GH_ERROR_FAILED,
+                           _("libvirt returned a machine description without a name or UUID"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&info);
+}
+
+GhMachineInfo *
+_gh_machine_info_new_from_domain (virDomainPtr   domain,
+                                  GError       **error)
+{
+  g_autoptr(GhMachineInfo) info = NULL;
+  char *xml;
+  int state = VIR_DOMAIN_NOSTATE;
+  int reason = 0;
+  int persistent;
+
+  xml = virDomainGetXMLDesc (domain, 0);
+  if (xml == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_NOT_FOUND,
+                                  _("Could not read the machine’s description"));
+      return NULL;
+    }
+
+  info = _gh_machine_info_new_from_xml (xml, error);
+  free (xml);
+  if (info == NULL)
+    return NULL;
+
+  if (virDomainGetState (domain, &state, &reason, 0) < 0)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_NOT_FOUND,
+                                  _("Could not read the machine’s state"));
+      return NULL;
+    }
+  info->state = _gh_machine_state_from_libvirt (state);
+
+  persistent = virDomainIsPersistent (domain);
+  info->persistent = persistent == 1;
+
+  return g_steal_pointer (&info);
+}

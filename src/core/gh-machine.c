@@ -1,0 +1,935 @@
+/* gh-machine.c: one libvirt domain as a GObject
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n-lib.h>
+
+#include "gh-core-private.h"
+#include "gh-domain-disks.h"
+
+struct _GhMachine
+{
+  GObject parent_instance;
+
+  /* Borrowed references */
+  GWeakRef connection;
+
+  /* Owned references */
+  char *uuid;
+  char *name;
+  char *title;
+  char *description;
+  char *os_id;
+
+  GhMachineState state;
+  guint vcpus;
+  guint64 memory;
+  guint has_spice : 1;
+  guint persistent : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GhMachine, gh_machine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_UUID,
+  PROP_NAME,
+  PROP_TITLE,
+  PROP_DISPLAY_NAME,
+  PROP_DESCRIPTION,
+  PROP_STATE,
+  PROP_VCPUS,
+  PROP_MEMORY,
+  PROP_OS_ID,
+  PROP_HAS_SPICE,
+  PROP_PERSISTENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+
+static void
+gh_machine_finalize (GObject *object)
+{
+  GhMachine *self = (GhMachine *)object;
+
+  g_weak_ref_clear (&self->connection);
+  g_clear_pointer (&self->uuid, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->os_id, g_free);
+
+  G_OBJECT_CLASS (gh_machine_parent_class)->finalize (object);
+}
+
+static void
+gh_machine_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  GhMachine *self = GH_MACHINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_take_object (value, g_weak_ref_get (&self->connection));
+      break;
+
+    case PROP_UUID:
+      g_value_set_string (value, self->uuid);
+      break;
+
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, gh_machine_get_display_name (self));
+      break;
+
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_VCPUS:
+      g_value_set_uint (value, self->vcpus);
+      break;
+
+    case PROP_MEMORY:
+      g_value_set_uint64 (value, self->memory);
+      break;
+
+    case PROP_OS_ID:
+      g_value_set_string (value, self->os_id);
+      break;
+
+    case PROP_HAS_SPICE:
+      g_value_set_boolean (value, self->has_spice);
+      break;
+
+    case PROP_PERSISTENT:
+      g_value_set_boolean (value, self->persistent);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_machine_class_init (GhMachineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = gh_machine_finalize;
+  object_class->get_property = gh_machine_get_property;
+
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, GH_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, flags);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, flags);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       GH_TYPE_MACHINE_STATE, GH_MACHINE_STATE_UNKNOWN, flags);
+  properties[PROP_VCPUS] = g_param_spec_uint ("vcpus", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_MEMORY] =
+    g_param_spec_uint64 ("memory", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties[PROP_OS_ID] = g_param_spec_string ("os-id", NULL, NULL, NULL, flags);
+  properties[PROP_HAS_SPICE] = g_param_spec_boolean ("has-spice", NULL, NULL, FALSE, flags);
+  properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, FALSE, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gh_machine_init (GhMachine *self)
+{
+  g_weak_ref_init (&self->connection, NULL);
+}
+
+static gboolean
+set_string (GhMachine  *self,
+            char      **field,
+            const char *value,
+            guint       prop_id)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  return TRUE;
+}
+
+GhMachine *
+_gh_machine_new (GhConnection        *connection,
+                 const GhMachineInfo *info)
+{
+  GhMachine *self;
+
+  g_return_val_if_fail (GH_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+
+  self = g_object_new (GH_TYPE_MACHINE, NULL);
+  g_weak_ref_set (&self->connection, connection);
+  self->uuid = g_strdup (info->uuid);
+  self->name = g_strdup (info->name);
+  self->title = g_strdup (info->title);
+  self->description = g_strdup (info->description);
+  self->os_id = g_strdup (info->os_id);
+  self->state = info->state;
+  self->vcpus = info->vcpus;
+  self->memory = info->memory;
+  self->has_spice = !!info->has_spice;
+  self->persistent = !!info->persistent;
+
+  return self;
+}
+
+void
+_gh_machine_update (GhMachine           *self,
+                    const GhMachineInfo *info)
+{
+  g_autofree char *old_display_name = NULL;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (info != NULL);
+
+  old_display_name = g_strdup (gh_machine_get_display_name (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  set_string (self, &self->name, info->name, PROP_NAME);
+  set_string (self, &self->title, info->title, PROP_TITLE);
+  set_string (self, &self->description, info->description, PROP_DESCRIPTION);
+  set_string (self, &self->os_id, info->os_id, PROP_OS_ID);
+
+  if (g_strcmp0 (old_display_name, gh_machine_get_display_name (self)) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+
+  _gh_machine_set_state (self, info->state);
+
+  if (self->vcpus != info->vcpus)
+    {
+      self->vcpus = info->vcpus;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VCPUS]);
+    }
+
+  if (self->memory != info->memory)
+    {
+      self->memory = info->memory;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY]);
+    }
+
+  if (self->has_spice != !!info->has_spice)
+    {
+      self->has_spice = !!info->has_spice;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SPICE]);
+    }
+
+  if (self->persistent != !!info->persistent)
+    {
+      self->persistent = !!info->persistent;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_gh_machine_set_state (GhMachine      *self,
+                       GhMachineState  state)
+{
+  g_return_if_fail (GH_IS_MACHINE (self));
+
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * gh_machine_get_connection:
+ *
+ * Returns: (transfer none) (nullable): the connection, or %NULL once it is gone
+ */
+GhConnection *
+gh_machine_get_connection (GhMachine *self)
+{
+  g_autoptr(GhConnection) connection = NULL;
+
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+
+  /* The connection owns the list that owns this machine, so while anyone can reach
+   * the machine through the connection, the borrowed pointer stays valid. */
+  connection = g_weak_ref_get (&self->connection);
+  return connection;
+}
+
+const char *
+gh_machine_get_uuid (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->uuid;
+}
+
+const char *
+gh_machine_get_name (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->name;
+}
+
+const char *
+gh_machine_get_title (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->title;
+}
+
+/* The title when the machine has one, else its name: what people call it. */
+const char *
+gh_machine_get_display_name (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+
+  if (self->title != NULL && self->title[0] != '\0')
+    return self->title;
+
+  return self->name;
+}
+
+const char *
+gh_machine_get_description (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->description;
+}
+
+GhMachineState
+gh_machine_get_state (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), GH_MACHINE_STATE_UNKNOWN);
+  return self->state;
+}
+
+guint
+gh_machine_get_vcpus (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), 0);
+  return self->vcpus;
+}
+
+guint64
+gh_machine_get_memory (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), 0);
+  return self->memory;
+}
+
+const char *
+gh_machine_get_os_id (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->os_id;
+}
+
+gboolean
+gh_machine_get_has_spice (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  return self->has_spice;
+}
+
+gboolean
+gh_machine_get_persistent (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  return self->persistent;
+}
+
+const char *
+gh_machine_state_get_label (GhMachineState state)
+{
+  switch (state)
+    {
+    case GH_MACHINE_STATE_SHUT_OFF:
+      return _("Shut Off");
+    case GH_MACHINE_STATE_RUNNING:
+      return _("Running");
+    case GH_MACHINE_STATE_PAUSED:
+      return _("Paused");
+    case GH_MACHINE_STATE_SUSPENDED:
+      return _("Suspended");
+    case GH_MACHINE_STATE_CRASHED:
+      return _("Crashed");
+    case GH_MACHINE_STATE_UNKNOWN:
+    default:
+      return _("Unknown");
+    }
+}
+
+const char *
+gh_machine_state_get_icon_name (GhMachineState state)
+{
+  switch (state)
+    {
+    case GH_MACHINE_STATE_SHUT_OFF:
+      return "system-shutdown-symbolic";
+    case GH_MACHINE_STATE_RUNNING:
+      return "media-playback-start-symbolic";
+    case GH_MACHINE_STATE_PAUSED:
+      return "media-playback-pause-symbolic";
+    case GH_MACHINE_STATE_SUSPENDED:
+      return "weather-clear-night-symbolic";
+    case GH_MACHINE_STATE_CRASHED:
+      return "dialog-error-symbolic";
+    case GH_MACHINE_STATE_UNKNOWN:
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+gboolean
+gh_machine_state_can_perform (GhMachineState  state,
+                              GhMachineAction action)
+{
+  switch (action)
+    {
+    case GH_MACHINE_ACTION_START:
+      return state == GH_MACHINE_STATE_SHUT_OFF || state == GH_MACHINE_STATE_CRASHED;
+
+    case GH_MACHINE_ACTION_SHUT_DOWN:
+    case GH_MACHINE_ACTION_REBOOT:
+    case GH_MACHINE_ACTION_PAUSE:
+      return state == GH_MACHINE_STATE_RUNNING;
+
+    case GH_MACHINE_ACTION_FORCE_OFF:
+      return state == GH_MACHINE_STATE_RUNNING
+             || state == GH_MACHINE_STATE_PAUSED
+             || state == GH_MACHINE_STATE_SUSPENDED;
+
+    case GH_MACHINE_ACTION_RESUME:
+      return state == GH_MACHINE_STATE_PAUSED || state == GH_MACHINE_STATE_SUSPENDED;
+
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+gh_machine_can_perform (GhMachine       *self,
+                        GhMachineAction  action)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+
+  return gh_machine_state_can_perform (self->state, action);
+}
+
+/* What the user reads when @action fails on the machine called @name. */
+static char *
+dup_action_failure (GhMachineAction  action,
+                    const char      *name)
+{
+  switch (action)
+    {
+    case GH_MACHINE_ACTION_START:
+      return g_strdup_printf (_("Could not start “%s”"), name);
+    case GH_MACHINE_ACTION_SHUT_DOWN:
+      return g_strdup_printf (_("Could not shut down “%s”"), name);
+    case GH_MACHINE_ACTION_FORCE_OFF:
+      return g_strdup_printf (_("Could not force off “%s”"), name);
+    case GH_MACHINE_ACTION_REBOOT:
+      return g_strdup_printf (_("Could not restart “%s”"), name);
+    case GH_MACHINE_ACTION_PAUSE:
+      return g_strdup_printf (_("Could not pause “%s”"), name);
+    case GH_MACHINE_ACTION_RESUME:
+      return g_strdup_printf (_("Could not resume “%s”"), name);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+typedef struct
+{
+  GhConnection    *connection;
+  char            *uuid;
+  char            *display_name;
+  GhMachineState   state;
+  GhMachineAction  action;
+  gboolean         delete_storage;
+} ActionData;
+
+static void
+action_data_free (ActionData *data)
+{
+  g_clear_object (&data->connection);
+  g_free (data->uuid);
+  g_free (data->display_name);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ActionData, action_data_free)
+
+/* Runs in a worker: the domain as it is now on the daemon. */
+static virDomainPtr
+lookup_domain (ActionData     *data,
+               virConnectPtr  *conn_out,
+               const char     *failure,
+               GError        **error)
+{
+  virConnectPtr conn;
+  virDomainPtr domain;
+
+  conn = _gh_connection_dup_virconnect (data->connection, error);
+  if (conn == NULL)
+    {
+      g_prefix_error (error, "%s: ", failure);
+      return NULL;
+    }
+
+  domain = virDomainLookupByUUIDString (conn, data->uuid);
+  if (domain == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_NOT_FOUND, failure);
+      virConnectClose (conn);
+      return NULL;
+    }
+
+  *conn_out = conn;
+  return domain;
+}
+
+static void
+perform_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autofree char *failure = NULL;
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn = NULL;
+  virDomainPtr domain;
+  int ret = -1;
+
+  failure = dup_action_failure (data->action, data->display_name);
+
+  domain = lookup_domain (data, &conn, failure, &error);
+  if (domain == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (data->action)
+    {
+    case GH_MACHINE_ACTION_START:
+      ret = virDomainCreate (domain);
+      break;
+
+    case GH_MACHINE_ACTION_SHUT_DOWN:
+      ret = virDomainShutdown (domain);
+      break;
+
+    case GH_MACHINE_ACTION_FORCE_OFF:
+      ret = virDomainDestroy (domain);
+      break;
+
+    case GH_MACHINE_ACTION_REBOOT:
+      ret = virDomainReboot (domain, 0);
+      break;
+
+    case GH_MACHINE_ACTION_PAUSE:
+      ret = virDomainSuspend (domain);
+      break;
+
+    case GH_MACHINE_ACTION_RESUME:
+      /* A guest that suspended itself wakes up; one we paused resumes. */
+      if (data->state == GH_MACHINE_STATE_SUSPENDED)
+        ret = virDomainPMWakeup (domain, 0);
+      else
+        ret = virDomainResume (domain);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (ret < 0)
+    _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
+
+  virDomainFree (domain);
+  virConnectClose (conn);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static GTask *
+action_task_new (GhMachine           *self,
+                 gpointer             source_tag,
+                 GhMachineAction      action,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  data = g_new0 (ActionData, 1);
+  data->connection = g_weak_ref_get (&self->connection);
+  data->uuid = g_strdup (self->uuid);
+  data->display_name = g_strdup (gh_machine_get_display_name (self));
+  data->state = self->state;
+  data->action = action;
+  g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);
+
+  if (data->connection == NULL)
+    {
+      g_task_return_new_error (task, GH_ERROR, GH_ERROR_NOT_CONNECTED,
+                               _("“%s” is no longer connected"), data->display_name);
+      return NULL;
+    }
+
+  return g_steal_pointer (&task);
+}
+
+/**
+ * gh_machine_perform_async:
+ *
+ * Asks libvirt to do @action to the machine, in a worker thread. The new state is not
+ * set here: it arrives as a libvirt event, as it would for a change made elsewhere.
+ */
+void
+gh_machine_perform_async (GhMachine           *self,
+                          GhMachineAction      action,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (action <= GH_MACHINE_ACTION_RESUME);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_perform_async, action,
+                          cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  if (!gh_machine_can_perform (self, action))
+    {
+      g_autofree char *failure = NULL;
+
+      failure = dup_action_failure (action, gh_machine_get_display_name (self));
+      g_task_return_new_error (task, GH_ERROR, GH_ERROR_INVALID_STATE,
+                               _("%s: not possible while it is “%s”"),
+                               failure, gh_machine_state_get_label (self->state));
+      return;
+    }
+
+  g_task_run_in_thread (task, perform_thread);
+}
+
+gboolean
+gh_machine_perform_finish (GhMachine     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_machine_perform_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+volume_is_named_in (virStorageVolPtr  vol,
+                    GHashTable       *keys)
+{
+  g_autofree char *pool_key = NULL;
+  virStoragePoolPtr pool;
+  char *path;
+  gboolean found;
+
+  path = virStorageVolGetPath (vol);
+  found = path != NULL && g_hash_table_contains (keys, path);
+  free (path);
+
+  pool = virStoragePoolLookupByVolume (vol);
+  if (pool != NULL)
+    {
+      pool_key = _gh_domain_volume_dup_key (virStoragePoolGetName (pool),
+                                            virStorageVolGetName (vol));
+      found = found || g_hash_table_contains (keys, pool_key);
+      virStoragePoolFree (pool);
+    }
+
+  return found;
+}
+
+/* Runs in a worker: the storage volumes that belong to @domain alone. Disks that are
+ * CD-ROMs, read-only or shareable, that are no volume of a pool, or that any other
+ * domain of the connection refers to, are never returned. */
+static GPtrArray *
+collect_owned_volumes (virConnectPtr   conn,
+                       virDomainPtr    domain,
+                       const char     *uuid,
+                       GError        **error)
+{
+  g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func ((GDestroyNotify) virStorageVolFree);
+  g_autoptr(GHashTable) used_elsewhere = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) disks = NULL;
+  virDomainPtr *all = NULL;
+  char *xml;
+  int n_all;
+
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  if (xml == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, _("Could not read the machine’s disks"));
+      return NULL;
+    }
+  disks = _gh_domain_disks_from_xml (xml, error);
+  free (xml);
+  if (disks == NULL)
+    return NULL;
+
+  n_all = virConnectListAllDomains (conn, &all, 0);
+  if (n_all < 0)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, _("Could not list the other machines"));
+      return NULL;
+    }
+
+  for (int i = 0; i < n_all; i++)
+    {
+      char other_uuid[VIR_UUID_STRING_BUFLEN];
+      const unsigned int flags[] = { 0, VIR_DOMAIN_XML_INACTIVE };
+
+      if (virDomainGetUUIDString (all[i], other_uuid) == 0 && strcmp (other_uuid, uuid) != 0)
+        {
+          /* The live and the persistent definitions may name different disks. */
+          for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
+            {
+              g_autoptr(GPtrArray) other_disks = NULL;
+              char *other_xml = virDomainGetXMLDesc (all[i], flags[f]);
+
+              if (other_xml == NULL)
+                continue;
+              other_disks = _gh_domain_disks_from_xml (other_xml, NULL);
+              free (other_xml);
+
+              for (guint d = 0; other_disks != NULL && d < other_disks->len; d++)
+                {
+                  GhDomainDisk *disk = g_ptr_array_index (other_disks, d);
+
+                  g_hash_table_add (used_elsewhere, _gh_domain_disk_dup_key (disk));
+                }
+            }
+        }
+      virDomainFree (all[i]);
+    }
+  free (all);
+
+  for (guint i = 0; i < disks->len; i++)
+    {
+      GhDomainDisk *disk = g_ptr_array_index (disks, i);
+      g_autofree char *key = _gh_domain_disk_dup_key (disk);
+      virStorageVolPtr vol;
+
+      if (!_gh_domain_disk_is_deletable (disk) || g_hash_table_contains (used_elsewhere, key))
+        continue;
+
+      vol = _gh_domain_disk_lookup_volume (disk, conn);
+      if (vol == NULL)
+        {
+          /* A file outside any pool: not ours to delete. */
+          virResetLastError ();
+          continue;
+        }
+
+      /* The same volume may be named by path in one domain and by pool in another. */
+      if (volume_is_named_in (vol, used_elsewhere))
+        {
+          virStorageVolFree (vol);
+          continue;
+        }
+
+      g_ptr_array_add (volumes, vol);
+    }
+
+  return g_steal_pointer (&volumes);
+}
+
+static int
+undefine_domain (virDomainPtr domain)
+{
+  const unsigned int all_flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                                 | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
+                                 | VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA
+                                 | VIR_DOMAIN_UNDEFINE_NVRAM;
+  const unsigned int fallbacks[] = {
+    all_flags,
+    VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
+    0,
+  };
+
+  /* Drivers that do not know a flag reject the call; only then try fewer. */
+  for (guint i = 0; i < G_N_ELEMENTS (fallbacks); i++)
+    {
+      virErrorPtr err;
+
+      if (virDomainUndefineFlags (domain, fallbacks[i]) == 0)
+        return 0;
+
+      err = virGetLastError ();
+      if (err == NULL
+          || (err->code != VIR_ERR_INVALID_ARG && err->code != VIR_ERR_NO_SUPPORT))
+        return -1;
+    }
+
+  return -1;
+}
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GPtrArray) volumes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *failure = NULL;
+  virConnectPtr conn = NULL;
+  virDomainPtr domain;
+  int persistent;
+
+  failure = g_strdup_printf (_("Could not delete “%s”"), data->display_name);
+
+  domain = lookup_domain (data, &conn, failure, &error);
+  if (domain == NULL)
+    goto out;
+
+  /* Decide which volumes go before the domain is gone and its XML with it. */
+  if (data->delete_storage)
+    {
+      volumes = collect_owned_volumes (conn, domain, data->uuid, &error);
+      if (volumes == NULL)
+        {
+          g_prefix_error (&error, "%s: ", failure);
+          goto out;
+        }
+    }
+
+  if (virDomainIsActive (domain) == 1 && virDomainDestroy (domain) < 0)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
+      goto out;
+    }
+
+  persistent = virDomainIsPersistent (domain);
+  if (persistent == 1 && undefine_domain (domain) < 0)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
+      goto out;
+    }
+
+  for (guint i = 0; volumes != NULL && i < volumes->len; i++)
+    {
+      virStorageVolPtr vol = g_ptr_array_index (volumes, i);
+
+      if (virStorageVolDelete (vol, 0) < 0 && error == NULL)
+        {
+          g_autofree char *what = NULL;
+
+          what = g_strdup_printf (_("“%s” was deleted, but its disk “%s” could not be removed"),
+                                  data->display_name, virStorageVolGetName (vol));
+          _gh_error_set_from_libvirt (&error, GH_ERROR_STORAGE, what);
+        }
+    }
+
+out:
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_pointer (&volumes, g_ptr_array_unref);
+  g_clear_pointer (&conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gh_machine_delete_async:
+ * @delete_storage: also delete the volumes that belong to this machine alone
+ *
+ * Forces the machine off if it runs, then removes it with its NVRAM, managed save and
+ * snapshot metadata. With @delete_storage, its own disk volumes go too; CD-ROM images,
+ * files outside storage pools and volumes that another machine uses always stay.
+ */
+void
+gh_machine_delete_async (GhMachine           *self,
+                         gboolean             delete_storage,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_delete_async, 0, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  data = g_task_get_task_data (task);
+  data->delete_storage = !!delete_storage;
+
+  g_task_run_in_thread (task, delete_thread);
+}
+
+gboolean
+gh_machine_delete_finish (GhMachine     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_machine_delete_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

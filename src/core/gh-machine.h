@@ -1,0 +1,78 @@
+/* gh-machine.h
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GH_MACHINE_STATE_UNKNOWN,   /* not known yet, or the connection is lost */
+  GH_MACHINE_STATE_SHUT_OFF,
+  GH_MACHINE_STATE_RUNNING,
+  GH_MACHINE_STATE_PAUSED,
+  GH_MACHINE_STATE_SUSPENDED, /* suspended by the guest (ACPI S3/S4) */
+  GH_MACHINE_STATE_CRASHED,
+} GhMachineState;
+
+typedef enum
+{
+  GH_MACHINE_ACTION_START,
+  GH_MACHINE_ACTION_SHUT_DOWN,  /* ACPI power button */
+  GH_MACHINE_ACTION_FORCE_OFF,
+  GH_MACHINE_ACTION_REBOOT,
+  GH_MACHINE_ACTION_PAUSE,
+  GH_MACHINE_ACTION_RESUME,
+} GhMachineAction;
+
+#define GH_TYPE_MACHINE (gh_machine_get_type ())
+
+G_DECLARE_FINAL_TYPE (GhMachine, gh_machine, GH, MACHINE, GObject)
+
+/* GhConnection is declared in gh-connection.h, which includes this file. */
+typedef struct _GhConnection GhConnection;
+
+GhConnection   *gh_machine_get_connection   (GhMachine       *self);
+const char     *gh_machine_get_uuid         (GhMachine       *self);
+const char     *gh_machine_get_name         (GhMachine       *self);
+const char     *gh_machine_get_title        (GhMachine       *self);
+const char     *gh_machine_get_display_name (GhMachine       *self);
+const char     *gh_machine_get_description  (GhMachine       *self);
+GhMachineState  gh_machine_get_state        (GhMachine       *self);
+guint           gh_machine_get_vcpus        (GhMachine       *self);
+guint64         gh_machine_get_memory       (GhMachine       *self);
+const char     *gh_machine_get_os_id        (GhMachine       *self);
+gboolean        gh_machine_get_has_spice    (GhMachine       *self);
+gboolean        gh_machine_get_persistent   (GhMachine       *self);
+
+gboolean        gh_machine_can_perform      (GhMachine       *self,
+                                             GhMachineAction  action);
+void            gh_machine_perform_async    (GhMachine           *self,
+                                             GhMachineAction      action,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean        gh_machine_perform_finish   (GhMachine       *self,
+                                             GAsyncResult    *result,
+                                             GError         **error);
+
+void            gh_machine_delete_async     (GhMachine           *self,
+                                             gboolean             delete_storage,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean        gh_machine_delete_finish    (GhMachine       *self,
+                                             GAsyncResult    *result,
+                                             GError         **error);
+
+const char     *gh_machine_state_get_label     (GhMachineState  state);
+const char     *gh_machine_state_get_icon_name (GhMachineState  state);
+gboolean        gh_machine_state_can_perform   (GhMachineState  state,
+                                                GhMachineAction action);
+
+G_END_DECLS
