@@ -10,12 +10,13 @@
 
 /* How the list stays current without ever polling:
  *
- * - Opening runs in a worker thread. It registers for domain lifecycle events first and
- *   lists the domains second, so no change can fall between the two.
- * - libvirt delivers events on the GLib main loop (gvir_event_register). An event only
- *   names a domain: its UUID goes into @pending and one worker task at a time reads
- *   every pending domain again (lookup, state, XML). A burst of events for one domain
- *   costs one read, and since batches never overlap, a later read always wins.
+ * - Opening runs in a worker thread. It registers for domain events first and lists the
+ *   domains second, so no change can fall between the two.
+ * - libvirt delivers events on the GLib main loop (gvir_event_register). An event
+ *   (lifecycle, metadata, device) only names a domain: its UUID goes into @pending and
+ *   one worker task at a time reads every pending domain again (lookup, state, XML). A
+ *   burst of events for one domain costs one read, and since batches never overlap, a
+ *   later read always wins.
  * - When the daemon goes away (close callback, keepalive), every machine turns
  *   "unknown" and the connection reopens itself with a growing delay. Results of work
  *   started on an older virConnectPtr are recognised by @generation and dropped.
@@ -40,7 +41,7 @@ struct _GhConnection
   /* Guarded by @lock: workers read it, the main thread swaps it. */
   GMutex         lock;
   virConnectPtr  conn;
-  int            lifecycle_id;
+  GArray        *event_ids;     /* int, from virConnectDomainEventRegisterAny */
 
   GhConnectionState state;
   guint          generation;
@@ -119,15 +120,14 @@ set_state (GhConnection      *self,
 
 /* Takes the virConnectPtr away from the object, to be closed by a worker. */
 static virConnectPtr
-steal_virconnect (GhConnection *self,
-                  int          *lifecycle_id)
+steal_virconnect (GhConnection  *self,
+                  GArray       **event_ids)
 {
   virConnectPtr conn;
 
   g_mutex_lock (&self->lock);
   conn = g_steal_pointer (&self->conn);
-  *lifecycle_id = self->lifecycle_id;
-  self->lifecycle_id = -1;
+  *event_ids = g_steal_pointer (&self->event_ids);
   g_mutex_unlock (&self->lock);
 
   return conn;
@@ -139,9 +139,16 @@ static void on_close (virConnectPtr  conn,
 
 typedef struct
 {
-  virConnectPtr conn;
-  int           lifecycle_id;
+  virConnectPtr  conn;
+  GArray        *event_ids;
 } CloseData;
+
+static void
+close_data_free (CloseData *data)
+{
+  g_clear_pointer (&data->event_ids, g_array_unref);
+  g_free (data);
+}
 
 static void
 close_thread (GTask        *task,
@@ -152,8 +159,8 @@ close_thread (GTask        *task,
   CloseData *data = task_data;
 
   /* On a dead connection these fail at once; that is fine. */
-  if (data->lifecycle_id >= 0)
-    virConnectDomainEventDeregisterAny (data->conn, data->lifecycle_id);
+  for (guint i = 0; data->event_ids != NULL && i < data->event_ids->len; i++)
+    virConnectDomainEventDeregisterAny (data->conn, g_array_index (data->event_ids, int, i));
   virConnectUnregisterCloseCallback (data->conn, on_close);
   virConnectClose (data->conn);
   virResetLastError ();
@@ -161,23 +168,27 @@ close_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Takes both @conn and @event_ids. */
 static void
-close_virconnect_in_thread (virConnectPtr conn,
-                            int           lifecycle_id)
+close_virconnect_in_thread (virConnectPtr  conn,
+                            GArray        *event_ids)
 {
   g_autoptr(GTask) task = NULL;
   CloseData *data;
 
   if (conn == NULL)
-    return;
+    {
+      g_clear_pointer (&event_ids, g_array_unref);
+      return;
+    }
 
   data = g_new0 (CloseData, 1);
   data->conn = conn;
-  data->lifecycle_id = lifecycle_id;
+  data->event_ids = event_ids;
 
   task = g_task_new (NULL, NULL, NULL, NULL);
   g_task_set_source_tag (task, close_virconnect_in_thread);
-  g_task_set_task_data (task, data, g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) close_data_free);
   g_task_run_in_thread (task, close_thread);
 }
 
@@ -382,20 +393,17 @@ domain_event_free (gpointer user_data)
   g_free (event);
 }
 
-static int
-on_domain_lifecycle (virConnectPtr  conn,
-                     virDomainPtr   domain,
-                     int            event_type,
-                     int            detail,
-                     void          *opaque)
+/* Every event we listen to just means "read this domain again". */
+static void
+queue_domain (virDomainPtr  domain,
+              CallbackData *callback_data)
 {
-  CallbackData *callback_data = opaque;
   char uuid[VIR_UUID_STRING_BUFLEN];
   DomainEvent *event;
 
   /* Reads the UUID libvirt keeps in the event's domain object; it asks no daemon. */
   if (virDomainGetUUIDString (domain, uuid) < 0)
-    return 0;
+    return;
 
   event = g_new0 (DomainEvent, 1);
   event->callback_data = callback_data;
@@ -404,8 +412,50 @@ on_domain_lifecycle (virConnectPtr  conn,
   /* Events arrive on the main loop; invoke keeps that true if libvirt ever changes. */
   g_main_context_invoke_full (callback_data->main_context, G_PRIORITY_DEFAULT,
                               apply_domain_event, event, domain_event_free);
+}
+
+static int
+on_domain_lifecycle (virConnectPtr  conn,
+                     virDomainPtr   domain,
+                     int            event_type,
+                     int            detail,
+                     void          *opaque)
+{
+  queue_domain (domain, opaque);
   return 0;
 }
+
+/* Title and description changes. */
+static void
+on_domain_metadata_change (virConnectPtr  conn,
+                           virDomainPtr   domain,
+                           int            type,
+                           const char    *nsuri,
+                           void          *opaque)
+{
+  queue_domain (domain, opaque);
+}
+
+/* A SPICE display or a disk may have come or gone. */
+static void
+on_domain_device_change (virConnectPtr  conn,
+                         virDomainPtr   domain,
+                         const char    *dev_alias,
+                         void          *opaque)
+{
+  queue_domain (domain, opaque);
+}
+
+static const struct
+{
+  int                                  id;
+  virConnectDomainEventGenericCallback callback;
+} domain_events[] = {
+  { VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle) },
+  { VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK (on_domain_metadata_change) },
+  { VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK (on_domain_device_change) },
+  { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK (on_domain_device_change) },
+};
 
 /* ---- Losing the daemon and reconnecting ------------------------------------------- */
 
@@ -460,7 +510,7 @@ apply_close (gpointer user_data)
   g_autoptr(GhConnection) self = g_weak_ref_get (&event->callback_data->self);
   guint n_items;
   virConnectPtr conn;
-  int lifecycle_id;
+  GArray *event_ids;
 
   if (self == NULL
       || event->callback_data->generation != self->generation
@@ -470,8 +520,8 @@ apply_close (gpointer user_data)
   self->generation++;
   g_hash_table_remove_all (self->pending);
 
-  conn = steal_virconnect (self, &lifecycle_id);
-  close_virconnect_in_thread (conn, lifecycle_id);
+  conn = steal_virconnect (self, &event_ids);
+  close_virconnect_in_thread (conn, event_ids);
 
   /* The machines stay listed: they most likely still exist, we just cannot see them. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
@@ -516,10 +566,9 @@ typedef struct
 {
   char          *uri;
   guint          generation;
-  CallbackData  *lifecycle_data;
   CallbackData  *close_data;
   virConnectPtr  conn;
-  int            lifecycle_id;
+  GArray        *event_ids;
   GPtrArray     *infos;         /* GhMachineInfo* */
 } OpenData;
 
@@ -527,8 +576,7 @@ static void
 open_data_free (OpenData *data)
 {
   /* Still set only when the result was not taken, e.g. superseded by close(). */
-  close_virconnect_in_thread (g_steal_pointer (&data->conn), data->lifecycle_id);
-  g_clear_pointer (&data->lifecycle_data, callback_data_free);
+  close_virconnect_in_thread (g_steal_pointer (&data->conn), g_steal_pointer (&data->event_ids));
   g_clear_pointer (&data->close_data, callback_data_free);
   g_clear_pointer (&data->infos, g_ptr_array_unref);
   g_free (data->uri);
@@ -600,17 +648,30 @@ open_thread (GTask        *task,
   virResetLastError ();
 
   /* Events first, then the list: a change between the two is then never missed. */
-  data->lifecycle_id =
-    virConnectDomainEventRegisterAny (data->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                      VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle),
-                                      data->lifecycle_data, callback_data_free);
-  if (data->lifecycle_id < 0)
+  data->event_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; i < G_N_ELEMENTS (domain_events); i++)
     {
-      _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      CallbackData *callback_data = callback_data_new (source_object, data->generation);
+      int id;
+
+      id = virConnectDomainEventRegisterAny (data->conn, NULL, domain_events[i].id,
+                                             domain_events[i].callback,
+                                             callback_data, callback_data_free);
+      if (id < 0)
+        {
+          callback_data_free (callback_data);
+          /* Without lifecycle events the list would silently go stale. */
+          if (domain_events[i].id == VIR_DOMAIN_EVENT_ID_LIFECYCLE)
+            {
+              _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          virResetLastError ();
+          continue;
+        }
+      g_array_append_val (data->event_ids, id);
     }
-  data->lifecycle_data = NULL; /* libvirt owns it now */
 
   n_domains = virConnectListAllDomains (data->conn, &domains, 0);
   if (n_domains < 0)
@@ -644,7 +705,7 @@ apply_open (GhConnection *self,
   g_mutex_lock (&self->lock);
   g_assert (self->conn == NULL);
   self->conn = g_steal_pointer (&data->conn);
-  self->lifecycle_id = data->lifecycle_id;
+  self->event_ids = g_steal_pointer (&data->event_ids);
   g_mutex_unlock (&self->lock);
 
   /* After a reconnection the same GhMachine objects stay, so whoever shows one (a
@@ -726,13 +787,13 @@ start_open (GhConnection *self,
 {
   g_autoptr(GTask) task = NULL;
   virConnectPtr old_conn;
-  int old_lifecycle_id;
+  GArray *old_event_ids;
   OpenData *data;
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
 
-  old_conn = steal_virconnect (self, &old_lifecycle_id);
-  close_virconnect_in_thread (old_conn, old_lifecycle_id);
+  old_conn = steal_virconnect (self, &old_event_ids);
+  close_virconnect_in_thread (old_conn, old_event_ids);
 
   self->generation++;
   g_hash_table_remove_all (self->pending);
@@ -740,9 +801,7 @@ start_open (GhConnection *self,
   data = g_new0 (OpenData, 1);
   data->uri = g_strdup (self->uri);
   data->generation = self->generation;
-  data->lifecycle_data = callback_data_new (self, self->generation);
   data->close_data = callback_data_new (self, self->generation);
-  data->lifecycle_id = -1;
 
   /* A lost connection stays "lost" (with its machines unknown) until it is back. */
   if (self->state != GH_CONNECTION_STATE_LOST)
@@ -761,12 +820,12 @@ gh_connection_dispose (GObject *object)
 {
   GhConnection *self = (GhConnection *)object;
   virConnectPtr conn;
-  int lifecycle_id;
+  GArray *event_ids;
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
 
-  conn = steal_virconnect (self, &lifecycle_id);
-  close_virconnect_in_thread (conn, lifecycle_id);
+  conn = steal_virconnect (self, &event_ids);
+  close_virconnect_in_thread (conn, event_ids);
 
   G_OBJECT_CLASS (gh_connection_parent_class)->dispose (object);
 }
@@ -869,7 +928,6 @@ static void
 gh_connection_init (GhConnection *self)
 {
   g_mutex_init (&self->lock);
-  self->lifecycle_id = -1;
   self->machines = _gh_machine_list_new ();
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->main_context = g_main_context_ref_thread_default ();
@@ -991,7 +1049,7 @@ gh_connection_close (GhConnection *self)
 {
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
   virConnectPtr conn;
-  int lifecycle_id;
+  GArray *event_ids;
 
   g_return_if_fail (GH_IS_CONNECTION (self));
 
@@ -999,8 +1057,8 @@ gh_connection_close (GhConnection *self)
   self->generation++;
   g_hash_table_remove_all (self->pending);
 
-  conn = steal_virconnect (self, &lifecycle_id);
-  close_virconnect_in_thread (conn, lifecycle_id);
+  conn = steal_virconnect (self, &event_ids);
+  close_virconnect_in_thread (conn, event_ids);
 
   _gh_machine_list_set_all (self->machines, none);
   set_state (self, GH_CONNECTION_STATE_DISCONNECTED, NULL);

@@ -418,7 +418,7 @@ gh_machine_state_can_perform (GhMachineState  state,
   switch (action)
     {
     case GH_MACHINE_ACTION_START:
-      return state == GH_MACHINE_STATE_SHUT_OFF || state == GH_MACHINE_STATE_CRASHED;
+      return state == GH_MACHINE_STATE_SHUT_OFF;
 
     case GH_MACHINE_ACTION_SHUT_DOWN:
     case GH_MACHINE_ACTION_REBOOT:
@@ -426,9 +426,11 @@ gh_machine_state_can_perform (GhMachineState  state,
       return state == GH_MACHINE_STATE_RUNNING;
 
     case GH_MACHINE_ACTION_FORCE_OFF:
+      /* A crashed domain that libvirt preserved still holds its QEMU process. */
       return state == GH_MACHINE_STATE_RUNNING
              || state == GH_MACHINE_STATE_PAUSED
-             || state == GH_MACHINE_STATE_SUSPENDED;
+             || state == GH_MACHINE_STATE_SUSPENDED
+             || state == GH_MACHINE_STATE_CRASHED;
 
     case GH_MACHINE_ACTION_RESUME:
       return state == GH_MACHINE_STATE_PAUSED || state == GH_MACHINE_STATE_SUSPENDED;
@@ -461,7 +463,7 @@ dup_action_failure (GhMachineAction  action,
     case GH_MACHINE_ACTION_FORCE_OFF:
       return g_strdup_printf (_("Could not force off “%s”"), name);
     case GH_MACHINE_ACTION_REBOOT:
-      return g_strdup_printf (_("Could not restart “%s”"), name);
+      return g_strdup_printf (_("Could not reboot “%s”"), name);
     case GH_MACHINE_ACTION_PAUSE:
       return g_strdup_printf (_("Could not pause “%s”"), name);
     case GH_MACHINE_ACTION_RESUME:
