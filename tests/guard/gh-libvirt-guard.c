@@ -1,0 +1,105 @@
+/* gh-libvirt-guard.c: aborts when libvirt is called on the main thread
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Loaded with LD_PRELOAD into the display and e2e suites. Every libvirt entry point
+ * that may talk to a daemon is wrapped: called on the process's first thread (the GTK
+ * main thread, in Greenhouse and in its tests) it prints the function and aborts, so
+ * "no libvirt call on the main thread" is checked on every run rather than trusted.
+ * Accessors that only read a local object (virDomainGetUUIDString, virGetLastError…)
+ * are not wrapped: they cannot block.
+ */
+
+#define _GNU_SOURCE
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+
+static void
+check_thread (const char *function)
+{
+  if (syscall (SYS_gettid) == getpid ())
+    {
+      void *frames[32];
+      int n = backtrace (frames, 32);
+
+      fprintf (stderr, "gh-libvirt-guard: %s called on the main thread\n", function);
+      backtrace_symbols_fd (frames, n, STDERR_FILENO);
+      abort ();
+    }
+}
+
+#define REAL(name) \
+  static __typeof__ (name) *real; \
+  if (real == NULL) \
+    real = (__typeof__ (name) *) dlsym (RTLD_NEXT, #name)
+
+#define GUARD0(ret, name) \
+  ret name (void) { REAL (name); check_thread (#name); return real (); }
+#define GUARD1(ret, name, t1) \
+  ret name (t1 a) { REAL (name); check_thread (#name); return real (a); }
+#define GUARD2(ret, name, t1, t2) \
+  ret name (t1 a, t2 b) { REAL (name); check_thread (#name); return real (a, b); }
+#define GUARD3(ret, name, t1, t2, t3) \
+  ret name (t1 a, t2 b, t3 c) { REAL (name); check_thread (#name); return real (a, b, c); }
+#define GUARD4(ret, name, t1, t2, t3, t4) \
+  ret name (t1 a, t2 b, t3 c, t4 d) \
+  { REAL (name); check_thread (#name); return real (a, b, c, d); }
+#define GUARD5(ret, name, t1, t2, t3, t4, t5) \
+  ret name (t1 a, t2 b, t3 c, t4 d, t5 e) \
+  { REAL (name); check_thread (#name); return real (a, b, c, d, e); }
+#define GUARD6(ret, name, t1, t2, t3, t4, t5, t6) \
+  ret name (t1 a, t2 b, t3 c, t4 d, t5 e, t6 f) \
+  { REAL (name); check_thread (#name); return real (a, b, c, d, e, f); }
+
+/* Connections */
+GUARD1 (virConnectPtr, virConnectOpen, const char *)
+GUARD1 (virConnectPtr, virConnectOpenReadOnly, const char *)
+GUARD3 (virConnectPtr, virConnectOpenAuth, const char *, virConnectAuthPtr, unsigned int)
+GUARD1 (int, virConnectClose, virConnectPtr)
+GUARD3 (int, virConnectSetKeepAlive, virConnectPtr, int, unsigned int)
+GUARD4 (int, virConnectRegisterCloseCallback, virConnectPtr, virConnectCloseFunc, void *,
+        virFreeCallback)
+GUARD2 (int, virConnectUnregisterCloseCallback, virConnectPtr, virConnectCloseFunc)
+GUARD3 (int, virConnectListAllDomains, virConnectPtr, virDomainPtr **, unsigned int)
+GUARD6 (int, virConnectDomainEventRegisterAny, virConnectPtr, virDomainPtr, int,
+        virConnectDomainEventGenericCallback, void *, virFreeCallback)
+GUARD2 (int, virConnectDomainEventDeregisterAny, virConnectPtr, int)
+GUARD2 (int, virNodeGetInfo, virConnectPtr, virNodeInfoPtr)
+GUARD1 (char *, virConnectGetCapabilities, virConnectPtr)
+
+/* Domains */
+GUARD2 (virDomainPtr, virDomainLookupByUUIDString, virConnectPtr, const char *)
+GUARD2 (virDomainPtr, virDomainLookupByName, virConnectPtr, const char *)
+GUARD2 (virDomainPtr, virDomainDefineXML, virConnectPtr, const char *)
+GUARD2 (char *, virDomainGetXMLDesc, virDomainPtr, unsigned int)
+GUARD4 (int, virDomainGetState, virDomainPtr, int *, int *, unsigned int)
+GUARD2 (int, virDomainGetInfo, virDomainPtr, virDomainInfoPtr)
+GUARD1 (int, virDomainIsActive, virDomainPtr)
+GUARD1 (int, virDomainIsPersistent, virDomainPtr)
+GUARD1 (int, virDomainCreate, virDomainPtr)
+GUARD1 (int, virDomainShutdown, virDomainPtr)
+GUARD1 (int, virDomainDestroy, virDomainPtr)
+GUARD2 (int, virDomainReboot, virDomainPtr, unsigned int)
+GUARD1 (int, virDomainSuspend, virDomainPtr)
+GUARD1 (int, virDomainResume, virDomainPtr)
+GUARD2 (int, virDomainPMWakeup, virDomainPtr, unsigned int)
+GUARD1 (int, virDomainUndefine, virDomainPtr)
+GUARD2 (int, virDomainUndefineFlags, virDomainPtr, unsigned int)
+GUARD6 (int, virDomainSetMetadata, virDomainPtr, int, const char *, const char *,
+        const char *, unsigned int)
+
+/* Storage */
+GUARD2 (virStorageVolPtr, virStorageVolLookupByPath, virConnectPtr, const char *)
+GUARD2 (virStorageVolPtr, virStorageVolLookupByName, virStoragePoolPtr, const char *)
+GUARD2 (virStoragePoolPtr, virStoragePoolLookupByName, virConnectPtr, const char *)
+GUARD1 (virStoragePoolPtr, virStoragePoolLookupByVolume, virStorageVolPtr)
+GUARD1 (char *, virStorageVolGetPath, virStorageVolPtr)
+GUARD2 (int, virStorageVolDelete, virStorageVolPtr, unsigned int)
