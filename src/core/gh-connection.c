@@ -27,6 +27,18 @@
 #define KEEPALIVE_INTERVAL 5
 #define KEEPALIVE_COUNT 3
 
+typedef struct _CallbackData CallbackData;
+
+/* An open virConnectPtr with what we registered on it, closed together. */
+typedef struct
+{
+  virConnectPtr  conn;
+  GArray        *event_ids;   /* int, from virConnectDomainEventRegisterAny */
+  /* Ours, not libvirt's: drivers without close callbacks (test:///) accept the
+   * registration but never call its free function. */
+  CallbackData  *close_data;
+} Link;
+
 struct _GhConnection
 {
   GObject parent_instance;
@@ -38,10 +50,9 @@ struct _GhConnection
   GHashTable    *pending;        /* UUIDs whose domains must be read again */
   GMainContext  *main_context;   /* where events and results are applied */
 
-  /* Guarded by @lock: workers read it, the main thread swaps it. */
+  /* Guarded by @lock: workers read link->conn, the main thread swaps the link. */
   GMutex         lock;
-  virConnectPtr  conn;
-  GArray        *event_ids;     /* int, from virConnectDomainEventRegisterAny */
+  Link          *link;
 
   GhConnectionState state;
   guint          generation;
@@ -69,12 +80,12 @@ static void start_open (GhConnection *self,
 
 /* libvirt holds one of these for each callback we register: it outlives neither the
  * registration nor, through the weak reference, the GhConnection. */
-typedef struct
+struct _CallbackData
 {
   GWeakRef      self;
   GMainContext *main_context;
   guint         generation;
-} CallbackData;
+};
 
 static CallbackData *
 callback_data_new (GhConnection *self,
@@ -118,78 +129,71 @@ set_state (GhConnection      *self,
     }
 }
 
-/* Takes the virConnectPtr away from the object, to be closed by a worker. */
-static virConnectPtr
-steal_virconnect (GhConnection  *self,
-                  GArray       **event_ids)
+/* Takes the link away from the object, to be closed by a worker. */
+static Link *
+steal_link (GhConnection *self)
 {
-  virConnectPtr conn;
+  Link *link;
 
   g_mutex_lock (&self->lock);
-  conn = g_steal_pointer (&self->conn);
-  *event_ids = g_steal_pointer (&self->event_ids);
+  link = g_steal_pointer (&self->link);
   g_mutex_unlock (&self->lock);
 
-  return conn;
+  return link;
 }
 
 static void on_close (virConnectPtr  conn,
                       int            reason,
                       void          *opaque);
 
-typedef struct
-{
-  virConnectPtr  conn;
-  GArray        *event_ids;
-} CloseData;
-
 static void
-close_data_free (CloseData *data)
+link_close_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  g_clear_pointer (&data->event_ids, g_array_unref);
-  g_free (data);
-}
-
-static void
-close_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  CloseData *data = task_data;
+  Link *link = task_data;
 
   /* On a dead connection these fail at once; that is fine. */
-  for (guint i = 0; data->event_ids != NULL && i < data->event_ids->len; i++)
-    virConnectDomainEventDeregisterAny (data->conn, g_array_index (data->event_ids, int, i));
-  virConnectUnregisterCloseCallback (data->conn, on_close);
-  virConnectClose (data->conn);
+  for (guint i = 0; link->event_ids != NULL && i < link->event_ids->len; i++)
+    virConnectDomainEventDeregisterAny (link->conn, g_array_index (link->event_ids, int, i));
+  virConnectUnregisterCloseCallback (link->conn, on_close);
+  g_clear_pointer (&link->conn, virConnectClose);
   virResetLastError ();
 
   g_task_return_boolean (task, TRUE);
 }
 
-/* Takes both @conn and @event_ids. */
 static void
-close_virconnect_in_thread (virConnectPtr  conn,
-                            GArray        *event_ids)
+link_free (Link *link)
+{
+  /* Only a link that was never opened, or was closed by link_close_thread(). */
+  g_assert (link->conn == NULL);
+
+  g_clear_pointer (&link->event_ids, g_array_unref);
+  g_clear_pointer (&link->close_data, callback_data_free);
+  g_free (link);
+}
+
+/* Closes @link in a worker and frees it; takes it. */
+static void
+link_close_in_thread (Link *link)
 {
   g_autoptr(GTask) task = NULL;
-  CloseData *data;
 
-  if (conn == NULL)
+  if (link == NULL)
+    return;
+
+  if (link->conn == NULL)
     {
-      g_clear_pointer (&event_ids, g_array_unref);
+      link_free (link);
       return;
     }
 
-  data = g_new0 (CloseData, 1);
-  data->conn = conn;
-  data->event_ids = event_ids;
-
   task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, close_virconnect_in_thread);
-  g_task_set_task_data (task, data, (GDestroyNotify) close_data_free);
-  g_task_run_in_thread (task, close_thread);
+  g_task_set_source_tag (task, link_close_in_thread);
+  g_task_set_task_data (task, link, (GDestroyNotify) link_free);
+  g_task_run_in_thread (task, link_close_thread);
 }
 
 /* ---- Reading domains again after events ------------------------------------------ */
@@ -509,8 +513,6 @@ apply_close (gpointer user_data)
   CloseEvent *event = user_data;
   g_autoptr(GhConnection) self = g_weak_ref_get (&event->callback_data->self);
   guint n_items;
-  virConnectPtr conn;
-  GArray *event_ids;
 
   if (self == NULL
       || event->callback_data->generation != self->generation
@@ -520,8 +522,7 @@ apply_close (gpointer user_data)
   self->generation++;
   g_hash_table_remove_all (self->pending);
 
-  conn = steal_virconnect (self, &event_ids);
-  close_virconnect_in_thread (conn, event_ids);
+  link_close_in_thread (steal_link (self));
 
   /* The machines stay listed: they most likely still exist, we just cannot see them. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
@@ -566,9 +567,7 @@ typedef struct
 {
   char          *uri;
   guint          generation;
-  CallbackData  *close_data;
-  virConnectPtr  conn;
-  GArray        *event_ids;
+  Link          *link;
   GPtrArray     *infos;         /* GhMachineInfo* */
 } OpenData;
 
@@ -576,8 +575,7 @@ static void
 open_data_free (OpenData *data)
 {
   /* Still set only when the result was not taken, e.g. superseded by close(). */
-  close_virconnect_in_thread (g_steal_pointer (&data->conn), g_steal_pointer (&data->event_ids));
-  g_clear_pointer (&data->close_data, callback_data_free);
+  link_close_in_thread (g_steal_pointer (&data->link));
   g_clear_pointer (&data->infos, g_ptr_array_unref);
   g_free (data->uri);
   g_free (data);
@@ -625,6 +623,7 @@ open_thread (GTask        *task,
              GCancellable *cancellable)
 {
   OpenData *data = task_data;
+  Link *link = data->link;
   g_autofree char *failure = NULL;
   g_autoptr(GError) error = NULL;
   virDomainPtr *domains = NULL;
@@ -632,8 +631,8 @@ open_thread (GTask        *task,
 
   failure = g_strdup_printf (_("Could not connect to “%s”"), data->uri);
 
-  data->conn = virConnectOpen (data->uri);
-  if (data->conn == NULL)
+  link->conn = virConnectOpen (data->uri);
+  if (link->conn == NULL)
     {
       _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -641,20 +640,18 @@ open_thread (GTask        *task,
     }
 
   /* Drivers without keepalive or close callbacks (test:///) just say no. */
-  virConnectSetKeepAlive (data->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
-  if (virConnectRegisterCloseCallback (data->conn, on_close, data->close_data,
-                                       callback_data_free) == 0)
-    data->close_data = NULL; /* libvirt owns it now */
+  virConnectSetKeepAlive (link->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
+  virConnectRegisterCloseCallback (link->conn, on_close, link->close_data, NULL);
   virResetLastError ();
 
   /* Events first, then the list: a change between the two is then never missed. */
-  data->event_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  link->event_ids = g_array_new (FALSE, FALSE, sizeof (int));
   for (guint i = 0; i < G_N_ELEMENTS (domain_events); i++)
     {
       CallbackData *callback_data = callback_data_new (source_object, data->generation);
       int id;
 
-      id = virConnectDomainEventRegisterAny (data->conn, NULL, domain_events[i].id,
+      id = virConnectDomainEventRegisterAny (link->conn, NULL, domain_events[i].id,
                                              domain_events[i].callback,
                                              callback_data, callback_data_free);
       if (id < 0)
@@ -670,10 +667,10 @@ open_thread (GTask        *task,
           virResetLastError ();
           continue;
         }
-      g_array_append_val (data->event_ids, id);
+      g_array_append_val (link->event_ids, id);
     }
 
-  n_domains = virConnectListAllDomains (data->conn, &domains, 0);
+  n_domains = virConnectListAllDomains (link->conn, &domains, 0);
   if (n_domains < 0)
     {
       _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
@@ -703,9 +700,8 @@ apply_open (GhConnection *self,
   g_autoptr(GPtrArray) machines = g_ptr_array_new_full (data->infos->len, g_object_unref);
 
   g_mutex_lock (&self->lock);
-  g_assert (self->conn == NULL);
-  self->conn = g_steal_pointer (&data->conn);
-  self->event_ids = g_steal_pointer (&data->event_ids);
+  g_assert (self->link == NULL);
+  self->link = g_steal_pointer (&data->link);
   g_mutex_unlock (&self->lock);
 
   /* After a reconnection the same GhMachine objects stay, so whoever shows one (a
@@ -786,14 +782,11 @@ start_open (GhConnection *self,
             GTask        *user_task)
 {
   g_autoptr(GTask) task = NULL;
-  virConnectPtr old_conn;
-  GArray *old_event_ids;
   OpenData *data;
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
 
-  old_conn = steal_virconnect (self, &old_event_ids);
-  close_virconnect_in_thread (old_conn, old_event_ids);
+  link_close_in_thread (steal_link (self));
 
   self->generation++;
   g_hash_table_remove_all (self->pending);
@@ -801,7 +794,8 @@ start_open (GhConnection *self,
   data = g_new0 (OpenData, 1);
   data->uri = g_strdup (self->uri);
   data->generation = self->generation;
-  data->close_data = callback_data_new (self, self->generation);
+  data->link = g_new0 (Link, 1);
+  data->link->close_data = callback_data_new (self, self->generation);
 
   /* A lost connection stays "lost" (with its machines unknown) until it is back. */
   if (self->state != GH_CONNECTION_STATE_LOST)
@@ -819,13 +813,9 @@ static void
 gh_connection_dispose (GObject *object)
 {
   GhConnection *self = (GhConnection *)object;
-  virConnectPtr conn;
-  GArray *event_ids;
 
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
-
-  conn = steal_virconnect (self, &event_ids);
-  close_virconnect_in_thread (conn, event_ids);
+  link_close_in_thread (steal_link (self));
 
   G_OBJECT_CLASS (gh_connection_parent_class)->dispose (object);
 }
@@ -1048,8 +1038,6 @@ void
 gh_connection_close (GhConnection *self)
 {
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
-  virConnectPtr conn;
-  GArray *event_ids;
 
   g_return_if_fail (GH_IS_CONNECTION (self));
 
@@ -1057,8 +1045,7 @@ gh_connection_close (GhConnection *self)
   self->generation++;
   g_hash_table_remove_all (self->pending);
 
-  conn = steal_virconnect (self, &event_ids);
-  close_virconnect_in_thread (conn, event_ids);
+  link_close_in_thread (steal_link (self));
 
   _gh_machine_list_set_all (self->machines, none);
   set_state (self, GH_CONNECTION_STATE_DISCONNECTED, NULL);
@@ -1073,7 +1060,7 @@ _gh_connection_dup_virconnect (GhConnection  *self,
   g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
 
   g_mutex_lock (&self->lock);
-  conn = self->conn;
+  conn = self->link != NULL ? self->link->conn : NULL;
   if (conn != NULL)
     virConnectRef (conn);
   g_mutex_unlock (&self->lock);

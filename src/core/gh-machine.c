@@ -449,27 +449,39 @@ gh_machine_can_perform (GhMachine       *self,
   return gh_machine_state_can_perform (self->state, action);
 }
 
-/* What the user reads when @action fails on the machine called @name. */
-static char *
-dup_action_failure (GhMachineAction  action,
-                    const char      *name)
+/**
+ * gh_machine_action_dup_failure:
+ * @name: the machine's display name
+ *
+ * Returns: (transfer full): what a person reads when @action failed, such as
+ *   "Could not start “name”"; the core's errors start with the same words.
+ */
+char *
+gh_machine_action_dup_failure (GhMachineAction  action,
+                               const char      *name)
 {
   switch (action)
     {
     case GH_MACHINE_ACTION_START:
+      /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not start “%s”"), name);
     case GH_MACHINE_ACTION_SHUT_DOWN:
+      /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not shut down “%s”"), name);
     case GH_MACHINE_ACTION_FORCE_OFF:
+      /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not force off “%s”"), name);
     case GH_MACHINE_ACTION_REBOOT:
+      /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not reboot “%s”"), name);
     case GH_MACHINE_ACTION_PAUSE:
+      /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not pause “%s”"), name);
     case GH_MACHINE_ACTION_RESUME:
+      /* Translators: %s is a machine's name */
       return g_strdup_printf (_("Could not resume “%s”"), name);
     default:
-      g_assert_not_reached ();
+      g_return_val_if_reached (NULL);
     }
 }
 
@@ -536,7 +548,7 @@ perform_thread (GTask        *task,
   virDomainPtr domain;
   int ret = -1;
 
-  failure = dup_action_failure (data->action, data->display_name);
+  failure = gh_machine_action_dup_failure (data->action, data->display_name);
 
   domain = lookup_domain (data, &conn, failure, &error);
   if (domain == NULL)
@@ -651,7 +663,7 @@ gh_machine_perform_async (GhMachine           *self,
     {
       g_autofree char *failure = NULL;
 
-      failure = dup_action_failure (action, gh_machine_get_display_name (self));
+      failure = gh_machine_action_dup_failure (action, gh_machine_get_display_name (self));
       g_task_return_new_error (task, GH_ERROR, GH_ERROR_INVALID_STATE,
                                _("%s: not possible while it is “%s”"),
                                failure, gh_machine_state_get_label (self->state));

@@ -70,6 +70,8 @@ gboolean        gh_machine_delete_finish    (GhMachine       *self,
                                              GAsyncResult    *result,
                                              GError         **error);
 
+char           *gh_machine_action_dup_failure  (GhMachineAction action,
+                                                const char     *name);
 const char     *gh_machine_state_get_label     (GhMachineState  state);
 const char     *gh_machine_state_get_icon_name (GhMachineState  state);
 gboolean        gh_machine_state_can_perform   (GhMachineState  state,
