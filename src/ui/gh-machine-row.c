@@ -1,0 +1,608 @@
+/* gh-machine-row.c
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "gh-machine-row.h"
+#include "gh-ui-util.h"
+#include "gh-window.h"
+
+struct _GhMachineRow
+{
+  GtkWidget      parent_instance;
+
+  /* Template widgets */
+  GtkWidget     *header;  /* the only child: bound so that dispose_template unparents it */
+  GtkLabel      *title_label;
+  GtkLabel      *subtitle_label;
+  GtkBox        *state_box;
+  GtkImage      *state_image;
+  GtkLabel      *state_label;
+  GtkStack      *primary_stack;
+  GtkMenuButton *menu_button;
+  GMenuModel    *machine_menu;
+
+  /* Owned references */
+  GhMachine     *machine;   /* NULL while the window's list keeps the row for later */
+
+  /* Borrowed references */
+  GhOsDb        *os_db;
+  GhMachineList *machines;  /* the list @machine is in: says where the row sits in its card */
+};
+
+G_DEFINE_FINAL_TYPE (GhMachineRow, gh_machine_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MACHINE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A row shows whichever machine the window's list binds it to, and an action can outlast that
+ * binding, so what belongs to the machine is kept on the machine: how many actions are in
+ * flight (its actions stay off until they finish, so that a second click does not ask
+ * libvirt twice), and which row shows it now, if any, to tell when they finish. */
+static GQuark busy_quark;
+static GQuark row_quark;
+
+static const struct {
+  const char      *action_name;
+  GhMachineAction  action;
+} lifecycle_actions[] = {
+  { "machine.start", GH_MACHINE_ACTION_START },
+  { "machine.shut-down", GH_MACHINE_ACTION_SHUT_DOWN },
+  { "machine.force-off", GH_MACHINE_ACTION_FORCE_OFF },
+  { "machine.reboot", GH_MACHINE_ACTION_REBOOT },
+  { "machine.pause", GH_MACHINE_ACTION_PAUSE },
+  { "machine.resume", GH_MACHINE_ACTION_RESUME },
+};
+
+static const char * const state_css_classes[] = {
+  "unknown", "shut-off", "running", "paused", "suspended", "crashed",
+};
+
+static void gh_machine_row_update_actions (GhMachineRow *self);
+
+static guint
+machine_get_busy (GhMachine *machine)
+{
+  return GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (machine), busy_quark));
+}
+
+static void
+machine_add_busy (GhMachine *machine,
+                  int        delta)
+{
+  GhMachineRow *row;
+
+  g_object_set_qdata (G_OBJECT (machine), busy_quark,
+                      GUINT_TO_POINTER (machine_get_busy (machine) + delta));
+
+  if ((row = g_object_get_qdata (G_OBJECT (machine), row_quark)) != NULL)
+    gh_machine_row_update_actions (row);
+}
+
+/* Carries what a finished action needs to report a failure, even if no row shows the
+ * machine by then (a deleted machine's row goes away with it). */
+typedef struct
+{
+  GhMachine *machine;
+  GtkWindow *window;
+  char      *failure;
+  char      *name;      /* the display name when the action started */
+} ActionData;
+
+static void
+action_data_free (ActionData *data)
+{
+  g_clear_object (&data->machine);
+  g_clear_object (&data->window);
+  g_free (data->failure);
+  g_free (data->name);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ActionData, action_data_free)
+
+static ActionData *
+action_data_new (GhMachine *machine,
+                 GtkWindow *window,
+                 char      *failure)
+{
+  ActionData *data = g_new0 (ActionData, 1);
+
+  data->machine = g_object_ref (machine);
+  data->window = window != NULL ? g_object_ref (window) : NULL;
+  data->failure = failure;
+  data->name = g_strdup (gh_machine_get_display_name (machine));
+
+  machine_add_busy (machine, 1);
+
+  return data;
+}
+
+static void
+action_data_finish (ActionData   *data,
+                    const GError *error)
+{
+  machine_add_busy (data->machine, -1);
+
+  if (error == NULL)
+    return;
+
+  if (GH_IS_WINDOW (data->window))
+    gh_window_add_error (GH_WINDOW (data->window), data->failure,
+                         gh_error_get_reason (error, data->name));
+  else
+    g_warning ("%s: %s", data->failure, error->message);
+}
+
+static GtkWindow *
+gh_machine_row_get_window (GhMachineRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+gh_machine_row_update_title (GhMachineRow *self)
+{
+  gtk_label_set_label (self->title_label, gh_machine_get_display_name (self->machine));
+}
+
+static void
+gh_machine_row_update_os (GhMachineRow *self)
+{
+  const char *os_id;
+  const char *os_name = NULL;
+
+  if (self->machine == NULL)
+    return;
+
+  os_id = gh_machine_get_os_id (self->machine);
+  if (os_id != NULL)
+    os_name = gh_os_db_get_os_name (self->os_db, os_id);
+
+  gtk_label_set_label (self->subtitle_label, os_name != NULL ? os_name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), os_name != NULL);
+}
+
+static void
+gh_machine_row_update_actions (GhMachineRow *self)
+{
+  GhMachineState state = gh_machine_get_state (self->machine);
+  gboolean idle = machine_get_busy (self->machine) == 0;
+  gboolean can_start;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), lifecycle_actions[i].action_name,
+                                   idle && gh_machine_can_perform (self->machine,
+                                                                   lifecycle_actions[i].action));
+
+  /* Deleting needs the machine's definition, which an unreachable daemon cannot give. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.delete",
+                                 idle && state != GH_MACHINE_STATE_UNKNOWN);
+
+  /* While Start runs the button stays, insensitive, until the new state arrives. */
+  can_start = gh_machine_can_perform (self->machine, GH_MACHINE_ACTION_START);
+  gtk_stack_set_visible_child_name (self->primary_stack, can_start ? "start" : "none");
+}
+
+static void
+gh_machine_row_update_state (GhMachineRow *self)
+{
+  GhMachineState state = gh_machine_get_state (self->machine);
+
+  gtk_image_set_from_icon_name (self->state_image, gh_machine_state_get_icon_name (state));
+  gtk_label_set_label (self->state_label, gh_machine_state_get_label (state));
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
+    {
+      if (i == (guint)state)
+        gtk_widget_add_css_class (GTK_WIDGET (self->state_box), state_css_classes[i]);
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->state_box), state_css_classes[i]);
+    }
+
+  gh_machine_row_update_actions (self);
+}
+
+static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    set)
+{
+  if (set)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+/* Each connection's rows make one card, which the rows draw themselves (style.css): the
+ * first rounds the top corners, the last the bottom ones. Rows come and go around a row
+ * without rebinding it, so it looks again whenever its list changes. */
+static void
+gh_machine_row_update_place (GhMachineRow *self)
+{
+  guint n = 0;
+  gboolean first = TRUE;
+  gboolean last = TRUE;
+
+  if (self->machines != NULL)
+    n = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+
+  if (n > 0)
+    {
+      g_autoptr(GhMachine) first_machine = g_list_model_get_item (G_LIST_MODEL (self->machines), 0);
+      g_autoptr(GhMachine) last_machine = g_list_model_get_item (G_LIST_MODEL (self->machines),
+                                                                 n - 1);
+
+      first = first_machine == self->machine;
+      last = last_machine == self->machine;
+    }
+
+  set_css_class (GTK_WIDGET (self), "first", first);
+  set_css_class (GTK_WIDGET (self), "last", last);
+}
+
+static void
+on_perform_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ActionData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_perform_finish (GH_MACHINE (object), result, &error);
+  action_data_finish (data, error);
+}
+
+static void
+machine_lifecycle_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+
+  g_return_if_fail (self->machine != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_actions); i++)
+    {
+      if (g_strcmp0 (action_name, lifecycle_actions[i].action_name) == 0)
+        {
+          GhMachineAction action = lifecycle_actions[i].action;
+          const char *name = gh_machine_get_display_name (self->machine);
+          ActionData *data;
+
+          data = action_data_new (self->machine, gh_machine_row_get_window (self),
+                                  gh_machine_action_dup_failure (action, name));
+          gh_machine_perform_async (self->machine, action, NULL, on_perform_cb, data);
+          return;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+on_delete_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ActionData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_delete_finish (GH_MACHINE (object), result, &error);
+  action_data_finish (data, error);
+}
+
+/* The dialog holds the machine, not the row: while it is open the list may change and the
+ * row show another machine. */
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    gpointer          user_data)
+{
+  GhMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
+  GtkCheckButton *storage_check;
+  gboolean delete_storage;
+  char *failure;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+
+  storage_check = g_object_get_data (G_OBJECT (dialog), "storage-check");
+  delete_storage = gtk_check_button_get_active (storage_check);
+
+  /* Translators: %s is a machine's name */
+  failure = g_strdup_printf (_("Could not delete “%s”"), gh_machine_get_display_name (machine));
+  gh_machine_delete_async (machine, delete_storage, NULL, on_delete_cb,
+                           action_data_new (machine,
+                                            gtk_window_get_transient_for (GTK_WINDOW (dialog)),
+                                            failure));
+}
+
+static void
+machine_delete_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *check;
+  GtkWidget *caption;
+
+  g_return_if_fail (self->machine != NULL);
+
+  /* Translators: %s is a machine's name */
+  heading = g_strdup_printf (_("Delete “%s”?"), gh_machine_get_display_name (self->machine));
+  dialog = adw_message_dialog_new (gh_machine_row_get_window (self),
+                                   heading,
+                                   _("The machine and its settings are removed for good. "
+                                     "This cannot be undone."));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  check = gtk_check_button_new_with_mnemonic (_("Also delete its _storage"));
+  caption = gtk_label_new (_("Only disks that belong to this machine alone are removed; "
+                             "installation media (ISO images) and disks that other machines "
+                             "use are kept."));
+  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_widget_set_margin_start (caption, 30);  /* lines up with the check button's label */
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (check),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, caption, NULL,
+                                  -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  g_object_set_data (G_OBJECT (dialog), "storage-check", check);
+  g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (self->machine),
+                          g_object_unref);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), NULL);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+gh_machine_row_dispose (GObject *object)
+{
+  GhMachineRow *self = (GhMachineRow *)object;
+
+  /* Disconnect now: the template children are gone after this. */
+  gh_machine_row_set_machine (self, NULL);
+  g_signal_handlers_disconnect_by_data (self->os_db, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_MACHINE_ROW);
+
+  G_OBJECT_CLASS (gh_machine_row_parent_class)->dispose (object);
+}
+
+static void
+gh_machine_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE:
+      g_value_set_object (value, self->machine);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_machine_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE:
+      gh_machine_row_set_machine (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_machine_row_class_init (GhMachineRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gh_machine_row_dispose;
+  object_class->get_property = gh_machine_row_get_property;
+  object_class->set_property = gh_machine_row_set_property;
+
+  properties[PROP_MACHINE] =
+    g_param_spec_object ("machine", NULL, NULL,
+                         GH_TYPE_MACHINE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  busy_quark = g_quark_from_static_string ("gh-machine-row-busy");
+  row_quark = g_quark_from_static_string ("gh-machine-row-row");
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/gh-machine-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, header);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_box);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_image);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, primary_stack);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, machine_menu);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_actions); i++)
+    gtk_widget_class_install_action (widget_class, lifecycle_actions[i].action_name, NULL,
+                                     machine_lifecycle_action);
+  gtk_widget_class_install_action (widget_class, "machine.delete", NULL,
+                                   machine_delete_action);
+
+  gtk_widget_class_set_css_name (widget_class, "row");
+}
+
+/* A menu button builds its popover as soon as it has a model; with a screenful of rows that
+ * is most of their cost, so the model is given only when the menu first opens. */
+static void
+create_machine_menu (GtkMenuButton *menu_button,
+                     gpointer       user_data)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (user_data);
+
+  gtk_menu_button_set_menu_model (menu_button, self->machine_menu);
+}
+
+static void
+gh_machine_row_init (GhMachineRow *self)
+{
+  self->os_db = gh_os_db_get_default ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_machine_menu, self, NULL);
+
+  g_signal_connect_object (self->os_db, "notify::loaded",
+                           G_CALLBACK (gh_machine_row_update_os), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/**
+ * gh_machine_row_new:
+ * @machine: (nullable): the machine to show
+ *
+ * Returns: a row that shows @machine, or nothing until gh_machine_row_set_machine()
+ */
+GtkWidget *
+gh_machine_row_new (GhMachine *machine)
+{
+  g_return_val_if_fail (machine == NULL || GH_IS_MACHINE (machine), NULL);
+
+  return g_object_new (GH_TYPE_MACHINE_ROW,
+                       "machine", machine,
+                       NULL);
+}
+
+const char *
+gh_machine_row_get_title (GhMachineRow *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->title_label);
+}
+
+/* The OS name, or "" when the row shows none. */
+const char *
+gh_machine_row_get_subtitle (GhMachineRow *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->subtitle_label);
+}
+
+GhMachine *
+gh_machine_row_get_machine (GhMachineRow *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE_ROW (self), NULL);
+
+  return self->machine;
+}
+
+/**
+ * gh_machine_row_set_machine:
+ * @machine: (nullable): the machine to show, or %NULL to let go of the current one
+ *
+ * The window's list calls this as it binds the row to an item and unbinds it: after
+ * unbinding, the row holds no reference to the machine and no signal of it.
+ */
+void
+gh_machine_row_set_machine (GhMachineRow *self,
+                            GhMachine    *machine)
+{
+  g_return_if_fail (GH_IS_MACHINE_ROW (self));
+  g_return_if_fail (machine == NULL || GH_IS_MACHINE (machine));
+
+  if (self->machine == machine)
+    return;
+
+  if (self->machine != NULL)
+    {
+      /* An open menu acts on the machine it was opened for. */
+      gtk_menu_button_popdown (self->menu_button);
+
+      g_signal_handlers_disconnect_by_data (self->machine, self);
+      if (self->machines != NULL)
+        g_signal_handlers_disconnect_by_data (self->machines, self);
+      if (g_object_get_qdata (G_OBJECT (self->machine), row_quark) == self)
+        g_object_set_qdata (G_OBJECT (self->machine), row_quark, NULL);
+      self->machines = NULL;
+      g_clear_object (&self->machine);
+    }
+
+  if (machine != NULL)
+    {
+      GhConnection *connection = gh_machine_get_connection (machine);
+
+      self->machine = g_object_ref (machine);
+      g_object_set_qdata (G_OBJECT (machine), row_quark, self);
+
+      g_signal_connect_object (machine, "notify::display-name",
+                               G_CALLBACK (gh_machine_row_update_title), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (machine, "notify::os-id",
+                               G_CALLBACK (gh_machine_row_update_os), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (machine, "notify::state",
+                               G_CALLBACK (gh_machine_row_update_state), self,
+                               G_CONNECT_SWAPPED);
+
+      if (connection != NULL)
+        {
+          self->machines = gh_connection_get_machines (connection);
+          g_signal_connect_object (self->machines, "items-changed",
+                                   G_CALLBACK (gh_machine_row_update_place), self,
+                                   G_CONNECT_SWAPPED);
+        }
+
+      gh_machine_row_update_title (self);
+      gh_machine_row_update_os (self);
+      gh_machine_row_update_state (self);
+      gh_machine_row_update_place (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MACHINE]);
+}

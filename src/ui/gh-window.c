@@ -1,0 +1,760 @@
+/* gh-window.c
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "gh-connection-view.h"
+#include "gh-machine-row.h"
+#include "gh-ui-util.h"
+#include "gh-window.h"
+
+struct _GhWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkMenuButton        *connections_button;
+  GtkListBox           *connections_list;
+  GtkStack             *main_stack;
+  /* A one-column GtkGridView, not a GtkListView: before GTK 4.12 a list view builds and
+   * lays out up to 200 rows whatever it shows (GTK_LIST_VIEW_MAX_LIST_ITEMS), which took
+   * more than half a second at start-up with a thousand machines on a small machine; a
+   * grid view keeps about 30 rows per column (GTK_GRID_VIEW_MAX_VISIBLE_ROWS). Both build
+   * their rows through the same factory and move the focus with the arrow keys. */
+  GtkGridView          *machines_view;
+
+  /* Owned references */
+  GListModel           *connections;
+  /* What machines_view shows, flattened: for each connection a GListModel of the
+   * connection itself (its GhConnectionView heads its part) and then its GhMachineList.
+   * Nothing follows the last one: the view keeps an item in place as items are added
+   * before it, and an item at the end would keep the end in sight as the first machines
+   * arrive. */
+  GListStore           *sections;
+  GPtrArray            *views;  /* of GhConnectionView, in the order of connections: kept
+                                 * while the connection is shown, so that what it shows
+                                 * (a banner about to slide in) outlives scrolling */
+
+  /* GREENHOUSE_REPORT_READY, see gh_window_check_ready () */
+  gulong                ready_paint_handler;
+  guint                 ready_reported : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GhWindow, gh_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GhApplication *
+gh_window_get_app (GhWindow *self)
+{
+  return GH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+/* Benchmark and test hook. When GREENHOUSE_REPORT_READY is set, the window prints
+ *
+ *   greenhouse-ready machines=N
+ *
+ * once, on stdout, after the first frame painted with the window mapped, every connection
+ * past CONNECTING, and the grid view's rows built for what is in sight (N counts the
+ * machines of all connections, most of which have no row: the grid view builds rows only
+ * for what it shows). With the value "quit" the application quits right after.
+ * tests/bench/list-startup times launches with it; without the variable none of this runs. */
+static gboolean
+gh_window_all_settled (GhWindow *self)
+{
+  guint n = g_list_model_get_n_items (self->connections);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
+      GhConnectionState state = gh_connection_get_state (connection);
+
+      if (state == GH_CONNECTION_STATE_CONNECTING || state == GH_CONNECTION_STATE_DISCONNECTED)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static guint
+gh_window_count_machines (GhWindow *self)
+{
+  guint n = g_list_model_get_n_items (self->connections);
+  guint n_machines = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
+      GListModel *machines = G_LIST_MODEL (gh_connection_get_machines (connection));
+
+      n_machines += g_list_model_get_n_items (machines);
+    }
+
+  return n_machines;
+}
+
+/* The machine rows the grid view has built, bound and shows. */
+static guint
+gh_window_count_shown_rows (GhWindow *self)
+{
+  guint n_rows = 0;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->machines_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+
+      if (GH_IS_MACHINE_ROW (child) &&
+          gh_machine_row_get_machine (GH_MACHINE_ROW (child)) != NULL &&
+          gtk_widget_get_mapped (child))
+        n_rows++;
+    }
+
+  return n_rows;
+}
+
+static void gh_window_check_ready (GhWindow *self);
+
+static void
+on_ready_after_paint (GhWindow      *self,
+                      GdkFrameClock *frame_clock)
+{
+  guint n_machines;
+
+  g_clear_signal_handler (&self->ready_paint_handler, frame_clock);
+
+  /* A connection may have started over since: its own state change asks again. */
+  if (!gh_window_all_settled (self))
+    return;
+
+  /* The grid view builds its rows while it lays out; a frame whose layout came before
+   * the machines did has none yet. */
+  n_machines = gh_window_count_machines (self);
+  if (n_machines > 0 && gh_window_count_shown_rows (self) == 0)
+    {
+      gh_window_check_ready (self);
+      return;
+    }
+
+  self->ready_reported = TRUE;
+
+  printf ("greenhouse-ready machines=%u\n", n_machines);
+  fflush (stdout);
+
+  if (g_strcmp0 (g_getenv ("GREENHOUSE_REPORT_READY"), "quit") == 0 &&
+      gh_window_get_app (self) != NULL)
+    g_application_quit (G_APPLICATION (gh_window_get_app (self)));
+}
+
+static void
+gh_window_check_ready (GhWindow *self)
+{
+  GdkFrameClock *frame_clock;
+
+  if (self->ready_reported || self->ready_paint_handler != 0 ||
+      g_getenv ("GREENHOUSE_REPORT_READY") == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      !gh_window_all_settled (self))
+    return;
+
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  self->ready_paint_handler = g_signal_connect_object (frame_clock, "after-paint",
+                                                       G_CALLBACK (on_ready_after_paint),
+                                                       self, G_CONNECT_SWAPPED);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ---- the grid view's items ---------------------------------------------------------- */
+
+/* The list item a connection's view is the child of, while it is bound. */
+static GQuark list_item_quark;
+
+static GhConnectionView *
+gh_window_find_view (GhWindow     *self,
+                     GhConnection *connection)
+{
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      GhConnectionView *view = g_ptr_array_index (self->views, i);
+
+      if (gh_connection_view_get_connection (view) == connection)
+        return view;
+    }
+
+  return NULL;
+}
+
+/* A view that says which connection it heads can take the focus, so that the arrow keys
+ * move on from one connection's rows to the next one's; an empty one is skipped. */
+static void
+gh_window_update_view_focus (GhWindow         *self,
+                             GhConnectionView *view)
+{
+  GtkListItem *list_item = g_object_get_qdata (G_OBJECT (view), list_item_quark);
+
+  if (list_item != NULL)
+    gtk_list_item_set_selectable (list_item, gh_connection_view_get_show_header (view));
+}
+
+static void
+setup_item (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            GhWindow                 *self)
+{
+  /* The rows have their own buttons and menus; the list items only hold them. */
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
+  /* Nearly every item is a machine. */
+  gtk_list_item_set_child (list_item, gh_machine_row_new (NULL));
+}
+
+static void
+bind_item (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           GhWindow                 *self)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (GH_IS_MACHINE (item))
+    {
+      if (!GH_IS_MACHINE_ROW (child))
+        {
+          child = gh_machine_row_new (NULL);
+          gtk_list_item_set_child (list_item, child);
+        }
+      gh_machine_row_set_machine (GH_MACHINE_ROW (child), item);
+    }
+  else if (GH_IS_CONNECTION (item))
+    {
+      GhConnectionView *view = gh_window_find_view (self, item);
+      GtkListItem *previous;
+
+      g_return_if_fail (view != NULL);
+
+      /* A widget has one parent: take it from an item that has not let go of it yet. */
+      previous = g_object_get_qdata (G_OBJECT (view), list_item_quark);
+      if (previous != NULL && previous != list_item)
+        gtk_list_item_set_child (previous, NULL);
+
+      gtk_list_item_set_child (list_item, GTK_WIDGET (view));
+      g_object_set_qdata (G_OBJECT (view), list_item_quark, list_item);
+      gh_window_update_view_focus (self, view);
+    }
+  else
+    g_return_if_reached ();
+}
+
+static void
+unbind_item (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             GhWindow                 *self)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (GH_IS_MACHINE_ROW (child))
+    {
+      /* Lets go of the machine and every signal of it: a pooled row updates nothing. */
+      gh_machine_row_set_machine (GH_MACHINE_ROW (child), NULL);
+    }
+  else if (GH_IS_CONNECTION_VIEW (child))
+    {
+      if (g_object_get_qdata (G_OBJECT (child), list_item_quark) == list_item)
+        g_object_set_qdata (G_OBJECT (child), list_item_quark, NULL);
+
+      /* The window keeps the view; the next item bound here gets a row again. */
+      gtk_list_item_set_child (list_item, NULL);
+      gtk_list_item_set_selectable (list_item, FALSE);
+    }
+}
+
+static void
+teardown_item (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               GhWindow                 *self)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (GH_IS_CONNECTION_VIEW (child) &&
+      g_object_get_qdata (G_OBJECT (child), list_item_quark) == list_item)
+    g_object_set_qdata (G_OBJECT (child), list_item_quark, NULL);
+}
+
+static GListModel *
+create_section (GhConnection *connection)
+{
+  g_autoptr(GListStore) head = g_list_store_new (GH_TYPE_CONNECTION);
+  GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
+
+  g_list_store_append (head, connection);
+  g_list_store_append (parts, head);
+  /* Its rows follow the list as it changes, row by row; nothing here rebuilds them. */
+  g_list_store_append (parts, gh_connection_get_machines (connection));
+
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
+}
+
+static gboolean
+connection_state_to_subtitle (GBinding     *binding,
+                              const GValue *from_value,
+                              GValue       *to_value,
+                              gpointer      user_data)
+{
+  GhConnection *connection = user_data;
+  g_autofree char *name = gh_connection_dup_display_name (connection);
+  const char *uri = gh_connection_get_uri (connection);
+  const char *state = gh_connection_state_get_label (g_value_get_enum (from_value));
+
+  if (g_strcmp0 (name, uri) == 0)
+    g_value_set_string (to_value, state);
+  else
+    /* Translators: a connection's address, then its state: "qemu:///session — Connected" */
+    g_value_take_string (to_value, g_strdup_printf (_("%s — %s"), uri, state));
+
+  return TRUE;
+}
+
+static GtkWidget *
+create_connection_row (gpointer item,
+                       gpointer user_data)
+{
+  GhConnection *connection = GH_CONNECTION (item);
+  g_autofree char *name = gh_connection_dup_display_name (connection);
+  GtkWidget *row;
+  GtkWidget *remove_button;
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  g_object_bind_property_full (connection, "state", row, "subtitle", G_BINDING_SYNC_CREATE,
+                               connection_state_to_subtitle, NULL,
+                               g_object_ref (connection), g_object_unref);
+
+  remove_button = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  gtk_widget_set_valign (remove_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove_button, "flat");
+  gtk_widget_set_tooltip_text (remove_button, _("Remove Connection"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove connection"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove_button), "win.remove-connection");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove_button), "s",
+                                    gh_connection_get_uri (connection));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove_button);
+
+  return row;
+}
+
+static void
+gh_window_update_title (GhWindow *self)
+{
+  guint n = g_list_model_get_n_items (self->connections);
+  g_autofree char *subtitle = NULL;
+
+  /* With one connection the sections have no headers: the title says which one it is. */
+  if (n == 1)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, 0);
+
+      subtitle = gh_connection_dup_display_name (connection);
+    }
+
+  adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+  gtk_stack_set_visible_child_name (self->main_stack, n > 0 ? "machines" : "no-connections");
+
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      GhConnectionView *view = g_ptr_array_index (self->views, i);
+
+      gh_connection_view_set_show_header (view, n > 1);
+      gh_window_update_view_focus (self, view);
+      /* The first one keeps the room above the list (style.css). */
+      if (i == 0)
+        gtk_widget_add_css_class (GTK_WIDGET (view), "first");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (view), "first");
+    }
+}
+
+static void
+on_connections_changed (GhWindow   *self,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        GListModel *connections)
+{
+  for (guint i = 0; i < removed; i++)
+    {
+      GhConnectionView *view = g_ptr_array_index (self->views, position);
+
+      g_signal_handlers_disconnect_by_data (gh_connection_view_get_connection (view), self);
+      /* The grid view lets go of the section's rows and view as it drops them. */
+      g_list_store_remove (self->sections, position);
+      g_ptr_array_remove_index (self->views, position);
+    }
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (connections, position + i);
+      g_autoptr(GListModel) section = create_section (connection);
+
+      g_ptr_array_insert (self->views, position + i,
+                          g_object_ref_sink (gh_connection_view_new (connection)));
+      g_list_store_insert (self->sections, position + i, section);
+
+      g_signal_connect_object (connection, "notify::state",
+                               G_CALLBACK (gh_window_check_ready), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  gh_window_update_title (self);
+  gh_window_check_ready (self);
+}
+
+static void
+on_uri_entry_changed (GtkEditable      *entry,
+                      AdwMessageDialog *dialog)
+{
+  GhWindow *self = GH_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  GtkLabel *error_label = g_object_get_data (G_OBJECT (dialog), "error-label");
+  g_autofree char *uri = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(GError) error = NULL;
+  guint n = g_list_model_get_n_items (self->connections);
+  gboolean valid;
+
+  valid = gh_uri_check (uri, &error);
+  for (guint i = 0; valid && i < n; i++)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
+
+      if (g_strcmp0 (gh_connection_get_uri (connection), uri) == 0)
+        {
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                               _("This connection is shown already"));
+          valid = FALSE;
+        }
+    }
+
+  adw_message_dialog_set_response_enabled (dialog, "add", valid);
+  /* An empty entry is not a mistake yet. */
+  gtk_label_set_label (error_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (error_label), !valid && uri[0] != '\0');
+  if (valid || uri[0] == '\0')
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+}
+
+static void
+on_add_connection_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            GhWindow         *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  g_autofree char *uri = NULL;
+
+  if (g_strcmp0 (response, "add") != 0)
+    return;
+
+  uri = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (!gh_uri_check (uri, NULL))
+    return;
+
+  gh_application_add_connection (gh_window_get_app (self), uri, TRUE);
+}
+
+static void
+gh_window_add_connection_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *entry;
+  GtkWidget *error_label;
+
+  gtk_menu_button_popdown (self->connections_button);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Connection"),
+                                   _("Enter the address of a libvirt connection, such as "
+                                     "qemu:///system for this computer’s system machines or "
+                                     "qemu+ssh://user@host/system for another computer."));
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "qemu+ssh://user@host/system");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_URL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Connection address"),
+                                  -1);
+  error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (error_label), 0);
+  gtk_widget_add_css_class (error_label, "caption");
+  gtk_widget_add_css_class (error_label, "error");
+  gtk_widget_set_visible (error_label, FALSE);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, error_label, NULL,
+                                  -1);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), error_label);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "error-label", error_label);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_signal_connect (entry, "changed", G_CALLBACK (on_uri_entry_changed), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_add_connection_response),
+                           self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+gh_window_remove_connection_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  const char *uri = g_variant_get_string (parameter, NULL);
+  guint n = g_list_model_get_n_items (self->connections);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
+
+      if (g_strcmp0 (gh_connection_get_uri (connection), uri) == 0)
+        {
+          gh_application_remove_connection (gh_window_get_app (self), connection, TRUE);
+          return;
+        }
+    }
+}
+
+static void
+gh_window_show_error_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  const char *what;
+  const char *detail;
+  GtkWidget *dialog;
+
+  g_variant_get (parameter, "(&s&s)", &what, &detail);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (widget), what, detail);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+gh_window_close_request (GtkWindow *window)
+{
+  GhWindow *self = GH_WINDOW (window);
+  GhApplication *app = gh_window_get_app (self);
+  int width;
+  int height;
+
+  if (app != NULL && gh_application_get_settings (app) != NULL)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      gh_settings_set_window_size (gh_application_get_settings (app), width, height,
+                                   gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (gh_window_parent_class)->close_request (window);
+}
+
+static void
+gh_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (gh_window_parent_class)->map (widget);
+
+  gh_window_check_ready (GH_WINDOW (widget));
+}
+
+static void
+gh_window_dispose (GObject *object)
+{
+  GhWindow *self = (GhWindow *)object;
+
+  if (self->connections != NULL)
+    {
+      guint n = g_list_model_get_n_items (self->connections);
+
+      g_signal_handlers_disconnect_by_data (self->connections, self);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
+
+          g_signal_handlers_disconnect_by_data (connection, self);
+        }
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_WINDOW);
+
+  g_clear_pointer (&self->views, g_ptr_array_unref);
+  g_clear_object (&self->sections);
+  g_clear_object (&self->connections);
+
+  G_OBJECT_CLASS (gh_window_parent_class)->dispose (object);
+}
+
+static void
+gh_window_class_init (GhWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = gh_window_dispose;
+
+  widget_class->map = gh_window_map;
+
+  window_class->close_request = gh_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/gh-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, connections_button);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, connections_list);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, GhWindow, machines_view);
+
+  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL,
+                                   gh_window_add_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-connection", "s",
+                                   gh_window_remove_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)",
+                                   gh_window_show_error_action);
+
+  list_item_quark = g_quark_from_static_string ("gh-window-list-item");
+}
+
+static void
+gh_window_init (GhWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  self->views = g_ptr_array_new_with_free_func (g_object_unref);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->sections = g_list_store_new (G_TYPE_LIST_MODEL);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_item), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_item), self);
+  gtk_grid_view_set_factory (self->machines_view, factory);
+
+  selection = gtk_no_selection_new (G_LIST_MODEL (gtk_flatten_list_model_new (
+    g_object_ref (G_LIST_MODEL (self->sections)))));
+  gtk_grid_view_set_model (self->machines_view, GTK_SELECTION_MODEL (selection));
+
+  if (g_strcmp0 (PROFILE, "Devel") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+/* Not in constructed (): GtkWindow:application is not a construct property. */
+static void
+gh_window_set_up (GhWindow      *self,
+                  GhApplication *app)
+{
+  GhSettings *settings;
+
+  settings = gh_application_get_settings (app);
+  if (settings != NULL)
+    {
+      int width;
+      int height;
+      gboolean maximized;
+
+      gh_settings_get_window_size (settings, &width, &height, &maximized);
+      gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+      if (maximized)
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  self->connections = g_object_ref (gh_application_get_connections (app));
+  gtk_list_box_bind_model (self->connections_list, self->connections,
+                           create_connection_row, NULL, NULL);
+  g_signal_connect_object (self->connections, "items-changed",
+                           G_CALLBACK (on_connections_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_connections_changed (self, 0, 0, g_list_model_get_n_items (self->connections),
+                          self->connections);
+}
+
+GhWindow *
+gh_window_new (GhApplication *application)
+{
+  GhWindow *self;
+
+  g_return_val_if_fail (GH_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (GH_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+  gh_window_set_up (self, application);
+
+  return self;
+}
+
+void
+gh_window_add_toast (GhWindow   *self,
+                     const char *message)
+{
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (GH_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  /* A toast's title is markup in libadwaita 1.2, and machine names may hold '<' or '&'. */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  /* Failures carry libvirt's reason, which takes a while to read. */
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+gh_window_add_error (GhWindow   *self,
+                     const char *what,
+                     const char *reason)
+{
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (GH_IS_WINDOW (self));
+  g_return_if_fail (what != NULL);
+  g_return_if_fail (reason != NULL);
+
+  escaped = g_markup_escape_text (what, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-error");
+  adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", what, reason));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

@@ -1,0 +1,1350 @@
+/* test-window.c: the main window under a real display (Xvfb in build-aux/dev test)
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application runs in this process on libvirt's test driver. These tests run under
+ * the libvirt guard (LD_PRELOAD, tests/guard), which aborts on any libvirt call made on
+ * the main thread: the tests' own libvirt calls, which stand for another program acting
+ * behind Greenhouse's back, therefore run in a short-lived thread.
+ */
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-application.h"
+#include "gh-connection-view.h"
+#include "gh-machine-row.h"
+#include "gh-window.h"
+
+#define TIMEOUT_SECONDS 30
+
+#define DOMAIN_XML(name, title, os, runstate) \
+  "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n" \
+  "  <name>" name "</name>\n" \
+  title \
+  os \
+  "  <memory unit='MiB'>2048</memory>\n" \
+  "  <vcpu>2</vcpu>\n" \
+  "  <os><type arch='x86_64'>hvm</type></os>\n" \
+  "  <devices><graphics type='spice' autoport='yes'/></devices>\n" \
+  "  <test:runstate>" runstate "</test:runstate>\n" \
+  "</domain>\n"
+
+#define OS_XML(id) \
+  "  <metadata>" \
+  "<libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>" \
+  "<libosinfo:os id='" id "'/></libosinfo:libosinfo></metadata>\n"
+
+#define NODE_START \
+  "<node>\n" \
+  "  <cpu><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>2</threads>\n" \
+  "    <active>8</active><mhz>3000</mhz><model>x86_64</model></cpu>\n" \
+  "  <memory>16777216</memory>\n"
+#define NODE_END "</node>\n"
+
+/* Six machines in five states; titles with markup characters and non-ASCII text, an
+ * untitled one in lower case (sorting ignores case) and "Fedora 9" before "Fedora 37"
+ * (sorting is natural). libvirt's runstates: 1 running, 3 paused, 5 shut off, 6 crashed. */
+static const char machines_xml[] =
+  NODE_START
+  DOMAIN_XML ("win11", "  <title>Windows 11 &amp; Office &lt;Pro&gt;</title>\n",
+              OS_XML ("http://microsoft.com/win/11"), "5")
+  DOMAIN_XML ("fedora37", "  <title>Fedora 37</title>\n",
+              OS_XML ("http://fedoraproject.org/fedora/37"), "3")
+  DOMAIN_XML ("debian11", "  <title>Debian 11 Workstation</title>\n",
+              OS_XML ("http://debian.org/debian/11"), "1")
+  DOMAIN_XML ("zazolc", "  <title>Zażółć gęślą jaźń · Ωμέγα · Теплица</title>\n", "", "6")
+  DOMAIN_XML ("ubuntu-server", "", OS_XML ("http://ubuntu.com/ubuntu/22.04"), "1")
+  DOMAIN_XML ("fedora9", "  <title>Fedora 9 Legacy</title>\n", "", "5")
+  NODE_END;
+
+static const struct {
+  const char     *display_name;
+  GhMachineState  state;
+  const char     *os_word;  /* a word the OS name must contain, or NULL */
+} expected_rows[] = {
+  { "Debian 11 Workstation", GH_MACHINE_STATE_RUNNING, "Debian" },
+  { "Fedora 9 Legacy", GH_MACHINE_STATE_SHUT_OFF, NULL },
+  { "Fedora 37", GH_MACHINE_STATE_PAUSED, "Fedora" },
+  { "ubuntu-server", GH_MACHINE_STATE_RUNNING, "Ubuntu" },
+  { "Windows 11 & Office <Pro>", GH_MACHINE_STATE_SHUT_OFF, "Windows" },
+  { "Zażółć gęślą jaźń · Ωμέγα · Теплица", GH_MACHINE_STATE_CRASHED, NULL },
+};
+
+static const char empty_xml[] = NODE_START NODE_END;
+
+static const char pair_a_xml[] =
+  NODE_START
+  DOMAIN_XML ("alpha", "", "", "5")
+  DOMAIN_XML ("beta", "", "", "1")
+  NODE_END;
+
+static const char pair_b_xml[] =
+  NODE_START
+  DOMAIN_XML ("gamma", "", "", "5")
+  DOMAIN_XML ("delta", "", "", "3")
+  NODE_END;
+
+#define N_MANY 600
+
+/* Far more machines than fit in the window, named vm-0000 to vm-0599. */
+static char *
+make_many_xml (void)
+{
+  GString *xml = g_string_new (NODE_START);
+
+  for (guint i = 0; i < N_MANY; i++)
+    g_string_append_printf (xml,
+                            "<domain type='test'><name>vm-%04u</name>"
+                            "<memory unit='MiB'>512</memory>"
+                            "<os><type arch='x86_64'>hvm</type></os></domain>\n", i);
+  g_string_append (xml, NODE_END);
+
+  return g_string_free (xml, FALSE);
+}
+
+typedef struct
+{
+  char          *tmp_dir;
+  GhApplication *app;
+  GhWindow      *window;
+} Fixture;
+
+/* ---- waiting ------------------------------------------------------------------------ */
+
+static gboolean
+on_tick_timeout (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+iterate_until (gint64 deadline)
+{
+  /* A short timeout wakes the loop up even when nothing is pending. */
+  guint tick = g_timeout_add (10, on_tick_timeout, NULL);
+
+  g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+
+  return g_get_monotonic_time () < deadline;
+}
+
+#define wait_until(expr, what)                                                            \
+  G_STMT_START {                                                                          \
+    gint64 deadline_ = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;        \
+    while (!(expr))                                                                       \
+      {                                                                                   \
+        if (!iterate_until (deadline_))                                                   \
+          {                                                                               \
+            g_autofree char *msg_ = g_strdup_printf ("timed out after %d s waiting for %s", \
+                                                     TIMEOUT_SECONDS, (what));            \
+            g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg_);      \
+          }                                                                               \
+      }                                                                                   \
+  } G_STMT_END
+
+static void
+settle (guint msec)
+{
+  gint64 deadline = g_get_monotonic_time () + msec * 1000;
+
+  while (iterate_until (deadline))
+    ;
+}
+
+/* ---- libvirt, as another program would use it --------------------------------------- */
+
+typedef gpointer (*ThreadFunc) (gpointer user_data);
+
+static gpointer
+run_in_thread (ThreadFunc func,
+               gpointer   user_data)
+{
+  GThread *thread = g_thread_new ("test-libvirt", func, user_data);
+
+  return g_thread_join (thread);
+}
+
+static gpointer
+libvirt_open_error_thread (gpointer user_data)
+{
+  virConnectPtr conn = virConnectOpen (user_data);
+
+  if (conn != NULL)
+    {
+      virConnectClose (conn);
+      return NULL;
+    }
+
+  return g_strdup (virGetLastErrorMessage ());
+}
+
+/* libvirt's own words for why @uri cannot be opened. */
+static char *
+libvirt_open_error (const char *uri)
+{
+  return run_in_thread (libvirt_open_error_thread, (gpointer)uri);
+}
+
+typedef struct
+{
+  const char *command;  /* "suspend", "resume", "define", "undefine" */
+  const char *name;
+} DomainOp;
+
+static gpointer
+libvirt_domain_op_thread (gpointer user_data)
+{
+  DomainOp *op = user_data;
+  virConnectPtr conn = virConnectOpen ("test:///default");
+  virDomainPtr domain = NULL;
+  int ret = -1;
+
+  if (conn == NULL)
+    return g_strdup (virGetLastErrorMessage ());
+
+  if (g_str_equal (op->command, "define"))
+    {
+      g_autofree char *xml =
+        g_strdup_printf ("<domain type='test'><name>%s</name><memory>1048576</memory>"
+                         "<os><type>hvm</type></os></domain>", op->name);
+
+      domain = virDomainDefineXML (conn, xml);
+      ret = domain != NULL ? 0 : -1;
+    }
+  else if ((domain = virDomainLookupByName (conn, op->name)) != NULL)
+    {
+      if (g_str_equal (op->command, "suspend"))
+        ret = virDomainSuspend (domain);
+      else if (g_str_equal (op->command, "resume"))
+        ret = virDomainResume (domain);
+      else if (g_str_equal (op->command, "undefine"))
+        ret = virDomainUndefine (domain);
+    }
+
+  if (domain != NULL)
+    virDomainFree (domain);
+  virConnectClose (conn);
+
+  return ret == 0 ? NULL : g_strdup_printf ("%s %s: %s", op->command, op->name,
+                                            virGetLastErrorMessage ());
+}
+
+static void
+libvirt_domain_op (const char *command,
+                   const char *name)
+{
+  DomainOp op = { command, name };
+  g_autofree char *error = run_in_thread (libvirt_domain_op_thread, &op);
+
+  g_assert_null (error);
+}
+
+/* ---- the widget tree -------------------------------------------------------------- */
+
+static void
+collect_descendants (GtkWidget *widget,
+                     GType      type,
+                     GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      collect_descendants (child, type, found);
+    }
+}
+
+static GPtrArray *
+find_all (gpointer widget,
+          GType    type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_descendants (GTK_WIDGET (widget), type, found);
+
+  return found;
+}
+
+static gpointer
+find_first (gpointer widget,
+            GType    type)
+{
+  g_autoptr(GPtrArray) found = find_all (widget, type);
+
+  return found->len > 0 ? found->pdata[0] : NULL;
+}
+
+static GtkWidget *
+find_with_css_class (GtkWidget  *widget,
+                     const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (gtk_widget_has_css_class (child, css_class))
+        return child;
+      if ((found = find_with_css_class (child, css_class)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The view the window lists its machines in. It builds rows only for the items in sight
+ * (and a few more), and hands them from one machine to another as it scrolls. */
+static GtkWidget *
+find_machines_view (GhWindow *window)
+{
+  GtkWidget *view = find_with_css_class (GTK_WIDGET (window), "machine-list");
+
+  g_assert_true (GTK_IS_GRID_VIEW (view) || GTK_IS_LIST_VIEW (view));
+
+  return view;
+}
+
+/* Every machine row the view has built, shown or kept for later. */
+static GPtrArray *
+built_rows (GhWindow *window)
+{
+  GtkWidget *view = find_machines_view (window);
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *item = gtk_widget_get_first_child (view);
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+
+      if (GH_IS_MACHINE_ROW (child))
+        g_ptr_array_add (rows, child);
+    }
+
+  return rows;
+}
+
+static float
+widget_top (GtkWidget *widget)
+{
+  graphene_point_t point;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_root (widget)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &point));
+
+  return point.y;
+}
+
+static int
+compare_tops (gconstpointer a,
+              gconstpointer b)
+{
+  float top_a = widget_top (*(GtkWidget **)a);
+  float top_b = widget_top (*(GtkWidget **)b);
+
+  return top_a < top_b ? -1 : top_a > top_b;
+}
+
+/* The machine rows a person sees, top to bottom: bound to a machine, mapped, and at least
+ * partly inside the scrolled window. */
+static GPtrArray *
+shown_rows (GhWindow *window)
+{
+  GtkWidget *view = find_machines_view (window);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  g_autoptr(GPtrArray) built = built_rows (window);
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (guint i = 0; i < built->len; i++)
+    {
+      GtkWidget *row = built->pdata[i];
+      graphene_rect_t bounds;
+
+      if (gh_machine_row_get_machine (GH_MACHINE_ROW (row)) == NULL ||
+          !gtk_widget_get_mapped (row) ||
+          !gtk_widget_compute_bounds (row, scrolled, &bounds))
+        continue;
+
+      if (bounds.origin.y + bounds.size.height > 0 &&
+          bounds.origin.y < gtk_widget_get_height (scrolled))
+        g_ptr_array_add (rows, row);
+    }
+
+  g_ptr_array_sort (rows, compare_tops);
+
+  return rows;
+}
+
+static guint
+count_rows (GhWindow *window)
+{
+  g_autoptr(GPtrArray) rows = shown_rows (window);
+
+  return rows->len;
+}
+
+static gboolean
+trigger_is_key (GtkShortcutTrigger *trigger,
+                guint               keyval)
+{
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_is_key (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                           keyval) ||
+           trigger_is_key (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                           keyval);
+
+  return GTK_IS_KEYVAL_TRIGGER (trigger) &&
+         gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+         gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0;
+}
+
+/* GTK 4 has no way to make up a key press: this runs what the key is bound to on @widget
+ * or the nearest of its ancestors that binds it, as GTK's key handling would. */
+static void
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (w);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+          GListModel *shortcuts;
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+
+          shortcuts = G_LIST_MODEL (controller);
+          for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
+              if (trigger_is_key (gtk_shortcut_get_trigger (shortcut), keyval) &&
+                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                GTK_SHORTCUT_ACTION_EXCLUSIVE, w,
+                                                gtk_shortcut_get_arguments (shortcut)))
+                return;
+            }
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static GtkLabel *
+find_label_with_text (GtkWidget  *widget,
+                      const char *text)
+{
+  g_autoptr(GPtrArray) labels = find_all (widget, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0)
+        return labels->pdata[i];
+    }
+
+  return NULL;
+}
+
+static GtkButton *
+find_button_with_label (GtkWidget  *widget,
+                        const char *label)
+{
+  g_autoptr(GPtrArray) buttons = find_all (widget, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+        return buttons->pdata[i];
+    }
+
+  return NULL;
+}
+
+/* What the row's state part says, as a person reads it. */
+static const char *
+row_state_text (GtkWidget *row)
+{
+  GtkWidget *state_box = find_with_css_class (row, "machine-state");
+  g_autoptr(GPtrArray) labels = NULL;
+
+  g_assert_nonnull (state_box);
+  g_assert_true (gtk_widget_get_mapped (state_box));
+  labels = find_all (state_box, GTK_TYPE_LABEL);
+  g_assert_cmpuint (labels->len, ==, 1);
+
+  return gtk_label_get_text (labels->pdata[0]);
+}
+
+static GhConnectionView *
+find_view (GhWindow     *window,
+           GhConnection *connection)
+{
+  g_autoptr(GPtrArray) views = find_all (window, GH_TYPE_CONNECTION_VIEW);
+
+  for (guint i = 0; i < views->len; i++)
+    {
+      if (gh_connection_view_get_connection (views->pdata[i]) == connection)
+        return views->pdata[i];
+    }
+
+  return NULL;
+}
+
+/* ---- screenshots ------------------------------------------------------------------ */
+
+static char *
+save_screenshot (GhWindow   *window,
+                 const char *file_name)
+{
+  const char *artifacts_dir = g_getenv ("GREENHOUSE_ARTIFACTS_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  if (artifacts_dir == NULL)
+    artifacts_dir = g_get_tmp_dir ();
+  g_assert_no_errno (g_mkdir_with_parents (artifacts_dir, 0755));
+  path = g_build_filename (artifacts_dir, file_name, NULL);
+
+  /* Two frames: the first after a change may still lay out. */
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  settle (300);
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  return g_steal_pointer (&path);
+}
+
+static void
+assert_png_not_trivial (const char *path,
+                        gsize       min_size)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* A blank window compresses to a few hundred bytes; text and icons do not. */
+  g_assert_cmpuint (length, >, min_size);
+  g_assert_true (memcmp (contents, "\x89PNG", 4) == 0);
+}
+
+/* ---- fixture ---------------------------------------------------------------------- */
+
+static char *
+write_test_file (Fixture    *fixture,
+                 const char *name,
+                 const char *contents)
+{
+  g_autofree char *path = g_build_filename (fixture->tmp_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+
+  return g_strconcat ("test://", path, NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static guint n_apps;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *app_id = NULL;
+
+  fixture->tmp_dir = g_dir_make_tmp ("greenhouse-display-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* A new id each time: libadwaita 1.2's AdwApplication keeps a reference to itself once
+   * registered, so each test's application stays exported on the bus. */
+  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.DisplayTest%u", n_apps++);
+  fixture->app = gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Shows the window for the connections added so far, as a launch would. */
+static void
+fixture_activate (Fixture *fixture)
+{
+  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->window = GH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_true (GH_IS_WINDOW (fixture->window));
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *)&fixture->window);
+  wait_until (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)), "the window to be mapped");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GListModel *connections = gh_application_get_connections (fixture->app);
+
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+
+  while (g_list_model_get_n_items (connections) > 0)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (connections, 0);
+
+      gh_application_remove_connection (fixture->app, connection, FALSE);
+    }
+  settle (100);
+  g_assert_null (fixture->window);
+
+  g_clear_object (&fixture->app);
+
+  if (fixture->tmp_dir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (fixture->tmp_dir, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (fixture->tmp_dir, name, NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (fixture->tmp_dir);
+      g_clear_pointer (&fixture->tmp_dir, g_free);
+    }
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void
+test_window_rows (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *uri = write_test_file (fixture, "machines.xml", machines_xml);
+  g_autofree char *png = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GhConnection *connection;
+  GhConnectionView *view;
+  GhOsDb *os_db = gh_os_db_get_default ();
+  GListModel *machines;
+
+  connection = gh_application_add_connection (fixture->app, uri, FALSE);
+  fixture_activate (fixture);
+
+  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+              "the test-driver connection to connect");
+  view = find_view (fixture->window, connection);
+  g_assert_nonnull (view);
+  wait_until (count_rows (fixture->window) == G_N_ELEMENTS (expected_rows), "the rows to be made");
+  settle (100);
+
+  /* The model must be right before the rows can be. */
+  machines = G_LIST_MODEL (gh_connection_get_machines (connection));
+  g_assert_cmpuint (g_list_model_get_n_items (machines), ==, G_N_ELEMENTS (expected_rows));
+
+  /* The rows a person sees, top to bottom: all six fit in the window. */
+  rows = shown_rows (fixture->window);
+  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (expected_rows));
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = rows->pdata[i];
+      GhMachine *machine = gh_machine_row_get_machine (rows->pdata[i]);
+      const char *title = gh_machine_row_get_title (rows->pdata[i]);
+      GtkButton *start;
+      gboolean can_start;
+
+      g_test_message ("row %u: %s (%s)", i, title, row_state_text (row));
+      g_assert_cmpstr (title, ==, expected_rows[i].display_name);
+      g_assert_true (gtk_widget_get_mapped (row));
+      /* Shown as text, not parsed as markup: "&" and "<Pro>" come through unchanged. */
+      g_assert_nonnull (find_label_with_text (row, expected_rows[i].display_name));
+      g_assert_cmpstr (row_state_text (row), ==,
+                       gh_machine_state_get_label (expected_rows[i].state));
+
+      /* One card: the first row rounds its top, the last its bottom. */
+      g_assert_cmpint (gtk_widget_has_css_class (row, "first"), ==, i == 0);
+      g_assert_cmpint (gtk_widget_has_css_class (row, "last"), ==, i == rows->len - 1);
+
+      /* Start is offered exactly where the machine can start (here: shut off). */
+      start = find_button_with_label (row, "_Start");
+      g_assert_nonnull (start);
+      can_start = gh_machine_can_perform (machine, GH_MACHINE_ACTION_START);
+      g_assert_cmpint (gtk_widget_get_mapped (GTK_WIDGET (start)), ==, can_start);
+      if (expected_rows[i].state == GH_MACHINE_STATE_SHUT_OFF)
+        g_assert_true (can_start);
+      if (expected_rows[i].state == GH_MACHINE_STATE_RUNNING)
+        g_assert_false (can_start);
+    }
+
+  /* The OS names come from libosinfo, which loads in the background. */
+  wait_until (gh_os_db_get_loaded (os_db), "the OS database to load");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *subtitle = gh_machine_row_get_subtitle (rows->pdata[i]);
+
+      if (expected_rows[i].os_word == NULL)
+        {
+          g_assert_true (subtitle == NULL || subtitle[0] == '\0');
+          continue;
+        }
+
+      g_test_message ("row %u OS: %s (%s)", i, subtitle,
+                      gh_machine_get_os_id (gh_machine_row_get_machine (rows->pdata[i])));
+      g_assert_nonnull (subtitle);
+      g_assert_nonnull (strstr (subtitle, expected_rows[i].os_word));
+    }
+
+  /* With one connection its name is in the title bar, not above the list. */
+  g_assert_false (gh_connection_view_get_show_header (view));
+
+  png = save_screenshot (fixture->window, "main-window.png");
+  assert_png_not_trivial (png, 20000);
+}
+
+static void
+test_window_broken_uri (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *broken_uris[] = {
+    "bogus+nothing:///x",
+    "test:///nonexistent/greenhouse/machines.xml",
+  };
+  /* What the banner's title says: which connection, by the name the window gives it. */
+  const char *banner_titles[] = {
+    "Could not connect to bogus+nothing:///x",
+    "Could not connect to Test driver: machines.xml",
+  };
+  g_autofree char *png = NULL;
+  GhConnection *connections[G_N_ELEMENTS (broken_uris)];
+  g_autoptr(GArray) retry_states = g_array_new (FALSE, FALSE, sizeof (GhConnectionState));
+  GhConnectionView *view;
+  GtkButton *retry;
+  GtkWidget *dialog = NULL;
+  GtkEditable *entry;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_auto(GStrv) remembered = NULL;
+  GhConnection *added;
+  GListModel *shown;
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken_uris); i++)
+    connections[i] = gh_application_add_connection (fixture->app, broken_uris[i], FALSE);
+  fixture_activate (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken_uris); i++)
+    {
+      g_autofree char *reason = libvirt_open_error (broken_uris[i]);
+      GtkRevealer *revealer;
+      GtkLabel *label = NULL;
+      g_autoptr(GPtrArray) labels = NULL;
+
+      g_assert_nonnull (reason);
+      wait_until (gh_connection_get_state (connections[i]) == GH_CONNECTION_STATE_FAILED,
+                  broken_uris[i]);
+
+      view = find_view (fixture->window, connections[i]);
+      g_assert_nonnull (view);
+      /* Two connections: each section says which one it is. */
+      g_assert_true (gh_connection_view_get_show_header (view));
+
+      revealer = find_first (view, GTK_TYPE_REVEALER);
+      g_assert_true (gtk_revealer_get_reveal_child (revealer));
+
+      /* libvirt's own reason is in the banner. */
+      labels = find_all (revealer, GTK_TYPE_LABEL);
+      for (guint j = 0; j < labels->len && label == NULL; j++)
+        {
+          if (strstr (gtk_label_get_text (labels->pdata[j]), reason) != NULL)
+            label = labels->pdata[j];
+        }
+      g_test_message ("%s: libvirt says “%s”", broken_uris[i], reason);
+      g_assert_nonnull (label);
+      /* And it says what failed. */
+      g_assert_nonnull (find_label_with_text (GTK_WIDGET (revealer), banner_titles[i]));
+    }
+
+  wait_until (gtk_revealer_get_child_revealed (find_first (view, GTK_TYPE_REVEALER)),
+              "the banner to slide in");
+  png = save_screenshot (fixture->window, "broken-uri.png");
+  assert_png_not_trivial (png, 10000);
+
+  /* Retry tries again: connecting, then failing again with the banner still up. */
+  view = find_view (fixture->window, connections[0]);
+  retry = find_button_with_label (GTK_WIDGET (view), "_Retry");
+  g_assert_nonnull (retry);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (retry)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (retry)));
+
+  {
+    GhConnectionState state;
+    gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+    GhConnectionState last = gh_connection_get_state (connections[0]);
+
+    g_signal_emit_by_name (retry, "clicked");
+    /* The change to CONNECTING happens at once, in the click. */
+    state = gh_connection_get_state (connections[0]);
+    g_array_append_val (retry_states, state);
+    while (g_get_monotonic_time () < deadline)
+      {
+        state = gh_connection_get_state (connections[0]);
+        if (state != last)
+          {
+            g_array_append_val (retry_states, state);
+            last = state;
+          }
+        if (state == GH_CONNECTION_STATE_FAILED)
+          break;
+        iterate_until (deadline);
+      }
+  }
+  g_assert_cmpuint (retry_states->len, >=, 2);
+  g_assert_cmpint (g_array_index (retry_states, GhConnectionState, 0), ==,
+                   GH_CONNECTION_STATE_CONNECTING);
+  g_assert_cmpint (g_array_index (retry_states, GhConnectionState, retry_states->len - 1), ==,
+                   GH_CONNECTION_STATE_FAILED);
+  g_assert_true (gtk_revealer_get_reveal_child (find_first (view, GTK_TYPE_REVEALER)));
+
+  /* Still alive and answering: the Add Connection dialog opens, checks what is typed, and
+   * adds (and remembers) a working connection next to the broken ones. */
+  g_assert_nonnull (fixture->window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.add-connection", NULL));
+  wait_until ((dialog = GTK_WIDGET (find_message_dialog ())) != NULL,
+              "the Add Connection dialog");
+
+  entries = find_all (dialog, GTK_TYPE_TEXT);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = GTK_EDITABLE (entries->pdata[0]);
+
+  gtk_editable_set_text (entry, "not a uri");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  gtk_editable_set_text (entry, "bogus+nothing:///x");  /* shown already */
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  gtk_editable_set_text (entry, "qemu+ssh://user@host.example/system");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  gtk_editable_set_text (entry, "qemu:///system");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  gtk_editable_set_text (entry, " test:///default ");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  shown = gh_application_get_connections (fixture->app);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 3);
+  added = g_list_model_get_item (shown, 2);
+  g_object_unref (added);
+  g_assert_cmpstr (gh_connection_get_uri (added), ==, "test:///default");
+  wait_until (gh_connection_get_state (added) == GH_CONNECTION_STATE_CONNECTED,
+              "the added connection to connect");
+  wait_until (count_rows (fixture->window) == 1,
+              "the row of test:///default's machine");
+
+  remembered = gh_settings_dup_connections (gh_application_get_settings (fixture->app));
+  g_assert_true (g_strv_contains ((const char * const *)remembered, "test:///default"));
+
+  /* Removing it through the window forgets it again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.remove-connection", "s", "test:///default"));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
+  g_clear_pointer (&remembered, g_strfreev);
+  remembered = gh_settings_dup_connections (gh_application_get_settings (fixture->app));
+  g_assert_false (g_strv_contains ((const char * const *)remembered, "test:///default"));
+}
+
+static void
+test_window_state_change (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  /* CJK and an emoji (four bytes in UTF-8) in a name; the screenshot test avoids them
+   * only because Debian's minimal font set has no glyphs for them. */
+  static const char *names[] = { "test", "zz-greenhouse-a", "zz-温室-🌱" };
+  GhConnection *connection;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) rows_after = NULL;
+  GtkWidget *watched[G_N_ELEMENTS (names)];
+  GhMachine *undefined[G_N_ELEMENTS (names) - 1];
+  GtkWidget *test_row = NULL;
+  GtkButton *details;
+  AdwMessageDialog *dialog;
+
+  /* test:///default is one shared instance per process: what this test changes through
+   * its own connection, Greenhouse's connection sees through events. */
+  connection = gh_application_add_connection (fixture->app, "test:///default", FALSE);
+  fixture_activate (fixture);
+  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+              "test:///default to connect");
+
+  libvirt_domain_op ("define", names[1]);
+  libvirt_domain_op ("define", names[2]);
+  wait_until (count_rows (fixture->window) == 3,
+              "rows for the machines defined behind Greenhouse's back");
+  /* New rows take their places in the next layout. */
+  settle (100);
+  rows = shown_rows (fixture->window);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      watched[i] = rows->pdata[i];
+      g_object_add_weak_pointer (G_OBJECT (watched[i]), (gpointer *)&watched[i]);
+      g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[i]), ==, names[i]);
+    }
+  test_row = watched[0];
+  g_assert_cmpstr (row_state_text (test_row), ==,
+                   gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING));
+
+  libvirt_domain_op ("suspend", "test");
+  wait_until (g_strcmp0 (row_state_text (test_row),
+                         gh_machine_state_get_label (GH_MACHINE_STATE_PAUSED)) == 0,
+              "the row to say Paused");
+  settle (200);
+
+  /* The same row widgets, in the same places: only the label changed. */
+  rows_after = shown_rows (fixture->window);
+  g_assert_cmpuint (rows_after->len, ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+    {
+      g_assert_nonnull (watched[i]);
+      g_assert_true (rows_after->pdata[i] == watched[i]);
+    }
+  g_assert_cmpstr (row_state_text (watched[1]), ==,
+                   gh_machine_state_get_label (GH_MACHINE_STATE_SHUT_OFF));
+  /* Paused: Resume is offered, Pause is not. */
+  g_assert_true (gtk_widget_is_sensitive (test_row));
+  g_assert_true (gtk_widget_activate_action (test_row, "machine.resume", NULL));
+  wait_until (g_strcmp0 (row_state_text (test_row),
+                         gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING)) == 0,
+              "the row to say Running after Resume from the row's menu");
+  g_assert_true (rows_after->pdata[0] == watched[0]);
+
+  /* An action that libvirt refuses: pause a machine that another program paused a moment
+   * ago, before its event arrived. The failure shows as a toast, libvirt's reason behind
+   * its Details button, and the row then catches up with the event. */
+  libvirt_domain_op ("suspend", "test");
+  g_assert_true (gtk_widget_activate_action (test_row, "machine.pause", NULL));
+  wait_until (find_label_with_text (GTK_WIDGET (fixture->window),
+                                    "Could not pause “test”") != NULL,
+              "a toast saying the pause failed");
+  details = find_button_with_label (GTK_WIDGET (fixture->window), "_Details");
+  g_assert_nonnull (details);
+  g_signal_emit_by_name (details, "clicked");
+  wait_until ((dialog = find_message_dialog ()) != NULL, "the error details");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could not pause “test”");
+  g_test_message ("details: %s", adw_message_dialog_get_body (dialog));
+  /* libvirt says why; what failed is in the heading already. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not running"));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Could not pause"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (g_strcmp0 (row_state_text (test_row),
+                         gh_machine_state_get_label (GH_MACHINE_STATE_PAUSED)) == 0,
+              "the row to say Paused");
+  libvirt_domain_op ("resume", "test");
+  wait_until (g_strcmp0 (row_state_text (test_row),
+                         gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING)) == 0,
+              "the row to say Running");
+
+  /* Machines undefined behind Greenhouse's back lose their rows; the rows that showed them
+   * (kept by the view for later, or gone) hold nothing of them any more. */
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    undefined[i - 1] = g_object_ref (gh_machine_row_get_machine (GH_MACHINE_ROW (watched[i])));
+  libvirt_domain_op ("undefine", names[1]);
+  libvirt_domain_op ("undefine", names[2]);
+  wait_until (count_rows (fixture->window) == 1, "the undefined machines' rows to go");
+  settle (100);
+  g_clear_pointer (&rows_after, g_ptr_array_unref);
+  rows_after = shown_rows (fixture->window);
+  g_assert_true (rows_after->pdata[0] == watched[0]);
+  g_assert_cmpstr (gh_machine_row_get_title (rows_after->pdata[0]), ==, "test");
+  /* Alone, it is the whole card. */
+  g_assert_true (gtk_widget_has_css_class (watched[0], "first"));
+  g_assert_true (gtk_widget_has_css_class (watched[0], "last"));
+  for (guint i = 0; i < G_N_ELEMENTS (undefined); i++)
+    {
+      g_autoptr(GPtrArray) built = built_rows (fixture->window);
+
+      for (guint j = 0; j < built->len; j++)
+        g_assert_true (gh_machine_row_get_machine (built->pdata[j]) != undefined[i]);
+      if (watched[i + 1] != NULL)
+        g_assert_cmpuint (g_signal_handler_find (undefined[i], G_SIGNAL_MATCH_DATA,
+                                                 0, 0, NULL, NULL, watched[i + 1]), ==, 0);
+      g_clear_object (&undefined[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+    {
+      if (watched[i] != NULL)
+        g_object_remove_weak_pointer (G_OBJECT (watched[i]), (gpointer *)&watched[i]);
+    }
+}
+
+static void
+test_window_empty (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *uri = write_test_file (fixture, "empty.xml", empty_xml);
+  g_autofree char *png = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GhConnection *connection;
+  GhConnectionView *view;
+
+  connection = gh_application_add_connection (fixture->app, uri, FALSE);
+  fixture_activate (fixture);
+  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+              "the empty test-driver file to connect");
+  view = find_view (fixture->window, connection);
+
+  rows = shown_rows (fixture->window);
+  g_assert_cmpuint (rows->len, ==, 0);
+
+  pages = find_all (view, ADW_TYPE_STATUS_PAGE);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_true (gtk_widget_get_mapped (pages->pdata[0]));
+  g_assert_cmpstr (adw_status_page_get_title (pages->pdata[0]), ==, "No Machines");
+
+  png = save_screenshot (fixture->window, "empty.png");
+  assert_png_not_trivial (png, 5000);
+}
+
+/* Scrolls to the top or the end, and says whether @machine's row is the first or last row
+ * in sight. */
+static gboolean
+scroll_shows (GhWindow      *window,
+              GtkAdjustment *adjustment,
+              gboolean       to_end,
+              GhMachine     *machine)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  gtk_adjustment_set_value (adjustment,
+                            to_end ? gtk_adjustment_get_upper (adjustment) -
+                                     gtk_adjustment_get_page_size (adjustment)
+                                   : 0);
+  rows = shown_rows (window);
+
+  return rows->len > 0 &&
+         gh_machine_row_get_machine (rows->pdata[to_end ? rows->len - 1 : 0]) == machine;
+}
+
+/* Rows are built for what is in sight, handed from machine to machine as the list scrolls,
+ * and let go of a machine completely when they stop showing it. */
+static void
+test_window_many (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *xml = make_many_xml ();
+  g_autofree char *uri = write_test_file (fixture, "many.xml", xml);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) built = NULL;
+  g_autoptr(GhMachine) first_machine = NULL;
+  g_autoptr(GhMachine) last_machine = NULL;
+  GtkAdjustment *adjustment;
+  GhConnection *connection;
+  GListModel *machines;
+  GtkWidget *first_row;
+  guint first_index = 0;
+
+  connection = gh_application_add_connection (fixture->app, uri, FALSE);
+  fixture_activate (fixture);
+  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+              "the test-driver connection to connect");
+  wait_until (count_rows (fixture->window) > 0, "the first rows");
+  settle (100);
+
+  machines = G_LIST_MODEL (gh_connection_get_machines (connection));
+  g_assert_cmpuint (g_list_model_get_n_items (machines), ==, N_MANY);
+  first_machine = g_list_model_get_item (machines, 0);
+  last_machine = g_list_model_get_item (machines, N_MANY - 1);
+
+  /* A screenful, from the top, in order; and not a row per machine. */
+  rows = shown_rows (fixture->window);
+  built = built_rows (fixture->window);
+  g_test_message ("%u rows shown, %u built for %u machines", rows->len, built->len, N_MANY);
+  g_assert_cmpuint (rows->len, >=, 5);
+  g_assert_cmpuint (built->len, <, 100);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(GhMachine) machine = g_list_model_get_item (machines, i);
+
+      g_assert_true (gh_machine_row_get_machine (rows->pdata[i]) == machine);
+      g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[i]), ==,
+                       gh_machine_get_display_name (machine));
+    }
+  first_row = rows->pdata[0];
+  g_object_add_weak_pointer (G_OBJECT (first_row), (gpointer *)&first_row);
+
+  /* To the end: the estimate of the list's height firms up as rows are measured. */
+  adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (find_machines_view (fixture->window),
+                                                  GTK_TYPE_SCROLLED_WINDOW)));
+  wait_until (scroll_shows (fixture->window, adjustment, TRUE, last_machine),
+              "the last machine's row after scrolling to the end");
+  settle (100);
+
+  /* The rows in sight show consecutive machines, each its own. */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = shown_rows (fixture->window);
+  g_assert_cmpuint (rows->len, >=, 5);
+  for (guint i = 0; i < N_MANY; i++)
+    {
+      g_autoptr(GhMachine) machine = g_list_model_get_item (machines, i);
+
+      if (gh_machine_row_get_machine (rows->pdata[0]) == machine)
+        {
+          first_index = i;
+          break;
+        }
+    }
+  g_assert_cmpuint (first_index + rows->len, ==, N_MANY);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(GhMachine) machine = g_list_model_get_item (machines, first_index + i);
+
+      g_assert_true (gh_machine_row_get_machine (rows->pdata[i]) == machine);
+      g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[i]), ==,
+                       gh_machine_get_display_name (machine));
+    }
+  g_assert_true (gtk_widget_has_css_class (rows->pdata[rows->len - 1], "last"));
+  g_assert_false (gtk_widget_has_css_class (rows->pdata[0], "first"));
+
+  /* Still a screenful of rows, and none holds on to the first machine or its signals. */
+  g_clear_pointer (&built, g_ptr_array_unref);
+  built = built_rows (fixture->window);
+  g_test_message ("%u rows built at the end", built->len);
+  g_assert_cmpuint (built->len, <, 100);
+  for (guint i = 0; i < built->len; i++)
+    {
+      g_assert_true (gh_machine_row_get_machine (built->pdata[i]) != first_machine);
+      g_assert_cmpuint (g_signal_handler_find (first_machine, G_SIGNAL_MATCH_DATA,
+                                               0, 0, NULL, NULL, built->pdata[i]), ==, 0);
+    }
+  if (first_row != NULL)
+    g_assert_true (gh_machine_row_get_machine (GH_MACHINE_ROW (first_row)) != first_machine);
+
+  /* And back to the top. */
+  wait_until (scroll_shows (fixture->window, adjustment, FALSE, first_machine),
+              "the first machine's row after scrolling back");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = shown_rows (fixture->window);
+  g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[0]), ==, "vm-0000");
+  g_assert_true (gtk_widget_has_css_class (rows->pdata[0], "first"));
+
+  if (first_row != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (first_row), (gpointer *)&first_row);
+}
+
+static GtkWidget *
+focus_widget (Fixture *fixture)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+
+  g_assert_nonnull (focus);
+
+  return focus;
+}
+
+static gboolean
+has_focus_within (Fixture   *fixture,
+                  GtkWidget *widget)
+{
+  GtkWidget *focus = focus_widget (fixture);
+
+  return focus == widget || gtk_widget_is_ancestor (focus, widget) ||
+         gtk_widget_is_ancestor (widget, focus);
+}
+
+/* The arrow keys go from row to row, and on to the next connection's rows past its
+ * header. */
+static void
+test_window_keyboard (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *uri_a = write_test_file (fixture, "pair-a.xml", pair_a_xml);
+  g_autofree char *uri_b = write_test_file (fixture, "pair-b.xml", pair_b_xml);
+  static const char *titles[] = { "alpha", "beta", "delta", "gamma" };
+  g_autofree char *png = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GhConnection *a;
+  GhConnection *b;
+  GhConnectionView *view_b;
+
+  a = gh_application_add_connection (fixture->app, uri_a, FALSE);
+  b = gh_application_add_connection (fixture->app, uri_b, FALSE);
+  fixture_activate (fixture);
+  wait_until (gh_connection_get_state (a) == GH_CONNECTION_STATE_CONNECTED &&
+              gh_connection_get_state (b) == GH_CONNECTION_STATE_CONNECTED,
+              "both connections to connect");
+  wait_until (count_rows (fixture->window) == G_N_ELEMENTS (titles), "the four rows");
+  settle (100);
+
+  rows = shown_rows (fixture->window);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[i]), ==, titles[i]);
+  view_b = find_view (fixture->window, b);
+  g_assert_true (gh_connection_view_get_show_header (view_b));
+  /* Two cards under their connections' names. */
+  png = save_screenshot (fixture->window, "connections.png");
+  assert_png_not_trivial (png, 10000);
+
+  g_assert_true (gtk_widget_grab_focus (rows->pdata[0]));
+  g_assert_true (has_focus_within (fixture, rows->pdata[0]));
+
+  press_key (focus_widget (fixture), GDK_KEY_Down);
+  g_assert_true (has_focus_within (fixture, rows->pdata[1]));
+
+  /* The second connection's header says which connection follows, */
+  press_key (focus_widget (fixture), GDK_KEY_Down);
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (view_b), focus_widget (fixture)));
+
+  /* and its rows come next. */
+  press_key (focus_widget (fixture), GDK_KEY_Down);
+  g_assert_true (has_focus_within (fixture, rows->pdata[2]));
+  press_key (focus_widget (fixture), GDK_KEY_Down);
+  g_assert_true (has_focus_within (fixture, rows->pdata[3]));
+
+  press_key (focus_widget (fixture), GDK_KEY_Up);
+  press_key (focus_widget (fixture), GDK_KEY_Up);
+  press_key (focus_widget (fixture), GDK_KEY_Up);
+  g_assert_true (has_focus_within (fixture, rows->pdata[1]));
+
+  /* Within a row, Tab reaches its buttons: alpha is shut off, so Start first, then the
+   * menu. */
+  press_key (focus_widget (fixture), GDK_KEY_Up);
+  g_assert_true (has_focus_within (fixture, rows->pdata[0]));
+  press_key (focus_widget (fixture), GDK_KEY_Tab);
+  g_assert_true (GTK_IS_BUTTON (focus_widget (fixture)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus_widget (fixture))), ==, "_Start");
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (fixture), rows->pdata[0]));
+  press_key (focus_widget (fixture), GDK_KEY_Tab);
+  g_assert_nonnull (gtk_widget_get_ancestor (focus_widget (fixture), GTK_TYPE_MENU_BUTTON));
+  g_assert_true (gtk_widget_is_ancestor (focus_widget (fixture), rows->pdata[0]));
+
+  /* And from a button, the arrow keys still go from row to row. */
+  press_key (focus_widget (fixture), GDK_KEY_Down);
+  g_assert_true (has_focus_within (fixture, rows->pdata[1]));
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static void
+test_app_actions (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkApplication *app;
+  AdwAboutWindow *about;
+  GtkWindow *shortcuts;
+  g_auto(GStrv) actions = NULL;
+
+  gh_application_add_connection (fixture->app, "test:///default", FALSE);
+  fixture_activate (fixture);
+  app = GTK_APPLICATION (fixture->app);
+
+  /* The keys the shortcuts window and the menus promise. */
+  actions = gtk_application_get_actions_for_accel (app, "<Control>q");
+  g_assert_true (g_strv_contains ((const char * const *)actions, "app.quit"));
+  g_clear_pointer (&actions, g_strfreev);
+  actions = gtk_application_get_actions_for_accel (app, "<Control>question");
+  g_assert_true (g_strv_contains ((const char * const *)actions, "app.shortcuts"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  wait_until ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL,
+              "the shortcuts window");
+  gtk_window_close (shortcuts);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  wait_until ((about = (AdwAboutWindow *)find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL,
+              "the About window");
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Greenhouse");
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      /* TAP: stops the run with a reason instead of a crash. */
+      g_print ("Bail out! No display could be opened: run the display suite under "
+               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
+      return 1;
+    }
+
+  g_test_add ("/display/window/rows", Fixture, NULL,
+              fixture_set_up, test_window_rows, fixture_tear_down);
+  g_test_add ("/display/window/broken-uri", Fixture, NULL,
+              fixture_set_up, test_window_broken_uri, fixture_tear_down);
+  g_test_add ("/display/window/state-change", Fixture, NULL,
+              fixture_set_up, test_window_state_change, fixture_tear_down);
+  g_test_add ("/display/window/empty", Fixture, NULL,
+              fixture_set_up, test_window_empty, fixture_tear_down);
+  g_test_add ("/display/window/many", Fixture, NULL,
+              fixture_set_up, test_window_many, fixture_tear_down);
+  g_test_add ("/display/window/keyboard", Fixture, NULL,
+              fixture_set_up, test_window_keyboard, fixture_tear_down);
+  g_test_add ("/display/app/actions", Fixture, NULL,
+              fixture_set_up, test_app_actions, fixture_tear_down);
+
+  return g_test_run ();
+}
