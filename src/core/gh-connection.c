@@ -60,6 +60,8 @@ struct _GhConnection
   guint          reconnect_source;
   guint          reconnect_delay;
   guint          refreshing : 1;
+  guint          lost_while_opening : 1;
+  int            lost_reason;
 };
 
 G_DEFINE_FINAL_TYPE (GhConnection, gh_connection, G_TYPE_OBJECT)
@@ -78,8 +80,10 @@ static GParamSpec *properties[N_PROPS];
 static void start_open (GhConnection *self,
                         GTask        *user_task);
 
-/* libvirt holds one of these for each callback we register: it outlives neither the
- * registration nor, through the weak reference, the GhConnection. */
+/* What each libvirt callback gets as its opaque pointer. libvirt frees it whenever it
+ * likes (on deregistration, or never, for drivers without close callbacks), while an
+ * event it reported may still wait for the main loop: so it is reference counted, and
+ * every deferred event holds its own reference. */
 struct _CallbackData
 {
   GWeakRef      self;
@@ -91,7 +95,7 @@ static CallbackData *
 callback_data_new (GhConnection *self,
                    guint         generation)
 {
-  CallbackData *data = g_new0 (CallbackData, 1);
+  CallbackData *data = g_atomic_rc_box_new0 (CallbackData);
 
   g_weak_ref_init (&data->self, self);
   data->main_context = g_main_context_ref (self->main_context);
@@ -100,13 +104,63 @@ callback_data_new (GhConnection *self,
 }
 
 static void
-callback_data_free (void *user_data)
+callback_data_clear (CallbackData *data)
 {
-  CallbackData *data = user_data;
-
   g_weak_ref_clear (&data->self);
   g_main_context_unref (data->main_context);
-  g_free (data);
+}
+
+static void
+callback_data_release (void *user_data)
+{
+  g_atomic_rc_box_release_full (user_data, (GDestroyNotify) callback_data_clear);
+}
+
+/* Something a libvirt callback saw, to be applied on the main thread. */
+typedef struct
+{
+  CallbackData *callback_data;
+  char         *uuid;     /* domain events */
+  int           reason;   /* close events */
+} Deferred;
+
+static void
+deferred_free (gpointer user_data)
+{
+  Deferred *deferred = user_data;
+
+  callback_data_release (deferred->callback_data);
+  g_free (deferred->uuid);
+  g_free (deferred);
+}
+
+/* Takes @deferred. An idle source rather than g_main_context_invoke(): libvirt may call
+ * back on a worker thread, and invoke would run @func right there whenever no thread
+ * happens to own the main context at that moment. */
+static void
+defer_to_main (CallbackData *callback_data,
+               GSourceFunc   func,
+               Deferred     *deferred)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  deferred->callback_data = g_atomic_rc_box_acquire (callback_data);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, deferred, deferred_free);
+  g_source_attach (source, callback_data->main_context);
+}
+
+/* The connection a deferred event belongs to, if it still exists and the event is not
+ * from an older virConnectPtr. */
+static GhConnection *
+deferred_dup_connection (Deferred *deferred)
+{
+  GhConnection *self = g_weak_ref_get (&deferred->callback_data->self);
+
+  if (self != NULL && deferred->callback_data->generation != self->generation)
+    g_clear_object (&self);
+
+  return self;
 }
 
 static void
@@ -171,7 +225,7 @@ link_free (Link *link)
   g_assert (link->conn == NULL);
 
   g_clear_pointer (&link->event_ids, g_array_unref);
-  g_clear_pointer (&link->close_data, callback_data_free);
+  g_clear_pointer (&link->close_data, callback_data_release);
   g_free (link);
 }
 
@@ -367,34 +421,19 @@ start_refresh (GhConnection *self)
   g_task_run_in_thread (task, refresh_thread);
 }
 
-typedef struct
-{
-  CallbackData *callback_data;
-  char         *uuid;
-} DomainEvent;
-
 static gboolean
 apply_domain_event (gpointer user_data)
 {
-  DomainEvent *event = user_data;
-  g_autoptr(GhConnection) self = g_weak_ref_get (&event->callback_data->self);
+  Deferred *deferred = user_data;
+  g_autoptr(GhConnection) self = deferred_dup_connection (deferred);
 
-  if (self != NULL && event->callback_data->generation == self->generation)
+  if (self != NULL)
     {
-      g_hash_table_add (self->pending, g_steal_pointer (&event->uuid));
+      g_hash_table_add (self->pending, g_steal_pointer (&deferred->uuid));
       start_refresh (self);
     }
 
   return G_SOURCE_REMOVE;
-}
-
-static void
-domain_event_free (gpointer user_data)
-{
-  DomainEvent *event = user_data;
-
-  g_free (event->uuid);
-  g_free (event);
 }
 
 /* Every event we listen to just means "read this domain again". */
@@ -403,19 +442,15 @@ queue_domain (virDomainPtr  domain,
               CallbackData *callback_data)
 {
   char uuid[VIR_UUID_STRING_BUFLEN];
-  DomainEvent *event;
+  Deferred *deferred;
 
   /* Reads the UUID libvirt keeps in the event's domain object; it asks no daemon. */
   if (virDomainGetUUIDString (domain, uuid) < 0)
     return;
 
-  event = g_new0 (DomainEvent, 1);
-  event->callback_data = callback_data;
-  event->uuid = g_strdup (uuid);
-
-  /* Events arrive on the main loop; invoke keeps that true if libvirt ever changes. */
-  g_main_context_invoke_full (callback_data->main_context, G_PRIORITY_DEFAULT,
-                              apply_domain_event, event, domain_event_free);
+  deferred = g_new0 (Deferred, 1);
+  deferred->uuid = g_strdup (uuid);
+  defer_to_main (callback_data, apply_domain_event, deferred);
 }
 
 static int
@@ -463,12 +498,6 @@ static const struct
 
 /* ---- Losing the daemon and reconnecting ------------------------------------------- */
 
-typedef struct
-{
-  CallbackData *callback_data;
-  int           reason;
-} CloseEvent;
-
 static gboolean
 reconnect_cb (gpointer user_data)
 {
@@ -507,17 +536,37 @@ close_reason_to_string (int reason)
     }
 }
 
+static void lose_connection (GhConnection *self,
+                             int           reason);
+
 static gboolean
 apply_close (gpointer user_data)
 {
-  CloseEvent *event = user_data;
-  g_autoptr(GhConnection) self = g_weak_ref_get (&event->callback_data->self);
-  guint n_items;
+  Deferred *deferred = user_data;
+  g_autoptr(GhConnection) self = deferred_dup_connection (deferred);
 
-  if (self == NULL
-      || event->callback_data->generation != self->generation
-      || self->state != GH_CONNECTION_STATE_CONNECTED)
+  if (self == NULL)
     return G_SOURCE_REMOVE;
+
+  /* The open that this link belongs to has not been applied yet: what it brings back
+   * is already dead, and open_cb() must treat it as lost. */
+  if (self->state != GH_CONNECTION_STATE_CONNECTED)
+    {
+      self->lost_reason = deferred->reason;
+      self->lost_while_opening = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+
+  lose_connection (self, deferred->reason);
+  return G_SOURCE_REMOVE;
+}
+
+/* The daemon went away: keep the machines, say why, and come back by ourselves. */
+static void
+lose_connection (GhConnection *self,
+                 int           reason)
+{
+  guint n_items;
 
   self->generation++;
   g_hash_table_remove_all (self->pending);
@@ -536,12 +585,10 @@ apply_close (gpointer user_data)
   set_state (self, GH_CONNECTION_STATE_LOST,
              g_error_new (GH_ERROR, GH_ERROR_CONNECTION_LOST,
                           _("Lost the connection to “%s”: %s"),
-                          self->uri, close_reason_to_string (event->reason)));
+                          self->uri, close_reason_to_string (reason)));
 
   self->reconnect_delay = 0;
   schedule_reconnect (self);
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -549,16 +596,12 @@ on_close (virConnectPtr  conn,
           int            reason,
           void          *opaque)
 {
-  CallbackData *callback_data = opaque;
-  CloseEvent *event;
+  Deferred *deferred;
 
   /* libvirt may call this from whichever thread noticed the socket close. */
-  event = g_new0 (CloseEvent, 1);
-  event->callback_data = callback_data;
-  event->reason = reason;
-
-  g_main_context_invoke_full (callback_data->main_context, G_PRIORITY_DEFAULT,
-                              apply_close, event, g_free);
+  deferred = g_new0 (Deferred, 1);
+  deferred->reason = reason;
+  defer_to_main (opaque, apply_close, deferred);
 }
 
 /* ---- Opening ---------------------------------------------------------------------- */
@@ -653,10 +696,10 @@ open_thread (GTask        *task,
 
       id = virConnectDomainEventRegisterAny (link->conn, NULL, domain_events[i].id,
                                              domain_events[i].callback,
-                                             callback_data, callback_data_free);
+                                             callback_data, callback_data_release);
       if (id < 0)
         {
-          callback_data_free (callback_data);
+          callback_data_release (callback_data);
           /* Without lifecycle events the list would silently go stale. */
           if (domain_events[i].id == VIR_DOMAIN_EVENT_ID_LIFECYCLE)
             {
@@ -770,6 +813,14 @@ open_cb (GObject      *object,
   self->reconnect_delay = 0;
   set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
 
+  if (self->lost_while_opening)
+    {
+      lose_connection (self, self->lost_reason);
+      if (user_task != NULL)
+        g_task_return_error (user_task, g_error_copy (self->error));
+      return;
+    }
+
   /* Events that came in while the list was read. */
   start_refresh (self);
 
@@ -789,6 +840,7 @@ start_open (GhConnection *self,
   link_close_in_thread (steal_link (self));
 
   self->generation++;
+  self->lost_while_opening = FALSE;
   g_hash_table_remove_all (self->pending);
 
   data = g_new0 (OpenData, 1);

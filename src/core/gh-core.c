@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <signal.h>
+
 #include <libvirt-glib/libvirt-glib.h>
 
 #include "gh-core-private.h"
@@ -23,6 +25,9 @@ gh_core_init (void)
 
   if (g_once_init_enter (&initialized))
     {
+      /* A daemon that dies while a worker writes to its socket must give that worker an
+       * error, not kill the process; libvirt asks its users to ignore SIGPIPE. */
+      signal (SIGPIPE, SIG_IGN);
       virInitialize ();
       virSetErrorFunc (NULL, ignore_libvirt_error);
       /* libvirt's events, keepalives and close callbacks run on the GLib main loop. */
