@@ -22,10 +22,23 @@
 
 #include <libvirt/libvirt.h>
 
+/* A test that plays "another tool" (virsh, another manager) makes its own libvirt calls;
+ * it marks them with gh_libvirt_guard_allow(), for the calling thread only, so that the
+ * guard keeps watching everything Greenhouse does. */
+static __thread int allowed;
+
+void gh_libvirt_guard_allow (int allow);
+
+void
+gh_libvirt_guard_allow (int allow)
+{
+  allowed = allow;
+}
+
 static void
 check_thread (const char *function)
 {
-  if (syscall (SYS_gettid) == getpid ())
+  if (!allowed && syscall (SYS_gettid) == getpid ())
     {
       void *frames[32];
       int n = backtrace (frames, 32);

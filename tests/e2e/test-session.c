@@ -1,0 +1,650 @@
+/* test-session.c: Greenhouse against a real qemu:///session daemon and a real QEMU.
+ *
+ * The steps run in order and share one connection, like a user's session would: a
+ * machine defined behind Greenhouse's back shows up, starts and stops through
+ * Greenhouse, follows changes made by others, survives its daemon dying, and goes away
+ * when deleted. tests/e2e/run-e2e runs this with XDG dirs of its own: the test kills
+ * the session daemon, which must never be the one of the person running it.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-core.h"
+#include "gh-core-private.h"
+
+#define URI          "qemu:///session"
+#define DOMAIN_NAME  "greenhouse-e2e-tiny"
+#define DOMAIN_TITLE "Greenhouse e2e \u2014 tiny"
+
+/* TCG on a busy CI machine is slow to start a guest; a daemon autostarts in seconds. */
+#define OPEN_TIMEOUT_S      30
+#define EVENT_TIMEOUT_S     30
+#define ACTION_TIMEOUT_S    60
+#define RECONNECT_TIMEOUT_S 60
+
+static struct
+{
+  GhConnection *connection;
+  /* Plays the part of virsh or another manager, so that changes come from outside. */
+  virConnectPtr plain;
+  virDomainPtr  domain;
+  char         *uuid;
+
+  /* What the user could have seen while the daemon was away. */
+  gboolean      saw_lost;
+  GError       *lost_error;
+  guint         n_listed_when_lost;
+  gboolean      saw_unknown;
+} e2e;
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until COND holds; fails the test naming WHAT otherwise. */
+#define wait_until(cond, seconds, ...)                                              \
+  G_STMT_START {                                                                    \
+    gint64 deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
+    guint wake_id_ = g_timeout_add (100, wake_up, NULL);                            \
+    while (!(cond))                                                                 \
+      {                                                                             \
+        if (g_get_monotonic_time () > deadline_)                                    \
+          {                                                                         \
+            g_autofree char *what_ = g_strdup_printf (__VA_ARGS__);                 \
+            g_error ("%s did not happen within %d s (%s)", what_, (int) (seconds),  \
+                     describe_connection ());                                       \
+          }                                                                         \
+        g_main_context_iteration (NULL, TRUE);                                      \
+      }                                                                             \
+    g_source_remove (wake_id_);                                                     \
+  } G_STMT_END
+
+static const char *
+enum_nick (GType type,
+           int   value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *enum_value = g_enum_get_value (klass, value);
+
+  return enum_value != NULL ? enum_value->value_nick : "?";
+}
+
+static const char *
+connection_state_name (GhConnectionState state)
+{
+  return enum_nick (GH_TYPE_CONNECTION_STATE, state);
+}
+
+/* The state of things, for failure messages. */
+static const char *
+describe_connection (void)
+{
+  static char *text;
+  GhMachineList *list;
+  GhMachine *machine = NULL;
+  const GError *error;
+
+  if (e2e.connection == NULL)
+    return "no connection";
+
+  list = gh_connection_get_machines (e2e.connection);
+  error = gh_connection_get_error (e2e.connection);
+  if (e2e.uuid != NULL)
+    machine = gh_machine_list_lookup_by_uuid (list, e2e.uuid);
+  g_free (text);
+  text = g_strdup_printf ("connection %s%s%s, %u machines, %s %s",
+                          connection_state_name (gh_connection_get_state (e2e.connection)),
+                          error != NULL ? ": " : "",
+                          error != NULL ? error->message : "",
+                          g_list_model_get_n_items (G_LIST_MODEL (list)),
+                          DOMAIN_NAME,
+                          machine != NULL
+                            ? gh_machine_state_get_label (gh_machine_get_state (machine))
+                            : "not listed");
+  return text;
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GhMachineList *
+machines (void)
+{
+  return gh_connection_get_machines (e2e.connection);
+}
+
+static GhMachine *
+tiny_machine (void)
+{
+  return gh_machine_list_lookup_by_uuid (machines (), e2e.uuid);
+}
+
+static GhMachineState
+tiny_state (void)
+{
+  GhMachine *machine = tiny_machine ();
+
+  return machine != NULL ? gh_machine_get_state (machine) : GH_MACHINE_STATE_UNKNOWN;
+}
+
+/* This test plays "another tool" with plain libvirt calls on its main thread; the suite's
+ * main-thread guard (tests/guard) must let those through, and only those. */
+static void
+outside_calls (gboolean allow)
+{
+  static void (*guard_allow) (int);
+  static gboolean looked_up;
+
+  if (!looked_up)
+    {
+      guard_allow = (void (*) (int)) dlsym (RTLD_DEFAULT, "gh_libvirt_guard_allow");
+      looked_up = TRUE;
+    }
+
+  if (guard_allow != NULL)
+    guard_allow (allow);
+}
+
+static void
+open_plain_connection (void)
+{
+  outside_calls (TRUE);
+  e2e.plain = virConnectOpen (URI);
+  if (e2e.plain == NULL)
+    g_error ("virConnectOpen (%s): %s", URI, virGetLastErrorMessage ());
+  if (e2e.uuid != NULL)
+    {
+      e2e.domain = virDomainLookupByUUIDString (e2e.plain, e2e.uuid);
+      if (e2e.domain == NULL)
+        g_error ("virDomainLookupByUUIDString: %s", virGetLastErrorMessage ());
+    }
+  outside_calls (FALSE);
+}
+
+static void
+close_plain_connection (void)
+{
+  outside_calls (TRUE);
+  g_clear_pointer (&e2e.domain, virDomainFree);
+  g_clear_pointer (&e2e.plain, virConnectClose);
+  outside_calls (FALSE);
+}
+
+static void
+perform (GhMachineAction action)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GhMachine *machine = tiny_machine ();
+
+  g_assert_nonnull (machine);
+  g_assert_true (gh_machine_can_perform (machine, action));
+  gh_machine_perform_async (machine, action, NULL, store_result, &result);
+  wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of action %s",
+              enum_nick (GH_TYPE_MACHINE_ACTION, action));
+  g_assert_true (gh_machine_perform_finish (machine, result, &error));
+  g_assert_no_error (error);
+}
+
+/* A domain as small as QEMU allows: no disk, so SeaBIOS just waits for a boot device. */
+static char *
+tiny_domain_xml (void)
+{
+  int kvm_fd = g_open ("/dev/kvm", O_RDWR | O_CLOEXEC, 0);
+  const char *type = kvm_fd >= 0 ? "kvm" : "qemu";
+
+  if (kvm_fd >= 0)
+    g_close (kvm_fd, NULL);
+  g_test_message ("domain type %s (/dev/kvm %s)", type,
+                  kvm_fd >= 0 ? "usable" : g_strerror (errno));
+
+  return g_strdup_printf ("<domain type='%s'>"
+                          "  <name>" DOMAIN_NAME "</name>"
+                          "  <title>" DOMAIN_TITLE "</title>"
+                          "  <memory unit='MiB'>64</memory>"
+                          "  <vcpu>1</vcpu>"
+                          "  <os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                          "  <devices><serial type='pty'/></devices>"
+                          "</domain>",
+                          type);
+}
+
+static void
+test_open (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  e2e.connection = gh_connection_new (URI);
+  g_assert_true (gh_connection_is_session (e2e.connection));
+  g_assert_false (gh_connection_is_remote (e2e.connection));
+
+  /* The first open autostarts the session daemon. */
+  gh_connection_open_async (e2e.connection, NULL, store_result, &result);
+  wait_until (result != NULL, OPEN_TIMEOUT_S,
+              "opening %s (the session libvirtd should autostart; "
+              "is libvirt-daemon-driver-qemu installed?)", URI);
+  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gh_connection_get_state (e2e.connection), ==, GH_CONNECTION_STATE_CONNECTED);
+  g_assert_null (gh_connection_get_error (e2e.connection));
+
+  /* The isolated session starts empty: anything listed would be someone else's machine. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 0);
+  g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);
+
+  open_plain_connection ();
+}
+
+static void
+test_define (void)
+{
+  g_autofree char *xml = tiny_domain_xml ();
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  GhMachine *machine;
+
+  outside_calls (TRUE);
+  e2e.domain = virDomainDefineXML (e2e.plain, xml);
+  if (e2e.domain == NULL)
+    g_error ("virDomainDefineXML: %s", virGetLastErrorMessage ());
+  g_assert_cmpint (virDomainGetUUIDString (e2e.domain, uuid), ==, 0);
+  outside_calls (FALSE);
+  e2e.uuid = g_strdup (uuid);
+
+  wait_until (tiny_machine () != NULL, EVENT_TIMEOUT_S, "the define event of %s", DOMAIN_NAME);
+  machine = tiny_machine ();
+  g_assert_true (gh_machine_list_lookup_by_name (machines (), DOMAIN_NAME) == machine);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 1);
+  g_assert_cmpstr (gh_machine_get_name (machine), ==, DOMAIN_NAME);
+  g_assert_cmpstr (gh_machine_get_title (machine), ==, DOMAIN_TITLE);
+  g_assert_cmpstr (gh_machine_get_display_name (machine), ==, DOMAIN_TITLE);
+  g_assert_cmpuint (gh_machine_get_vcpus (machine), ==, 1);
+  g_assert_cmpuint (gh_machine_get_memory (machine), ==, 64 * 1024 * 1024);
+  g_assert_false (gh_machine_get_has_spice (machine));
+  g_assert_true (gh_machine_get_persistent (machine));
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
+  g_assert_true (gh_machine_get_connection (machine) == e2e.connection);
+
+  /* It arrived as an event, not because the whole list was read again. */
+  g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);
+}
+
+static void
+test_start (void)
+{
+  int state = VIR_DOMAIN_NOSTATE;
+
+  perform (GH_MACHINE_ACTION_START);
+  wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
+              "the running state of %s", DOMAIN_NAME);
+
+  outside_calls (TRUE);
+  g_assert_cmpint (virDomainGetState (e2e.domain, &state, NULL, 0), ==, 0);
+  outside_calls (FALSE);
+  g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
+  g_assert_false (gh_machine_can_perform (tiny_machine (), GH_MACHINE_ACTION_START));
+  g_assert_true (gh_machine_can_perform (tiny_machine (), GH_MACHINE_ACTION_FORCE_OFF));
+}
+
+static void
+test_force_off (void)
+{
+  int state = VIR_DOMAIN_NOSTATE;
+
+  perform (GH_MACHINE_ACTION_FORCE_OFF);
+  wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
+              "the shut-off state of %s", DOMAIN_NAME);
+
+  outside_calls (TRUE);
+  g_assert_cmpint (virDomainGetState (e2e.domain, &state, NULL, 0), ==, 0);
+  outside_calls (FALSE);
+  g_assert_cmpint (state, ==, VIR_DOMAIN_SHUTOFF);
+  g_assert_true (gh_machine_can_perform (tiny_machine (), GH_MACHINE_ACTION_START));
+}
+
+/* Another manager (or virsh) drives the machine: Greenhouse must follow through events. */
+static void
+test_outside_changes (void)
+{
+  outside_calls (TRUE);
+  if (virDomainCreate (e2e.domain) < 0)
+    g_error ("virDomainCreate: %s", virGetLastErrorMessage ());
+  outside_calls (FALSE);
+  wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
+              "the running state of %s started from outside", DOMAIN_NAME);
+
+  outside_calls (TRUE);
+  if (virDomainSuspend (e2e.domain) < 0)
+    g_error ("virDomainSuspend: %s", virGetLastErrorMessage ());
+  outside_calls (FALSE);
+  wait_until (tiny_state () == GH_MACHINE_STATE_PAUSED, EVENT_TIMEOUT_S,
+              "the paused state of %s paused from outside", DOMAIN_NAME);
+
+  outside_calls (TRUE);
+  if (virDomainResume (e2e.domain) < 0)
+    g_error ("virDomainResume: %s", virGetLastErrorMessage ());
+  outside_calls (FALSE);
+  wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
+              "the running state of %s resumed from outside", DOMAIN_NAME);
+
+  outside_calls (TRUE);
+  if (virDomainDestroy (e2e.domain) < 0)
+    g_error ("virDomainDestroy: %s", virGetLastErrorMessage ());
+  outside_calls (FALSE);
+  wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
+              "the shut-off state of %s destroyed from outside", DOMAIN_NAME);
+
+  g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);
+}
+
+/* The pid of this session's daemon: libvirtd here (Debian 12), virtqemud with the modular
+ * daemons. It must be ours: the harness gave us a private XDG_RUNTIME_DIR. */
+static GPid
+find_session_daemon (void)
+{
+  static const char * const daemons[] = { "libvirtd", "virtqemud" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
+    {
+      g_autofree char *pidfile = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *comm_path = NULL;
+      g_autofree char *comm = NULL;
+      gint64 pid;
+
+      pidfile = g_strdup_printf ("%s/libvirt/%s.pid", g_get_user_runtime_dir (), daemons[i]);
+      if (!g_file_get_contents (pidfile, &contents, NULL, NULL))
+        continue;
+      pid = g_ascii_strtoll (contents, NULL, 10);
+      if (pid <= 1)
+        continue;
+
+      /* A daemon killed earlier leaves a stale pid file behind. */
+      comm_path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/comm", pid);
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
+        continue;
+      if (g_strcmp0 (g_strstrip (comm), daemons[i]) == 0)
+        return (GPid) pid;
+    }
+
+  return 0;
+}
+
+/* Waits for a killed process to be gone (a zombie counts: its sockets are closed),
+ * without iterating the main loop, so that nothing in this process notices yet. */
+static void
+wait_for_death (GPid pid)
+{
+  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *stat = NULL;
+      const char *state;
+
+      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+        return;
+      /* "pid (comm) S ...": the state follows the last parenthesis. */
+      state = strrchr (stat, ')');
+      if (state != NULL && state[1] == ' ' && state[2] == 'Z')
+        return;
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  g_error ("the session daemon (pid %d) did not die within 5 s of SIGKILL", (int) pid);
+}
+
+static void
+on_machine_state (GhMachine  *machine,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  if (gh_machine_get_state (machine) == GH_MACHINE_STATE_UNKNOWN)
+    e2e.saw_unknown = TRUE;
+}
+
+static void
+on_connection_error (GhConnection *connection,
+                     GParamSpec   *pspec,
+                     gpointer      user_data)
+{
+  const GError *error = gh_connection_get_error (connection);
+
+  if (gh_connection_get_state (connection) == GH_CONNECTION_STATE_LOST && error != NULL)
+    {
+      g_clear_error (&e2e.lost_error);
+      e2e.lost_error = g_error_copy (error);
+    }
+}
+
+static void
+on_connection_state (GhConnection *connection,
+                     GParamSpec   *pspec,
+                     gpointer      user_data)
+{
+  g_test_message ("connection state: %s",
+                  connection_state_name (gh_connection_get_state (connection)));
+
+  if (gh_connection_get_state (connection) != GH_CONNECTION_STATE_LOST || e2e.saw_lost)
+    return;
+
+  e2e.saw_lost = TRUE;
+  e2e.n_listed_when_lost = g_list_model_get_n_items (G_LIST_MODEL (machines ()));
+  on_connection_error (connection, NULL, NULL);
+}
+
+static void
+test_daemon_lost (void)
+{
+  g_autoptr(GhMachine) machine = g_object_ref (tiny_machine ());
+  gulong state_id, error_id, machine_state_id;
+  GPid daemon, new_daemon;
+
+  /* The plain connection would die with the daemon; it is not what is under test. */
+  close_plain_connection ();
+
+  daemon = find_session_daemon ();
+  if (daemon == 0)
+    g_error ("no session libvirtd (or virtqemud) pid file under %s/libvirt",
+             g_get_user_runtime_dir ());
+
+  state_id = g_signal_connect (e2e.connection, "notify::state",
+                               G_CALLBACK (on_connection_state), NULL);
+  error_id = g_signal_connect (e2e.connection, "notify::error",
+                               G_CALLBACK (on_connection_error), NULL);
+  machine_state_id = g_signal_connect (machine, "notify::state",
+                                       G_CALLBACK (on_machine_state), NULL);
+
+  /* SIGKILL: the daemon gets no chance to say goodbye, as when it crashes. */
+  g_test_message ("killing the session daemon, pid %d", (int) daemon);
+  g_assert_cmpint (kill (daemon, SIGKILL), ==, 0);
+
+  wait_until (e2e.saw_lost, EVENT_TIMEOUT_S, "the lost state of the connection");
+  /* Machines stay listed while the daemon is away, their state unknown. */
+  g_assert_cmpuint (e2e.n_listed_when_lost, ==, 1);
+  wait_until (e2e.lost_error != NULL || gh_connection_get_state (e2e.connection)
+                                        != GH_CONNECTION_STATE_LOST,
+              EVENT_TIMEOUT_S, "the reason of the lost connection");
+  if (e2e.lost_error == NULL)
+    g_error ("the connection was lost but :error gave no reason while it was");
+  g_test_message ("lost: %s", e2e.lost_error->message);
+  g_assert_error (e2e.lost_error, GH_ERROR, GH_ERROR_CONNECTION_LOST);
+  g_assert_cmpstr (e2e.lost_error->message, !=, "");
+  wait_until (e2e.saw_unknown, EVENT_TIMEOUT_S, "the unknown state of %s", DOMAIN_NAME);
+
+  /* It reconnects by itself: the next open autostarts a new daemon. */
+  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED,
+              RECONNECT_TIMEOUT_S, "the reconnection after the daemon was killed");
+  g_assert_null (gh_connection_get_error (e2e.connection));
+  new_daemon = find_session_daemon ();
+  g_assert_cmpint (new_daemon, !=, 0);
+  g_assert_cmpint (new_daemon, !=, daemon);
+
+  wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
+              "the shut-off state of %s after the reconnection", DOMAIN_NAME);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 1);
+  g_assert_cmpstr (gh_machine_get_display_name (tiny_machine ()), ==, DOMAIN_TITLE);
+  /* Relisted once, on reconnection. */
+  g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 2);
+
+  g_signal_handler_disconnect (e2e.connection, state_id);
+  g_signal_handler_disconnect (e2e.connection, error_id);
+  g_signal_handler_disconnect (machine, machine_state_id);
+
+  open_plain_connection ();
+}
+
+/* The daemon dies while the user starts a machine, before Greenhouse has noticed:
+ * the action must fail with a message, and the rest carry on as before. */
+static void
+test_action_during_loss (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhMachine) machine = g_object_ref (tiny_machine ());
+  GPid daemon;
+
+  close_plain_connection ();
+  daemon = find_session_daemon ();
+  g_assert_cmpint (daemon, !=, 0);
+  g_assert_true (gh_machine_can_perform (machine, GH_MACHINE_ACTION_START));
+
+  g_test_message ("killing the session daemon, pid %d, then starting %s",
+                  (int) daemon, DOMAIN_NAME);
+  g_assert_cmpint (kill (daemon, SIGKILL), ==, 0);
+  wait_for_death (daemon);
+
+  /* The worker writes to a socket whose other end is gone. */
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, store_result, &result);
+  wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of starting %s while the daemon "
+              "was dead", DOMAIN_NAME);
+  g_assert_false (gh_machine_perform_finish (machine, result, &error));
+  g_assert_nonnull (error);
+  g_test_message ("start failed: %s", error->message);
+  g_assert_cmpstr (error->message, !=, "");
+
+  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED
+              && tiny_state () == GH_MACHINE_STATE_SHUT_OFF,
+              RECONNECT_TIMEOUT_S, "the reconnection after the second kill");
+  g_assert_true (tiny_machine () == machine);
+  g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 3);
+
+  open_plain_connection ();
+}
+
+static void
+test_delete (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GhMachine *machine = tiny_machine ();
+  virDomainPtr gone;
+
+  g_assert_nonnull (machine);
+  gh_machine_delete_async (machine, FALSE, NULL, store_result, &result);
+  wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of deleting %s", DOMAIN_NAME);
+  g_assert_true (gh_machine_delete_finish (machine, result, &error));
+  g_assert_no_error (error);
+
+  wait_until (tiny_machine () == NULL, EVENT_TIMEOUT_S,
+              "the removal of %s from the list", DOMAIN_NAME);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 0);
+
+  outside_calls (TRUE);
+  gone = virDomainLookupByUUIDString (e2e.plain, e2e.uuid);
+  outside_calls (FALSE);
+  g_assert_null (gone);
+  g_assert_cmpint (virGetLastErrorCode (), ==, VIR_ERR_NO_DOMAIN);
+}
+
+static void
+test_close (void)
+{
+  gh_connection_close (e2e.connection);
+  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_DISCONNECTED,
+              EVENT_TIMEOUT_S, "the disconnected state after closing");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 0);
+}
+
+static void
+drop_log_message (const char     *log_domain,
+                  GLogLevelFlags  log_level,
+                  const char     *message,
+                  gpointer        user_data)
+{
+}
+
+static void
+test_not_isolated (void)
+{
+  g_test_skip ("run through tests/e2e/run-e2e (meson test --suite e2e), "
+               "which gives the test a session daemon of its own");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  /* Failure messages quote libvirt's and Greenhouse's UTF-8 text. */
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  /* libvirt-glib logs every event-loop watch update at debug level without a log domain,
+   * and GLib's test mode prints debug messages: thousands of lines that bury the test's. */
+  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
+
+  /* This test kills the session daemon: only ever run it on a private one. */
+  if (g_strcmp0 (g_getenv ("GREENHOUSE_E2E_ISOLATED"), "1") != 0)
+    {
+      g_test_add_func ("/e2e/session/not-isolated", test_not_isolated);
+      return g_test_run ();
+    }
+
+  /* As in the application, where g_application_run() holds it for good: libvirt calls
+   * back from worker threads, and what they hand to the main context must wait for the
+   * main thread rather than run in theirs. */
+  g_assert_true (g_main_context_acquire (g_main_context_default ()));
+  gh_core_init ();
+
+  g_test_add_func ("/e2e/session/open", test_open);
+  g_test_add_func ("/e2e/session/define", test_define);
+  g_test_add_func ("/e2e/session/start", test_start);
+  g_test_add_func ("/e2e/session/force-off", test_force_off);
+  g_test_add_func ("/e2e/session/outside-changes", test_outside_changes);
+  g_test_add_func ("/e2e/session/daemon-lost", test_daemon_lost);
+  g_test_add_func ("/e2e/session/action-during-loss", test_action_during_loss);
+  g_test_add_func ("/e2e/session/delete", test_delete);
+  g_test_add_func ("/e2e/session/close", test_close);
+
+  ret = g_test_run ();
+
+  close_plain_connection ();
+  g_clear_object (&e2e.connection);
+  g_clear_error (&e2e.lost_error);
+  g_clear_pointer (&e2e.uuid, g_free);
+
+  return ret;
+}
