@@ -566,6 +566,8 @@ static void
 lose_connection (GhConnection *self,
                  int           reason)
 {
+  g_autofree char *what = NULL;
+  GError *error = NULL;
   guint n_items;
 
   self->generation++;
@@ -582,10 +584,9 @@ lose_connection (GhConnection *self,
       _gh_machine_set_state (machine, GH_MACHINE_STATE_UNKNOWN);
     }
 
-  set_state (self, GH_CONNECTION_STATE_LOST,
-             g_error_new (GH_ERROR, GH_ERROR_CONNECTION_LOST,
-                          _("Lost the connection to “%s”: %s"),
-                          self->uri, close_reason_to_string (reason)));
+  what = g_strdup_printf (_("Lost the connection to “%s”"), self->uri);
+  _gh_error_set (&error, GH_ERROR_CONNECTION_LOST, what, close_reason_to_string (reason));
+  set_state (self, GH_CONNECTION_STATE_LOST, g_steal_pointer (&error));
 
   self->reconnect_delay = 0;
   schedule_reconnect (self);
@@ -1118,8 +1119,11 @@ _gh_connection_dup_virconnect (GhConnection  *self,
   g_mutex_unlock (&self->lock);
 
   if (conn == NULL)
-    g_set_error (error, GH_ERROR, GH_ERROR_NOT_CONNECTED,
-                 _("Not connected to “%s”"), self->uri);
+    {
+      g_autofree char *detail = g_strdup_printf (_("Not connected to “%s”"), self->uri);
+
+      _gh_error_set (error, GH_ERROR_NOT_CONNECTED, NULL, detail);
+    }
 
   return conn;
 }

@@ -63,6 +63,12 @@ virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
  * lets tests prove that changes arrive through events, not through reloads. */
 guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
 
+/* Sets @error to "@what: @detail" (just @detail when @what is NULL), keeping @detail for
+ * gh_error_get_detail(). */
+void            _gh_error_set                    (GError              **error,
+                                                  GhError               code,
+                                                  const char           *what,
+                                                  const char           *detail);
 /* Fills @error from libvirt's last error of this thread, prefixed by what we tried. */
 void            _gh_error_set_from_libvirt       (GError              **error,
                                                   GhError               code,

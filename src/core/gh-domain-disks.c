@@ -60,8 +60,8 @@ _gh_domain_disks_from_xml (const char  *xml,
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL || strcmp ((const char *) root->name, "domain") != 0)
     {
-      g_set_error_literal (error, GH_ERROR, GH_ERROR_FAILED,
-                           _("libvirt returned a machine description that is not valid XML"));
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("libvirt returned a machine description that is not valid XML"));
       xmlFreeDoc (doc);
       return NULL;
     }

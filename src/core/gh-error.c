@@ -8,7 +8,75 @@
 
 #include "gh-core-private.h"
 
-G_DEFINE_QUARK (gh-error-quark, gh_error)
+/* Every GhError carries, beside its message ("Could not start “vm”: <why>"), the why on
+ * its own, so that the UI can title a banner with what failed and show the reason below
+ * it without taking a translated message apart. */
+typedef struct
+{
+  char *detail;
+} GhErrorPrivate;
+
+static void
+gh_error_private_init (GhErrorPrivate *priv)
+{
+}
+
+static void
+gh_error_private_copy (const GhErrorPrivate *src,
+                       GhErrorPrivate       *dest)
+{
+  dest->detail = g_strdup (src->detail);
+}
+
+static void
+gh_error_private_clear (GhErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->detail, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (GhError, gh_error)
+
+/**
+ * gh_error_get_detail:
+ *
+ * Returns: (transfer none): why @error happened, in words a person can read: libvirt's
+ *   own reason where it gave one. For errors of other domains, their message.
+ */
+const char *
+gh_error_get_detail (const GError *error)
+{
+  GhErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  priv = gh_error_get_private (error);
+  if (priv != NULL && priv->detail != NULL)
+    return priv->detail;
+
+  return error->message;
+}
+
+void
+_gh_error_set (GError     **error,
+               GhError      code,
+               const char  *what,
+               const char  *detail)
+{
+  GError *new_error;
+
+  g_return_if_fail (detail != NULL);
+
+  if (error == NULL)
+    return;
+
+  if (what != NULL)
+    new_error = g_error_new (GH_ERROR, code, "%s: %s", what, detail);
+  else
+    new_error = g_error_new_literal (GH_ERROR, code, detail);
+
+  gh_error_get_private (new_error)->detail = g_strdup (detail);
+  g_propagate_error (error, new_error);
+}
 
 void
 _gh_error_set_from_libvirt (GError     **error,
@@ -20,10 +88,8 @@ _gh_error_set_from_libvirt (GError     **error,
   g_return_if_fail (what != NULL);
 
   /* libvirt's message is the reason a person needs; ours says what we were doing. */
-  if (err != NULL && err->message != NULL)
-    g_set_error (error, GH_ERROR, code, "%s: %s", what, err->message);
-  else
-    g_set_error (error, GH_ERROR, code, "%s: %s", what, _("unknown libvirt error"));
-
+  _gh_error_set (error, code, what,
+                 err != NULL && err->message != NULL ? err->message
+                                                     : _("unknown libvirt error"));
   virResetLastError ();
 }

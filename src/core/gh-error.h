@@ -23,6 +23,7 @@ typedef enum
   GH_ERROR_STORAGE,            /* a volume could not be removed */
 } GhError;
 
-GQuark gh_error_quark (void);
+GQuark      gh_error_quark      (void);
+const char *gh_error_get_detail (const GError *error);
 
 G_END_DECLS

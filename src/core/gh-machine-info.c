@@ -137,8 +137,8 @@ _gh_machine_info_new_from_xml (const char  *xml,
   if (doc == NULL || xmlDocGetRootElement (doc) == NULL
       || g_strcmp0 ((const char *) xmlDocGetRootElement (doc)->name, "domain") != 0)
     {
-      g_set_error_literal (error, GH_ERROR, GH_ERROR_FAILED,
-                           _("libvirt returned a machine description that is not valid XML"));
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("libvirt returned a machine description that is not valid XML"));
       xmlFreeDoc (doc);
       return NULL;
     }
@@ -174,8 +174,8 @@ _gh_machine_info_new_from_xml (const char  *xml,
 
   if (info->name == NULL || info->uuid == NULL)
     {
-      g_set_error_literal (error, GH_ERROR, GH_ERROR_FAILED,
-                           _("libvirt returned a machine description without a name or UUID"));
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("libvirt returned a machine description without a name or UUID"));
       return NULL;
     }
 

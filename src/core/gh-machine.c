@@ -627,8 +627,12 @@ action_task_new (GhMachine           *self,
 
   if (data->connection == NULL)
     {
-      g_task_return_new_error (task, GH_ERROR, GH_ERROR_NOT_CONNECTED,
-                               _("“%s” is no longer connected"), data->display_name);
+      g_autofree char *detail = NULL;
+      GError *error = NULL;
+
+      detail = g_strdup_printf (_("“%s” is no longer connected"), data->display_name);
+      _gh_error_set (&error, GH_ERROR_NOT_CONNECTED, NULL, detail);
+      g_task_return_error (task, error);
       return NULL;
     }
 
@@ -662,11 +666,14 @@ gh_machine_perform_async (GhMachine           *self,
   if (!gh_machine_can_perform (self, action))
     {
       g_autofree char *failure = NULL;
+      g_autofree char *detail = NULL;
+      GError *error = NULL;
 
       failure = gh_machine_action_dup_failure (action, gh_machine_get_display_name (self));
-      g_task_return_new_error (task, GH_ERROR, GH_ERROR_INVALID_STATE,
-                               _("%s: not possible while it is “%s”"),
-                               failure, gh_machine_state_get_label (self->state));
+      detail = g_strdup_printf (_("not possible while it is “%s”"),
+                                gh_machine_state_get_label (self->state));
+      _gh_error_set (&error, GH_ERROR_INVALID_STATE, failure, detail);
+      g_task_return_error (task, error);
       return;
     }
 

@@ -479,6 +479,18 @@ assert_open_fails (const char *uri,
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
     }
 
+  /* The window titles its banner with what failed and shows libvirt's reason below: the
+   * detail is that reason alone, and the message is the two together. */
+  {
+    const char *detail = gh_error_get_detail (error);
+    g_autofree char *what = g_strdup_printf ("Could not connect to “%s”", uri);
+    g_autofree char *whole = g_strdup_printf ("%s: %s", what, detail);
+
+    g_assert_nonnull (strstr (detail, reason));
+    g_assert_null (strstr (detail, what));
+    g_assert_cmpstr (error->message, ==, whole);
+  }
+
   g_assert_cmpint (gh_connection_get_state (connection), ==, GH_CONNECTION_STATE_FAILED);
   stored = gh_connection_get_error (connection);
   g_assert_nonnull (stored);
