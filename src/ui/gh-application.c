@@ -102,6 +102,13 @@ gh_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* --connect shows the given connections for this run only: they are not remembered, and
+ * the remembered ones are not opened. The list of remembered connections stays the user's
+ * own: a connection added or removed in the window during such a run is added to or
+ * removed from that list (gh_application_add_connection () and
+ * gh_application_remove_connection () with @remember and @forget), and the --connect set
+ * is never written to it. A second launch with --connect adds its connections to the
+ * running window, for this run too. */
 static int
 gh_application_command_line (GApplication            *app,
                              GApplicationCommandLine *command_line)
@@ -109,6 +116,8 @@ gh_application_command_line (GApplication            *app,
   GhApplication *self = GH_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree const char **uris = NULL;
+  GhConnection *asked = NULL;
+  GtkWindow *window;
 
   if (g_variant_dict_lookup (options, "connect", "^a&s", &uris) && uris[0] != NULL)
     {
@@ -119,11 +128,17 @@ gh_application_command_line (GApplication            *app,
                    g_application_command_line_get_is_remote (command_line)
                      ? "A second launch" : "The command line",
                    uris[i]);
-          gh_application_add_connection (self, uris[i], FALSE);
+          asked = gh_application_add_connection (self, uris[i], FALSE);
         }
     }
 
   g_application_activate (app);
+
+  /* A second launch asks to see a connection that may be shown already, out of sight. */
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (asked != NULL && g_application_command_line_get_is_remote (command_line) &&
+      GH_IS_WINDOW (window))
+    gh_window_reveal_connection (GH_WINDOW (window), asked);
 
   return EXIT_SUCCESS;
 }
@@ -152,7 +167,8 @@ gh_application_about_action (GSimpleAction *action,
                         "application-icon", APP_ID,
                         "developer-name", _("The Greenhouse authors"),
                         "version", PACKAGE_VERSION,
-                        "comments", _("Fast, 3D-accelerated local virtual machines"),
+                        "comments", _("See and control the virtual machines of your "
+                                      "libvirt connections"),
                         "copyright", "© 2026 The Greenhouse authors",
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "developers", developers,
@@ -212,6 +228,13 @@ gh_application_shutdown (GApplication *app)
   GhApplication *self = GH_APPLICATION (app);
   GListModel *connections = G_LIST_MODEL (self->connections);
   guint n = g_list_model_get_n_items (connections);
+
+  /* Quitting (Ctrl+Q) closes no window, so close-request does not save the size. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (GH_IS_WINDOW (l->data))
+        gh_window_save_size (GH_WINDOW (l->data));
+    }
 
   for (guint i = 0; i < n; i++)
     {

@@ -9,6 +9,7 @@
 
 #include "gh-connection-view.h"
 #include "gh-ui-util.h"
+#include "gh-window.h"
 
 struct _GhConnectionView
 {
@@ -25,15 +26,24 @@ struct _GhConnectionView
   GtkButton     *retry_button;
   GtkBox        *connecting_box;
   GtkSpinner    *spinner;
-  AdwStatusPage *empty_page;
+  GtkWidget     *empty_page;
 
   /* Owned references */
   GhConnection  *connection;
+
+  /* The grid view's width when it last asked for the view's height for no width, -1 when
+   * that is not the question answered last. See gh_connection_view_measure (). */
+  int            measured_grid_width;
 
   /* Set when opening failed or the connection was lost, cleared once connected: while it
    * is set, a new attempt keeps the banner up instead of making it flicker. */
   guint          had_problem : 1;
   guint          show_header : 1;
+  guint          has_content : 1;
+  /* An open started by Retry is in flight: a LOST connection stays LOST while it runs, so
+   * its state alone does not say so. */
+  guint          retrying : 1;
+  guint          retrying_lost : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GhConnectionView, gh_connection_view, GTK_TYPE_WIDGET)
@@ -42,6 +52,7 @@ enum {
   PROP_0,
   PROP_CONNECTION,
   PROP_SHOW_HEADER,
+  PROP_HAS_CONTENT,
   N_PROPS
 };
 
@@ -55,6 +66,7 @@ gh_connection_view_update_spacing (GhConnectionView *self)
 {
   GListModel *machines;
   gboolean shows_something;
+  gboolean had_content;
 
   /* The revealer's notifications may come before the connection does. */
   if (self->connection == NULL)
@@ -85,6 +97,11 @@ gh_connection_view_update_spacing (GhConnectionView *self)
       else
         gtk_widget_remove_css_class (GTK_WIDGET (self), "above-machines");
     }
+
+  had_content = self->has_content;
+  self->has_content = shows_something;
+  if (had_content != self->has_content)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_CONTENT]);
 }
 
 static void
@@ -131,10 +148,10 @@ gh_connection_view_update (GhConnectionView *self)
   if (error != NULL && state != GH_CONNECTION_STATE_CONNECTING)
     /* The title says what failed; the second line says why. */
     gtk_label_set_label (self->banner_reason_label,
-                         gh_error_get_reason (error, gh_connection_get_uri (self->connection)));
+                         gh_error_get_detail (error));
   gtk_widget_set_visible (GTK_WIDGET (self->banner_reason_label),
                           error != NULL && error->message[0] != '\0');
-  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), !connecting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), !connecting && !self->retrying);
   /* Shown before it is revealed, so that it can slide in. */
   if (self->had_problem && state != GH_CONNECTION_STATE_CONNECTED)
     gtk_widget_set_visible (GTK_WIDGET (self->banner_revealer), TRUE);
@@ -156,10 +173,38 @@ on_open_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
+  g_autoptr(GhConnectionView) self = user_data;
+  GhConnection *connection = GH_CONNECTION (object);
   g_autoptr(GError) error = NULL;
+  gboolean was_lost = self->retrying_lost;
+  GtkRoot *root;
 
-  /* The banner shows the outcome through :state and :error. */
-  if (!gh_connection_open_finish (GH_CONNECTION (object), result, &error))
+  self->retrying = FALSE;
+  self->retrying_lost = FALSE;
+  /* Gone with its window, or closed on purpose since. */
+  if (self->connection == NULL)
+    return;
+  gh_connection_view_update (self);
+
+  if (gh_connection_open_finish (connection, result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A connection that fails again goes from CONNECTING to FAILED, and the window says so
+   * for every such change; a lost one stays LOST, so nothing would tell that the retry
+   * failed. */
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (was_lost && GH_IS_WINDOW (root))
+    {
+      g_autofree char *name = gh_connection_dup_display_name (connection);
+      g_autofree char *what = NULL;
+
+      /* Translators: %s is a connection, like "User session" or "qemu+ssh://host/system" */
+      what = g_strdup_printf (_("Could not connect to %s"), name);
+      gh_window_add_error (GH_WINDOW (root), what,
+                           gh_error_get_detail (error));
+    }
+  else
     g_debug ("Retry failed: %s", error->message);
 }
 
@@ -167,11 +212,22 @@ static void
 on_retry_clicked (GhConnectionView *self,
                   GtkButton        *button)
 {
-  gh_connection_open_async (self->connection, NULL, on_open_cb, NULL);
+  /* One attempt at a time: a second click would start over and drop the first. */
+  if (self->retrying)
+    return;
+
+  self->retrying = TRUE;
+  self->retrying_lost = gh_connection_get_state (self->connection) == GH_CONNECTION_STATE_LOST;
+  gh_connection_open_async (self->connection, NULL, on_open_cb, g_object_ref (self));
+  gh_connection_view_update (self);
 }
 
-/* The grid view gives an item its minimum height, and an AdwStatusPage, which scrolls its
- * content, asks for next to nothing: the view asks for the room its content needs. */
+/* The grid view gives an item its minimum height: the view asks for the room its content
+ * would like. GTK 4.8's grid view also asks for that height for no width in particular
+ * (-1), which wrapped text answers with its height on a wide window: it then overlaps what
+ * follows on a narrow one. The view is as wide as the grid view, so it answers for that
+ * width; and since GTK keeps the answer for -1 until the view asks to be measured again,
+ * it asks when the grid view's width has changed (gh_connection_view_size_allocate ()). */
 static void
 gh_connection_view_measure (GtkWidget      *widget,
                             GtkOrientation  orientation,
@@ -182,6 +238,18 @@ gh_connection_view_measure (GtkWidget      *widget,
                             int            *natural_baseline)
 {
   GhConnectionView *self = GH_CONNECTION_VIEW (widget);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
+    {
+      GtkWidget *grid_view = gtk_widget_get_ancestor (widget, GTK_TYPE_GRID_VIEW);
+
+      if (grid_view != NULL)
+        {
+          self->measured_grid_width = gtk_widget_get_width (grid_view);
+          if (self->measured_grid_width > 0)
+            for_size = self->measured_grid_width;
+        }
+    }
 
   gtk_widget_measure (self->box, orientation, for_size, minimum, natural,
                       minimum_baseline, natural_baseline);
@@ -197,6 +265,16 @@ gh_connection_view_size_allocate (GtkWidget *widget,
                                   int        baseline)
 {
   GhConnectionView *self = GH_CONNECTION_VIEW (widget);
+  GtkWidget *grid_view = gtk_widget_get_ancestor (widget, GTK_TYPE_GRID_VIEW);
+
+  /* Measured before the grid view had its width, or for another one: the height is
+   * wrong, and the next layout gets it right. */
+  if (grid_view != NULL && self->measured_grid_width >= 0 &&
+      self->measured_grid_width != gtk_widget_get_width (grid_view))
+    {
+      self->measured_grid_width = -1;
+      gtk_widget_queue_resize (widget);
+    }
 
   gtk_widget_allocate (self->box, width, height, baseline, NULL);
 }
@@ -269,6 +347,10 @@ gh_connection_view_get_property (GObject    *object,
       g_value_set_boolean (value, self->show_header);
       break;
 
+    case PROP_HAS_CONTENT:
+      g_value_set_boolean (value, self->has_content);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -321,6 +403,14 @@ gh_connection_view_class_init (GhConnectionViewClass *klass)
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Whether the view shows anything at all: a header, a banner, the progress of a first
+   * attempt, or that there are no machines. One that shows nothing has no place in the
+   * window's list: an item there that takes no focus would stop the keyboard at it. */
+  properties[PROP_HAS_CONTENT] =
+    g_param_spec_boolean ("has-content", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -345,6 +435,8 @@ gh_connection_view_class_init (GhConnectionViewClass *klass)
 static void
 gh_connection_view_init (GhConnectionView *self)
 {
+  self->measured_grid_width = -1;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -364,6 +456,14 @@ gh_connection_view_get_connection (GhConnectionView *self)
   g_return_val_if_fail (GH_IS_CONNECTION_VIEW (self), NULL);
 
   return self->connection;
+}
+
+gboolean
+gh_connection_view_get_has_content (GhConnectionView *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION_VIEW (self), FALSE);
+
+  return self->has_content;
 }
 
 gboolean

@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (GhConnectionView, gh_connection_view, GH, CONNECTION_VIEW,
 
 GtkWidget    *gh_connection_view_new             (GhConnection     *connection);
 GhConnection *gh_connection_view_get_connection  (GhConnectionView *self);
+gboolean      gh_connection_view_get_has_content (GhConnectionView *self);
 gboolean      gh_connection_view_get_show_header (GhConnectionView *self);
 void          gh_connection_view_set_show_header (GhConnectionView *self,
                                                   gboolean          show_header);

@@ -15,13 +15,16 @@ struct _GhMachineRow
   GtkWidget      parent_instance;
 
   /* Template widgets */
-  GtkWidget     *header;  /* the only child: bound so that dispose_template unparents it */
+  GtkWidget     *machine_icon;  /* the children: bound so that dispose_template unparents */
+  GtkWidget     *header;        /* them */
   GtkLabel      *title_label;
+  GtkLabel      *separator_label;
   GtkLabel      *subtitle_label;
   GtkBox        *state_box;
   GtkImage      *state_image;
   GtkLabel      *state_label;
   GtkStack      *primary_stack;
+  GtkButton     *start_button;
   GtkMenuButton *menu_button;
   GMenuModel    *machine_menu;
 
@@ -61,6 +64,10 @@ static const struct {
   { "machine.pause", GH_MACHINE_ACTION_PAUSE },
   { "machine.resume", GH_MACHINE_ACTION_RESUME },
 };
+
+/* Below this width a row leaves out its icon, the same for every machine, so that the name
+ * keeps room on a phone-sized window. */
+#define ICON_MIN_ROW_WIDTH 400
 
 static const char * const state_css_classes[] = {
   "unknown", "shut-off", "running", "paused", "suspended", "crashed",
@@ -137,7 +144,7 @@ action_data_finish (ActionData   *data,
 
   if (GH_IS_WINDOW (data->window))
     gh_window_add_error (GH_WINDOW (data->window), data->failure,
-                         gh_error_get_reason (error, data->name));
+                         gh_error_get_detail (error));
   else
     g_warning ("%s: %s", data->failure, error->message);
 }
@@ -153,7 +160,18 @@ gh_machine_row_get_window (GhMachineRow *self)
 static void
 gh_machine_row_update_title (GhMachineRow *self)
 {
-  gtk_label_set_label (self->title_label, gh_machine_get_display_name (self->machine));
+  const char *name = gh_machine_get_display_name (self->machine);
+  g_autofree char *menu_label = NULL;
+
+  gtk_label_set_label (self->title_label, name);
+  /* A long name is cut short in the row; the tooltip shows it whole. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), name);
+
+  /* Translators: the accessible name of a machine's menu button; %s is the machine's name */
+  menu_label = g_strdup_printf (_("Actions for “%s”"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, menu_label,
+                                  -1);
 }
 
 static void
@@ -171,6 +189,7 @@ gh_machine_row_update_os (GhMachineRow *self)
 
   gtk_label_set_label (self->subtitle_label, os_name != NULL ? os_name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), os_name != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->separator_label), os_name != NULL);
 }
 
 static void
@@ -191,7 +210,7 @@ gh_machine_row_update_actions (GhMachineRow *self)
 
   /* While Start runs the button stays, insensitive, until the new state arrives. */
   can_start = gh_machine_can_perform (self->machine, GH_MACHINE_ACTION_START);
-  gtk_stack_set_visible_child_name (self->primary_stack, can_start ? "start" : "none");
+  gtk_widget_set_visible (GTK_WIDGET (self->primary_stack), can_start);
 }
 
 static void
@@ -335,6 +354,8 @@ machine_delete_action (GtkWidget  *widget,
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
   g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *stop = NULL;
   GtkWidget *dialog;
   GtkWidget *box;
   GtkWidget *check;
@@ -342,12 +363,33 @@ machine_delete_action (GtkWidget  *widget,
 
   g_return_if_fail (self->machine != NULL);
 
+  /* Deleting a machine that runs turns it off first, as pulling its plug would. */
+  switch (gh_machine_get_state (self->machine))
+    {
+    case GH_MACHINE_STATE_RUNNING:
+      stop = _("It is running and will be turned off first; unsaved work in it is lost.");
+      break;
+
+    case GH_MACHINE_STATE_PAUSED:
+    case GH_MACHINE_STATE_SUSPENDED:
+      stop = _("It is paused and will be turned off first; unsaved work in it is lost.");
+      break;
+
+    case GH_MACHINE_STATE_UNKNOWN:
+    case GH_MACHINE_STATE_SHUT_OFF:
+    case GH_MACHINE_STATE_CRASHED:
+    default:
+      break;
+    }
+
+  body = g_strjoin (" ",
+                    _("The machine and its settings are removed for good. "
+                      "This cannot be undone."),
+                    stop, NULL);
+
   /* Translators: %s is a machine's name */
   heading = g_strdup_printf (_("Delete “%s”?"), gh_machine_get_display_name (self->machine));
-  dialog = adw_message_dialog_new (gh_machine_row_get_window (self),
-                                   heading,
-                                   _("The machine and its settings are removed for good. "
-                                     "This cannot be undone."));
+  dialog = adw_message_dialog_new (gh_machine_row_get_window (self), heading, body);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   check = gtk_check_button_new_with_mnemonic (_("Also delete its _storage"));
@@ -381,6 +423,134 @@ machine_delete_action (GtkWidget  *widget,
   g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), NULL);
 
   gtk_window_present (GTK_WINDOW (dialog));
+  /* Showing the dialog focused its first focusable widget, the check button, which Enter
+   * would toggle: without a focus, Enter gives the default response, Cancel. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+}
+
+/* Enter on a row does what its primary button does; nothing when it shows none. */
+static gboolean
+gh_machine_row_activate_primary (GtkWidget *widget,
+                                 GVariant  *args,
+                                 gpointer   user_data)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+
+  if (self->machine == NULL ||
+      !gtk_widget_get_visible (GTK_WIDGET (self->primary_stack)) ||
+      !gtk_widget_is_sensitive (GTK_WIDGET (self->start_button)))
+    return FALSE;
+
+  gtk_widget_activate (GTK_WIDGET (self->start_button));
+
+  return TRUE;
+}
+
+static gboolean
+gh_machine_row_popup_menu (GtkWidget *widget,
+                           GVariant  *args,
+                           gpointer   user_data)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+
+  if (self->machine == NULL)
+    return FALSE;
+
+  gtk_menu_button_popup (self->menu_button);
+
+  return TRUE;
+}
+
+static void
+on_secondary_click_pressed (GtkGestureClick *gesture,
+                            int              n_press,
+                            double           x,
+                            double           y,
+                            GhMachineRow    *self)
+{
+  if (gh_machine_row_popup_menu (GTK_WIDGET (self), NULL, NULL))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+gh_machine_row_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+  int icon_min;
+  int icon_nat;
+  int header_min;
+  int header_nat;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      gtk_widget_measure (self->machine_icon, orientation, -1, &icon_min, &icon_nat, NULL, NULL);
+      gtk_widget_measure (self->header, orientation, for_size, &header_min, &header_nat,
+                          NULL, NULL);
+      /* The icon is left out rather than squeezed. */
+      *minimum = header_min;
+      *natural = icon_nat + header_nat;
+    }
+  else
+    {
+      gboolean shows_icon = for_size < 0 || for_size >= ICON_MIN_ROW_WIDTH;
+      int header_width = for_size;
+
+      if (for_size >= 0 && shows_icon)
+        {
+          gtk_widget_measure (self->machine_icon, GTK_ORIENTATION_HORIZONTAL, -1,
+                              NULL, &icon_nat, NULL, NULL);
+          header_width = for_size - icon_nat;
+        }
+
+      gtk_widget_measure (self->header, orientation, header_width, &header_min, &header_nat,
+                          NULL, NULL);
+      *minimum = header_min;
+      *natural = header_nat;
+
+      if (shows_icon)
+        {
+          gtk_widget_measure (self->machine_icon, orientation, -1, &icon_min, &icon_nat,
+                              NULL, NULL);
+          *minimum = MAX (*minimum, icon_min);
+          *natural = MAX (*natural, icon_nat);
+        }
+    }
+
+  *minimum_baseline = -1;
+  *natural_baseline = -1;
+}
+
+static void
+gh_machine_row_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  gboolean shows_icon = width >= ICON_MIN_ROW_WIDTH;
+  int icon_width = 0;
+
+  /* As a notebook hides the tabs that do not fit: no new size request, only not shown. */
+  gtk_widget_set_child_visible (self->machine_icon, shows_icon);
+  if (shows_icon)
+    {
+      gtk_widget_measure (self->machine_icon, GTK_ORIENTATION_HORIZONTAL, -1,
+                          NULL, &icon_width, NULL, NULL);
+      gtk_widget_allocate (self->machine_icon, icon_width, height, -1,
+                           gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (
+                             rtl ? width - icon_width : 0, 0)));
+    }
+
+  gtk_widget_allocate (self->header, width - icon_width, height, baseline,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (
+                         rtl ? 0 : icon_width, 0)));
 }
 
 static void
@@ -445,6 +615,9 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
   object_class->get_property = gh_machine_row_get_property;
   object_class->set_property = gh_machine_row_set_property;
 
+  widget_class->measure = gh_machine_row_measure;
+  widget_class->size_allocate = gh_machine_row_size_allocate;
+
   properties[PROP_MACHINE] =
     g_param_spec_object ("machine", NULL, NULL,
                          GH_TYPE_MACHINE,
@@ -457,13 +630,16 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/gh-machine-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, machine_icon);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, header);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, separator_label);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_box);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_image);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, primary_stack);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, start_button);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, machine_menu);
 
@@ -473,28 +649,58 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
   gtk_widget_class_install_action (widget_class, "machine.delete", NULL,
                                    machine_delete_action);
 
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0,
+                                gh_machine_row_activate_primary, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_ISO_Enter, 0,
+                                gh_machine_row_activate_primary, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0,
+                                gh_machine_row_activate_primary, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0,
+                                gh_machine_row_activate_primary, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Space, 0,
+                                gh_machine_row_activate_primary, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
+                                gh_machine_row_popup_menu, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0,
+                                gh_machine_row_popup_menu, NULL);
+
   gtk_widget_class_set_css_name (widget_class, "row");
 }
 
 /* A menu button builds its popover as soon as it has a model; with a screenful of rows that
- * is most of their cost, so the model is given only when the menu first opens. */
+ * is most of their cost, so the model is given only when the menu first opens. GTK asks
+ * again each time it opens, and a new model would build a new popover. */
 static void
 create_machine_menu (GtkMenuButton *menu_button,
                      gpointer       user_data)
 {
   GhMachineRow *self = GH_MACHINE_ROW (user_data);
 
-  gtk_menu_button_set_menu_model (menu_button, self->machine_menu);
+  if (gtk_menu_button_get_menu_model (menu_button) == NULL)
+    gtk_menu_button_set_menu_model (menu_button, self->machine_menu);
 }
 
 static void
 gh_machine_row_init (GhMachineRow *self)
 {
+  GtkGesture *secondary_click;
+
   self->os_db = gh_os_db_get_default ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_menu_button_set_create_popup_func (self->menu_button, create_machine_menu, self, NULL);
+
+  /* A list of relations: the template can only give one. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->state_label, self->subtitle_label, NULL,
+                                  -1);
+
+  secondary_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary_click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (secondary_click, "pressed", G_CALLBACK (on_secondary_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (secondary_click));
 
   g_signal_connect_object (self->os_db, "notify::loaded",
                            G_CALLBACK (gh_machine_row_update_os), self,

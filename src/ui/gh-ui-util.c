@@ -117,23 +117,3 @@ gh_uri_check (const char  *text,
 
   return TRUE;
 }
-
-const char *
-gh_error_get_reason (const GError *error,
-                     const char   *subject)
-{
-  g_autofree char *quoted = NULL;
-  const char *found;
-
-  g_return_val_if_fail (error != NULL, NULL);
-
-  if (subject == NULL)
-    return error->message;
-
-  quoted = g_strdup_printf ("“%s”: ", subject);
-  found = strstr (error->message, quoted);
-  if (found != NULL && found[strlen (quoted)] != '\0')
-    return found + strlen (quoted);
-
-  return error->message;
-}

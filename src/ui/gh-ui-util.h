@@ -25,7 +25,5 @@ gboolean    gh_uri_check                   (const char         *text,
  * “Fedora”: Requested operation is not valid…". Where the caller says the first part
  * already (a banner title, a toast), this returns the part after "“@subject”: ", else the
  * whole message. */
-const char *gh_error_get_reason            (const GError       *error,
-                                            const char         *subject);
 
 G_END_DECLS

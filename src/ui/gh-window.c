@@ -32,10 +32,10 @@ struct _GhWindow
   /* Owned references */
   GListModel           *connections;
   /* What machines_view shows, flattened: for each connection a GListModel of the
-   * connection itself (its GhConnectionView heads its part) and then its GhMachineList.
-   * Nothing follows the last one: the view keeps an item in place as items are added
-   * before it, and an item at the end would keep the end in sight as the first machines
-   * arrive. */
+   * connection itself (its GhConnectionView heads its part), present only while the view
+   * has something to show, and then its GhMachineList. Nothing follows the last one: the
+   * view keeps an item in place as items are added before it, and an item at the end
+   * would keep the end in sight as the first machines arrive. */
   GListStore           *sections;
   GPtrArray            *views;  /* of GhConnectionView, in the order of connections: kept
                                  * while the connection is shown, so that what it shows
@@ -44,6 +44,9 @@ struct _GhWindow
   /* GREENHOUSE_REPORT_READY, see gh_window_check_ready () */
   gulong                ready_paint_handler;
   guint                 ready_reported : 1;
+  /* Set once the connections the window opened with are listed: a connection added later
+   * is scrolled into sight. */
+  guint                 set_up : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GhWindow, gh_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -173,6 +176,8 @@ gh_window_check_ready (GhWindow *self)
 
 /* The list item a connection's view is the child of, while it is bound. */
 static GQuark list_item_quark;
+/* The GListStore that holds a view's connection in the list, or not. */
+static GQuark head_quark;
 
 static GhConnectionView *
 gh_window_find_view (GhWindow     *self,
@@ -199,6 +204,68 @@ gh_window_update_view_focus (GhWindow         *self,
 
   if (list_item != NULL)
     gtk_list_item_set_selectable (list_item, gh_connection_view_get_show_header (view));
+}
+
+/* A view that shows nothing is left out of the list: GTK 4.8's list views cannot move the
+ * focus past an item that takes none, so with one connection the keyboard could not reach
+ * the machines below its (empty) view. */
+static void
+gh_window_update_head (GhWindow         *self,
+                       GhConnectionView *view)
+{
+  GListStore *head = g_object_get_qdata (G_OBJECT (view), head_quark);
+  gboolean listed = g_list_model_get_n_items (G_LIST_MODEL (head)) > 0;
+  gboolean first_listed;
+
+  if (gh_connection_view_get_has_content (view) && !listed)
+    g_list_store_append (head, gh_connection_view_get_connection (view));
+  else if (!gh_connection_view_get_has_content (view) && listed)
+    g_list_store_remove (head, 0);
+
+  /* The first view keeps the room above the list (style.css); without it, the first row
+   * does. */
+  if (self->views->len > 0)
+    {
+      GhConnectionView *first = g_ptr_array_index (self->views, 0);
+
+      first_listed = gh_connection_view_get_has_content (first);
+    }
+  else
+    first_listed = TRUE;
+
+  if (first_listed)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->machines_view), "headless");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->machines_view), "headless");
+}
+
+static void
+on_view_has_content_changed (GhWindow         *self,
+                             GParamSpec       *pspec,
+                             GhConnectionView *view)
+{
+  gh_window_update_head (self, view);
+}
+
+/* With several connections it is the list item holding a view that takes the focus, not
+ * the view (which is a group labelled by its title); before GTK 4.12 a list item has no
+ * label to give, so its widget gets the connection's name for screen readers. */
+static void
+set_item_widget_label (GtkWidget  *child,
+                       const char *label)
+{
+  GtkWidget *item_widget = gtk_widget_get_parent (child);
+
+  if (item_widget == NULL)
+    return;
+
+  if (label != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item_widget),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (item_widget),
+                                   GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
 static void
@@ -233,6 +300,7 @@ bind_item (GtkSignalListItemFactory *factory,
   else if (GH_IS_CONNECTION (item))
     {
       GhConnectionView *view = gh_window_find_view (self, item);
+      g_autofree char *name = NULL;
       GtkListItem *previous;
 
       g_return_if_fail (view != NULL);
@@ -240,9 +308,14 @@ bind_item (GtkSignalListItemFactory *factory,
       /* A widget has one parent: take it from an item that has not let go of it yet. */
       previous = g_object_get_qdata (G_OBJECT (view), list_item_quark);
       if (previous != NULL && previous != list_item)
-        gtk_list_item_set_child (previous, NULL);
+        {
+          set_item_widget_label (GTK_WIDGET (view), NULL);
+          gtk_list_item_set_child (previous, NULL);
+        }
 
       gtk_list_item_set_child (list_item, GTK_WIDGET (view));
+      name = gh_connection_dup_display_name (item);
+      set_item_widget_label (GTK_WIDGET (view), name);
       g_object_set_qdata (G_OBJECT (view), list_item_quark, list_item);
       gh_window_update_view_focus (self, view);
     }
@@ -268,6 +341,7 @@ unbind_item (GtkSignalListItemFactory *factory,
         g_object_set_qdata (G_OBJECT (child), list_item_quark, NULL);
 
       /* The window keeps the view; the next item bound here gets a row again. */
+      set_item_widget_label (child, NULL);
       gtk_list_item_set_child (list_item, NULL);
       gtk_list_item_set_selectable (list_item, FALSE);
     }
@@ -285,13 +359,15 @@ teardown_item (GtkSignalListItemFactory *factory,
     g_object_set_qdata (G_OBJECT (child), list_item_quark, NULL);
 }
 
+/* The connection's view comes and goes with what it shows: see gh_window_update_head (). */
 static GListModel *
-create_section (GhConnection *connection)
+create_section (GhConnection     *connection,
+                GhConnectionView *view)
 {
   g_autoptr(GListStore) head = g_list_store_new (GH_TYPE_CONNECTION);
   GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
 
-  g_list_store_append (head, connection);
+  g_object_set_qdata_full (G_OBJECT (view), head_quark, g_object_ref (head), g_object_unref);
   g_list_store_append (parts, head);
   /* Its rows follow the list as it changes, row by row; nothing here rebuilds them. */
   g_list_store_append (parts, gh_connection_get_machines (connection));
@@ -381,6 +457,84 @@ gh_window_update_title (GhWindow *self)
     }
 }
 
+/* Where a connection's part of the list starts, and how many items it has. */
+static guint
+gh_window_find_section (GhWindow     *self,
+                        GhConnection *connection,
+                        guint        *n_items)
+{
+  guint position = 0;
+
+  for (guint i = 0; i < self->views->len; i++)
+    {
+      g_autoptr(GListModel) section = g_list_model_get_item (G_LIST_MODEL (self->sections), i);
+      guint n = g_list_model_get_n_items (section);
+
+      if (gh_connection_view_get_connection (g_ptr_array_index (self->views, i)) == connection)
+        {
+          *n_items = n;
+          return position;
+        }
+      position += n;
+    }
+
+  *n_items = 0;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* A connection added while the window is open may land below the fold, where nobody would
+ * see it connect, or fail. */
+void
+gh_window_reveal_connection (GhWindow     *self,
+                             GhConnection *connection)
+{
+  guint position;
+  guint n_items;
+
+  g_return_if_fail (GH_IS_WINDOW (self));
+  g_return_if_fail (GH_IS_CONNECTION (connection));
+
+  position = gh_window_find_section (self, connection, &n_items);
+  if (position == GTK_INVALID_LIST_POSITION || n_items == 0)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self->machines_view), "list.scroll-to-item", "u",
+                              position);
+}
+
+/* The banner says what went wrong, but it may be out of sight; a toast is not. State
+ * changes are notified only when the state really changes, so this says it once for each
+ * time the connection fails or is lost, not for every attempt to get it back. */
+static void
+on_connection_state_changed (GhWindow     *self,
+                             GParamSpec   *pspec,
+                             GhConnection *connection)
+{
+  GhConnectionState state = gh_connection_get_state (connection);
+  const GError *error = gh_connection_get_error (connection);
+  g_autofree char *name = NULL;
+  g_autofree char *what = NULL;
+
+  gh_window_check_ready (self);
+
+  if (state != GH_CONNECTION_STATE_FAILED && state != GH_CONNECTION_STATE_LOST)
+    return;
+
+  name = gh_connection_dup_display_name (connection);
+  if (state == GH_CONNECTION_STATE_FAILED)
+    /* Translators: %s is a connection, like "User session" or "qemu+ssh://host/system" */
+    what = g_strdup_printf (_("Could not connect to %s"), name);
+  else
+    /* Translators: %s is a connection, like "User session" or "qemu+ssh://host/system" */
+    what = g_strdup_printf (_("Lost the connection to %s"), name);
+
+  if (error != NULL)
+    gh_window_add_error (self, what,
+                         gh_error_get_detail (error));
+  else
+    gh_window_add_toast (self, what);
+}
+
 static void
 on_connections_changed (GhWindow   *self,
                         guint       position,
@@ -393,6 +547,7 @@ on_connections_changed (GhWindow   *self,
       GhConnectionView *view = g_ptr_array_index (self->views, position);
 
       g_signal_handlers_disconnect_by_data (gh_connection_view_get_connection (view), self);
+      g_signal_handlers_disconnect_by_data (view, self);
       /* The grid view lets go of the section's rows and view as it drops them. */
       g_list_store_remove (self->sections, position);
       g_ptr_array_remove_index (self->views, position);
@@ -401,18 +556,32 @@ on_connections_changed (GhWindow   *self,
   for (guint i = 0; i < added; i++)
     {
       g_autoptr(GhConnection) connection = g_list_model_get_item (connections, position + i);
-      g_autoptr(GListModel) section = create_section (connection);
+      GhConnectionView *view = GH_CONNECTION_VIEW (gh_connection_view_new (connection));
+      g_autoptr(GListModel) section = create_section (connection, view);
 
-      g_ptr_array_insert (self->views, position + i,
-                          g_object_ref_sink (gh_connection_view_new (connection)));
+      g_ptr_array_insert (self->views, position + i, g_object_ref_sink (view));
       g_list_store_insert (self->sections, position + i, section);
 
       g_signal_connect_object (connection, "notify::state",
-                               G_CALLBACK (gh_window_check_ready), self,
+                               G_CALLBACK (on_connection_state_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (view, "notify::has-content",
+                               G_CALLBACK (on_view_has_content_changed), self,
                                G_CONNECT_SWAPPED);
     }
 
   gh_window_update_title (self);
+  for (guint i = 0; i < self->views->len; i++)
+    gh_window_update_head (self, g_ptr_array_index (self->views, i));
+
+  if (self->set_up && added > 0)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (connections,
+                                                                  position + added - 1);
+
+      gh_window_reveal_connection (self, connection);
+    }
+
   gh_window_check_ready (self);
 }
 
@@ -426,6 +595,7 @@ on_uri_entry_changed (GtkEditable      *entry,
   g_autoptr(GError) error = NULL;
   guint n = g_list_model_get_n_items (self->connections);
   gboolean valid;
+  gboolean complain;
 
   valid = gh_uri_check (uri, &error);
   for (guint i = 0; valid && i < n; i++)
@@ -441,13 +611,26 @@ on_uri_entry_changed (GtkEditable      *entry,
     }
 
   adw_message_dialog_set_response_enabled (dialog, "add", valid);
-  /* An empty entry is not a mistake yet. */
+
+  /* What is being typed is not a mistake yet: only once the driver is written out, or the
+   * user pressed Enter. */
+  complain = !valid && uri[0] != '\0' &&
+             (strstr (uri, "://") != NULL ||
+              g_object_get_data (G_OBJECT (dialog), "entered") != NULL);
   gtk_label_set_label (error_label, error != NULL ? error->message : "");
-  gtk_widget_set_visible (GTK_WIDGET (error_label), !valid && uri[0] != '\0');
-  if (valid || uri[0] == '\0')
-    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
-  else
+  gtk_widget_set_visible (GTK_WIDGET (error_label), complain);
+  if (complain)
     gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+}
+
+static void
+on_uri_entry_activate (GtkEntry         *entry,
+                       AdwMessageDialog *dialog)
+{
+  g_object_set_data (G_OBJECT (dialog), "entered", GINT_TO_POINTER (TRUE));
+  on_uri_entry_changed (GTK_EDITABLE (entry), dialog);
 }
 
 static void
@@ -496,6 +679,9 @@ gh_window_add_connection_action (GtkWidget  *widget,
                                   -1);
   error_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (error_label), PANGO_WRAP_WORD_CHAR);
+  /* Wraps within the dialog's width instead of widening it. */
+  gtk_label_set_max_width_chars (GTK_LABEL (error_label), 20);
   gtk_label_set_xalign (GTK_LABEL (error_label), 0);
   gtk_widget_add_css_class (error_label, "caption");
   gtk_widget_add_css_class (error_label, "error");
@@ -520,6 +706,7 @@ gh_window_add_connection_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
 
   g_signal_connect (entry, "changed", G_CALLBACK (on_uri_entry_changed), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (on_uri_entry_activate), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_add_connection_response),
                            self, 0);
 
@@ -564,20 +751,28 @@ gh_window_show_error_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static gboolean
-gh_window_close_request (GtkWindow *window)
+void
+gh_window_save_size (GhWindow *self)
 {
-  GhWindow *self = GH_WINDOW (window);
-  GhApplication *app = gh_window_get_app (self);
+  GhApplication *app;
   int width;
   int height;
 
-  if (app != NULL && gh_application_get_settings (app) != NULL)
-    {
-      gtk_window_get_default_size (window, &width, &height);
-      gh_settings_set_window_size (gh_application_get_settings (app), width, height,
-                                   gtk_window_is_maximized (window));
-    }
+  g_return_if_fail (GH_IS_WINDOW (self));
+
+  app = gh_window_get_app (self);
+  if (app == NULL || gh_application_get_settings (app) == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  gh_settings_set_window_size (gh_application_get_settings (app), width, height,
+                               gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+gh_window_close_request (GtkWindow *window)
+{
+  gh_window_save_size (GH_WINDOW (window));
 
   return GTK_WINDOW_CLASS (gh_window_parent_class)->close_request (window);
 }
@@ -607,6 +802,10 @@ gh_window_dispose (GObject *object)
           g_signal_handlers_disconnect_by_data (connection, self);
         }
     }
+
+  /* A view going away may still say it has nothing to show. */
+  for (guint i = 0; self->views != NULL && i < self->views->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->views, i), self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_WINDOW);
 
@@ -646,6 +845,7 @@ gh_window_class_init (GhWindowClass *klass)
                                    gh_window_show_error_action);
 
   list_item_quark = g_quark_from_static_string ("gh-window-list-item");
+  head_quark = g_quark_from_static_string ("gh-window-head");
 }
 
 static void
@@ -703,6 +903,7 @@ gh_window_set_up (GhWindow      *self,
                            G_CONNECT_SWAPPED);
   on_connections_changed (self, 0, 0, g_list_model_get_n_items (self->connections),
                           self->connections);
+  self->set_up = TRUE;
 }
 
 GhWindow *
@@ -730,6 +931,10 @@ gh_window_add_toast (GhWindow   *self,
   g_return_if_fail (GH_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
+  /* An action that outlived its window has no one to tell. */
+  if (self->toast_overlay == NULL)
+    return;
+
   /* A toast's title is markup in libadwaita 1.2, and machine names may hold '<' or '&'. */
   escaped = g_markup_escape_text (message, -1);
   toast = adw_toast_new (escaped);
@@ -749,6 +954,10 @@ gh_window_add_error (GhWindow   *self,
   g_return_if_fail (GH_IS_WINDOW (self));
   g_return_if_fail (what != NULL);
   g_return_if_fail (reason != NULL);
+
+  /* An action that outlived its window (its data holds a reference) has no one to tell. */
+  if (self->toast_overlay == NULL)
+    return;
 
   escaped = g_markup_escape_text (what, -1);
   toast = adw_toast_new (escaped);

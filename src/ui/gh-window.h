@@ -16,14 +16,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GhWindow, gh_window, GH, WINDOW, AdwApplicationWindow)
 
-GhWindow *gh_window_new       (GhApplication *application);
+GhWindow *gh_window_new                (GhApplication *application);
+/* Scrolls @connection's part of the list into sight. */
+void      gh_window_reveal_connection (GhWindow      *self,
+                                      GhConnection  *connection);
+/* Remembers the window's size for the next start. */
+void      gh_window_save_size         (GhWindow      *self);
 /* Shows @message (a sentence for the user) as a toast over the window's content. */
-void      gh_window_add_toast (GhWindow      *self,
-                               const char    *message);
+void      gh_window_add_toast         (GhWindow      *self,
+                                      const char    *message);
 /* Shows @what failed ("Could not start “Fedora”") as a toast whose Details button shows
  * @reason, which is often too long for a toast. */
-void      gh_window_add_error (GhWindow      *self,
-                               const char    *what,
-                               const char    *reason);
+void      gh_window_add_error         (GhWindow      *self,
+                                      const char    *what,
+                                      const char    *reason);
 
 G_END_DECLS
