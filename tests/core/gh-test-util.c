@@ -575,3 +575,29 @@ gh_test_virt_define (virConnectPtr  conn,
 
   return domain;
 }
+
+typedef struct
+{
+  GhMachine      *machine;
+  GhMachineState  state;
+} StateWait;
+
+static gboolean
+machine_in_state (gpointer user_data)
+{
+  StateWait *wait = user_data;
+
+  return gh_machine_get_state (wait->machine) == wait->state;
+}
+
+void
+gh_test_wait_for_state (GhMachine      *machine,
+                        GhMachineState  state)
+{
+  StateWait wait = { machine, state };
+  g_autofree char *what = g_strdup_printf ("“%s” to become %s",
+                                           gh_machine_get_name (machine),
+                                           gh_test_state_to_virsh (state));
+
+  gh_test_wait_for (machine_in_state, &wait, what);
+}

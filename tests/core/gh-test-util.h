@@ -83,6 +83,9 @@ GHashTable   *gh_test_virsh_list_all       (const char      *uri,
                                             GError         **error);
 /* The word virsh uses for the libvirt state a GhMachineState comes from. */
 const char   *gh_test_state_to_virsh       (GhMachineState   state);
+/* Turns the main loop until @machine is in @state, or fails after the usual timeout. */
+void          gh_test_wait_for_state       (GhMachine       *machine,
+                                            GhMachineState   state);
 
 /* Natural, case-insensitive order for ASCII letters and digits ("vm2" < "vm10"). */
 int           gh_test_natural_compare      (const char      *a,

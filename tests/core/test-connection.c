@@ -264,32 +264,6 @@ test_connection_many_domains (void)
   gh_test_close_connection (connection);
 }
 
-typedef struct
-{
-  GhMachine *machine;
-  GhMachineState state;
-} StateWait;
-
-static gboolean
-machine_in_state (gpointer user_data)
-{
-  StateWait *wait = user_data;
-
-  return gh_machine_get_state (wait->machine) == wait->state;
-}
-
-static void
-wait_for_state (GhMachine      *machine,
-                GhMachineState  state)
-{
-  StateWait wait = { machine, state };
-  g_autofree char *what = g_strdup_printf ("“%s” to become %s",
-                                           gh_machine_get_name (machine),
-                                           gh_test_state_to_virsh (state));
-
-  gh_test_wait_for (machine_in_state, &wait, what);
-}
-
 static void
 assert_no_items_changed (GhTestItemsLog *log,
                          const char     *after)
@@ -374,17 +348,17 @@ test_connection_events (void)
   /* State changes move no rows. */
   gh_test_items_log_clear (log);
   g_assert_cmpint (virDomainCreate (defined), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
   g_assert_cmpint (virDomainSuspend (defined), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_PAUSED);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_PAUSED);
   g_assert_cmpint (virDomainResume (defined), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
   g_assert_cmpint (virDomainDestroy (defined), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
   g_assert_cmpint (virDomainShutdown (test_domain), ==, 0);
-  wait_for_state (test_machine, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_wait_for_state (test_machine, GH_MACHINE_STATE_SHUT_OFF);
   g_assert_cmpint (virDomainCreate (test_domain), ==, 0);
-  wait_for_state (test_machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_wait_for_state (test_machine, GH_MACHINE_STATE_RUNNING);
   gh_test_settle (100);
   assert_no_items_changed (log, "start, suspend, resume, destroy, shutdown");
   /* Still the same objects: nothing was reloaded. */

@@ -165,32 +165,6 @@ test_machine_notify_unit (void)
   g_assert_false (gh_machine_get_has_spice (machine));
 }
 
-typedef struct
-{
-  GhMachine *machine;
-  GhMachineState state;
-} StateWait;
-
-static gboolean
-machine_in_state (gpointer user_data)
-{
-  StateWait *wait = user_data;
-
-  return gh_machine_get_state (wait->machine) == wait->state;
-}
-
-static void
-wait_for_state (GhMachine      *machine,
-                GhMachineState  state)
-{
-  StateWait wait = { machine, state };
-  g_autofree char *what = g_strdup_printf ("“%s” to become %s",
-                                           gh_machine_get_name (machine),
-                                           gh_test_state_to_virsh (state));
-
-  gh_test_wait_for (machine_in_state, &wait, what);
-}
-
 #define NOTIFY_UUID "0d7f6a52-3b7e-4c1e-8f0a-6b1d2c3e4f50"
 
 /* Changes made behind Greenhouse's back notify once each, and a refresh that changes
@@ -235,15 +209,15 @@ test_machine_notify_events (void)
 
   /* One notify::state per change. */
   g_assert_cmpint (virDomainCreate (domain), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
   gh_test_settle (100);
   assert_notified (log, "state", 1, "starting");
   g_assert_cmpint (virDomainSuspend (domain), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_PAUSED);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_PAUSED);
   gh_test_settle (100);
   assert_notified (log, "state", 2, "suspending");
   g_assert_cmpint (virDomainResume (domain), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
   gh_test_settle (100);
   assert_notified (log, "state", 3, "resuming");
   /* The test driver's reboot changes no state and sends no lifecycle event. */
@@ -251,7 +225,7 @@ test_machine_notify_events (void)
   gh_test_settle (200);
   assert_notified (log, "state", 3, "rebooting");
   g_assert_cmpint (virDomainDestroy (domain), ==, 0);
-  wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
   gh_test_settle (100);
   assert_notified (log, "state", 4, "destroying");
   assert_notified (log, "name", 0, "all of it");
@@ -336,7 +310,7 @@ perform_ok (GhMachine       *machine,
   g_assert_true (gh_machine_can_perform (machine, action));
   g_assert_true (perform (machine, action, &error));
   g_assert_no_error (error);
-  wait_for_state (machine, expected);
+  gh_test_wait_for_state (machine, expected);
 }
 
 /* Whatever the machine cannot do fails with words a user can read, and changes nothing. */
@@ -478,7 +452,7 @@ test_machine_actions_stale (void)
   g_test_message ("error: %s", error->message);
   /* libvirt's test driver: "Requested operation is not valid: domain is not running" */
   g_assert_nonnull (strstr (error->message, "not running"));
-  wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
 
   virDomainFree (domain);
   virConnectClose (conn);
