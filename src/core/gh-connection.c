@@ -57,7 +57,7 @@ struct _GhConnection
   GhConnectionState state;
   guint          generation;
   guint          n_full_lists;
-  guint          reconnect_source;
+  GSource       *reconnect_source;
   guint          reconnect_delay;
   guint          refreshing : 1;
   guint          lost_while_opening : 1;
@@ -266,16 +266,23 @@ refreshed_free (Refreshed *refreshed)
   g_free (refreshed);
 }
 
+/* Threaded tasks never hold the GhConnection: a GObject whose last reference a worker
+ * dropped would be disposed there. They hold its virConnectPtr, which the worker
+ * releases, and a weak reference for the main thread. */
 typedef struct
 {
-  guint       generation;
-  GPtrArray  *uuids;     /* char* */
-  GPtrArray  *results;   /* Refreshed* */
+  GWeakRef       self;
+  virConnectPtr  conn;
+  guint          generation;
+  GPtrArray     *uuids;     /* char* */
+  GPtrArray     *results;   /* Refreshed* */
 } RefreshData;
 
 static void
 refresh_data_free (RefreshData *data)
 {
+  g_weak_ref_clear (&data->self);
+  g_clear_pointer (&data->conn, virConnectClose);
   g_clear_pointer (&data->uuids, g_ptr_array_unref);
   g_clear_pointer (&data->results, g_ptr_array_unref);
   g_free (data);
@@ -287,15 +294,13 @@ refresh_thread (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  GhConnection *self = source_object;
   RefreshData *data = task_data;
   g_autoptr(GError) error = NULL;
-  virConnectPtr conn;
+  virConnectPtr conn = data->conn;
 
-  conn = _gh_connection_dup_virconnect (self, &error);
   if (conn == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_boolean (task, FALSE);
       return;
     }
 
@@ -340,7 +345,7 @@ refresh_thread (GTask        *task,
       g_ptr_array_add (data->results, refreshed);
     }
 
-  virConnectClose (conn);
+  g_clear_pointer (&data->conn, virConnectClose);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -374,9 +379,12 @@ refresh_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GhConnection *self = GH_CONNECTION (object);
   RefreshData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GhConnection) self = g_weak_ref_get (&data->self);
   g_autoptr(GError) error = NULL;
+
+  if (self == NULL)
+    return;
 
   self->refreshing = FALSE;
 
@@ -403,6 +411,9 @@ start_refresh (GhConnection *self)
     return;
 
   data = g_new0 (RefreshData, 1);
+  g_weak_ref_init (&data->self, self);
+  /* virConnectRef() only counts: it asks no daemon. */
+  data->conn = _gh_connection_dup_virconnect (self, NULL);
   data->generation = self->generation;
   data->uuids = g_ptr_array_new_with_free_func (g_free);
 
@@ -415,7 +426,7 @@ start_refresh (GhConnection *self)
 
   self->refreshing = TRUE;
 
-  task = g_task_new (self, NULL, refresh_cb, NULL);
+  task = g_task_new (NULL, NULL, refresh_cb, NULL);
   g_task_set_source_tag (task, start_refresh);
   g_task_set_task_data (task, data, (GDestroyNotify) refresh_data_free);
   g_task_run_in_thread (task, refresh_thread);
@@ -498,12 +509,20 @@ static const struct
 
 /* ---- Losing the daemon and reconnecting ------------------------------------------- */
 
+static void
+cancel_reconnect (GhConnection *self)
+{
+  if (self->reconnect_source != NULL)
+    g_source_destroy (self->reconnect_source);
+  g_clear_pointer (&self->reconnect_source, g_source_unref);
+}
+
 static gboolean
 reconnect_cb (gpointer user_data)
 {
   GhConnection *self = user_data;
 
-  self->reconnect_source = 0;
+  g_clear_pointer (&self->reconnect_source, g_source_unref);
   start_open (self, NULL);
 
   return G_SOURCE_REMOVE;
@@ -512,11 +531,14 @@ reconnect_cb (gpointer user_data)
 static void
 schedule_reconnect (GhConnection *self)
 {
-  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  cancel_reconnect (self);
 
   self->reconnect_delay = CLAMP (self->reconnect_delay * 2,
                                  RECONNECT_MIN_SECONDS, RECONNECT_MAX_SECONDS);
-  self->reconnect_source = g_timeout_add_seconds (self->reconnect_delay, reconnect_cb, self);
+  /* On the connection's own context, where everything else of it runs. */
+  self->reconnect_source = g_timeout_source_new_seconds (self->reconnect_delay);
+  g_source_set_callback (self->reconnect_source, reconnect_cb, self, NULL);
+  g_source_attach (self->reconnect_source, self->main_context);
 }
 
 static const char *
@@ -613,6 +635,9 @@ typedef struct
   guint          generation;
   Link          *link;
   GPtrArray     *infos;         /* GhMachineInfo* */
+  /* Made on the main thread, handed to libvirt by the worker. */
+  CallbackData  *event_data[G_N_ELEMENTS (domain_events)];
+  GWeakRef       self;
 } OpenData;
 
 static void
@@ -621,6 +646,9 @@ open_data_free (OpenData *data)
   /* Still set only when the result was not taken, e.g. superseded by close(). */
   link_close_in_thread (g_steal_pointer (&data->link));
   g_clear_pointer (&data->infos, g_ptr_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
+    g_clear_pointer (&data->event_data[i], callback_data_release);
+  g_weak_ref_clear (&data->self);
   g_free (data->uri);
   g_free (data);
 }
@@ -637,13 +665,17 @@ read_domain (virDomainPtr domain)
   if (info != NULL)
     return info;
 
+  /* libvirt could not answer: most likely the domain went away after the listing. */
+  if (!g_error_matches (error, GH_ERROR, GH_ERROR_FAILED))
+    return NULL;
+
   /* A domain whose XML we cannot make sense of is still a machine the user has: list
    * it by name, with what libvirt can tell without the XML. */
   name = virDomainGetName (domain);
   if (name == NULL || virDomainGetUUIDString (domain, uuid) < 0)
     return NULL;
 
-  g_warning ("Could not read domain “%s”: %s", name, error->message);
+  g_message ("Listing domain “%s” by name only: %s", name, error->message);
 
   info = g_new0 (GhMachineInfo, 1);
   info->name = g_strdup (name);
@@ -692,7 +724,7 @@ open_thread (GTask        *task,
   link->event_ids = g_array_new (FALSE, FALSE, sizeof (int));
   for (guint i = 0; i < G_N_ELEMENTS (domain_events); i++)
     {
-      CallbackData *callback_data = callback_data_new (source_object, data->generation);
+      CallbackData *callback_data = g_steal_pointer (&data->event_data[i]);
       int id;
 
       id = virConnectDomainEventRegisterAny (link->conn, NULL, domain_events[i].id,
@@ -748,26 +780,56 @@ apply_open (GhConnection *self,
   self->link = g_steal_pointer (&data->link);
   g_mutex_unlock (&self->lock);
 
-  /* After a reconnection the same GhMachine objects stay, so whoever shows one (a
-   * console window, a settings dialog) keeps working. */
-  for (guint i = 0; i < data->infos->len; i++)
-    {
-      GhMachineInfo *info = g_ptr_array_index (data->infos, i);
-      GhMachine *machine = gh_machine_list_lookup_by_uuid (self->machines, info->uuid);
+  self->n_full_lists++;
 
-      if (machine != NULL)
-        {
-          _gh_machine_update (machine, info);
-          g_ptr_array_add (machines, g_object_ref (machine));
-        }
-      else
-        {
-          g_ptr_array_add (machines, _gh_machine_new (self, info));
-        }
+  /* The first listing fills the list at once: sorting once beats a thousand inserts. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->machines)) == 0)
+    {
+      for (guint i = 0; i < data->infos->len; i++)
+        g_ptr_array_add (machines, _gh_machine_new (self, g_ptr_array_index (data->infos, i)));
+      _gh_machine_list_set_all (self->machines, machines);
+      return;
     }
 
-  self->n_full_lists++;
-  _gh_machine_list_set_all (self->machines, machines);
+  /* After a reconnection, rows change one by one and the same GhMachine objects stay,
+   * so a list keeps its place and whoever shows a machine keeps working. */
+  {
+    g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+    guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
+
+    for (guint i = 0; i < data->infos->len; i++)
+      {
+        GhMachineInfo *info = g_ptr_array_index (data->infos, i);
+
+        g_hash_table_add (listed, info->uuid);
+      }
+
+    for (guint i = n_items; i > 0; i--)
+      {
+        g_autoptr(GhMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->machines),
+                                                              i - 1);
+
+        if (!g_hash_table_contains (listed, gh_machine_get_uuid (machine)))
+          _gh_machine_list_remove (self->machines, machine);
+      }
+
+    for (guint i = 0; i < data->infos->len; i++)
+      {
+        GhMachineInfo *info = g_ptr_array_index (data->infos, i);
+        GhMachine *machine = gh_machine_list_lookup_by_uuid (self->machines, info->uuid);
+
+        if (machine != NULL)
+          {
+            _gh_machine_update (machine, info);
+          }
+        else
+          {
+            g_autoptr(GhMachine) added = _gh_machine_new (self, info);
+
+            _gh_machine_list_add (self->machines, added);
+          }
+      }
+  }
 }
 
 static void
@@ -775,11 +837,15 @@ open_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  GhConnection *self = GH_CONNECTION (object);
   g_autoptr(GTask) user_task = user_data;
   OpenData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GhConnection) self = g_weak_ref_get (&data->self);
   g_autoptr(GError) error = NULL;
   gboolean was_lost;
+
+  /* Nobody wants this connection any more; open_data_free() closes what was opened. */
+  if (self == NULL)
+    return;
 
   if (data->generation != self->generation)
     {
@@ -796,8 +862,13 @@ open_cb (GObject      *object,
     {
       if (was_lost)
         {
-          /* Keep saying what was lost; the reason it stays lost is the newer error. */
-          set_state (self, GH_CONNECTION_STATE_LOST, g_error_copy (error));
+          g_autofree char *what = NULL;
+          GError *lost = NULL;
+
+          /* Keep saying what was lost; why it stays lost is the newer reason. */
+          what = g_strdup_printf (_("Lost the connection to “%s”"), self->uri);
+          _gh_error_set (&lost, GH_ERROR_CONNECTION_LOST, what, gh_error_get_detail (error));
+          set_state (self, GH_CONNECTION_STATE_LOST, lost);
           schedule_reconnect (self);
         }
       else
@@ -811,9 +882,8 @@ open_cb (GObject      *object,
     }
 
   apply_open (self, data);
-  self->reconnect_delay = 0;
-  set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
 
+  /* The daemon died while we opened: what came back is already gone. */
   if (self->lost_while_opening)
     {
       lose_connection (self, self->lost_reason);
@@ -821,6 +891,9 @@ open_cb (GObject      *object,
         g_task_return_error (user_task, g_error_copy (self->error));
       return;
     }
+
+  self->reconnect_delay = 0;
+  set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
 
   /* Events that came in while the list was read. */
   start_refresh (self);
@@ -836,7 +909,7 @@ start_open (GhConnection *self,
   g_autoptr(GTask) task = NULL;
   OpenData *data;
 
-  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  cancel_reconnect (self);
 
   link_close_in_thread (steal_link (self));
 
@@ -849,12 +922,15 @@ start_open (GhConnection *self,
   data->generation = self->generation;
   data->link = g_new0 (Link, 1);
   data->link->close_data = callback_data_new (self, self->generation);
+  for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
+    data->event_data[i] = callback_data_new (self, self->generation);
+  g_weak_ref_init (&data->self, self);
 
   /* A lost connection stays "lost" (with its machines unknown) until it is back. */
   if (self->state != GH_CONNECTION_STATE_LOST)
     set_state (self, GH_CONNECTION_STATE_CONNECTING, NULL);
 
-  task = g_task_new (self, NULL, open_cb, user_task != NULL ? g_object_ref (user_task) : NULL);
+  task = g_task_new (NULL, NULL, open_cb, user_task != NULL ? g_object_ref (user_task) : NULL);
   g_task_set_source_tag (task, start_open);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
   g_task_run_in_thread (task, open_thread);
@@ -867,7 +943,7 @@ gh_connection_dispose (GObject *object)
 {
   GhConnection *self = (GhConnection *)object;
 
-  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  cancel_reconnect (self);
   link_close_in_thread (steal_link (self));
 
   G_OBJECT_CLASS (gh_connection_parent_class)->dispose (object);
@@ -1094,7 +1170,7 @@ gh_connection_close (GhConnection *self)
 
   g_return_if_fail (GH_IS_CONNECTION (self));
 
-  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  cancel_reconnect (self);
   self->generation++;
   g_hash_table_remove_all (self->pending);
 

@@ -20,6 +20,7 @@ gh_domain_disk_free (GhDomainDisk *disk)
   g_free (disk->path);
   g_free (disk->pool);
   g_free (disk->volume);
+  g_clear_pointer (&disk->backing, g_ptr_array_unref);
   g_free (disk);
 }
 
@@ -46,6 +47,47 @@ first_child (xmlNode    *node,
   return NULL;
 }
 
+static char *
+dup_source_path (xmlNode *source)
+{
+  char *path = dup_prop (source, "file");
+
+  if (path == NULL)
+    path = dup_prop (source, "dev");
+
+  return path;
+}
+
+static xmlDoc *
+read_xml (const char *xml)
+{
+  return xmlReadMemory (xml, strlen (xml), "libvirt.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+/* The image a storage volume is built on (its <backingStore><path>), or NULL. */
+char *
+_gh_volume_dup_backing_path (const char *volume_xml)
+{
+  xmlDoc *doc = read_xml (volume_xml);
+  xmlNode *root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  xmlNode *store = root != NULL ? first_child (root, "backingStore") : NULL;
+  xmlNode *path = store != NULL ? first_child (store, "path") : NULL;
+  char *ret = NULL;
+
+  if (path != NULL)
+    {
+      xmlChar *content = xmlNodeGetContent (path);
+
+      if (content != NULL && content[0] != '\0')
+        ret = g_strdup (g_strstrip ((char *) content));
+      xmlFree (content);
+    }
+
+  xmlFreeDoc (doc);
+  return ret;
+}
+
 GPtrArray *
 _gh_domain_disks_from_xml (const char  *xml,
                            GError     **error)
@@ -55,8 +97,7 @@ _gh_domain_disks_from_xml (const char  *xml,
   xmlNode *devices;
   xmlDoc *doc;
 
-  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  doc = read_xml (xml);
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL || strcmp ((const char *) root->name, "domain") != 0)
     {
@@ -86,11 +127,22 @@ _gh_domain_disks_from_xml (const char  *xml,
       source = first_child (node, "source");
       if (source != NULL)
         {
-          disk->path = dup_prop (source, "file");
-          if (disk->path == NULL)
-            disk->path = dup_prop (source, "dev");
+          disk->path = dup_source_path (source);
           disk->pool = dup_prop (source, "pool");
           disk->volume = dup_prop (source, "volume");
+        }
+
+      /* A running domain's XML names the images its disk is built on. */
+      disk->backing = g_ptr_array_new_with_free_func (g_free);
+      for (xmlNode *store = first_child (node, "backingStore");
+           store != NULL;
+           store = first_child (store, "backingStore"))
+        {
+          xmlNode *store_source = first_child (store, "source");
+          char *path = store_source != NULL ? dup_source_path (store_source) : NULL;
+
+          if (path != NULL)
+            g_ptr_array_add (disk->backing, path);
         }
 
       g_ptr_array_add (disks, disk);

@@ -20,10 +20,12 @@ typedef struct
   char     *volume;
   gboolean  readonly;
   gboolean  shareable;
+  GPtrArray *backing;  /* char*: the paths of its <backingStore> chain, outermost first */
 } GhDomainDisk;
 
 GPtrArray        *_gh_domain_disks_from_xml     (const char    *xml,
                                                  GError       **error);
+char             *_gh_volume_dup_backing_path   (const char    *volume_xml);
 char             *_gh_domain_disk_dup_key       (const GhDomainDisk *disk);
 char             *_gh_domain_volume_dup_key     (const char    *pool,
                                                  const char    *volume);

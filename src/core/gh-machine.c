@@ -485,11 +485,16 @@ gh_machine_action_dup_failure (GhMachineAction  action,
     }
 }
 
+/* What a worker needs to act on a machine. It holds the connection's virConnectPtr, not
+ * the GhConnection: a GObject whose last reference a worker dropped would be disposed
+ * on that worker. The worker releases @conn itself, since the last virConnectClose()
+ * may talk to the daemon. */
 typedef struct
 {
-  GhConnection    *connection;
+  virConnectPtr    conn;
   char            *uuid;
   char            *display_name;
+  char            *failure;       /* "Could not start “name”" */
   GhMachineState   state;
   GhMachineAction  action;
   gboolean         delete_storage;
@@ -498,9 +503,10 @@ typedef struct
 static void
 action_data_free (ActionData *data)
 {
-  g_clear_object (&data->connection);
+  g_clear_pointer (&data->conn, virConnectClose);
   g_free (data->uuid);
   g_free (data->display_name);
+  g_free (data->failure);
   g_free (data);
 }
 
@@ -508,30 +514,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ActionData, action_data_free)
 
 /* Runs in a worker: the domain as it is now on the daemon. */
 static virDomainPtr
-lookup_domain (ActionData     *data,
-               virConnectPtr  *conn_out,
-               const char     *failure,
-               GError        **error)
+lookup_domain (ActionData  *data,
+               GError     **error)
 {
-  virConnectPtr conn;
-  virDomainPtr domain;
+  virDomainPtr domain = virDomainLookupByUUIDString (data->conn, data->uuid);
 
-  conn = _gh_connection_dup_virconnect (data->connection, error);
-  if (conn == NULL)
-    {
-      g_prefix_error (error, "%s: ", failure);
-      return NULL;
-    }
-
-  domain = virDomainLookupByUUIDString (conn, data->uuid);
   if (domain == NULL)
-    {
-      _gh_error_set_from_libvirt (error, GH_ERROR_NOT_FOUND, failure);
-      virConnectClose (conn);
-      return NULL;
-    }
+    _gh_error_set_from_libvirt (error, GH_ERROR_NOT_FOUND, data->failure);
 
-  *conn_out = conn;
   return domain;
 }
 
@@ -542,17 +532,14 @@ perform_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   ActionData *data = task_data;
-  g_autofree char *failure = NULL;
   g_autoptr(GError) error = NULL;
-  virConnectPtr conn = NULL;
   virDomainPtr domain;
   int ret = -1;
 
-  failure = gh_machine_action_dup_failure (data->action, data->display_name);
-
-  domain = lookup_domain (data, &conn, failure, &error);
+  domain = lookup_domain (data, &error);
   if (domain == NULL)
     {
+      g_clear_pointer (&data->conn, virConnectClose);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -592,10 +579,10 @@ perform_thread (GTask        *task,
     }
 
   if (ret < 0)
-    _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
+    _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
 
   virDomainFree (domain);
-  virConnectClose (conn);
+  g_clear_pointer (&data->conn, virConnectClose);
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -607,6 +594,7 @@ static GTask *
 action_task_new (GhMachine           *self,
                  gpointer             source_tag,
                  GhMachineAction      action,
+                 char                *failure,
                  GCancellable        *cancellable,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
@@ -618,25 +606,61 @@ action_task_new (GhMachine           *self,
   g_task_set_source_tag (task, source_tag);
 
   data = g_new0 (ActionData, 1);
-  data->connection = g_weak_ref_get (&self->connection);
   data->uuid = g_strdup (self->uuid);
   data->display_name = g_strdup (gh_machine_get_display_name (self));
+  data->failure = failure;
   data->state = self->state;
   data->action = action;
   g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);
 
-  if (data->connection == NULL)
+  return g_steal_pointer (&task);
+}
+
+/* Main thread: gives @task's worker the connection's virConnectPtr, or returns an error
+ * on @task when there is none. With @check_action, the machine's state must allow it. */
+static gboolean
+action_task_prepare (GhMachine *self,
+                     GTask     *task,
+                     gboolean   check_action)
+{
+  ActionData *data = g_task_get_task_data (task);
+  g_autoptr(GhConnection) connection = g_weak_ref_get (&self->connection);
+  GError *error = NULL;
+
+  /* A lost connection says so, rather than that the machine's state is unknown. */
+  if (connection == NULL || gh_connection_get_state (connection) != GH_CONNECTION_STATE_CONNECTED)
     {
       g_autofree char *detail = NULL;
-      GError *error = NULL;
 
-      detail = g_strdup_printf (_("“%s” is no longer connected"), data->display_name);
-      _gh_error_set (&error, GH_ERROR_NOT_CONNECTED, NULL, detail);
-      g_task_return_error (task, error);
-      return NULL;
+      if (connection != NULL)
+        detail = g_strdup_printf (_("Not connected to “%s”"), gh_connection_get_uri (connection));
+      else
+        detail = g_strdup_printf (_("“%s” is no longer connected"), data->display_name);
+      _gh_error_set (&error, GH_ERROR_NOT_CONNECTED, data->failure, detail);
+    }
+  else if (check_action && !gh_machine_can_perform (self, data->action))
+    {
+      g_autofree char *detail = NULL;
+
+      detail = g_strdup_printf (_("not possible while it is “%s”"),
+                                gh_machine_state_get_label (self->state));
+      _gh_error_set (&error, GH_ERROR_INVALID_STATE, data->failure, detail);
+    }
+  else
+    {
+      /* virConnectRef() only counts: it asks no daemon. */
+      data->conn = _gh_connection_dup_virconnect (connection, &error);
+      if (data->conn == NULL)
+        g_prefix_error (&error, "%s: ", data->failure);
     }
 
-  return g_steal_pointer (&task);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**
@@ -659,25 +683,12 @@ gh_machine_perform_async (GhMachine           *self,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = action_task_new (self, gh_machine_perform_async, action,
+                          gh_machine_action_dup_failure (action,
+                                                         gh_machine_get_display_name (self)),
                           cancellable, callback, user_data);
-  if (task == NULL)
-    return;
 
-  if (!gh_machine_can_perform (self, action))
-    {
-      g_autofree char *failure = NULL;
-      g_autofree char *detail = NULL;
-      GError *error = NULL;
-
-      failure = gh_machine_action_dup_failure (action, gh_machine_get_display_name (self));
-      detail = g_strdup_printf (_("not possible while it is “%s”"),
-                                gh_machine_state_get_label (self->state));
-      _gh_error_set (&error, GH_ERROR_INVALID_STATE, failure, detail);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_run_in_thread (task, perform_thread);
+  if (action_task_prepare (self, task, TRUE))
+    g_task_run_in_thread (task, perform_thread);
 }
 
 gboolean
@@ -693,46 +704,264 @@ gh_machine_perform_finish (GhMachine     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static gboolean
-volume_is_named_in (virStorageVolPtr  vol,
-                    GHashTable       *keys)
+/* Storage can be named in several ways: a path, written as anyone likes ("/p//x",
+ * "/p/./x"), or a pool and a volume. Whatever names a volume adds every key of it to
+ * @keys, so that two names of the same volume always share a key. */
+static void
+add_volume_keys (virStorageVolPtr  vol,
+                 GHashTable       *keys)
 {
-  g_autofree char *pool_key = NULL;
   virStoragePoolPtr pool;
   char *path;
-  gboolean found;
 
   path = virStorageVolGetPath (vol);
-  found = path != NULL && g_hash_table_contains (keys, path);
+  if (path != NULL)
+    g_hash_table_add (keys, g_canonicalize_filename (path, "/"));
   free (path);
 
   pool = virStoragePoolLookupByVolume (vol);
   if (pool != NULL)
     {
-      pool_key = _gh_domain_volume_dup_key (virStoragePoolGetName (pool),
-                                            virStorageVolGetName (vol));
-      found = found || g_hash_table_contains (keys, pool_key);
+      g_hash_table_add (keys, _gh_domain_volume_dup_key (virStoragePoolGetName (pool),
+                                                         virStorageVolGetName (vol)));
       virStoragePoolFree (pool);
     }
 
-  return found;
+  virResetLastError ();
+}
+
+/* Runs in a worker: adds the keys of the storage a disk names to @keys, and returns its
+ * volume when it is one. */
+static virStorageVolPtr
+add_storage_keys (virConnectPtr  conn,
+                  GHashTable    *keys,
+                  const char    *path,
+                  const char    *pool,
+                  const char    *volume)
+{
+  GhDomainDisk disk = { .pool = (char *) pool, .volume = (char *) volume };
+  g_autofree char *canonical = NULL;
+  virStorageVolPtr vol;
+
+  if (path != NULL)
+    {
+      /* Paths are on the daemon's host: tidy them as text, never through our file system. */
+      canonical = g_canonicalize_filename (path, "/");
+      g_hash_table_add (keys, g_strdup (canonical));
+      disk.path = canonical;
+    }
+  else if (pool != NULL && volume != NULL)
+    {
+      g_hash_table_add (keys, _gh_domain_volume_dup_key (pool, volume));
+    }
+  else
+    {
+      return NULL;
+    }
+
+  vol = _gh_domain_disk_lookup_volume (&disk, conn);
+  if (vol != NULL)
+    add_volume_keys (vol, keys);
+  virResetLastError ();
+
+  return vol;
+}
+
+static void
+note_storage (virConnectPtr  conn,
+              GHashTable    *keys,
+              const char    *path,
+              const char    *pool,
+              const char    *volume)
+{
+  virStorageVolPtr vol = add_storage_keys (conn, keys, path, pool, volume);
+
+  if (vol != NULL)
+    virStorageVolFree (vol);
+}
+
+static gboolean
+keys_intersect (GHashTable *a,
+                GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_hash_table_contains (b, key))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+cannot_check_usage (GError **error)
+{
+  _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE,
+                              _("Could not check which machines use its disks"));
+}
+
+/* Runs in a worker: adds to @used the keys of all storage that the domains other than
+ * @uuid use, in their live and their persistent definitions, with the images their disks
+ * are built on. Fails, rather than guess, when a definition cannot be read. */
+static gboolean
+collect_used_by_others (virConnectPtr   conn,
+                        const char     *uuid,
+                        GHashTable     *used,
+                        GError        **error)
+{
+  const unsigned int flags[] = { 0, VIR_DOMAIN_XML_INACTIVE };
+  virDomainPtr *all = NULL;
+  gboolean ok = TRUE;
+  int n_all;
+
+  n_all = virConnectListAllDomains (conn, &all, 0);
+  if (n_all < 0)
+    {
+      cannot_check_usage (error);
+      return FALSE;
+    }
+
+  for (int i = 0; i < n_all && ok; i++)
+    {
+      char other_uuid[VIR_UUID_STRING_BUFLEN];
+
+      if (virDomainGetUUIDString (all[i], other_uuid) < 0 || strcmp (other_uuid, uuid) == 0)
+        continue;
+
+      for (guint f = 0; f < G_N_ELEMENTS (flags) && ok; f++)
+        {
+          g_autoptr(GPtrArray) disks = NULL;
+          char *xml = virDomainGetXMLDesc (all[i], flags[f]);
+
+          if (xml == NULL)
+            {
+              /* A domain that went away meanwhile uses nothing. */
+              if (virGetLastErrorCode () == VIR_ERR_NO_DOMAIN)
+                {
+                  virResetLastError ();
+                  break;
+                }
+              cannot_check_usage (error);
+              ok = FALSE;
+              break;
+            }
+
+          disks = _gh_domain_disks_from_xml (xml, error);
+          free (xml);
+          if (disks == NULL)
+            {
+              g_prefix_error (error, "%s: ", _("Could not check which machines use its disks"));
+              ok = FALSE;
+              break;
+            }
+
+          for (guint d = 0; d < disks->len; d++)
+            {
+              GhDomainDisk *disk = g_ptr_array_index (disks, d);
+
+              note_storage (conn, used, disk->path, disk->pool, disk->volume);
+              for (guint b = 0; b < disk->backing->len; b++)
+                note_storage (conn, used, g_ptr_array_index (disk->backing, b), NULL, NULL);
+            }
+        }
+    }
+
+  for (int i = 0; i < n_all; i++)
+    virDomainFree (all[i]);
+  free (all);
+
+  return ok;
+}
+
+/* Runs in a worker: adds to @used the images that volumes other than @mine are built on;
+ * a linked clone's base image may appear in no domain's definition at all. */
+static gboolean
+collect_backing_stores (virConnectPtr   conn,
+                        GHashTable     *mine,
+                        GHashTable     *used,
+                        GError        **error)
+{
+  virStoragePoolPtr *pools = NULL;
+  gboolean ok = TRUE;
+  int n_pools;
+
+  n_pools = virConnectListAllStoragePools (conn, &pools, 0);
+  if (n_pools < 0)
+    {
+      cannot_check_usage (error);
+      return FALSE;
+    }
+
+  for (int i = 0; i < n_pools && ok; i++)
+    {
+      virStorageVolPtr *vols = NULL;
+      int n_vols;
+
+      if (virStoragePoolIsActive (pools[i]) != 1)
+        continue;
+
+      n_vols = virStoragePoolListAllVolumes (pools[i], &vols, 0);
+      if (n_vols < 0)
+        {
+          cannot_check_usage (error);
+          ok = FALSE;
+          break;
+        }
+
+      for (int v = 0; v < n_vols && ok; v++)
+        {
+          g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_autofree char *backing = NULL;
+          char *xml;
+
+          add_volume_keys (vols[v], keys);
+          if (keys_intersect (keys, mine))
+            continue;
+
+          xml = virStorageVolGetXMLDesc (vols[v], 0);
+          if (xml == NULL)
+            {
+              cannot_check_usage (error);
+              ok = FALSE;
+              break;
+            }
+          backing = _gh_volume_dup_backing_path (xml);
+          free (xml);
+
+          if (backing != NULL)
+            note_storage (conn, used, backing, NULL, NULL);
+        }
+
+      for (int v = 0; v < n_vols; v++)
+        virStorageVolFree (vols[v]);
+      free (vols);
+    }
+
+  for (int i = 0; i < n_pools; i++)
+    virStoragePoolFree (pools[i]);
+  free (pools);
+
+  return ok;
 }
 
 /* Runs in a worker: the storage volumes that belong to @domain alone. Disks that are
- * CD-ROMs, read-only or shareable, that are no volume of a pool, or that any other
- * domain of the connection refers to, are never returned. */
+ * CD-ROMs, read-only or shareable, or no volume of a pool, are never returned; nor is a
+ * volume that any other domain names, in any way, or that another volume is built on. */
 static GPtrArray *
 collect_owned_volumes (virConnectPtr   conn,
                        virDomainPtr    domain,
                        const char     *uuid,
                        GError        **error)
 {
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) virStorageVolFree);
+  g_autoptr(GPtrArray) candidate_keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
   g_autoptr(GPtrArray) volumes = g_ptr_array_new_with_free_func ((GDestroyNotify) virStorageVolFree);
-  g_autoptr(GHashTable) used_elsewhere = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) mine = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) disks = NULL;
-  virDomainPtr *all = NULL;
   char *xml;
-  int n_all;
 
   xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
   if (xml == NULL)
@@ -745,69 +974,41 @@ collect_owned_volumes (virConnectPtr   conn,
   if (disks == NULL)
     return NULL;
 
-  n_all = virConnectListAllDomains (conn, &all, 0);
-  if (n_all < 0)
-    {
-      _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, _("Could not list the other machines"));
-      return NULL;
-    }
-
-  for (int i = 0; i < n_all; i++)
-    {
-      char other_uuid[VIR_UUID_STRING_BUFLEN];
-      const unsigned int flags[] = { 0, VIR_DOMAIN_XML_INACTIVE };
-
-      if (virDomainGetUUIDString (all[i], other_uuid) == 0 && strcmp (other_uuid, uuid) != 0)
-        {
-          /* The live and the persistent definitions may name different disks. */
-          for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
-            {
-              g_autoptr(GPtrArray) other_disks = NULL;
-              char *other_xml = virDomainGetXMLDesc (all[i], flags[f]);
-
-              if (other_xml == NULL)
-                continue;
-              other_disks = _gh_domain_disks_from_xml (other_xml, NULL);
-              free (other_xml);
-
-              for (guint d = 0; other_disks != NULL && d < other_disks->len; d++)
-                {
-                  GhDomainDisk *disk = g_ptr_array_index (other_disks, d);
-
-                  g_hash_table_add (used_elsewhere, _gh_domain_disk_dup_key (disk));
-                }
-            }
-        }
-      virDomainFree (all[i]);
-    }
-  free (all);
-
   for (guint i = 0; i < disks->len; i++)
     {
       GhDomainDisk *disk = g_ptr_array_index (disks, i);
-      g_autofree char *key = _gh_domain_disk_dup_key (disk);
+      g_autoptr(GHashTable) keys = NULL;
       virStorageVolPtr vol;
+      GHashTableIter iter;
+      gpointer key;
 
-      if (!_gh_domain_disk_is_deletable (disk) || g_hash_table_contains (used_elsewhere, key))
+      if (!_gh_domain_disk_is_deletable (disk))
         continue;
 
-      vol = _gh_domain_disk_lookup_volume (disk, conn);
+      keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      vol = add_storage_keys (conn, keys, disk->path, disk->pool, disk->volume);
+      /* A file outside any pool is not ours to delete. */
       if (vol == NULL)
-        {
-          /* A file outside any pool: not ours to delete. */
-          virResetLastError ();
-          continue;
-        }
+        continue;
 
-      /* The same volume may be named by path in one domain and by pool in another. */
-      if (volume_is_named_in (vol, used_elsewhere))
-        {
-          virStorageVolFree (vol);
-          continue;
-        }
+      g_hash_table_iter_init (&iter, keys);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (mine, g_strdup (key));
 
-      g_ptr_array_add (volumes, vol);
+      g_ptr_array_add (candidates, vol);
+      g_ptr_array_add (candidate_keys, g_steal_pointer (&keys));
     }
+
+  if (candidates->len == 0)
+    return g_steal_pointer (&volumes);
+
+  if (!collect_used_by_others (conn, uuid, used, error)
+      || !collect_backing_stores (conn, mine, used, error))
+    return NULL;
+
+  for (guint i = 0; i < candidates->len; i++)
+    if (!keys_intersect (g_ptr_array_index (candidate_keys, i), used))
+      g_ptr_array_add (volumes, g_steal_pointer (&g_ptr_array_index (candidates, i)));
 
   return g_steal_pointer (&volumes);
 }
@@ -819,8 +1020,10 @@ undefine_domain (virDomainPtr domain)
                                  | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
                                  | VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA
                                  | VIR_DOMAIN_UNDEFINE_NVRAM;
+  /* A UEFI guest cannot be undefined without its NVRAM, so that flag is dropped last. */
   const unsigned int fallbacks[] = {
     all_flags,
+    all_flags & ~VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA,
     VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
     0,
   };
@@ -851,21 +1054,19 @@ delete_thread (GTask        *task,
   ActionData *data = task_data;
   g_autoptr(GPtrArray) volumes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *failure = NULL;
-  virConnectPtr conn = NULL;
+  const char *failure = data->failure;
   virDomainPtr domain;
   int persistent;
 
-  failure = g_strdup_printf (_("Could not delete “%s”"), data->display_name);
-
-  domain = lookup_domain (data, &conn, failure, &error);
+  domain = lookup_domain (data, &error);
   if (domain == NULL)
     goto out;
 
-  /* Decide which volumes go before the domain is gone and its XML with it. */
+  /* Decide which volumes go before the domain is gone and its XML with it; if that
+   * cannot be decided, nothing is deleted, the machine included. */
   if (data->delete_storage)
     {
-      volumes = collect_owned_volumes (conn, domain, data->uuid, &error);
+      volumes = collect_owned_volumes (data->conn, domain, data->uuid, &error);
       if (volumes == NULL)
         {
           g_prefix_error (&error, "%s: ", failure);
@@ -903,7 +1104,7 @@ delete_thread (GTask        *task,
 out:
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&volumes, g_ptr_array_unref);
-  g_clear_pointer (&conn, virConnectClose);
+  g_clear_pointer (&data->conn, virConnectClose);
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -932,14 +1133,15 @@ gh_machine_delete_async (GhMachine           *self,
   g_return_if_fail (GH_IS_MACHINE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = action_task_new (self, gh_machine_delete_async, 0, cancellable, callback, user_data);
-  if (task == NULL)
-    return;
-
+  task = action_task_new (self, gh_machine_delete_async, 0,
+                          g_strdup_printf (_("Could not delete “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
   data = g_task_get_task_data (task);
   data->delete_storage = !!delete_storage;
 
-  g_task_run_in_thread (task, delete_thread);
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, delete_thread);
 }
 
 gboolean

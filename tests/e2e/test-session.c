@@ -456,10 +456,21 @@ on_connection_state (GhConnection *connection,
 }
 
 static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *n_emissions)
+{
+  (*n_emissions)++;
+}
+
+static void
 test_daemon_lost (void)
 {
   g_autoptr(GhMachine) machine = g_object_ref (tiny_machine ());
-  gulong state_id, error_id, machine_state_id;
+  gulong state_id, error_id, machine_state_id, items_id;
+  guint n_items_changed = 0;
   GPid daemon, new_daemon;
 
   /* The plain connection would die with the daemon; it is not what is under test. */
@@ -476,6 +487,8 @@ test_daemon_lost (void)
                                G_CALLBACK (on_connection_error), NULL);
   machine_state_id = g_signal_connect (machine, "notify::state",
                                        G_CALLBACK (on_machine_state), NULL);
+  items_id = g_signal_connect (machines (), "items-changed",
+                               G_CALLBACK (count_items_changed), &n_items_changed);
 
   /* SIGKILL: the daemon gets no chance to say goodbye, as when it crashes. */
   g_test_message ("killing the session daemon, pid %d", (int) daemon);
@@ -506,8 +519,12 @@ test_daemon_lost (void)
               "the shut-off state of %s after the reconnection", DOMAIN_NAME);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 1);
   g_assert_cmpstr (gh_machine_get_display_name (tiny_machine ()), ==, DOMAIN_TITLE);
-  /* Relisted once, on reconnection. */
+  /* Relisted once, on reconnection; the machine is the same object, updated in place,
+   * so a list showing it neither lost its row nor rebuilt the others. */
   g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 2);
+  g_assert_true (tiny_machine () == machine);
+  g_assert_cmpuint (n_items_changed, ==, 0);
+  g_signal_handler_disconnect (machines (), items_id);
 
   g_signal_handler_disconnect (e2e.connection, state_id);
   g_signal_handler_disconnect (e2e.connection, error_id);

@@ -116,3 +116,7 @@ GUARD2 (virStoragePoolPtr, virStoragePoolLookupByName, virConnectPtr, const char
 GUARD1 (virStoragePoolPtr, virStoragePoolLookupByVolume, virStorageVolPtr)
 GUARD1 (char *, virStorageVolGetPath, virStorageVolPtr)
 GUARD2 (int, virStorageVolDelete, virStorageVolPtr, unsigned int)
+GUARD2 (char *, virStorageVolGetXMLDesc, virStorageVolPtr, unsigned int)
+GUARD3 (int, virConnectListAllStoragePools, virConnectPtr, virStoragePoolPtr **, unsigned int)
+GUARD3 (int, virStoragePoolListAllVolumes, virStoragePoolPtr, virStorageVolPtr **, unsigned int)
+GUARD1 (int, virStoragePoolIsActive, virStoragePoolPtr)
