@@ -1,4 +1,4 @@
-/* gh-domain-disks.h: the disks a domain's XML names (private to src/core)
+/* gh-domain-disks.h: the disks a domain's XML names (private to src/core and its tests)
  *
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
