@@ -60,8 +60,7 @@ struct _GhConnection
   GSource       *reconnect_source;
   guint          reconnect_delay;
   guint          refreshing : 1;
-  guint          lost_while_opening : 1;
-  int            lost_reason;
+  int            lost_while_opening;  /* a close reason, or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (GhConnection, gh_connection, G_TYPE_OBJECT)
@@ -248,6 +247,20 @@ link_close_in_thread (Link *link)
   g_task_set_source_tag (task, link_close_in_thread);
   g_task_set_task_data (task, link, (GDestroyNotify) link_free);
   g_task_run_in_thread (task, link_close_thread);
+}
+
+static void cancel_reconnect (GhConnection *self);
+
+/* Ends the current link: whatever was started on it is recognised by its generation and
+ * dropped, and the link closes in a worker. */
+static void
+retire_link (GhConnection *self)
+{
+  cancel_reconnect (self);
+  self->generation++;
+  self->lost_while_opening = -1;
+  g_hash_table_remove_all (self->pending);
+  link_close_in_thread (steal_link (self));
 }
 
 /* ---- Reading domains again after events ------------------------------------------ */
@@ -574,8 +587,7 @@ apply_close (gpointer user_data)
    * is already dead, and open_cb() must treat it as lost. */
   if (self->state != GH_CONNECTION_STATE_CONNECTED)
     {
-      self->lost_reason = deferred->reason;
-      self->lost_while_opening = TRUE;
+      self->lost_while_opening = deferred->reason;
       return G_SOURCE_REMOVE;
     }
 
@@ -592,10 +604,7 @@ lose_connection (GhConnection *self,
   GError *error = NULL;
   guint n_items;
 
-  self->generation++;
-  g_hash_table_remove_all (self->pending);
-
-  link_close_in_thread (steal_link (self));
+  retire_link (self);
 
   /* The machines stay listed: they most likely still exist, we just cannot see them. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
@@ -884,9 +893,9 @@ open_cb (GObject      *object,
   apply_open (self, data);
 
   /* The daemon died while we opened: what came back is already gone. */
-  if (self->lost_while_opening)
+  if (self->lost_while_opening >= 0)
     {
-      lose_connection (self, self->lost_reason);
+      lose_connection (self, self->lost_while_opening);
       if (user_task != NULL)
         g_task_return_error (user_task, g_error_copy (self->error));
       return;
@@ -909,13 +918,7 @@ start_open (GhConnection *self,
   g_autoptr(GTask) task = NULL;
   OpenData *data;
 
-  cancel_reconnect (self);
-
-  link_close_in_thread (steal_link (self));
-
-  self->generation++;
-  self->lost_while_opening = FALSE;
-  g_hash_table_remove_all (self->pending);
+  retire_link (self);
 
   data = g_new0 (OpenData, 1);
   data->uri = g_strdup (self->uri);
@@ -943,8 +946,7 @@ gh_connection_dispose (GObject *object)
 {
   GhConnection *self = (GhConnection *)object;
 
-  cancel_reconnect (self);
-  link_close_in_thread (steal_link (self));
+  retire_link (self);
 
   G_OBJECT_CLASS (gh_connection_parent_class)->dispose (object);
 }
@@ -1047,6 +1049,7 @@ static void
 gh_connection_init (GhConnection *self)
 {
   g_mutex_init (&self->lock);
+  self->lost_while_opening = -1;
   self->machines = _gh_machine_list_new ();
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->main_context = g_main_context_ref_thread_default ();
@@ -1170,12 +1173,7 @@ gh_connection_close (GhConnection *self)
 
   g_return_if_fail (GH_IS_CONNECTION (self));
 
-  cancel_reconnect (self);
-  self->generation++;
-  g_hash_table_remove_all (self->pending);
-
-  link_close_in_thread (steal_link (self));
-
+  retire_link (self);
   _gh_machine_list_set_all (self->machines, none);
   set_state (self, GH_CONNECTION_STATE_DISCONNECTED, NULL);
 }
