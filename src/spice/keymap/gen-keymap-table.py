@@ -65,6 +65,9 @@ def parse_code(text):
     # 0x100 | code). Bit 7 is the break bit, which spice-client-glib sets itself.
     if code >> 8 not in (0, 1) or not 0x01 <= code & 0xff <= 0x7f:
         raise DataError(f'{text} is not a set-1 make code (0x01..0x7f or 0x101..0x17f)')
+    # Released, 0x60..0x62 become E0..E2, which the server reads as the next key's prefix.
+    if 0x60 <= code & 0xff <= 0x62:
+        raise DataError(f'{text} cannot be sent: its break code is a prefix byte')
     return code
 
 
