@@ -56,26 +56,41 @@ gh_error_get_detail (const GError *error)
   return error->message;
 }
 
+/**
+ * gh_error_new:
+ * @what: what failed ("Could not start “name”"), or %NULL
+ * @detail: why, in words a user understands
+ *
+ * Returns: a new #GhError reading "@what: @detail", whose gh_error_get_detail() is @detail.
+ */
+GError *
+gh_error_new (GhError     code,
+              const char *what,
+              const char *detail)
+{
+  GError *error;
+
+  g_return_val_if_fail (detail != NULL, NULL);
+
+  if (what != NULL)
+    error = g_error_new (GH_ERROR, code, "%s: %s", what, detail);
+  else
+    error = g_error_new_literal (GH_ERROR, code, detail);
+
+  gh_error_get_private (error)->detail = g_strdup (detail);
+  return error;
+}
+
 void
 _gh_error_set (GError     **error,
                GhError      code,
                const char  *what,
                const char  *detail)
 {
-  GError *new_error;
-
   g_return_if_fail (detail != NULL);
 
-  if (error == NULL)
-    return;
-
-  if (what != NULL)
-    new_error = g_error_new (GH_ERROR, code, "%s: %s", what, detail);
-  else
-    new_error = g_error_new_literal (GH_ERROR, code, detail);
-
-  gh_error_get_private (new_error)->detail = g_strdup (detail);
-  g_propagate_error (error, new_error);
+  if (error != NULL)
+    g_propagate_error (error, gh_error_new (code, what, detail));
 }
 
 void

@@ -21,9 +21,14 @@ typedef enum
   GH_ERROR_NOT_FOUND,          /* the machine no longer exists */
   GH_ERROR_INVALID_STATE,      /* the machine is not in a state that allows the action */
   GH_ERROR_STORAGE,            /* a volume could not be removed */
+  GH_ERROR_NOT_SUPPORTED,      /* Greenhouse cannot do this (yet) with this machine */
+  GH_ERROR_DISPLAY,            /* the machine's display refused or dropped us */
 } GhError;
 
 GQuark      gh_error_quark      (void);
+GError     *gh_error_new        (GhError       code,
+                                 const char   *what,
+                                 const char   *detail);
 const char *gh_error_get_detail (const GError *error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  */
 
 #include <glib/gi18n-lib.h>
+#include <unistd.h>
 
 #include "gh-core-private.h"
 #include "gh-domain-disks.h"
@@ -498,6 +499,7 @@ typedef struct
   GhMachineState   state;
   GhMachineAction  action;
   gboolean         delete_storage;
+  guint            graphics_index;
 } ActionData;
 
 static void
@@ -661,6 +663,89 @@ action_task_prepare (GhMachine *self,
     }
 
   return TRUE;
+}
+
+static void
+open_graphics_fd_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  virDomainPtr domain;
+  int fd = -1;
+
+  domain = lookup_domain (data, &error);
+  if (domain != NULL)
+    {
+      /* SKIPAUTH: the fd is handed to us by the daemon we are already authenticated
+       * with, so the display needs no ticket and no TCP port. */
+      fd = virDomainOpenGraphicsFD (domain, data->graphics_index,
+                                    VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+      if (fd < 0)
+        _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      virDomainFree (domain);
+    }
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (g_task_return_error_if_cancelled (task))
+    close (fd);
+  else
+    g_task_return_int (task, fd);
+}
+
+/**
+ * gh_machine_open_graphics_fd_async:
+ * @index: which <graphics> device of the domain
+ *
+ * Asks the daemon, in a worker thread, for a new socket connected to the machine's
+ * display server (one per SPICE channel). Only works on a local connection: the fd
+ * travels over the daemon's UNIX socket.
+ */
+void
+gh_machine_open_graphics_fd_async (GhMachine           *self,
+                                   guint                index,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_open_graphics_fd_async, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not connect to the display of “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->graphics_index = index;
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, open_graphics_fd_thread);
+}
+
+/**
+ * gh_machine_open_graphics_fd_finish:
+ *
+ * Returns: a file descriptor the caller owns, or -1 with @error set.
+ */
+int
+gh_machine_open_graphics_fd_finish (GhMachine     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_machine_open_graphics_fd_async, -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /**

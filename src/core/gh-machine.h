@@ -70,6 +70,15 @@ gboolean        gh_machine_delete_finish    (GhMachine       *self,
                                              GAsyncResult    *result,
                                              GError         **error);
 
+void            gh_machine_open_graphics_fd_async  (GhMachine           *self,
+                                                    guint                index,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+int             gh_machine_open_graphics_fd_finish (GhMachine           *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 char           *gh_machine_action_dup_failure  (GhMachineAction action,
                                                 const char     *name);
 const char     *gh_machine_state_get_label     (GhMachineState  state);
