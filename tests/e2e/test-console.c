@@ -1,0 +1,782 @@
+/* test-console.c: GhSpiceDisplay on real guests of a real qemu:///session daemon.
+ *
+ * Two guests, both booted directly from the Debian installer's kernel with an 800x600
+ * framebuffer: the installer itself (its first screen waits for a key), and the "echo"
+ * guest of tests/e2e/guests, which writes every line typed on its keyboard to its serial
+ * port, where the test reads it. The display gets its sockets from
+ * virDomainOpenGraphicsFD(), as in the console window. tests/e2e/run-e2e runs this with
+ * --xvfb and XDG dirs of its own.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-core.h"
+#include "gh-spice-display.h"
+#include "gh-spice-session.h"
+
+#define URI "qemu:///session"
+#define INSTALLER_DIR "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64"
+#define INSTALLER_NAME "greenhouse-e2e-installer"
+#define ECHO_NAME "greenhouse-e2e-echo"
+
+/* TCG boots a kernel in tens of seconds on a loaded CI machine. */
+#define OPEN_TIMEOUT_S  30
+#define BOOT_TIMEOUT_S  240
+#define FRAME_TIMEOUT_S 60
+
+/* Evdev key codes; GDK's hardware keycodes are these + 8 under X11 and Wayland. */
+#define KEY_ENTER      28
+#define KEY_LEFTSHIFT  42
+
+typedef struct
+{
+  virDomainPtr domain;
+  GhMachine *machine;
+  GhSpiceSession *session;
+  GtkWidget *window;
+  GhSpiceDisplay *display;
+  char *serial_log;
+} Guest;
+
+static struct
+{
+  GhConnection *connection;
+  virConnectPtr plain;
+  const char *files;
+  Guest installer;
+  Guest echo;
+} e2e;
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+#define wait_until(cond, seconds, ...)                                              \
+  G_STMT_START {                                                                    \
+    gint64 deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
+    guint wake_id_ = g_timeout_add (50, wake_up, NULL);                             \
+    while (!(cond))                                                                 \
+      {                                                                             \
+        if (g_get_monotonic_time () > deadline_)                                    \
+          {                                                                         \
+            g_autofree char *what_ = g_strdup_printf (__VA_ARGS__);                 \
+            g_error ("%s did not happen within %d s", what_, (int) (seconds));      \
+          }                                                                         \
+        g_main_context_iteration (NULL, TRUE);                                      \
+      }                                                                             \
+    g_source_remove (wake_id_);                                                     \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  wait_until (g_get_monotonic_time () >= end, ms / 1000 + 5, "a pause of %u ms", ms);
+}
+
+/* The test's own libvirt calls play "another tool"; the suite's guard lets them through. */
+static void
+outside_calls (gboolean allow)
+{
+  static void (*guard_allow) (int);
+  static gboolean looked_up;
+
+  if (!looked_up)
+    {
+      guard_allow = (void (*) (int)) dlsym (RTLD_DEFAULT, "gh_libvirt_guard_allow");
+      looked_up = TRUE;
+    }
+  if (guard_allow != NULL)
+    guard_allow (allow);
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static char *
+domain_xml (const char *name,
+            guint       memory_mib,
+            const char *initrd,
+            const char *cmdline,
+            const char *serial_log)
+{
+  int kvm_fd = g_open ("/dev/kvm", O_RDWR | O_CLOEXEC, 0);
+  const char *type = kvm_fd >= 0 ? "kvm" : "qemu";
+  g_autofree char *serial = NULL;
+
+  if (kvm_fd >= 0)
+    g_close (kvm_fd, NULL);
+
+  serial = serial_log != NULL
+    ? g_strdup_printf ("<serial type='file'><source path='%s'/></serial>", serial_log)
+    : g_strdup ("<serial type='pty'/>");
+
+  /* What Greenhouse gives the machines it creates, for the console. */
+  return g_strdup_printf (
+    "<domain type='%s'>"
+    "  <name>%s</name>"
+    "  <memory unit='MiB'>%u</memory>"
+    "  <vcpu>1</vcpu>"
+    "  <os><type arch='x86_64' machine='pc'>hvm</type>"
+    "    <kernel>" INSTALLER_DIR "/linux</kernel>"
+    "    <initrd>%s</initrd>"
+    "    <cmdline>%s</cmdline></os>"
+    "  <features><acpi/></features>"
+    "  <devices>"
+    "    %s"
+    "    <input type='tablet' bus='usb'/>"
+    "    <graphics type='spice'><listen type='none'/></graphics>"
+    "    <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>"
+    "    <redirdev bus='usb' type='spicevmc'/>"
+    "    <redirdev bus='usb' type='spicevmc'/>"
+    "    <video><model type='qxl'/></video>"
+    "  </devices>"
+    "</domain>",
+    type, name, memory_mib, initrd, cmdline, serial);
+}
+
+static GhMachine *
+lookup_machine (const char *name)
+{
+  return gh_machine_list_lookup_by_name (gh_connection_get_machines (e2e.connection), name);
+}
+
+static void
+session_state_cb (GhSpiceSession *session,
+                  GParamSpec     *pspec,
+                  Guest          *guest)
+{
+  const GError *error = gh_spice_session_get_error (session);
+
+  g_test_message ("%s: display session state %d%s%s", gh_machine_get_name (guest->machine),
+                  gh_spice_session_get_state (session),
+                  error != NULL ? ": " : "", error != NULL ? error->message : "");
+}
+
+static void
+session_changed_cb (GhSpiceSession *session,
+                    GParamSpec     *pspec,
+                    Guest          *guest)
+{
+  gh_spice_display_set_session (guest->display, gh_spice_session_get_session (session));
+}
+
+/* Defines and starts @guest from outside, then shows its display in a window of its size. */
+static void
+start_guest (Guest      *guest,
+             const char *name,
+             guint       memory_mib,
+             const char *initrd,
+             const char *cmdline,
+             const char *serial_log)
+{
+  g_autofree char *xml = domain_xml (name, memory_mib, initrd, cmdline, serial_log);
+
+  guest->serial_log = g_strdup (serial_log);
+
+  outside_calls (TRUE);
+  guest->domain = virDomainDefineXML (e2e.plain, xml);
+  if (guest->domain == NULL)
+    g_error ("virDomainDefineXML: %s", virGetLastErrorMessage ());
+  if (virDomainCreate (guest->domain) < 0)
+    g_error ("virDomainCreate: %s", virGetLastErrorMessage ());
+  outside_calls (FALSE);
+
+  wait_until (lookup_machine (name) != NULL &&
+              gh_machine_get_state (lookup_machine (name)) == GH_MACHINE_STATE_RUNNING,
+              OPEN_TIMEOUT_S, "the running event of %s", name);
+  guest->machine = g_object_ref (lookup_machine (name));
+  g_assert_true (gh_machine_get_has_spice (guest->machine));
+
+  guest->session = gh_spice_session_new (guest->machine);
+  g_signal_connect (guest->session, "notify::state", G_CALLBACK (session_state_cb), guest);
+  g_signal_connect (guest->session, "notify::session", G_CALLBACK (session_changed_cb), guest);
+
+  guest->display = GH_SPICE_DISPLAY (gh_spice_display_new (NULL, 0));
+  guest->window = gtk_window_new ();
+  gtk_window_set_decorated (GTK_WINDOW (guest->window), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (guest->window), 800, 600);
+  gtk_window_set_child (GTK_WINDOW (guest->window), GTK_WIDGET (guest->display));
+  gtk_window_present (GTK_WINDOW (guest->window));
+  gtk_widget_grab_focus (GTK_WIDGET (guest->display));
+
+  gh_spice_session_connect (guest->session);
+  wait_until (gh_spice_session_get_state (guest->session) == GH_SPICE_SESSION_STATE_CONNECTED,
+              OPEN_TIMEOUT_S, "the display connection of %s", name);
+}
+
+static void
+stop_guest (Guest *guest)
+{
+  if (guest->session != NULL)
+    gh_spice_session_disconnect (guest->session);
+  g_clear_object (&guest->session);
+  if (guest->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&guest->window)));
+  g_clear_object (&guest->machine);
+
+  outside_calls (TRUE);
+  if (guest->domain != NULL)
+    {
+      virDomainDestroy (guest->domain);
+      virDomainUndefine (guest->domain);
+    }
+  g_clear_pointer (&guest->domain, virDomainFree);
+  outside_calls (FALSE);
+  g_clear_pointer (&guest->serial_log, g_free);
+}
+
+/* Frames */
+
+typedef struct
+{
+  int width;
+  int height;
+  guint8 *rgb;   /* width * height * 3 */
+} Image;
+
+static void
+image_free (Image *image)
+{
+  g_free (image->rgb);
+  g_free (image);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Image, image_free)
+
+static int
+stream_sink_cb (virStreamPtr  stream,
+                const char   *data,
+                size_t        n,
+                void         *opaque)
+{
+  g_byte_array_append (opaque, (const guint8 *) data, n);
+  return n;
+}
+
+static Image *
+image_new_from_texture (GdkTexture *texture)
+{
+  g_autofree guint8 *bgra = NULL;
+  Image *image = g_new0 (Image, 1);
+
+  image->width = gdk_texture_get_width (texture);
+  image->height = gdk_texture_get_height (texture);
+  bgra = g_malloc ((gsize) image->width * image->height * 4);
+  /* Cairo's ARGB32: B, G, R, A in memory on little-endian machines. */
+  gdk_texture_download (texture, bgra, image->width * 4);
+  image->rgb = g_malloc ((gsize) image->width * image->height * 3);
+  for (int i = 0; i < image->width * image->height; i++)
+    {
+      image->rgb[i * 3 + 0] = bgra[i * 4 + 2];
+      image->rgb[i * 3 + 1] = bgra[i * 4 + 1];
+      image->rgb[i * 3 + 2] = bgra[i * 4 + 0];
+    }
+
+  return image;
+}
+
+/* What QEMU shows, through libvirt: the reference the display must match. */
+static Image *
+domain_screenshot (Guest *guest)
+{
+  g_autoptr(GByteArray) array = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mime = NULL;
+  virStreamPtr stream;
+
+  outside_calls (TRUE);
+  stream = virStreamNew (e2e.plain, 0);
+  mime = virDomainScreenshot (guest->domain, stream, 0, 0);
+  if (mime == NULL)
+    g_error ("virDomainScreenshot: %s", virGetLastErrorMessage ());
+  if (virStreamRecvAll (stream, stream_sink_cb, array) < 0)
+    g_error ("virStreamRecvAll: %s", virGetLastErrorMessage ());
+  virStreamFinish (stream);
+  virStreamFree (stream);
+  outside_calls (FALSE);
+
+  /* QEMU 7.2 gives PNG; older ones PPM, which GdkTexture does not read. */
+  g_assert_cmpstr (mime, ==, "image/png");
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&array));
+  texture = gdk_texture_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+
+  return image_new_from_texture (texture);
+}
+
+/* What the widget draws, rendered by its window's renderer as GTK would paint it. */
+static Image *
+widget_frame (Guest *guest)
+{
+  GtkWidget *widget = GTK_WIDGET (guest->display);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  Image *image;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  image = image_new_from_texture (texture);
+
+  return image;
+}
+
+static double
+fraction_equal (const Image *a,
+                const Image *b)
+{
+  guint n_equal = 0;
+  guint n = a->width * a->height;
+
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+
+  for (guint i = 0; i < n; i++)
+    if (memcmp (a->rgb + i * 3, b->rgb + i * 3, 3) == 0)
+      n_equal++;
+
+  return (double) n_equal / n;
+}
+
+static guint
+n_colours (const Image *image)
+{
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+
+  for (int i = 0; i < image->width * image->height; i += 7)
+    {
+      const guint8 *p = image->rgb + i * 3;
+
+      g_hash_table_add (colours, GUINT_TO_POINTER (p[0] << 16 | p[1] << 8 | p[2]));
+    }
+  return g_hash_table_size (colours);
+}
+
+static void
+save_image (const Image *image,
+            const char  *name)
+{
+  const char *dir = g_getenv ("GREENHOUSE_ARTIFACTS_DIR");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || g_mkdir_with_parents (dir, 0755) < 0 || access (dir, W_OK) < 0)
+    dir = g_get_tmp_dir ();
+  path = g_build_filename (dir, name, NULL);
+  bytes = g_bytes_new (image->rgb, (gsize) image->width * image->height * 3);
+  texture = gdk_memory_texture_new (image->width, image->height, GDK_MEMORY_R8G8B8, bytes,
+                                    image->width * 3);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_test_message ("could not save %s", path);
+  else
+    g_test_message ("saved %s", path);
+}
+
+/* Waits until the guest's screen holds still with something on it: two screenshots a
+ * second apart that are the same, and more than a few colours. */
+static Image *
+wait_for_still_screen (Guest      *guest,
+                       guint       min_colours,
+                       const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) BOOT_TIMEOUT_S * G_USEC_PER_SEC;
+  g_autoptr(Image) last = NULL;
+
+  for (;;)
+    {
+      g_autoptr(Image) now = domain_screenshot (guest);
+
+      if (last != NULL && last->width == now->width && last->height == now->height &&
+          fraction_equal (last, now) > 0.999 && n_colours (now) >= min_colours)
+        return g_steal_pointer (&now);
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          save_image (now, "console-timeout.png");
+          g_error ("%s: the screen did not settle within %d s", what, BOOT_TIMEOUT_S);
+        }
+
+      g_clear_pointer (&last, image_free);
+      last = g_steal_pointer (&now);
+      spin (1000);
+    }
+}
+
+/* Compares the widget with QEMU's screenshot; the fbcon cursor may blink in between. */
+static double
+compare_with_screenshot (Guest      *guest,
+                         const char *artifact)
+{
+  g_autoptr(Image) frame = NULL;
+  g_autoptr(Image) shot = NULL;
+  double equal;
+
+  /* Whatever the guest drew before the screenshot reaches us first. */
+  shot = domain_screenshot (guest);
+  spin (1500);
+  frame = widget_frame (guest);
+  g_clear_pointer (&shot, image_free);
+  shot = domain_screenshot (guest);
+
+  save_image (frame, artifact);
+  g_assert_cmpint (frame->width, ==, shot->width);
+  g_assert_cmpint (frame->height, ==, shot->height);
+  equal = fraction_equal (frame, shot);
+  g_test_message ("%s: %.4f of the pixels equal QEMU's screenshot", artifact, equal);
+
+  return equal;
+}
+
+/* Keys */
+
+static GtkEventController *
+key_controller (GhSpiceDisplay *display)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (display));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        return controller;
+    }
+  g_error ("GhSpiceDisplay has no key controller");
+}
+
+/* The key path of a real key: the display's GtkEventControllerKey gets the event. */
+static void
+press (GhSpiceDisplay *display,
+       guint           keyval,
+       guint           evdev_code,
+       gboolean        down)
+{
+  GtkEventController *controller = key_controller (display);
+  gboolean handled = FALSE;
+
+  if (down)
+    g_signal_emit_by_name (controller, "key-pressed", keyval, evdev_code + 8, 0, &handled);
+  else
+    g_signal_emit_by_name (controller, "key-released", keyval, evdev_code + 8, 0);
+  if (down)
+    g_assert_true (handled);
+}
+
+static void
+tap (GhSpiceDisplay *display,
+     guint           keyval,
+     guint           evdev_code,
+     gboolean        shift)
+{
+  if (shift)
+    press (display, GDK_KEY_Shift_L, KEY_LEFTSHIFT, TRUE);
+  press (display, keyval, evdev_code, TRUE);
+  spin (30);
+  press (display, keyval, evdev_code, FALSE);
+  if (shift)
+    press (display, GDK_KEY_Shift_L, KEY_LEFTSHIFT, FALSE);
+  spin (30);
+}
+
+/* A US keyboard: the evdev code of the key that types @c, and whether Shift is needed. */
+static guint
+evdev_for_char (char      c,
+                gboolean *shift)
+{
+  static const char *rows[] = { "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm" };
+  static const guint row_start[] = { 2, 16, 30, 44 };
+  static const char *shifted_digits = "!@#$%^&*()";
+  const char *p;
+
+  *shift = g_ascii_isupper (c);
+  c = g_ascii_tolower (c);
+  if ((p = strchr (shifted_digits, c)) != NULL)
+    {
+      *shift = TRUE;
+      c = "1234567890"[p - shifted_digits];
+    }
+  if (c == ' ')
+    return 57;
+  if (c == ',')
+    return 51;
+  if (c == '.')
+    return 52;
+  if (c == '-')
+    return 12;
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    if ((p = strchr (rows[r], c)) != NULL)
+      return row_start[r] + (p - rows[r]);
+
+  g_error ("no key for '%c'", c);
+}
+
+static void
+type_text (GhSpiceDisplay *display,
+           const char     *text)
+{
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      gboolean shift;
+      guint code = evdev_for_char (*c, &shift);
+
+      tap (display, gdk_unicode_to_keyval (*c), code, shift);
+    }
+}
+
+static guint
+count_in_serial_log (Guest      *guest,
+                     const char *needle)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (guest->serial_log, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
+    n++;
+  return n;
+}
+
+/* Tests */
+
+static void
+test_open (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  e2e.connection = gh_connection_new (URI);
+  gh_connection_open_async (e2e.connection, NULL, store_result, &result);
+  wait_until (result != NULL, OPEN_TIMEOUT_S, "opening %s", URI);
+  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
+  g_assert_no_error (error);
+
+  outside_calls (TRUE);
+  e2e.plain = virConnectOpen (URI);
+  outside_calls (FALSE);
+  g_assert_nonnull (e2e.plain);
+}
+
+static void
+test_installer_frame (void)
+{
+  g_autoptr(Image) screen = NULL;
+  int width, height;
+
+  start_guest (&e2e.installer, INSTALLER_NAME, 1024, INSTALLER_DIR "/initrd.gz",
+               "vga=788 priority=high", NULL);
+
+  /* The installer's first question (the language) on the framebuffer. */
+  screen = wait_for_still_screen (&e2e.installer, 4, "the installer's first screen");
+  save_image (screen, "console-installer-qemu.png");
+  g_assert_cmpint (screen->width, ==, 800);
+  g_assert_cmpint (screen->height, ==, 600);
+
+  wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
+              "the first frame");
+  gh_spice_display_get_guest_size (e2e.installer.display, &width, &height);
+  g_assert_cmpint (width, ==, 800);
+  g_assert_cmpint (height, ==, 600);
+  g_assert_cmpuint (gh_spice_display_get_n_frames (e2e.installer.display), >, 0);
+
+  g_assert_cmpfloat (compare_with_screenshot (&e2e.installer, "console-installer.png"), >=, 0.99);
+}
+
+static void
+test_installer_enter (void)
+{
+  g_autoptr(Image) before = widget_frame (&e2e.installer);
+  g_autoptr(Image) after = NULL;
+  double equal = 1.0;
+  gint64 deadline;
+
+  tap (e2e.installer.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+
+  /* The installer goes on to its next question: most of the screen changes. */
+  deadline = g_get_monotonic_time () + (gint64) FRAME_TIMEOUT_S * G_USEC_PER_SEC;
+  while (equal > 0.9)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the installer did not react to Enter within %d s", FRAME_TIMEOUT_S);
+      spin (500);
+      g_clear_pointer (&after, image_free);
+      after = widget_frame (&e2e.installer);
+      equal = fraction_equal (before, after);
+    }
+  g_test_message ("after Enter, %.3f of the pixels are unchanged", equal);
+
+  /* And what the widget shows is still what the guest shows. */
+  wait_for_still_screen (&e2e.installer, 4, "the installer's second screen");
+  g_assert_cmpfloat (compare_with_screenshot (&e2e.installer, "console-installer-next.png"),
+                     >=, 0.99);
+  stop_guest (&e2e.installer);
+}
+
+static char *
+echo_initramfs (void)
+{
+  g_autofree char *path = g_build_filename (e2e.files, "echo.cpio.gz", NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_error ("%s is missing: run-e2e --copy it", path);
+  return g_steal_pointer (&path);
+}
+
+static void
+test_echo_typing (void)
+{
+  g_autofree char *initrd = echo_initramfs ();
+  g_autofree char *log = g_build_filename (g_get_user_runtime_dir (), "echo-serial.log", NULL);
+  const char *line = "Hello, World 42!";
+  g_autofree char *expected = g_strdup_printf ("GOT:%s", line);
+
+  start_guest (&e2e.echo, ECHO_NAME, 256, initrd, "vga=788 console=tty1 console=ttyS0", log);
+  wait_until (count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY") == 1, BOOT_TIMEOUT_S,
+              "the echo guest's banner on its serial port");
+  wait_until (gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S, "the first frame");
+
+  type_text (e2e.echo.display, line);
+  tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+
+  wait_until (count_in_serial_log (&e2e.echo, "GOT:") >= 1, FRAME_TIMEOUT_S,
+              "the typed line on the serial port");
+  if (count_in_serial_log (&e2e.echo, expected) != 1)
+    {
+      g_autofree char *text = NULL;
+
+      g_file_get_contents (log, &text, NULL, NULL);
+      g_error ("the guest read something else than “%s”:\n%s", line, text);
+    }
+
+  /* The guest echoes the line on its screen too: the display shows that. */
+  wait_for_still_screen (&e2e.echo, 2, "the echoed line");
+  g_assert_cmpfloat (compare_with_screenshot (&e2e.echo, "console-echo.png"), >=, 0.99);
+}
+
+static void
+test_echo_reboot (void)
+{
+  guint64 frames_before = gh_spice_display_get_n_frames (e2e.echo.display);
+  int rc;
+
+  /* ACPI: the guest powers itself off on the power button, and libvirt starts it again
+   * in the same QEMU. */
+  outside_calls (TRUE);
+  rc = virDomainReboot (e2e.echo.domain, 0);
+  outside_calls (FALSE);
+  g_assert_cmpint (rc, ==, 0);
+
+  wait_until (count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY") == 2, BOOT_TIMEOUT_S,
+              "the echo guest's banner after the reboot");
+  wait_until (gh_spice_session_get_state (e2e.echo.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+              gh_spice_display_get_ready (e2e.echo.display),
+              FRAME_TIMEOUT_S, "the display after the reboot");
+  g_assert_cmpuint (gh_spice_display_get_n_frames (e2e.echo.display), >, frames_before);
+
+  wait_for_still_screen (&e2e.echo, 2, "the echo guest's screen after the reboot");
+  g_assert_cmpfloat (compare_with_screenshot (&e2e.echo, "console-echo-rebooted.png"), >=, 0.99);
+}
+
+static void
+test_echo_restart (void)
+{
+  int rc;
+
+  /* Off: the console says the guest stopped. */
+  outside_calls (TRUE);
+  rc = virDomainDestroy (e2e.echo.domain);
+  outside_calls (FALSE);
+  g_assert_cmpint (rc, ==, 0);
+  wait_until (gh_spice_session_get_state (e2e.echo.session) ==
+              GH_SPICE_SESSION_STATE_GUEST_STOPPED,
+              FRAME_TIMEOUT_S, "the guest-stopped state");
+  wait_until (!gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S,
+              "the frame of the stopped guest to go");
+
+  /* On again from outside: the display comes back by itself. */
+  outside_calls (TRUE);
+  rc = virDomainCreate (e2e.echo.domain);
+  outside_calls (FALSE);
+  g_assert_cmpint (rc, ==, 0);
+  wait_until (gh_spice_session_get_state (e2e.echo.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+              gh_spice_display_get_ready (e2e.echo.display),
+              BOOT_TIMEOUT_S, "the display of the restarted guest");
+  wait_until (count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY") >= 3, BOOT_TIMEOUT_S,
+              "the echo guest's banner after the restart");
+  wait_for_still_screen (&e2e.echo, 2, "the restarted guest's screen");
+  g_assert_cmpfloat (compare_with_screenshot (&e2e.echo, "console-echo-restarted.png"), >=, 0.99);
+
+  stop_guest (&e2e.echo);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("GREENHOUSE_E2E_ISOLATED") == NULL)
+    {
+      g_test_skip ("run by tests/e2e/run-e2e only: it starts and kills guests of its own");
+      return g_test_run ();
+    }
+  e2e.files = g_getenv ("GREENHOUSE_E2E_FILES");
+
+  gtk_init ();
+  gh_core_init ();
+
+  g_test_add_func ("/e2e/console/open", test_open);
+  g_test_add_func ("/e2e/console/installer-frame", test_installer_frame);
+  g_test_add_func ("/e2e/console/installer-enter", test_installer_enter);
+  g_test_add_func ("/e2e/console/echo-typing", test_echo_typing);
+  g_test_add_func ("/e2e/console/echo-reboot", test_echo_reboot);
+  g_test_add_func ("/e2e/console/echo-restart", test_echo_restart);
+
+  ret = g_test_run ();
+
+  stop_guest (&e2e.installer);
+  stop_guest (&e2e.echo);
+  outside_calls (TRUE);
+  g_clear_pointer (&e2e.plain, virConnectClose);
+  outside_calls (FALSE);
+  g_clear_object (&e2e.connection);
+
+  return ret;
+}
