@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-application.h"
+#include "gh-console-window.h"
 #include "gh-window.h"
 
 struct _GhApplication
@@ -27,6 +28,9 @@ G_DEFINE_FINAL_TYPE (GhApplication, gh_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "connect", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("Show the machines of this libvirt connection (may be repeated)"), N_("URI") },
+  { "console", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Open the console of this machine (its name or UUID) instead of the main window"),
+    N_("NAME") },
   { NULL }
 };
 
@@ -84,6 +88,19 @@ open_remembered_connections (GhApplication *self)
     gh_application_add_connection (self, uris[i], FALSE);
 }
 
+/* The window that lists the machines, if it is open: the active window may be a console. */
+static GhWindow *
+find_main_window (GhApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (GH_IS_WINDOW (l->data))
+        return l->data;
+    }
+
+  return NULL;
+}
+
 static void
 gh_application_activate (GApplication *app)
 {
@@ -95,11 +112,192 @@ gh_application_activate (GApplication *app)
       g_list_model_get_n_items (G_LIST_MODEL (self->connections)) == 0)
     open_remembered_connections (self);
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  window = GTK_WINDOW (find_main_window (self));
   if (window == NULL)
     window = GTK_WINDOW (gh_window_new (self));
 
   gtk_window_present (window);
+}
+
+/* ---- --console ------------------------------------------------------------------------ */
+
+/* `greenhouse --console NAME` opens a machine's console once the connections it may be on
+ * have listed their machines: those named with --connect, in order, else the ones a plain
+ * launch shows. The first that has a machine of that name (or UUID) wins. */
+typedef struct
+{
+  GhApplication           *app;
+  GApplicationCommandLine *command_line;
+  GPtrArray               *connections;  /* of GhConnection, in order */
+  char                    *name;
+  int                      status;
+  guint                    done : 1;
+  guint                    detached : 1; /* nobody waits for it: it frees itself when done */
+} ConsoleRequest;
+
+static void
+console_request_free (ConsoleRequest *request)
+{
+  for (guint i = 0; i < request->connections->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (request->connections, i), request);
+  g_ptr_array_unref (request->connections);
+  g_clear_object (&request->command_line);
+  g_application_release (G_APPLICATION (request->app));
+  g_clear_object (&request->app);
+  g_free (request->name);
+  g_free (request);
+}
+
+static void
+console_request_finish (ConsoleRequest *request,
+                        int             status,
+                        const char     *reason)
+{
+  request->done = TRUE;
+  request->status = status;
+
+  for (guint i = 0; i < request->connections->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (request->connections, i), request);
+
+  if (reason != NULL)
+    {
+      g_autofree char *what = NULL;
+      GhWindow *window;
+
+      /* Translators: %s is what was given to --console: a machine's name or UUID */
+      what = g_strdup_printf (_("Could not open the console of “%s”"), request->name);
+      g_application_command_line_printerr (request->command_line, "%s: %s\n", what, reason);
+
+      /* A second launch (a desktop shortcut, say) may have no terminal to print to. */
+      if (g_application_command_line_get_is_remote (request->command_line) &&
+          (window = find_main_window (request->app)) != NULL)
+        gh_window_add_error (window, what, reason);
+    }
+
+  /* A second launch waits for its answer until the command line is let go. */
+  g_application_command_line_set_exit_status (request->command_line, status);
+
+  if (request->detached)
+    console_request_free (request);
+}
+
+static GhMachine *
+find_machine (GhConnection *connection,
+              const char   *name)
+{
+  GhMachineList *machines = gh_connection_get_machines (connection);
+  g_autofree char *uuid = g_ascii_strdown (name, -1);
+  GhMachine *machine;
+
+  if ((machine = gh_machine_list_lookup_by_name (machines, name)) != NULL)
+    return machine;
+
+  return gh_machine_list_lookup_by_uuid (machines, uuid);
+}
+
+static void
+console_request_check (ConsoleRequest *request)
+{
+  g_autoptr(GString) reason = g_string_new (NULL);
+  g_autoptr(GPtrArray) uris = g_ptr_array_new ();
+  g_autofree char *where = NULL;
+  g_autofree char *not_found = NULL;
+
+  for (guint i = 0; i < request->connections->len; i++)
+    {
+      GhConnection *connection = g_ptr_array_index (request->connections, i);
+      GhMachine *machine;
+
+      switch (gh_connection_get_state (connection))
+        {
+        case GH_CONNECTION_STATE_CONNECTING:
+          /* Its machines are not listed yet: wait, it may have it. */
+          return;
+
+        case GH_CONNECTION_STATE_CONNECTED:
+        case GH_CONNECTION_STATE_LOST:
+          if ((machine = find_machine (connection, request->name)) != NULL)
+            {
+              gh_application_open_console (request->app, machine);
+              console_request_finish (request, EXIT_SUCCESS, NULL);
+              return;
+            }
+          g_ptr_array_add (uris, (gpointer) gh_connection_get_uri (connection));
+          break;
+
+        case GH_CONNECTION_STATE_FAILED:
+        case GH_CONNECTION_STATE_DISCONNECTED:
+        default:
+          /* One line for each connection that could not tell. */
+          if (reason->len > 0)
+            g_string_append_c (reason, '\n');
+          if (gh_connection_get_error (connection) != NULL)
+            /* Translators: a connection, then libvirt's reason */
+            g_string_append_printf (reason, _("Could not connect to %s: %s"),
+                                    gh_connection_get_uri (connection),
+                                    gh_error_get_detail (gh_connection_get_error (connection)));
+          else
+            g_string_append_printf (reason, _("Not connected to %s"),
+                                    gh_connection_get_uri (connection));
+          break;
+        }
+    }
+
+  /* Nowhere to be found. */
+  if (uris->len > 0)
+    {
+      g_ptr_array_add (uris, NULL);
+      where = g_strjoinv (", ", (char **) uris->pdata);
+      /* Translators: %s is one or more connections, like "qemu:///session" */
+      not_found = g_strdup_printf (_("No machine has this name or UUID on %s."), where);
+      if (reason->len > 0)
+        g_string_prepend_c (reason, '\n');
+      g_string_prepend (reason, not_found);
+    }
+  else if (request->connections->len == 0)
+    g_string_append (reason, _("No connection to look on: name one with --connect."));
+
+  console_request_finish (request, EXIT_FAILURE, reason->str);
+}
+
+static int
+open_console_from_command_line (GhApplication           *self,
+                                GApplicationCommandLine *command_line,
+                                GPtrArray               *connections,
+                                const char              *name)
+{
+  ConsoleRequest *request;
+  int status;
+
+  request = g_new0 (ConsoleRequest, 1);
+  request->app = g_object_ref (self);
+  request->command_line = g_object_ref (command_line);
+  request->connections = g_ptr_array_ref (connections);
+  request->name = g_strdup (name);
+  g_application_hold (G_APPLICATION (self));
+
+  for (guint i = 0; i < connections->len; i++)
+    g_signal_connect_swapped (g_ptr_array_index (connections, i), "notify::state",
+                              G_CALLBACK (console_request_check), request);
+  console_request_check (request);
+
+  /* GApplication gives a first launch the exit status 0 as soon as its main loop turns,
+   * so a first launch waits for the answer here, before it returns: a script that names
+   * a machine that does not exist must fail. A second launch waits in its own process,
+   * until the command line is let go. */
+  if (!request->done && g_application_command_line_get_is_remote (command_line))
+    {
+      request->detached = TRUE;
+      return EXIT_SUCCESS;
+    }
+
+  while (!request->done)
+    g_main_context_iteration (NULL, TRUE);
+
+  status = request->status;
+  console_request_free (request);
+
+  return status;
 }
 
 /* --connect shows the given connections for this run only: they are not remembered, and
@@ -108,7 +306,10 @@ gh_application_activate (GApplication *app)
  * removed from that list (gh_application_add_connection () and
  * gh_application_remove_connection () with @remember and @forget), and the --connect set
  * is never written to it. A second launch with --connect adds its connections to the
- * running window, for this run too. */
+ * running window, for this run too.
+ *
+ * --console NAME opens that machine's console instead of the main window, looking for it
+ * on the --connect connections, else on those a plain launch shows. */
 static int
 gh_application_command_line (GApplication            *app,
                              GApplicationCommandLine *command_line)
@@ -116,6 +317,8 @@ gh_application_command_line (GApplication            *app,
   GhApplication *self = GH_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autofree const char **uris = NULL;
+  g_autoptr(GPtrArray) asked_connections = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *console_name = NULL;
   GhConnection *asked = NULL;
   GtkWindow *window;
 
@@ -129,15 +332,36 @@ gh_application_command_line (GApplication            *app,
                      ? "A second launch" : "The command line",
                    uris[i]);
           asked = gh_application_add_connection (self, uris[i], FALSE);
+          g_ptr_array_add (asked_connections, g_object_ref (asked));
         }
+    }
+
+  if (g_variant_dict_lookup (options, "console", "&s", &console_name))
+    {
+      if (asked_connections->len == 0)
+        {
+          guint n;
+
+          if (!self->chose_connections &&
+              g_list_model_get_n_items (G_LIST_MODEL (self->connections)) == 0)
+            open_remembered_connections (self);
+
+          n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+          for (guint i = 0; i < n; i++)
+            g_ptr_array_add (asked_connections,
+                             g_list_model_get_item (G_LIST_MODEL (self->connections), i));
+        }
+
+      return open_console_from_command_line (self, command_line, asked_connections,
+                                             console_name);
     }
 
   g_application_activate (app);
 
   /* A second launch asks to see a connection that may be shown already, out of sight. */
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  window = GTK_WINDOW (find_main_window (self));
   if (asked != NULL && g_application_command_line_get_is_remote (command_line) &&
-      GH_IS_WINDOW (window))
+      window != NULL)
     gh_window_reveal_connection (GH_WINDOW (window), asked);
 
   return EXIT_SUCCESS;
@@ -369,4 +593,36 @@ gh_application_remove_connection (GhApplication *self,
       gh_connection_close (connection);
       g_object_unref (connection);
     }
+}
+
+GhConsoleWindow *
+gh_application_open_console (GhApplication *self,
+                             GhMachine     *machine)
+{
+  GhConnection *connection;
+  const char *uri = NULL;
+  GhConsoleWindow *window;
+
+  g_return_val_if_fail (GH_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
+
+  /* One window per machine, known by its connection and UUID. */
+  connection = gh_machine_get_connection (machine);
+  if (connection != NULL)
+    uri = gh_connection_get_uri (connection);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (GH_IS_CONSOLE_WINDOW (l->data) &&
+          gh_console_window_is_for (l->data, uri, gh_machine_get_uuid (machine)))
+        {
+          gtk_window_present (l->data);
+          return l->data;
+        }
+    }
+
+  window = gh_console_window_new (self, machine);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
 }

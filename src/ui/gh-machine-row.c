@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-console-window.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
 #include "gh-window.h"
@@ -25,6 +26,7 @@ struct _GhMachineRow
   GtkLabel      *state_label;
   GtkStack      *primary_stack;
   GtkButton     *start_button;
+  GtkButton     *open_button;
   GtkMenuButton *menu_button;
   GMenuModel    *machine_menu;
 
@@ -162,6 +164,7 @@ gh_machine_row_update_title (GhMachineRow *self)
 {
   const char *name = gh_machine_get_display_name (self->machine);
   g_autofree char *menu_label = NULL;
+  g_autofree char *open_label = NULL;
 
   gtk_label_set_label (self->title_label, name);
   /* A long name is cut short in the row; the tooltip shows it whole. */
@@ -171,6 +174,12 @@ gh_machine_row_update_title (GhMachineRow *self)
   menu_label = g_strdup_printf (_("Actions for “%s”"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, menu_label,
+                                  -1);
+
+  /* Translators: the accessible name of a machine's Open button; %s is the machine's name */
+  open_label = g_strdup_printf (_("Open the console of “%s”"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, open_label,
                                   -1);
 }
 
@@ -208,9 +217,10 @@ gh_machine_row_update_actions (GhMachineRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.delete",
                                  idle && state != GH_MACHINE_STATE_UNKNOWN);
 
-  /* While Start runs the button stays, insensitive, until the new state arrives. */
+  /* While Start runs the button stays, insensitive, until the new state arrives; Open
+   * takes its place once the machine runs (or cannot start). */
   can_start = gh_machine_can_perform (self->machine, GH_MACHINE_ACTION_START);
-  gtk_widget_set_visible (GTK_WIDGET (self->primary_stack), can_start);
+  gtk_stack_set_visible_child_name (self->primary_stack, can_start ? "start" : "open");
 }
 
 static void
@@ -428,22 +438,55 @@ machine_delete_action (GtkWidget  *widget,
   gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
-/* Enter on a row does what its primary button does; nothing when it shows none. */
+static void
+machine_open_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+  GtkWindow *window = gh_machine_row_get_window (self);
+  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
+
+  g_return_if_fail (self->machine != NULL);
+  g_return_if_fail (GH_IS_APPLICATION (app));
+
+  gh_application_open_console (GH_APPLICATION (app), self->machine);
+}
+
+/* Enter on a row does what its primary button does: Start for a machine that is off,
+ * Open otherwise; nothing while a Start is on its way. */
 static gboolean
 gh_machine_row_activate_primary (GtkWidget *widget,
                                  GVariant  *args,
                                  gpointer   user_data)
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
+  GtkWidget *primary = gtk_stack_get_visible_child (self->primary_stack);
 
-  if (self->machine == NULL ||
-      !gtk_widget_get_visible (GTK_WIDGET (self->primary_stack)) ||
-      !gtk_widget_is_sensitive (GTK_WIDGET (self->start_button)))
+  if (self->machine == NULL || primary == NULL || !gtk_widget_is_sensitive (primary))
     return FALSE;
 
-  gtk_widget_activate (GTK_WIDGET (self->start_button));
+  gtk_widget_activate (primary);
 
   return TRUE;
+}
+
+/* A click on the row, outside its buttons (which take their own clicks), opens the
+ * console whatever the machine's state: besides the menu, it is the way to the console of
+ * a machine that is off, whose row offers Start instead of Open. */
+static void
+on_primary_click_released (GtkGestureClick *gesture,
+                           int              n_press,
+                           double           x,
+                           double           y,
+                           GhMachineRow    *self)
+{
+  if (self->machine == NULL || n_press != 1 ||
+      !gtk_widget_contains (GTK_WIDGET (self), x, y))
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_activate_action (GTK_WIDGET (self), "machine.open", NULL);
 }
 
 static gboolean
@@ -640,6 +683,7 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, primary_stack);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineRow, open_button);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, machine_menu);
 
@@ -648,6 +692,8 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
                                      machine_lifecycle_action);
   gtk_widget_class_install_action (widget_class, "machine.delete", NULL,
                                    machine_delete_action);
+  gtk_widget_class_install_action (widget_class, "machine.open", NULL,
+                                   machine_open_action);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0,
                                 gh_machine_row_activate_primary, NULL);
@@ -684,6 +730,7 @@ static void
 gh_machine_row_init (GhMachineRow *self)
 {
   GtkGesture *secondary_click;
+  GtkGesture *primary_click;
 
   self->os_db = gh_os_db_get_default ();
 
@@ -701,6 +748,11 @@ gh_machine_row_init (GhMachineRow *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (secondary_click), GDK_BUTTON_SECONDARY);
   g_signal_connect (secondary_click, "pressed", G_CALLBACK (on_secondary_click_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (secondary_click));
+
+  primary_click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (primary_click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (primary_click, "released", G_CALLBACK (on_primary_click_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (primary_click));
 
   g_signal_connect_object (self->os_db, "notify::loaded",
                            G_CALLBACK (gh_machine_row_update_os), self,

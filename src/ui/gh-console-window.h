@@ -1,0 +1,37 @@
+/* gh-console-window.h
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "gh-application.h"
+
+G_BEGIN_DECLS
+
+#define GH_TYPE_CONSOLE_WINDOW (gh_console_window_get_type ())
+
+/* One machine's display, with its power, keys, USB, screenshot and fullscreen controls.
+ * Closing it disconnects the display and leaves the machine as it is. */
+G_DECLARE_FINAL_TYPE (GhConsoleWindow, gh_console_window, GH, CONSOLE_WINDOW,
+                      AdwApplicationWindow)
+
+GhConsoleWindow *gh_console_window_new         (GhApplication   *application,
+                                                GhMachine       *machine);
+GhMachine       *gh_console_window_get_machine (GhConsoleWindow *self);
+/* Whether the window shows the machine with @uuid on the connection @uri. */
+gboolean         gh_console_window_is_for      (GhConsoleWindow *self,
+                                                const char      *uri,
+                                                const char      *uuid);
+
+/* Defined in gh-application.c, which owns the windows; declared here so that
+ * gh-application.h stays as it is while the console lands. Presents the console window of
+ * @machine, opening one if it has none yet: each machine has at most one. Returns a
+ * borrowed reference to the window. */
+GhConsoleWindow *gh_application_open_console   (GhApplication   *self,
+                                                GhMachine       *machine);
+
+G_END_DECLS
