@@ -16,6 +16,7 @@
 
 #include "gh-application.h"
 #include "gh-connection-view.h"
+#include "gh-display-test-util.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
 #include "gh-window.h"
@@ -450,22 +451,6 @@ press_key (GtkWidget *widget,
   press_key_with (widget, keyval, 0);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
-}
-
 static GtkLabel *
 find_label_with_text (GtkWidget  *widget,
                       const char *text)
@@ -524,64 +509,6 @@ find_view (GhWindow     *window,
     }
 
   return NULL;
-}
-
-/* ---- screenshots ------------------------------------------------------------------ */
-
-static char *
-save_screenshot (GhWindow   *window,
-                 const char *file_name)
-{
-  const char *artifacts_dir = g_getenv ("GREENHOUSE_ARTIFACTS_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width;
-  int height;
-
-  if (artifacts_dir == NULL)
-    artifacts_dir = g_get_tmp_dir ();
-  g_assert_no_errno (g_mkdir_with_parents (artifacts_dir, 0755));
-  path = g_build_filename (artifacts_dir, file_name, NULL);
-
-  /* Two frames: the first after a change may still lay out. */
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  settle (300);
-
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
-
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-
-  return g_steal_pointer (&path);
-}
-
-static void
-assert_png_not_trivial (const char *path,
-                        gsize       min_size)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  /* A blank window compresses to a few hundred bytes; text and icons do not. */
-  g_assert_cmpuint (length, >, min_size);
-  g_assert_true (memcmp (contents, "\x89PNG", 4) == 0);
 }
 
 /* ---- fixture ---------------------------------------------------------------------- */
@@ -771,8 +698,8 @@ test_window_rows (Fixture       *fixture,
   session_name = gh_connection_dup_display_name (session);
   adw_window_title_set_subtitle (find_first (fixture->window, ADW_TYPE_WINDOW_TITLE),
                                  session_name);
-  png = save_screenshot (fixture->window, "main-window.png");
-  assert_png_not_trivial (png, 20000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
+  gh_display_test_assert_png (png, 20000);
 }
 
 static void
@@ -840,8 +767,8 @@ test_window_broken_uri (Fixture       *fixture,
 
   wait_until (gtk_revealer_get_child_revealed (find_first (view, GTK_TYPE_REVEALER)),
               "the banner to slide in");
-  png = save_screenshot (fixture->window, "broken-uri.png");
-  assert_png_not_trivial (png, 10000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "broken-uri.png");
+  gh_display_test_assert_png (png, 10000);
 
   /* Retry tries again: connecting, then failing again with the banner still up. */
   view = find_view (fixture->window, connections[0]);
@@ -887,7 +814,7 @@ test_window_broken_uri (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.add-connection", NULL));
-  wait_until ((dialog = GTK_WIDGET (find_message_dialog ())) != NULL,
+  wait_until ((dialog = GTK_WIDGET (gh_display_test_find_message_dialog ())) != NULL,
               "the Add Connection dialog");
 
   entries = find_all (dialog, GTK_TYPE_TEXT);
@@ -1027,7 +954,7 @@ test_window_state_change (Fixture       *fixture,
   details = find_button_with_label (GTK_WIDGET (fixture->window), "_Details");
   g_assert_nonnull (details);
   g_signal_emit_by_name (details, "clicked");
-  wait_until ((dialog = find_message_dialog ()) != NULL, "the error details");
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the error details");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could not pause “test”");
   g_test_message ("details: %s", adw_message_dialog_get_body (dialog));
   /* libvirt says why; what failed is in the heading already. */
@@ -1100,8 +1027,8 @@ test_window_empty (Fixture       *fixture,
   g_assert_nonnull (title);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (title)));
 
-  png = save_screenshot (fixture->window, "empty.png");
-  assert_png_not_trivial (png, 5000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "empty.png");
+  gh_display_test_assert_png (png, 5000);
 }
 
 /* Scrolls to the top or the end, and says whether @machine's row is the first or last row
@@ -1317,8 +1244,8 @@ test_window_keyboard (Fixture       *fixture,
   view_b = find_view (fixture->window, b);
   g_assert_true (gh_connection_view_get_show_header (view_b));
   /* Two cards under their connections' names. */
-  png = save_screenshot (fixture->window, "connections.png");
-  assert_png_not_trivial (png, 10000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "connections.png");
+  gh_display_test_assert_png (png, 10000);
 
   /* Tab from the header bar goes through the first connection's header to its first
    * row. */
@@ -1467,7 +1394,7 @@ test_window_added_connection (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.add-connection", NULL));
-  wait_until ((dialog = GTK_WIDGET (find_message_dialog ())) != NULL,
+  wait_until ((dialog = GTK_WIDGET (gh_display_test_find_message_dialog ())) != NULL,
               "the Add Connection dialog");
   entries = find_all (dialog, GTK_TYPE_TEXT);
   gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), added_uri);
@@ -1491,8 +1418,8 @@ test_window_added_connection (Fixture       *fixture,
                                 "Could not connect to Test driver: added.xml") != NULL,
               "a toast saying the connection failed");
   g_assert_nonnull (find_button_with_label (GTK_WIDGET (fixture->window), "_Details"));
-  png = save_screenshot (fixture->window, "added-connection.png");
-  assert_png_not_trivial (png, 10000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "added-connection.png");
+  gh_display_test_assert_png (png, 10000);
 }
 
 /* The items of the list must not overlap: every view gets the height its content needs at
@@ -1588,8 +1515,8 @@ test_window_narrow (Fixture       *fixture,
       g_assert_cmpint (gtk_widget_get_width (title), >=, 150);
     }
   assert_views_fit (fixture->window);
-  png = save_screenshot (fixture->window, "narrow.png");
-  assert_png_not_trivial (png, 10000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "narrow.png");
+  gh_display_test_assert_png (png, 10000);
 
   /* The empty connection at the end. */
   adjustment = gtk_scrolled_window_get_vadjustment (
@@ -1603,8 +1530,8 @@ test_window_narrow (Fixture       *fixture,
   settle (100);
   assert_views_fit (fixture->window);
   g_clear_pointer (&png, g_free);
-  png = save_screenshot (fixture->window, "narrow-end.png");
-  assert_png_not_trivial (png, 10000);
+  png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "narrow-end.png");
+  gh_display_test_assert_png (png, 10000);
 }
 
 static void
@@ -1641,7 +1568,7 @@ test_window_delete_dialog (Fixture       *fixture,
 
   /* beta runs. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[1], "machine.delete", NULL));
-  wait_until ((dialog = find_message_dialog ()) != NULL, "the delete dialog");
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the delete dialog");
   g_test_message ("body: %s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "It is running and will be turned off first"));
@@ -1659,14 +1586,14 @@ test_window_delete_dialog (Fixture       *fixture,
   wait_until (response != NULL, "a response to Enter");
   g_assert_cmpstr (response, ==, "cancel");
   g_assert_false (gtk_check_button_get_active (check));
-  wait_until (find_message_dialog () == NULL, "the dialog to close");
+  wait_until (gh_display_test_find_message_dialog () == NULL, "the dialog to close");
   settle (100);
   machines = G_LIST_MODEL (gh_connection_get_machines (connection));
   g_assert_cmpuint (g_list_model_get_n_items (machines), ==, 2);
 
   /* alpha is off: nothing to turn off. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.delete", NULL));
-  wait_until ((dialog = find_message_dialog ()) != NULL, "the delete dialog");
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the delete dialog");
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "turned off"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }

@@ -1,0 +1,84 @@
+/* gh-display-test-util.c
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gh-display-test-util.h"
+#include "gh-test-util.h"
+
+char *
+gh_display_test_save_screenshot (GtkWidget  *window,
+                                 const char *file_name)
+{
+  const char *artifacts_dir = g_getenv ("GREENHOUSE_ARTIFACTS_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  if (artifacts_dir == NULL)
+    artifacts_dir = g_get_tmp_dir ();
+  g_assert_no_errno (g_mkdir_with_parents (artifacts_dir, 0755));
+  path = g_build_filename (artifacts_dir, file_name, NULL);
+
+  /* Two frames: the first after a change may still lay out, and spinners and revealers
+   * settle. */
+  gtk_widget_queue_draw (window);
+  gh_test_settle (300);
+
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+
+  /* Made now, not before the frames above: a widget paintable shows what was drawn last. */
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%d×%d)", path, width, height);
+
+  return g_steal_pointer (&path);
+}
+
+void
+gh_display_test_assert_png (const char *path,
+                            gsize       min_size)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, min_size);
+  g_assert_true (memcmp (contents, "\x89PNG", 4) == 0);
+}
+
+AdwMessageDialog *
+gh_display_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
