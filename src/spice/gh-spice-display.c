@@ -199,6 +199,8 @@ forget_primary (GhSpiceDisplay *self)
   g_clear_pointer (&self->damage, cairo_region_destroy);
   for (guint i = 0; i < N_TEXTURES; i++)
     g_clear_pointer (&self->texture_damage[i], cairo_region_destroy);
+  /* The next surface fills its textures whole, even at the same size. */
+  self->texture_width = self->texture_height = 0;
 }
 
 /* GL textures of our own context are drawn by GTK without a copy only when GTK itself

@@ -24,11 +24,13 @@ struct _GhSpiceSession
   SpiceUsbDeviceManager *usb;    /* of @session */
   GCancellable *cancellable;     /* fd requests of @session */
   GError *error;
+  GError *pending_error;         /* a loss that waits for LOST_GRACE_MS */
 
   /* Borrowed references */
   SpiceMainChannel *main_channel;
 
   GhSpiceSessionState state;
+  guint lost_timeout_id;
   guint wanted : 1;              /* connect() was called, disconnect() was not */
   guint agent_connected : 1;
   guint client_mouse : 1;
@@ -47,6 +49,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+#define LOST_GRACE_MS 2000
 
 static void start_session (GhSpiceSession *self);
 
@@ -144,6 +148,28 @@ drop_session (GhSpiceSession *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
+static gboolean
+confirm_lost_cb (gpointer user_data)
+{
+  GhSpiceSession *self = user_data;
+
+  self->lost_timeout_id = 0;
+  if (machine_is_up (self))
+    set_state (self, GH_SPICE_SESSION_STATE_DISCONNECTED, g_steal_pointer (&self->pending_error));
+  else
+    set_state (self, GH_SPICE_SESSION_STATE_GUEST_STOPPED, NULL);
+  g_clear_error (&self->pending_error);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_lost (GhSpiceSession *self)
+{
+  g_clear_handle_id (&self->lost_timeout_id, g_source_remove);
+  g_clear_error (&self->pending_error);
+}
+
 /* The display went away: because the guest stopped (then say so and wait for it to
  * start again), or for @reason (then wait for a Retry). */
 static void
@@ -170,8 +196,13 @@ session_lost (GhSpiceSession *self,
   else
     detail = g_strdup (reason);
 
-  set_state (self, GH_SPICE_SESSION_STATE_DISCONNECTED,
-             gh_error_new (GH_ERROR_DISPLAY, what, detail));
+  /* A guest that is shutting down closes its display a moment before libvirt says it
+   * stopped: wait for that before calling it a failure. */
+  g_clear_error (&self->pending_error);
+  self->pending_error = gh_error_new (GH_ERROR_DISPLAY, what, detail);
+  g_clear_handle_id (&self->lost_timeout_id, g_source_remove);
+  self->lost_timeout_id = g_timeout_add (LOST_GRACE_MS, confirm_lost_cb, self);
+  set_state (self, GH_SPICE_SESSION_STATE_CONNECTING, NULL);
 }
 
 typedef struct
@@ -456,10 +487,15 @@ update (GhSpiceSession *self)
 
   if (!machine_is_up (self))
     {
+      cancel_lost (self);
       drop_session (self);
       set_state (self, GH_SPICE_SESSION_STATE_GUEST_STOPPED, NULL);
       return;
     }
+
+  /* A loss waits for its verdict. */
+  if (self->lost_timeout_id != 0)
+    return;
 
   /* Started again after a stop, or SPICE just appeared: connect by ourselves. A
    * disconnection for another reason waits for gh_spice_session_connect(). */
@@ -482,6 +518,7 @@ gh_spice_session_dispose (GObject *object)
 {
   GhSpiceSession *self = (GhSpiceSession *)object;
 
+  cancel_lost (self);
   drop_session (self);
   if (self->machine != NULL)
     g_signal_handlers_disconnect_by_data (self->machine, self);
@@ -669,8 +706,10 @@ gh_spice_session_connect (GhSpiceSession *self)
   g_return_if_fail (GH_IS_SPICE_SESSION (self));
 
   self->wanted = TRUE;
+  cancel_lost (self);
+  /* A Retry starts over. */
   if (self->state == GH_SPICE_SESSION_STATE_DISCONNECTED)
-    self->state = GH_SPICE_SESSION_STATE_IDLE;
+    set_state (self, GH_SPICE_SESSION_STATE_IDLE, NULL);
   update (self);
 }
 
@@ -680,6 +719,7 @@ gh_spice_session_disconnect (GhSpiceSession *self)
   g_return_if_fail (GH_IS_SPICE_SESSION (self));
 
   self->wanted = FALSE;
+  cancel_lost (self);
   drop_session (self);
   set_state (self, GH_SPICE_SESSION_STATE_IDLE, NULL);
 }
