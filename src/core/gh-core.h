@@ -12,5 +12,6 @@
 #include "gh-machine.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"
+#include "gh-virgl-probe.h"
 
 void gh_core_init (void);
