@@ -63,6 +63,10 @@ virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
  * lets tests prove that changes arrive through events, not through reloads. */
 guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
 
+/* How many times the inventory was read from libvirt: lets tests prove that events reach
+ * it. */
+guint           _gh_host_inventory_get_n_loads   (GhHostInventory      *self);
+
 /* Sets @error to "@what: @detail" (just @detail when @what is NULL), keeping @detail for
  * gh_error_get_detail(). */
 void            _gh_error_set                    (GError              **error,
