@@ -63,6 +63,9 @@ virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
  * lets tests prove that changes arrive through events, not through reloads. */
 guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
 
+/* The loaded libosinfo database, or NULL: for tests that walk every OS. */
+OsinfoDb       *_gh_os_db_get_db                 (GhOsDb               *self);
+
 /* How many times the inventory was read from libvirt: lets tests prove that events reach
  * it. */
 guint           _gh_host_inventory_get_n_loads   (GhHostInventory      *self);

@@ -9,6 +9,7 @@
 #include "gh-connection.h"
 #include "gh-core-enums.h"
 #include "gh-error.h"
+#include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 #include "gh-machine.h"
 #include "gh-machine-list.h"
