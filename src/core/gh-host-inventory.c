@@ -249,6 +249,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostData, host_data_free)
 
 /* ---- Reading libvirt's XML ------------------------------------------------------- */
 
+/* For g_ptr_array_sort(), which passes pointers to the elements. */
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static xmlDoc *
 parse_xml (const char *xml)
 {
@@ -358,7 +366,7 @@ xpath_dup_values (xmlXPathContext *ctx,
     }
   xmlXPathFreeObject (obj);
 
-  g_ptr_array_sort (values, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (values, compare_strings);
   g_ptr_array_add (values, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
 }
@@ -492,7 +500,7 @@ add_pci_device (HostData        *data,
   xmlXPathFreeObject (addresses);
   if (pci->iommu_group >= 0 && members->len == 0)
     g_ptr_array_add (members, g_strdup (pci->address));
-  g_ptr_array_sort (members, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (members, compare_strings);
   g_ptr_array_add (members, NULL);
   pci->iommu_members = (GStrv) g_ptr_array_free (g_steal_pointer (&members), FALSE);
 
@@ -690,7 +698,7 @@ host_data_finish (HostData *data)
   g_hash_table_iter_init (&iter, data->render_nodes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_ptr_array_add (nodes, key);
-  g_ptr_array_sort (nodes, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (nodes, compare_strings);
 
   for (guint i = 0; i < nodes->len; i++)
     {

@@ -95,9 +95,16 @@ find_render_node (void)
   if (nodes->len == 0)
     return NULL;
 
-  /* The lowest number: the node libvirt and QEMU pick when told nothing. */
-  g_ptr_array_sort (nodes, (GCompareFunc) g_strcmp0);
-  return g_strdup (g_ptr_array_index (nodes, 0));
+  /* The lowest number, the same node whatever order the directory lists them in. */
+  {
+    const char *lowest = g_ptr_array_index (nodes, 0);
+
+    for (guint i = 1; i < nodes->len; i++)
+      if (strcmp (g_ptr_array_index (nodes, i), lowest) < 0)
+        lowest = g_ptr_array_index (nodes, i);
+
+    return g_strdup (lowest);
+  }
 }
 
 /* Mesa would happily fall back to software on a file that is not a GPU at all. */

@@ -236,6 +236,12 @@ test_iommu_groups (void)
   g_assert_cmpstr (((GhHostPciDevice *) g_ptr_array_index (functions, 0))->address, ==,
                    "0000:01:00.1");
   g_assert_true (gh_host_inventory_lookup_pci (inventory, "0000:00:01.0")->bridge);
+  g_assert_cmpstrv (nvidia->iommu_members,
+                    ((const char * const[]) { "0000:00:01.0", "0000:01:00.0", "0000:01:00.1",
+                                              NULL }));
+  g_assert_cmpstrv (gh_host_inventory_get_render_nodes (inventory),
+                    ((const char * const[]) { "/dev/dri/renderD128", "/dev/dri/renderD129",
+                                              NULL }));
 
   /* The chipset's USB controller and its SRAM share the group: not passable, and the
    * reason names both. */
