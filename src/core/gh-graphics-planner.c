@@ -381,7 +381,7 @@ plan_virgl (const Inputs *in)
   const char * const *nodes = gh_host_inventory_get_render_nodes (in->host);
   const char *node = nodes[0];
   gboolean discouraged = FALSE;
-  char *objection;
+  g_autofree char *objection = NULL;
 
   /* The node the probe tried, so that QEMU uses the GPU that was found to work. */
   if (in->virgl->probe != NULL && in->virgl->probe->device != NULL)
@@ -401,53 +401,30 @@ plan_virgl (const Inputs *in)
       return path;
     }
 
-  if (in->caps == NULL)
-    {
-      set_verdict (path, FALSE, FALSE, caps_unknown_reason ());
-      return path;
-    }
-
-  if (!caps_has (in->caps->video_models, "virtio"))
-    {
-      set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no virtio-gpu")));
-      return path;
-    }
-
-  if (!caps_has (in->caps->graphics_types, "spice"))
-    {
-      set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no SPICE display")));
-      return path;
-    }
-
   /* The guest first: "Windows has no virgl driver" holds on any host. */
   objection = virtio_gpu_os_objection (in, &discouraged, TRUE);
   if (objection != NULL && !discouraged)
-    {
-      set_verdict (path, FALSE, FALSE, objection);
-    }
+    set_verdict (path, FALSE, FALSE, g_steal_pointer (&objection));
+  else if (in->caps == NULL)
+    set_verdict (path, FALSE, FALSE, caps_unknown_reason ());
+  else if (!caps_has (in->caps->video_models, "virtio"))
+    set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no virtio-gpu")));
+  else if (!caps_has (in->caps->graphics_types, "spice"))
+    set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no SPICE display")));
   else if (!in->virgl->usable)
-    {
-      g_free (objection);
-      set_verdict (path, FALSE, FALSE, g_strdup (in->virgl->reason));
-    }
+    set_verdict (path, FALSE, FALSE, g_strdup (in->virgl->reason));
   else if (objection != NULL)
-    {
-      set_verdict (path, TRUE, TRUE, objection);
-    }
+    set_verdict (path, TRUE, TRUE, g_steal_pointer (&objection));
   else if (in->virgl->probe != NULL && in->virgl->probe->renderer != NULL)
-    {
-      /* Translators: the first %s is an OpenGL version, the second a GPU's renderer name */
-      set_verdict (path, TRUE, FALSE,
-                   g_strdup_printf (_("3D with virgl: OpenGL %s in the guest, drawn by %s"),
-                                    in->virgl->probe->gl_version != NULL
-                                      ? in->virgl->probe->gl_version : "",
-                                    in->virgl->probe->renderer));
-    }
+    /* Translators: the first %s is an OpenGL version, the second a GPU's renderer name */
+    set_verdict (path, TRUE, FALSE,
+                 g_strdup_printf (_("3D with virgl: OpenGL %s in the guest, drawn by %s"),
+                                  in->virgl->probe->gl_version != NULL
+                                    ? in->virgl->probe->gl_version : "",
+                                  in->virgl->probe->renderer));
   else
-    {
-      set_verdict (path, TRUE, FALSE,
-                   g_strdup (_("3D with virgl: OpenGL in the guest, drawn by the host's GPU")));
-    }
+    set_verdict (path, TRUE, FALSE,
+                 g_strdup (_("3D with virgl: OpenGL in the guest, drawn by the host's GPU")));
 
   return path;
 }
