@@ -11,6 +11,7 @@
 #include "gh-error.h"
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
+#include "gh-host-report.h"
 #include "gh-machine.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"

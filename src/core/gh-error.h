@@ -21,6 +21,7 @@ typedef enum
   GH_ERROR_NOT_FOUND,          /* the machine no longer exists */
   GH_ERROR_INVALID_STATE,      /* the machine is not in a state that allows the action */
   GH_ERROR_STORAGE,            /* a volume could not be removed */
+  GH_ERROR_UNKNOWN_OS,         /* no operating system has that libosinfo id */
 } GhError;
 
 GQuark      gh_error_quark      (void);
