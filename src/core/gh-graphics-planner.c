@@ -13,7 +13,8 @@
 /* How a plan is made:
  *
  * 1. Every path is described: virgl, virtio-2d, qxl, vga, one vfio per GPU (passable or
- *    not: the user should see why not) and one mdev per GPU mediated-device type.
+ *    not: the user should see why not; one that says why when there is no GPU) and one
+ *    mdev per GPU mediated-device type.
  * 2. Each gets a verdict from the rules, checked from the most fundamental down
  *    (connection, QEMU's capabilities, the guest OS, the host's hardware): the first rule
  *    that says no gives the reason. A path the host can do but the guest's OS advises
@@ -587,6 +588,26 @@ plan_vfio (const Inputs          *in,
   return path;
 }
 
+/* Without a GPU there is nothing to pass, but the user still learns what passthrough
+ * would take. */
+static GhGraphicsPath *
+plan_no_gpu (const Inputs *in)
+{
+  GhGraphicsPath *path = path_new (GH_GRAPHICS_PATH_VFIO);
+  char *objection = passthrough_objection (in);
+
+  add_passthrough_display (in, path);
+  if (objection == NULL && gh_host_inventory_get_devices_error (in->host) != NULL)
+    /* Translators: %s says why the host's devices could not be listed */
+    objection = g_strdup_printf (_("The host's GPUs are unknown: %s"),
+                                 gh_host_inventory_get_devices_error (in->host));
+  if (objection == NULL)
+    objection = g_strdup (_("This host has no GPU that could be given to a machine"));
+  set_verdict (path, FALSE, FALSE, objection);
+
+  return path;
+}
+
 static GhGraphicsPath *
 plan_mdev (const Inputs         *in,
            const GhHostMdevType *type)
@@ -756,6 +777,8 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
           }
       }
   g_assert (n_gpus == gpus->len);
+  if (n_gpus == 0)
+    g_ptr_array_add (paths, plan_no_gpu (&in));
 
   for (guint i = 0; i < paths->len; i++)
     {

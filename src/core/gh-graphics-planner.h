@@ -45,7 +45,8 @@ typedef struct
   gboolean            discouraged;   /* feasible, but the guest's OS says it may not work */
   guint               rank;          /* 1 is the best; every path has its own */
   char               *reason;        /* why (not), for people; translated */
-  char               *device;        /* vfio: the GPU's PCI address; mdev: the type id */
+  char               *device;        /* vfio: the GPU's PCI address (NULL: the host has
+                                        none); mdev: the type id */
   char               *video_xml;
   char               *graphics_xml;
   char               *hostdev_xml;   /* NULL unless a host device goes to the guest */

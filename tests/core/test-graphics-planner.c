@@ -274,16 +274,17 @@ assert_plan_invariants (GhGraphicsPlan            *plan,
       g_assert_cmpuint (count (devices, "<video>"), ==, 1);
       assert_xml_fragment (label, devices);
 
-      if (path->kind == GH_GRAPHICS_PATH_VFIO || path->kind == GH_GRAPHICS_PATH_MDEV)
-        {
-          g_assert_nonnull (path->device);
-          g_assert_nonnull (path->hostdev_xml);
-        }
+      /* A host device for every GPU path, except the one that says there is no GPU. */
+      if ((path->kind == GH_GRAPHICS_PATH_VFIO || path->kind == GH_GRAPHICS_PATH_MDEV)
+          && path->device != NULL)
+        g_assert_nonnull (path->hostdev_xml);
       else
-        {
-          g_assert_null (path->hostdev_xml);
-        }
-      if (path->kind == GH_GRAPHICS_PATH_VFIO)
+        g_assert_null (path->hostdev_xml);
+      if (path->kind == GH_GRAPHICS_PATH_MDEV)
+        g_assert_nonnull (path->device);
+      if (path->kind == GH_GRAPHICS_PATH_VFIO && path->device == NULL)
+        g_assert_false (path->feasible);
+      if (path->kind == GH_GRAPHICS_PATH_VFIO && path->device != NULL)
         g_assert_cmpstr (path->firmware, ==, "efi");
       if (path->feasible
           && (path->kind == GH_GRAPHICS_PATH_VFIO || path->kind == GH_GRAPHICS_PATH_MDEV))
@@ -364,6 +365,10 @@ static const PlanCase plan_cases[] = {
     "virtio-2d", NULL,
     { { "virgl", FALSE, "render node" },
       { "virtio-2d", TRUE, NULL } } },
+  { "win11-no-gpu-session", "win11", HOST_NO_RENDER, SESSION, BEST, FALSE, "qxl", NULL,
+    { { "vfio", FALSE, "system connection" } } },
+  { "win11-no-gpu-system", "win11", HOST_NO_RENDER, SYSTEM, BEST, FALSE, "qxl", NULL,
+    { { "vfio", FALSE, "no GPU" } } },
   { "fedora37-compatible", "fedora37", HOST_VIRGL, SESSION, COMPAT, FALSE, "virtio-2d", NULL,
     { { "virgl", TRUE, NULL } } },
   { "fedora37-unknown-caps", "fedora37", HOST_UNKNOWN_CAPS, SESSION, BEST, FALSE,
