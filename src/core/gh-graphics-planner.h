@@ -37,7 +37,8 @@ typedef enum
 } GhGraphicsConnectionFlags;
 
 /* One way to give a guest a display. The XML fragments go into <devices>, except
- * @firmware, which is the <os firmware='…'> the path needs (NULL: whatever the OS wants). */
+ * @firmware, which is the <os firmware='…'> the path needs (NULL: whatever the OS wants;
+ * on x86, UEFI also needs <acpi/> in <features>). */
 typedef struct
 {
   GhGraphicsPathKind  kind;
