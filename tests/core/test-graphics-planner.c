@@ -597,11 +597,11 @@ test_every_os (void)
     GhGraphicsConnectionFlags  connection;
     GhGraphicsPreference       preference;
   } setups[] = {
-    { HOST_VIRGL, SESSION, BEST },
+    /* Every path there is, SPICE GL included: the local rules. */
     { HOST_TWO_GPUS, SYSTEM, BEST },
-    { HOST_TWO_GPUS, SYSTEM | REMOTE, BEST },
+    /* The remote rules. Two setups only: the sanitizer build runs this with full stack
+     * unwinding on every allocation (see tests/core/meson.build). */
     { HOST_VIRGL, REMOTE, COMPAT },
-    { HOST_UNKNOWN_CAPS, SESSION, BEST },
   };
   g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (_gh_os_db_get_db (os_db));
   int n = osinfo_list_get_length (OSINFO_LIST (list));
