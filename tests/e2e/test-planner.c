@@ -10,7 +10,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <locale.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -19,6 +18,7 @@
 
 #include "gh-core.h"
 #include "gh-core-private.h"
+#include "gh-e2e-util.h"
 
 #define URI             "qemu:///session"
 #define DOMAIN_PREFIX   "greenhouse-e2e-plan-"
@@ -64,38 +64,6 @@ static const char gpu_host[] =
   "<address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/></iommuGroup>"
   "</capability></device>"
   "</node>";
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define wait_until(cond, seconds, ...)                                                \
-  G_STMT_START {                                                                      \
-    gint64 deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
-    guint wake_id_ = g_timeout_add (100, wake_up, NULL);                              \
-    while (!(cond))                                                                   \
-      {                                                                               \
-        if (g_get_monotonic_time () > deadline_)                                      \
-          {                                                                           \
-            g_autofree char *what_ = g_strdup_printf (__VA_ARGS__);                   \
-            g_error ("%s did not happen within %d s", what_, (int) (seconds));        \
-          }                                                                           \
-        g_main_context_iteration (NULL, TRUE);                                        \
-      }                                                                               \
-    g_source_remove (wake_id_);                                                       \
-  } G_STMT_END
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
 
 /* The test plays "another tool" with plain libvirt, always off the main thread, which
  * the suite's guard (tests/guard) watches. */
@@ -252,12 +220,12 @@ test_open (void)
   g_autoptr(GError) error = NULL;
 
   e2e.os_db = gh_os_db_get_default ();
-  gh_os_db_load_async (e2e.os_db, NULL, store_result, &loaded);
+  gh_os_db_load_async (e2e.os_db, NULL, gh_e2e_store_result, &loaded);
 
   e2e.connection = gh_connection_new (URI);
-  gh_connection_open_async (e2e.connection, NULL, store_result, &result);
-  wait_until (result != NULL && loaded != NULL, OPEN_TIMEOUT_S,
-              "opening %s and loading the OS database", URI);
+  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL && loaded != NULL, OPEN_TIMEOUT_S,
+                     "opening %s and loading the OS database", URI);
   g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
   g_assert_no_error (error);
   g_assert_true (gh_os_db_load_finish (e2e.os_db, loaded, &error));
@@ -291,8 +259,8 @@ test_inventory (void)
   const GhHostVirgl *virgl;
 
   e2e.inventory = gh_host_inventory_new (e2e.connection);
-  gh_host_inventory_load_async (e2e.inventory, NULL, store_result, &result);
-  wait_until (result != NULL, LOAD_TIMEOUT_S, "the inventory of %s", URI);
+  gh_host_inventory_load_async (e2e.inventory, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, LOAD_TIMEOUT_S, "the inventory of %s", URI);
   g_assert_true (gh_host_inventory_load_finish (e2e.inventory, result, &error));
   g_assert_no_error (error);
 
@@ -576,23 +544,8 @@ test_close (void)
   in_worker (close_plain, g_steal_pointer (&e2e.plain));
   g_clear_object (&e2e.inventory);
   gh_connection_close (e2e.connection);
-  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_DISCONNECTED,
-              OPEN_TIMEOUT_S, "the disconnected state after closing");
-}
-
-static void
-drop_log_message (const char     *log_domain,
-                  GLogLevelFlags  log_level,
-                  const char     *message,
-                  gpointer        user_data)
-{
-}
-
-static void
-test_not_isolated (void)
-{
-  g_test_skip ("run through tests/e2e/run-e2e (meson test --suite e2e), "
-               "which gives the test a session daemon of its own");
+  gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_DISCONNECTED,
+                     OPEN_TIMEOUT_S, "the disconnected state after closing");
 }
 
 int
@@ -601,19 +554,9 @@ main (int   argc,
 {
   int ret;
 
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
-
   /* It defines and starts machines: only ever on a private session daemon. */
-  if (g_strcmp0 (g_getenv ("GREENHOUSE_E2E_ISOLATED"), "1") != 0)
-    {
-      g_test_add_func ("/e2e/planner/not-isolated", test_not_isolated);
-      return g_test_run ();
-    }
-
-  g_assert_true (g_main_context_acquire (g_main_context_default ()));
-  gh_core_init ();
+  if (!gh_e2e_init (&argc, &argv, "/e2e/planner"))
+    return g_test_run ();
 
   g_test_add_func ("/e2e/planner/open", test_open);
   g_test_add_func ("/e2e/planner/inventory", test_inventory);
