@@ -60,14 +60,13 @@ typedef struct
 G_DECLARE_FINAL_TYPE (GhGraphicsPlan, gh_graphics_plan, GH, GRAPHICS_PLAN, GObject)
 
 /* Pure and deterministic: the same inputs give the same plan, and nothing is asked of
- * libvirt, the file system or the clock. @os may be NULL (not known). With
- * @confirm_boot_vga the user said yes to giving away the only GPU that shows the host's
- * screen. */
+ * libvirt, the file system or the clock. @os may be NULL (not known). With @confirm the
+ * user said yes to giving away the only GPU that shows the host's screen. */
 GhGraphicsPlan       *gh_graphics_planner_plan            (OsinfoOs                  *os,
                                                            GhHostInventory           *host,
                                                            GhGraphicsConnectionFlags  connection,
                                                            GhGraphicsPreference       preference,
-                                                           gboolean                   confirm_boot_vga);
+                                                           gboolean                   confirm);
 
 /* How a GhConnection counts for the planner. */
 GhGraphicsConnectionFlags gh_graphics_connection_flags_for (GhConnection          *connection);

@@ -403,9 +403,11 @@ parse_domain_caps (const char  *xml,
   hostdev = xpath_dup_text (ctx, root, "string(devices/hostdev/@supported)");
   caps->hostdev = g_strcmp0 (hostdev, "yes") == 0;
   caps->hostdev_subsys =
-    xpath_dup_values (ctx, root, "devices/hostdev[@supported='yes']/enum[@name='subsysType']/value");
+    xpath_dup_values (ctx, root,
+                      "devices/hostdev[@supported='yes']/enum[@name='subsysType']/value");
   caps->pci_backends =
-    xpath_dup_values (ctx, root, "devices/hostdev[@supported='yes']/enum[@name='pciBackend']/value");
+    xpath_dup_values (ctx, root,
+                      "devices/hostdev[@supported='yes']/enum[@name='pciBackend']/value");
   caps->firmware =
     xpath_dup_values (ctx, root, "os[@supported='yes']/enum[@name='firmware']/value");
 
@@ -1294,7 +1296,7 @@ gh_host_inventory_load_finish (GhHostInventory  *self,
 
 GhHostInventory *
 gh_host_inventory_new_from_xml (const char         *domain_caps_xml,
-                                const char * const *node_device_xmls,
+                                const char * const *node_devices,
                                 GError            **error)
 {
   g_autoptr(GhHostInventory) self = g_object_new (GH_TYPE_HOST_INVENTORY, NULL);
@@ -1307,8 +1309,8 @@ gh_host_inventory_new_from_xml (const char         *domain_caps_xml,
         return NULL;
     }
 
-  for (guint i = 0; node_device_xmls != NULL && node_device_xmls[i] != NULL; i++)
-    if (!host_data_add_device_xml (data, node_device_xmls[i], error))
+  for (guint i = 0; node_devices != NULL && node_devices[i] != NULL; i++)
+    if (!host_data_add_device_xml (data, node_devices[i], error))
       return NULL;
 
   host_data_finish (data);
@@ -1512,7 +1514,7 @@ describe_member (GhHostInventory *self,
 gboolean
 gh_host_inventory_gpu_is_passable (GhHostInventory        *self,
                                    const GhHostPciDevice  *gpu,
-                                   gboolean                confirm_boot_vga,
+                                   gboolean                confirm,
                                    char                  **reason)
 {
   g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
@@ -1552,7 +1554,7 @@ gh_host_inventory_gpu_is_passable (GhHostInventory        *self,
                                        "have to go to the machine too"),
                                      gpu->address, gpu->iommu_group, list);
     }
-  else if (gpu->boot_vga && count_gpu_slots (self) == 1 && !confirm_boot_vga)
+  else if (gpu->boot_vga && count_gpu_slots (self) == 1 && !confirm)
     {
       reason_text = g_strdup_printf (_("GPU %s is this computer's only GPU and shows its "
                                        "screen: passing it through needs your confirmation, "

@@ -100,9 +100,9 @@ gboolean                 gh_host_inventory_load_finish        (GhHostInventory  
 
 /* A host described by recorded XML (tests, reports of other machines): domain
  * capabilities (NULL: unknown) and node devices as virsh nodedev-dumpxml prints them. */
-GhHostInventory         *gh_host_inventory_new_from_xml       (const char           *domain_caps_xml,
-                                                               const char * const   *node_device_xmls,
-                                                               GError              **error);
+GhHostInventory         *gh_host_inventory_new_from_xml       (const char         *domain_caps_xml,
+                                                               const char * const *node_devices,
+                                                               GError            **error);
 /* Domain capabilities recorded elsewhere replace "unknown" (the test driver has none). */
 gboolean                 gh_host_inventory_set_domain_caps_xml (GhHostInventory     *self,
                                                                 const char          *xml,
@@ -132,10 +132,10 @@ const GhHostVirgl       *gh_host_inventory_get_virgl          (GhHostInventory  
 
 /* Whether @gpu can be given to a guest whole: its IOMMU group holds nothing but its own
  * functions and PCI bridges, and it is not the display of a host with no other GPU
- * (unless @confirm_boot_vga). @reason says why not, or what passing it costs. */
+ * (unless @confirm). @reason says why not, or what passing it costs. */
 gboolean                 gh_host_inventory_gpu_is_passable    (GhHostInventory       *self,
                                                                const GhHostPciDevice *gpu,
-                                                               gboolean               confirm_boot_vga,
+                                                               gboolean               confirm,
                                                                char                 **reason);
 /* The other functions of @gpu's own slot in its IOMMU group (its HDMI audio, …): they go
  * to the guest with it. GhHostPciDevice*, by address. */

@@ -170,7 +170,8 @@ gh_application_handle_local_options (GApplication *app,
       return -1;
     }
 
-  if (g_variant_dict_lookup (options, "connect", "^a&s", &uris) && g_strv_length ((char **) uris) > 1)
+  if (g_variant_dict_lookup (options, "connect", "^a&s", &uris)
+      && g_strv_length ((char **) uris) > 1)
     {
       g_printerr ("%s\n", _("--host-report reports on one connection: give --connect once"));
       return EXIT_FAILURE;

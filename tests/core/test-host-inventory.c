@@ -91,7 +91,8 @@ static void
 test_corpus_testdriver (void)
 {
   g_autofree char *testdriver = corpus_path ("virt-manager/testdriver/testdriver.xml");
-  g_autofree char *domcaps = corpus_path ("virt-manager/capabilities/kvm-x86_64-domcaps-latest.xml");
+  g_autofree char *domcaps =
+    corpus_path ("virt-manager/capabilities/kvm-x86_64-domcaps-latest.xml");
   g_autofree char *uri = NULL;
   g_autofree char *caps_xml = NULL;
   g_autofree char *reason = NULL;
@@ -211,6 +212,7 @@ test_iommu_groups (void)
   const GhHostPciDevice *nvidia = find_gpu (inventory, "0000:01:00.0");
   const GhHostPciDevice *amd = find_gpu (inventory, "0000:02:00.0");
   const GhHostMdevType *type;
+  const GhHostMdev *mdev;
 
   g_assert_cmpuint (gh_host_inventory_get_gpus (inventory)->len, ==, 3);
   g_assert_nonnull (intel);
@@ -259,8 +261,8 @@ test_iommu_groups (void)
   g_assert_cmpstr (type->parent_address, ==, "0000:00:02.0");
   g_assert_cmpuint (find_mdev_type (inventory, "i915-GVTg_V5_8")->available, ==, 0);
   g_assert_cmpuint (gh_host_inventory_get_mdevs (inventory)->len, ==, 1);
-  g_assert_cmpstr (((GhHostMdev *) g_ptr_array_index (gh_host_inventory_get_mdevs (inventory), 0))->uuid,
-                   ==, "3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1");
+  mdev = g_ptr_array_index (gh_host_inventory_get_mdevs (inventory), 0);
+  g_assert_cmpstr (mdev->uuid, ==, "3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1");
 
   gh_test_close_connection (connection);
 }
