@@ -8,7 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-graphics-planner.h"
+#include "gh-core-private.h"
 
 /* How a plan is made:
  *
@@ -836,6 +836,13 @@ gh_graphics_plan_get_path (GhGraphicsPlan *self,
   g_return_val_if_fail (index < self->paths->len, NULL);
 
   return g_ptr_array_index (self->paths, index);
+}
+
+GPtrArray *
+_gh_graphics_plan_get_paths (GhGraphicsPlan *self)
+{
+  g_return_val_if_fail (GH_IS_GRAPHICS_PLAN (self), NULL);
+  return self->paths;
 }
 
 const GhGraphicsPath *

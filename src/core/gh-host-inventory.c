@@ -249,14 +249,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostData, host_data_free)
 
 /* ---- Reading libvirt's XML ------------------------------------------------------- */
 
-/* For g_ptr_array_sort(), which passes pointers to the elements. */
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
 static xmlDoc *
 parse_xml (const char *xml)
 {
@@ -366,7 +358,7 @@ xpath_dup_values (xmlXPathContext *ctx,
     }
   xmlXPathFreeObject (obj);
 
-  g_ptr_array_sort (values, compare_strings);
+  g_ptr_array_sort (values, _gh_compare_strings);
   g_ptr_array_add (values, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
 }
@@ -502,7 +494,7 @@ add_pci_device (HostData        *data,
   xmlXPathFreeObject (addresses);
   if (pci->iommu_group >= 0 && members->len == 0)
     g_ptr_array_add (members, g_strdup (pci->address));
-  g_ptr_array_sort (members, compare_strings);
+  g_ptr_array_sort (members, _gh_compare_strings);
   g_ptr_array_add (members, NULL);
   pci->iommu_members = (GStrv) g_ptr_array_free (g_steal_pointer (&members), FALSE);
 
@@ -700,7 +692,7 @@ host_data_finish (HostData *data)
   g_hash_table_iter_init (&iter, data->render_nodes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_ptr_array_add (nodes, key);
-  g_ptr_array_sort (nodes, compare_strings);
+  g_ptr_array_sort (nodes, _gh_compare_strings);
 
   for (guint i = 0; i < nodes->len; i++)
     {
@@ -747,22 +739,11 @@ read_boot_vga (HostData *data)
 static void
 scan_render_nodes (HostData *data)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
-  const char *name;
+  g_auto(GStrv) nodes = gh_virgl_probe_dup_render_nodes ();
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      char *path;
-
-      if (!g_str_has_prefix (name, "renderD"))
-        continue;
-
-      path = g_build_filename ("/dev/dri", name, NULL);
-      if (g_hash_table_contains (data->render_nodes, path))
-        g_free (path);
-      else
-        g_hash_table_insert (data->render_nodes, path, g_strdup (""));
-    }
+  for (guint i = 0; nodes[i] != NULL; i++)
+    if (!g_hash_table_contains (data->render_nodes, nodes[i]))
+      g_hash_table_insert (data->render_nodes, g_strdup (nodes[i]), g_strdup (""));
 }
 
 static char *

@@ -102,15 +102,105 @@ build_os (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* Fills the object that describes one item of an array. */
+typedef void (*BuildItem) (JsonBuilder   *builder,
+                           gconstpointer  item,
+                           gpointer       user_data);
+
+/* "name": [ {…}, {…} ], one object per item of @items. */
+static void
+add_objects (JsonBuilder *builder,
+             const char  *name,
+             GPtrArray   *items,
+             BuildItem    build,
+             gpointer     user_data)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    {
+      json_builder_begin_object (builder);
+      build (builder, g_ptr_array_index (items, i), user_data);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+build_gpu (JsonBuilder   *builder,
+           gconstpointer  item,
+           gpointer       user_data)
+{
+  const GhHostPciDevice *gpu = item;
+  g_autofree char *reason = NULL;
+  gboolean passable = gh_host_inventory_gpu_is_passable (user_data, gpu, FALSE, &reason);
+
+  add_string (builder, "address", gpu->address);
+  add_string (builder, "name", gh_host_pci_device_get_label (gpu));
+  add_string (builder, "vendor", gpu->vendor);
+  add_string (builder, "driver", gpu->driver);
+  json_builder_set_member_name (builder, "iommu-group");
+  if (gpu->iommu_group >= 0)
+    json_builder_add_int_value (builder, gpu->iommu_group);
+  else
+    json_builder_add_null_value (builder);
+  add_strv (builder, "iommu-members", (const char * const *) gpu->iommu_members);
+  add_boolean (builder, "boot-vga", gpu->boot_vga);
+  add_string (builder, "render-node", gpu->render_node);
+  add_boolean (builder, "passable", passable);
+  add_string (builder, "reason", reason);
+}
+
+static void
+build_mdev_type (JsonBuilder   *builder,
+                 gconstpointer  item,
+                 gpointer       user_data)
+{
+  const GhHostMdevType *type = item;
+
+  add_string (builder, "id", type->id);
+  add_string (builder, "name", type->name);
+  add_string (builder, "device-api", type->device_api);
+  add_int (builder, "available", type->available);
+  add_string (builder, "parent", type->parent_address != NULL ? type->parent_address
+                                                              : type->parent);
+}
+
+static void
+build_mdev (JsonBuilder   *builder,
+            gconstpointer  item,
+            gpointer       user_data)
+{
+  const GhHostMdev *mdev = item;
+
+  add_string (builder, "name", mdev->name);
+  add_string (builder, "uuid", mdev->uuid);
+  add_string (builder, "type", mdev->type_id);
+  add_string (builder, "parent", mdev->parent);
+}
+
+static void
+build_path (JsonBuilder   *builder,
+            gconstpointer  item,
+            gpointer       user_data)
+{
+  const GhGraphicsPath *path = item;
+
+  add_string (builder, "path", gh_graphics_path_kind_to_string (path->kind));
+  add_boolean (builder, "feasible", path->feasible);
+  add_boolean (builder, "discouraged", path->discouraged);
+  add_string (builder, "reason", path->reason);
+  add_int (builder, "rank", path->rank);
+  add_string (builder, "device", path->device);
+  add_string (builder, "firmware", path->firmware);
+}
+
 static void
 build_host (JsonBuilder     *builder,
             GhHostInventory *host)
 {
   const GhHostDomainCaps *caps = gh_host_inventory_get_domain_caps (host);
   const GhHostVirgl *virgl = gh_host_inventory_get_virgl (host);
-  GPtrArray *gpus = gh_host_inventory_get_gpus (host);
-  GPtrArray *types = gh_host_inventory_get_mdev_types (host);
-  GPtrArray *mdevs = gh_host_inventory_get_mdevs (host);
 
   json_builder_set_member_name (builder, "host");
   json_builder_begin_object (builder);
@@ -148,64 +238,10 @@ build_host (JsonBuilder     *builder,
   add_string (builder, "gl-version", virgl->probe != NULL ? virgl->probe->gl_version : NULL);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "gpus");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < gpus->len; i++)
-    {
-      const GhHostPciDevice *gpu = g_ptr_array_index (gpus, i);
-      g_autofree char *reason = NULL;
-      gboolean passable = gh_host_inventory_gpu_is_passable (host, gpu, FALSE, &reason);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "address", gpu->address);
-      add_string (builder, "name", gh_host_pci_device_get_label (gpu));
-      add_string (builder, "vendor", gpu->vendor);
-      add_string (builder, "driver", gpu->driver);
-      json_builder_set_member_name (builder, "iommu-group");
-      if (gpu->iommu_group >= 0)
-        json_builder_add_int_value (builder, gpu->iommu_group);
-      else
-        json_builder_add_null_value (builder);
-      add_strv (builder, "iommu-members", (const char * const *) gpu->iommu_members);
-      add_boolean (builder, "boot-vga", gpu->boot_vga);
-      add_string (builder, "render-node", gpu->render_node);
-      add_boolean (builder, "passable", passable);
-      add_string (builder, "reason", reason);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "mdev-types");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < types->len; i++)
-    {
-      const GhHostMdevType *type = g_ptr_array_index (types, i);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "id", type->id);
-      add_string (builder, "name", type->name);
-      add_string (builder, "device-api", type->device_api);
-      add_int (builder, "available", type->available);
-      add_string (builder, "parent", type->parent_address != NULL ? type->parent_address
-                                                                  : type->parent);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "mdevs");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < mdevs->len; i++)
-    {
-      const GhHostMdev *mdev = g_ptr_array_index (mdevs, i);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "name", mdev->name);
-      add_string (builder, "uuid", mdev->uuid);
-      add_string (builder, "type", mdev->type_id);
-      add_string (builder, "parent", mdev->parent);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  add_objects (builder, "gpus", gh_host_inventory_get_gpus (host), build_gpu, host);
+  add_objects (builder, "mdev-types", gh_host_inventory_get_mdev_types (host),
+               build_mdev_type, NULL);
+  add_objects (builder, "mdevs", gh_host_inventory_get_mdevs (host), build_mdev, NULL);
 
   json_builder_end_object (builder);
 }
@@ -229,23 +265,7 @@ format_json (const char      *uri,
   build_os (builder, os);
   build_host (builder, host);
 
-  json_builder_set_member_name (builder, "paths");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
-    {
-      const GhGraphicsPath *path = gh_graphics_plan_get_path (plan, i);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "path", gh_graphics_path_kind_to_string (path->kind));
-      add_boolean (builder, "feasible", path->feasible);
-      add_boolean (builder, "discouraged", path->discouraged);
-      add_string (builder, "reason", path->reason);
-      add_int (builder, "rank", path->rank);
-      add_string (builder, "device", path->device);
-      add_string (builder, "firmware", path->firmware);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  add_objects (builder, "paths", _gh_graphics_plan_get_paths (plan), build_path, NULL);
 
   add_string (builder, "recommended",
               recommended != NULL ? gh_graphics_path_kind_to_string (recommended->kind) : NULL);

@@ -11,7 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "gh-virgl-probe.h"
+#include "gh-core-private.h"
 
 #define PROBE_NAME "greenhouse-virgl-probe"
 
@@ -31,6 +31,22 @@ gh_virgl_probe_dup_path (void)
     return g_build_filename (BUILD_ROOT, "src", "helpers", PROBE_NAME, NULL);
 
   return g_build_filename (LIBEXECDIR, PROBE_NAME, NULL);
+}
+
+GStrv
+gh_virgl_probe_dup_render_nodes (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
+  GPtrArray *nodes = g_ptr_array_new ();
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "renderD"))
+      g_ptr_array_add (nodes, g_build_filename ("/dev/dri", name, NULL));
+
+  g_ptr_array_sort (nodes, _gh_compare_strings);
+  g_ptr_array_add (nodes, NULL);
+  return (GStrv) g_ptr_array_free (nodes, FALSE);
 }
 
 gboolean

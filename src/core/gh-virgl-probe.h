@@ -36,6 +36,9 @@ GhVirglProbeResult *gh_virgl_probe_run                   (const char          *p
 GhVirglProbeResult *gh_virgl_probe_result_copy           (const GhVirglProbeResult *result);
 void                gh_virgl_probe_result_free           (GhVirglProbeResult  *result);
 
+/* This machine's DRM render nodes (/dev/dri/renderD*), sorted; empty when none. */
+GStrv               gh_virgl_probe_dup_render_nodes      (void);
+
 /* TRUE for Mesa's llvmpipe, softpipe and swrast: OpenGL without a GPU. */
 gboolean            gh_virgl_probe_is_software_renderer  (const char          *renderer);
 

@@ -24,14 +24,9 @@ static char *doubles_dir;
 static gboolean
 has_render_node (void)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
-  const char *name;
+  g_auto(GStrv) nodes = gh_virgl_probe_dup_render_nodes ();
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, "renderD"))
-      return TRUE;
-
-  return FALSE;
+  return nodes[0] != NULL;
 }
 
 /* Writes a shell script that plays the probe and returns its path. */

@@ -239,14 +239,9 @@ test_open (void)
 static gboolean
 has_render_node (void)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
-  const char *name;
+  g_auto(GStrv) nodes = gh_virgl_probe_dup_render_nodes ();
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, "renderD"))
-      return TRUE;
-
-  return FALSE;
+  return nodes[0] != NULL;
 }
 
 /* The real session daemon has domain capabilities, and this machine is checked for virgl. */
