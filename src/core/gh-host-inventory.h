@@ -107,7 +107,8 @@ GhHostInventory         *gh_host_inventory_new_from_xml       (const char       
 gboolean                 gh_host_inventory_set_domain_caps_xml (GhHostInventory     *self,
                                                                 const char          *xml,
                                                                 GError             **error);
-/* What only this machine can know, for hosts described by XML. */
+/* What only this machine can know, for hosts described by XML; kept over reloads.
+ * @address NULL: no GPU is the boot VGA. */
 void                     gh_host_inventory_set_virgl          (GhHostInventory      *self,
                                                                const GhHostVirgl    *virgl);
 void                     gh_host_inventory_set_boot_vga       (GhHostInventory      *self,
