@@ -646,7 +646,8 @@ load_os_db (void)
 
   os_db = gh_os_db_get_default ();
   gh_os_db_load_async (os_db, NULL, gh_test_store_result, &result);
-  gh_test_wait_result (&result, "the OS database to load");
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
+                             "the OS database to load");
   g_assert_true (gh_os_db_load_finish (os_db, result, &error));
   g_assert_no_error (error);
 }

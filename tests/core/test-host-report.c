@@ -16,8 +16,9 @@ make_report (const char          *uri,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
+  /* The first report loads osinfo-db. */
   gh_host_report_async (uri, os_id, format, NULL, gh_test_store_result, &result);
-  gh_test_wait_result (&result, "the host report");
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
   return gh_host_report_finish (result, error);
 }
 
