@@ -20,6 +20,8 @@
  * - When the daemon goes away (close callback, keepalive), every machine turns
  *   "unknown" and the connection reopens itself with a growing delay. Results of work
  *   started on an older virConnectPtr are recognised by @generation and dropped.
+ * - Node-device events (a GPU bound to another driver, an mdev created) are not ours to
+ *   interpret: they only emit ::node-devices-changed, and GhHostInventory reads again.
  */
 
 #define RECONNECT_MIN_SECONDS 1
@@ -34,6 +36,7 @@ typedef struct
 {
   virConnectPtr  conn;
   GArray        *event_ids;   /* int, from virConnectDomainEventRegisterAny */
+  int            node_device_event_id;  /* -1 when the driver has no such events */
   /* Ours, not libvirt's: drivers without close callbacks (test:///) accept the
    * registration but never call its free function. */
   CallbackData  *close_data;
@@ -64,6 +67,13 @@ struct _GhConnection
 };
 
 G_DEFINE_FINAL_TYPE (GhConnection, gh_connection, G_TYPE_OBJECT)
+
+enum {
+  NODE_DEVICES_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -210,6 +220,8 @@ link_close_thread (GTask        *task,
   /* On a dead connection these fail at once; that is fine. */
   for (guint i = 0; link->event_ids != NULL && i < link->event_ids->len; i++)
     virConnectDomainEventDeregisterAny (link->conn, g_array_index (link->event_ids, int, i));
+  if (link->node_device_event_id >= 0)
+    virConnectNodeDeviceEventDeregisterAny (link->conn, link->node_device_event_id);
   virConnectUnregisterCloseCallback (link->conn, on_close);
   g_clear_pointer (&link->conn, virConnectClose);
   virResetLastError ();
@@ -520,6 +532,28 @@ static const struct
   { VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK (on_domain_device_change) },
 };
 
+static gboolean
+apply_node_device_event (gpointer user_data)
+{
+  g_autoptr(GhConnection) self = deferred_dup_connection (user_data);
+
+  if (self != NULL)
+    g_signal_emit (self, signals[NODE_DEVICES_CHANGED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A device came, went or changed (a driver bound, an mdev type used up). */
+static void
+on_node_device_event (virConnectPtr     conn,
+                      virNodeDevicePtr  device,
+                      int               event,
+                      int               detail,
+                      void             *opaque)
+{
+  defer_to_main (opaque, apply_node_device_event, g_new0 (Deferred, 1));
+}
+
 /* ---- Losing the daemon and reconnecting ------------------------------------------- */
 
 static void
@@ -646,6 +680,7 @@ typedef struct
   GPtrArray     *infos;         /* GhMachineInfo* */
   /* Made on the main thread, handed to libvirt by the worker. */
   CallbackData  *event_data[G_N_ELEMENTS (domain_events)];
+  CallbackData  *node_device_data;
   GWeakRef       self;
 } OpenData;
 
@@ -657,6 +692,7 @@ open_data_free (OpenData *data)
   g_clear_pointer (&data->infos, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
     g_clear_pointer (&data->event_data[i], callback_data_release);
+  g_clear_pointer (&data->node_device_data, callback_data_release);
   g_weak_ref_clear (&data->self);
   g_free (data->uri);
   g_free (data);
@@ -754,6 +790,22 @@ open_thread (GTask        *task,
         }
       g_array_append_val (link->event_ids, id);
     }
+
+  /* Drivers without node devices (or their events) still manage machines. */
+  {
+    CallbackData *callback_data = g_steal_pointer (&data->node_device_data);
+
+    link->node_device_event_id =
+      virConnectNodeDeviceEventRegisterAny (link->conn, NULL,
+                                            VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+                                            VIR_NODE_DEVICE_EVENT_CALLBACK (on_node_device_event),
+                                            callback_data, callback_data_release);
+    if (link->node_device_event_id < 0)
+      {
+        callback_data_release (callback_data);
+        virResetLastError ();
+      }
+  }
 
   n_domains = virConnectListAllDomains (link->conn, &domains, 0);
   if (n_domains < 0)
@@ -924,9 +976,11 @@ start_open (GhConnection *self,
   data->uri = g_strdup (self->uri);
   data->generation = self->generation;
   data->link = g_new0 (Link, 1);
+  data->link->node_device_event_id = -1;
   data->link->close_data = callback_data_new (self, self->generation);
   for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
     data->event_data[i] = callback_data_new (self, self->generation);
+  data->node_device_data = callback_data_new (self, self->generation);
   g_weak_ref_init (&data->self, self);
 
   /* A lost connection stays "lost" (with its machines unknown) until it is back. */
@@ -1041,6 +1095,19 @@ gh_connection_class_init (GhConnectionClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GhConnection::node-devices-changed:
+   *
+   * A host device of this connection came, went or changed. Emitted on the main
+   * thread, once per libvirt event.
+   */
+  signals[NODE_DEVICES_CHANGED] =
+    g_signal_new_class_handler ("node-devices-changed",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                NULL, NULL, NULL, NULL,
+                                G_TYPE_NONE, 0);
 
   gh_core_init ();
 }

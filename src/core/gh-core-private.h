@@ -63,6 +63,20 @@ virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
  * lets tests prove that changes arrive through events, not through reloads. */
 guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
 
+/* The loaded libosinfo database, or NULL: for tests that walk every OS. */
+OsinfoDb       *_gh_os_db_get_db                 (GhOsDb               *self);
+
+/* How many times the inventory was read from libvirt: lets tests prove that events reach
+ * it. */
+guint           _gh_host_inventory_get_n_loads   (GhHostInventory      *self);
+
+/* The plan's GhGraphicsPath*, by rank. */
+GPtrArray      *_gh_graphics_plan_get_paths      (GhGraphicsPlan       *self);
+
+/* Orders a GPtrArray of strings: g_ptr_array_sort() passes pointers to the elements. */
+int             _gh_compare_strings              (gconstpointer         a,
+                                                  gconstpointer         b);
+
 /* Sets @error to "@what: @detail" (just @detail when @what is NULL), keeping @detail for
  * gh_error_get_detail(). */
 void            _gh_error_set                    (GError              **error,

@@ -18,6 +18,13 @@ ignore_libvirt_error (void        *user_data,
    * print it on stderr, where nobody reads it. */
 }
 
+int
+_gh_compare_strings (gconstpointer a,
+                     gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 void
 gh_core_init (void)
 {

@@ -9,8 +9,12 @@
 #include "gh-connection.h"
 #include "gh-core-enums.h"
 #include "gh-error.h"
+#include "gh-graphics-planner.h"
+#include "gh-host-inventory.h"
+#include "gh-host-report.h"
 #include "gh-machine.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"
+#include "gh-virgl-probe.h"
 
 void gh_core_init (void);

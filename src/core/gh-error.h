@@ -23,6 +23,7 @@ typedef enum
   GH_ERROR_STORAGE,            /* a volume could not be removed */
   GH_ERROR_NOT_SUPPORTED,      /* Greenhouse cannot do this (yet) with this machine */
   GH_ERROR_DISPLAY,            /* the machine's display refused or dropped us */
+  GH_ERROR_UNKNOWN_OS,         /* no operating system has that libosinfo id */
 } GhError;
 
 GQuark      gh_error_quark      (void);

@@ -214,3 +214,47 @@ gh_os_db_get_os_name (GhOsDb     *self,
 
   return osinfo_product_get_name (OSINFO_PRODUCT (os));
 }
+
+/**
+ * gh_os_db_lookup_os:
+ *
+ * Returns: (transfer none) (nullable): the OS, owned by the database
+ */
+OsinfoOs *
+gh_os_db_lookup_os (GhOsDb     *self,
+                    const char *id)
+{
+  g_autoptr(OsinfoOsList) list = NULL;
+  OsinfoOs *os;
+  int n;
+
+  g_return_val_if_fail (GH_IS_OS_DB (self), NULL);
+
+  if (self->db == NULL || id == NULL || id[0] == '\0')
+    return NULL;
+
+  os = osinfo_db_get_os (self->db, id);
+  if (os != NULL)
+    return os;
+
+  /* Short ids are unique in osinfo-db; an OS may have several ("win11", "win11x64"…). */
+  list = osinfo_db_get_os_list (self->db);
+  n = osinfo_list_get_length (OSINFO_LIST (list));
+  for (int i = 0; i < n; i++)
+    {
+      OsinfoOs *candidate = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      g_autoptr(GList) short_ids = osinfo_product_get_short_id_list (OSINFO_PRODUCT (candidate));
+
+      if (g_list_find_custom (short_ids, id, (GCompareFunc) g_strcmp0) != NULL)
+        return candidate;
+    }
+
+  return NULL;
+}
+
+OsinfoDb *
+_gh_os_db_get_db (GhOsDb *self)
+{
+  g_return_val_if_fail (GH_IS_OS_DB (self), NULL);
+  return self->db;
+}

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <osinfo/osinfo.h>
 
 G_BEGIN_DECLS
 
@@ -29,5 +30,9 @@ gboolean    gh_os_db_load_finish   (GhOsDb        *self,
  * or the database is not loaded yet. */
 const char *gh_os_db_get_os_name   (GhOsDb      *self,
                                     const char  *os_id);
+/* The OS with this libosinfo id or short id ("http://microsoft.com/win/11", "win11"), or
+ * NULL if it is unknown or the database is not loaded yet. */
+OsinfoOs   *gh_os_db_lookup_os     (GhOsDb      *self,
+                                    const char  *id);
 
 G_END_DECLS

@@ -31,6 +31,13 @@ static const GOptionEntry main_entries[] = {
   { "console", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Open the console of this machine (its name or UUID) instead of the main window"),
     N_("NAME") },
+  { "host-report", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Print what this host can do for 3D and the display plan for an OS, then exit "
+       "(connection: --connect, default qemu:///session)"), NULL },
+  { "os", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("With --host-report: plan for this operating system"), N_("LIBOSINFO-ID") },
+  { "json", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("With --host-report: print JSON"), NULL },
   { NULL }
 };
 
@@ -367,6 +374,39 @@ gh_application_command_line (GApplication            *app,
   return EXIT_SUCCESS;
 }
 
+/* --host-report prints and exits in this process: no window, no primary instance. */
+static int
+gh_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  g_autofree const char **uris = NULL;
+  const char *os_id = NULL;
+
+  g_variant_dict_lookup (options, "os", "&s", &os_id);
+
+  if (!g_variant_dict_contains (options, "host-report"))
+    {
+      if (os_id != NULL || g_variant_dict_contains (options, "json"))
+        {
+          g_printerr ("%s\n", _("--os and --json go with --host-report"));
+          return EXIT_FAILURE;
+        }
+      return -1;
+    }
+
+  if (g_variant_dict_lookup (options, "connect", "^a&s", &uris)
+      && g_strv_length ((char **) uris) > 1)
+    {
+      g_printerr ("%s\n", _("--host-report reports on one connection: give --connect once"));
+      return EXIT_FAILURE;
+    }
+
+  return gh_host_report_run (uris != NULL && uris[0] != NULL ? uris[0] : "qemu:///session",
+                             os_id,
+                             g_variant_dict_contains (options, "json") ? GH_HOST_REPORT_JSON
+                                                                       : GH_HOST_REPORT_TEXT);
+}
+
 static void
 gh_application_quit_action (GSimpleAction *action,
                             GVariant      *parameter,
@@ -503,6 +543,7 @@ gh_application_class_init (GhApplicationClass *klass)
 
   app_class->activate = gh_application_activate;
   app_class->command_line = gh_application_command_line;
+  app_class->handle_local_options = gh_application_handle_local_options;
   app_class->startup = gh_application_startup;
   app_class->shutdown = gh_application_shutdown;
 }

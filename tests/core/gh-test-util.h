@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 /* Seconds a test waits for something that should happen at once; generous so that a
  * sanitizer or valgrind run is slow but not failed. */
 #define GH_TEST_TIMEOUT_SECONDS 30
+/* Reading all of osinfo-db: seconds normally, but tens of seconds per test when the
+ * sanitizer build unwinds every allocation's stack and several such tests run at once. */
+#define GH_TEST_OSINFO_TIMEOUT_SECONDS 300
 
 typedef gboolean (*GhTestCondition) (gpointer user_data);
 
@@ -39,23 +42,25 @@ void          _gh_test_wait_for            (GhTestCondition  condition,
 gboolean      gh_test_iterate_until        (gint64           deadline);
 gint64        gh_test_deadline             (void);
 
-/* The same as gh_test_wait_for(), for any C expression. */
-#define gh_test_wait_until(expr, what)                                                    \
+/* The same as gh_test_wait_for(), for any C expression, and at most @seconds. */
+#define gh_test_wait_until_within(expr, seconds, what)                                    \
   G_STMT_START {                                                                          \
-    gint64 gh_test_deadline_ = gh_test_deadline ();                                       \
+    gint64 gh_test_deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
     while (!(expr))                                                                       \
       {                                                                                   \
         if (!gh_test_iterate_until (gh_test_deadline_))                                  \
           {                                                                               \
             g_autofree char *gh_test_msg_ =                                               \
               g_strdup_printf ("timed out after %d s waiting for %s (%s)",                \
-                               GH_TEST_TIMEOUT_SECONDS, (what), #expr);                   \
+                               (int) (seconds), (what), #expr);                           \
             g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC,             \
                                  gh_test_msg_);                                           \
             break;                                                                        \
           }                                                                               \
       }                                                                                   \
   } G_STMT_END
+#define gh_test_wait_until(expr, what) \
+  gh_test_wait_until_within ((expr), GH_TEST_TIMEOUT_SECONDS, (what))
 
 /* Keeps the main loop running for @msec: lets late, unwanted signals show up. */
 void          gh_test_settle               (guint            msec);

@@ -32,7 +32,8 @@ test_os_db_names (void)
 
   g_signal_connect (db, "notify::loaded", G_CALLBACK (notify_loaded_cb), &n_loaded);
   gh_os_db_load_async (db, NULL, gh_test_store_result, &result);
-  gh_test_wait_result (&result, "the OS database to load");
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
+                             "the OS database to load");
   g_assert_true (gh_os_db_load_finish (db, result, &error));
   g_assert_no_error (error);
   g_assert_true (gh_os_db_get_loaded (db));

@@ -25,6 +25,7 @@
 
 #include "gh-core.h"
 #include "gh-core-private.h"
+#include "gh-e2e-util.h"
 
 #define URI          "qemu:///session"
 #define DOMAIN_NAME  "greenhouse-e2e-tiny"
@@ -50,30 +51,6 @@ static struct
   guint         n_listed_when_lost;
   gboolean      saw_unknown;
 } e2e;
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main context until COND holds; fails the test naming WHAT otherwise. */
-#define wait_until(cond, seconds, ...)                                              \
-  G_STMT_START {                                                                    \
-    gint64 deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
-    guint wake_id_ = g_timeout_add (100, wake_up, NULL);                            \
-    while (!(cond))                                                                 \
-      {                                                                             \
-        if (g_get_monotonic_time () > deadline_)                                    \
-          {                                                                         \
-            g_autofree char *what_ = g_strdup_printf (__VA_ARGS__);                 \
-            g_error ("%s did not happen within %d s (%s)", what_, (int) (seconds),  \
-                     describe_connection ());                                       \
-          }                                                                         \
-        g_main_context_iteration (NULL, TRUE);                                      \
-      }                                                                             \
-    g_source_remove (wake_id_);                                                     \
-  } G_STMT_END
 
 static const char *
 enum_nick (GType type,
@@ -118,16 +95,6 @@ describe_connection (void)
                             ? gh_machine_state_get_label (gh_machine_get_state (machine))
                             : "not listed");
   return text;
-}
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
 }
 
 static GhMachineList *
@@ -202,9 +169,9 @@ perform (GhMachineAction action)
 
   g_assert_nonnull (machine);
   g_assert_true (gh_machine_can_perform (machine, action));
-  gh_machine_perform_async (machine, action, NULL, store_result, &result);
-  wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of action %s",
-              enum_nick (GH_TYPE_MACHINE_ACTION, action));
+  gh_machine_perform_async (machine, action, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of action %s",
+                     enum_nick (GH_TYPE_MACHINE_ACTION, action));
   g_assert_true (gh_machine_perform_finish (machine, result, &error));
   g_assert_no_error (error);
 }
@@ -243,10 +210,10 @@ test_open (void)
   g_assert_false (gh_connection_is_remote (e2e.connection));
 
   /* The first open autostarts the session daemon. */
-  gh_connection_open_async (e2e.connection, NULL, store_result, &result);
-  wait_until (result != NULL, OPEN_TIMEOUT_S,
-              "opening %s (the session libvirtd should autostart; "
-              "is libvirt-daemon-driver-qemu installed?)", URI);
+  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, OPEN_TIMEOUT_S,
+                     "opening %s (the session libvirtd should autostart; "
+                     "is libvirt-daemon-driver-qemu installed?)", URI);
   g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (gh_connection_get_state (e2e.connection), ==, GH_CONNECTION_STATE_CONNECTED);
@@ -274,7 +241,8 @@ test_define (void)
   outside_calls (FALSE);
   e2e.uuid = g_strdup (uuid);
 
-  wait_until (tiny_machine () != NULL, EVENT_TIMEOUT_S, "the define event of %s", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_machine () != NULL, EVENT_TIMEOUT_S, "the define event of %s",
+                     DOMAIN_NAME);
   machine = tiny_machine ();
   g_assert_true (gh_machine_list_lookup_by_name (machines (), DOMAIN_NAME) == machine);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 1);
@@ -298,8 +266,8 @@ test_start (void)
   int state = VIR_DOMAIN_NOSTATE;
 
   perform (GH_MACHINE_ACTION_START);
-  wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
-              "the running state of %s", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
+                     "the running state of %s", DOMAIN_NAME);
 
   outside_calls (TRUE);
   g_assert_cmpint (virDomainGetState (e2e.domain, &state, NULL, 0), ==, 0);
@@ -315,8 +283,8 @@ test_force_off (void)
   int state = VIR_DOMAIN_NOSTATE;
 
   perform (GH_MACHINE_ACTION_FORCE_OFF);
-  wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
-              "the shut-off state of %s", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
+                     "the shut-off state of %s", DOMAIN_NAME);
 
   outside_calls (TRUE);
   g_assert_cmpint (virDomainGetState (e2e.domain, &state, NULL, 0), ==, 0);
@@ -333,29 +301,29 @@ test_outside_changes (void)
   if (virDomainCreate (e2e.domain) < 0)
     g_error ("virDomainCreate: %s", virGetLastErrorMessage ());
   outside_calls (FALSE);
-  wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
-              "the running state of %s started from outside", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
+                     "the running state of %s started from outside", DOMAIN_NAME);
 
   outside_calls (TRUE);
   if (virDomainSuspend (e2e.domain) < 0)
     g_error ("virDomainSuspend: %s", virGetLastErrorMessage ());
   outside_calls (FALSE);
-  wait_until (tiny_state () == GH_MACHINE_STATE_PAUSED, EVENT_TIMEOUT_S,
-              "the paused state of %s paused from outside", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_PAUSED, EVENT_TIMEOUT_S,
+                     "the paused state of %s paused from outside", DOMAIN_NAME);
 
   outside_calls (TRUE);
   if (virDomainResume (e2e.domain) < 0)
     g_error ("virDomainResume: %s", virGetLastErrorMessage ());
   outside_calls (FALSE);
-  wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
-              "the running state of %s resumed from outside", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
+                     "the running state of %s resumed from outside", DOMAIN_NAME);
 
   outside_calls (TRUE);
   if (virDomainDestroy (e2e.domain) < 0)
     g_error ("virDomainDestroy: %s", virGetLastErrorMessage ());
   outside_calls (FALSE);
-  wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
-              "the shut-off state of %s destroyed from outside", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
+                     "the shut-off state of %s destroyed from outside", DOMAIN_NAME);
 
   g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);
 }
@@ -494,29 +462,29 @@ test_daemon_lost (void)
   g_test_message ("killing the session daemon, pid %d", (int) daemon);
   g_assert_cmpint (kill (daemon, SIGKILL), ==, 0);
 
-  wait_until (e2e.saw_lost, EVENT_TIMEOUT_S, "the lost state of the connection");
+  gh_e2e_wait_until (e2e.saw_lost, EVENT_TIMEOUT_S, "the lost state of the connection");
   /* Machines stay listed while the daemon is away, their state unknown. */
   g_assert_cmpuint (e2e.n_listed_when_lost, ==, 1);
-  wait_until (e2e.lost_error != NULL || gh_connection_get_state (e2e.connection)
-                                        != GH_CONNECTION_STATE_LOST,
-              EVENT_TIMEOUT_S, "the reason of the lost connection");
+  gh_e2e_wait_until (e2e.lost_error != NULL || gh_connection_get_state (e2e.connection)
+                                               != GH_CONNECTION_STATE_LOST,
+                     EVENT_TIMEOUT_S, "the reason of the lost connection");
   if (e2e.lost_error == NULL)
     g_error ("the connection was lost but :error gave no reason while it was");
   g_test_message ("lost: %s", e2e.lost_error->message);
   g_assert_error (e2e.lost_error, GH_ERROR, GH_ERROR_CONNECTION_LOST);
   g_assert_cmpstr (e2e.lost_error->message, !=, "");
-  wait_until (e2e.saw_unknown, EVENT_TIMEOUT_S, "the unknown state of %s", DOMAIN_NAME);
+  gh_e2e_wait_until (e2e.saw_unknown, EVENT_TIMEOUT_S, "the unknown state of %s", DOMAIN_NAME);
 
   /* It reconnects by itself: the next open autostarts a new daemon. */
-  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED,
-              RECONNECT_TIMEOUT_S, "the reconnection after the daemon was killed");
+  gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED,
+                     RECONNECT_TIMEOUT_S, "the reconnection after the daemon was killed");
   g_assert_null (gh_connection_get_error (e2e.connection));
   new_daemon = find_session_daemon ();
   g_assert_cmpint (new_daemon, !=, 0);
   g_assert_cmpint (new_daemon, !=, daemon);
 
-  wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
-              "the shut-off state of %s after the reconnection", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
+                     "the shut-off state of %s after the reconnection", DOMAIN_NAME);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 1);
   g_assert_cmpstr (gh_machine_get_display_name (tiny_machine ()), ==, DOMAIN_TITLE);
   /* Relisted once, on reconnection; the machine is the same object, updated in place,
@@ -554,17 +522,17 @@ test_action_during_loss (void)
   wait_for_death (daemon);
 
   /* The worker writes to a socket whose other end is gone. */
-  gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, store_result, &result);
-  wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of starting %s while the daemon "
-              "was dead", DOMAIN_NAME);
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of starting %s while the daemon "
+                     "was dead", DOMAIN_NAME);
   g_assert_false (gh_machine_perform_finish (machine, result, &error));
   g_assert_nonnull (error);
   g_test_message ("start failed: %s", error->message);
   g_assert_cmpstr (error->message, !=, "");
 
-  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED
-              && tiny_state () == GH_MACHINE_STATE_SHUT_OFF,
-              RECONNECT_TIMEOUT_S, "the reconnection after the second kill");
+  gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED
+                     && tiny_state () == GH_MACHINE_STATE_SHUT_OFF,
+                     RECONNECT_TIMEOUT_S, "the reconnection after the second kill");
   g_assert_true (tiny_machine () == machine);
   g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 3);
 
@@ -580,13 +548,13 @@ test_delete (void)
   virDomainPtr gone;
 
   g_assert_nonnull (machine);
-  gh_machine_delete_async (machine, FALSE, NULL, store_result, &result);
-  wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of deleting %s", DOMAIN_NAME);
+  gh_machine_delete_async (machine, FALSE, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, ACTION_TIMEOUT_S, "the end of deleting %s", DOMAIN_NAME);
   g_assert_true (gh_machine_delete_finish (machine, result, &error));
   g_assert_no_error (error);
 
-  wait_until (tiny_machine () == NULL, EVENT_TIMEOUT_S,
-              "the removal of %s from the list", DOMAIN_NAME);
+  gh_e2e_wait_until (tiny_machine () == NULL, EVENT_TIMEOUT_S,
+                     "the removal of %s from the list", DOMAIN_NAME);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 0);
 
   outside_calls (TRUE);
@@ -600,24 +568,9 @@ static void
 test_close (void)
 {
   gh_connection_close (e2e.connection);
-  wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_DISCONNECTED,
-              EVENT_TIMEOUT_S, "the disconnected state after closing");
+  gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_DISCONNECTED,
+                     EVENT_TIMEOUT_S, "the disconnected state after closing");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 0);
-}
-
-static void
-drop_log_message (const char     *log_domain,
-                  GLogLevelFlags  log_level,
-                  const char     *message,
-                  gpointer        user_data)
-{
-}
-
-static void
-test_not_isolated (void)
-{
-  g_test_skip ("run through tests/e2e/run-e2e (meson test --suite e2e), "
-               "which gives the test a session daemon of its own");
 }
 
 int
@@ -626,25 +579,10 @@ main (int   argc,
 {
   int ret;
 
-  /* Failure messages quote libvirt's and Greenhouse's UTF-8 text. */
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-  /* libvirt-glib logs every event-loop watch update at debug level without a log domain,
-   * and GLib's test mode prints debug messages: thousands of lines that bury the test's. */
-  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
-
   /* This test kills the session daemon: only ever run it on a private one. */
-  if (g_strcmp0 (g_getenv ("GREENHOUSE_E2E_ISOLATED"), "1") != 0)
-    {
-      g_test_add_func ("/e2e/session/not-isolated", test_not_isolated);
-      return g_test_run ();
-    }
-
-  /* As in the application, where g_application_run() holds it for good: libvirt calls
-   * back from worker threads, and what they hand to the main context must wait for the
-   * main thread rather than run in theirs. */
-  g_assert_true (g_main_context_acquire (g_main_context_default ()));
-  gh_core_init ();
+  if (!gh_e2e_init (&argc, &argv, "/e2e/session"))
+    return g_test_run ();
+  gh_e2e_set_describe (describe_connection);
 
   g_test_add_func ("/e2e/session/open", test_open);
   g_test_add_func ("/e2e/session/define", test_define);

@@ -87,6 +87,17 @@ GUARD6 (int, virConnectDomainEventRegisterAny, virConnectPtr, virDomainPtr, int,
 GUARD2 (int, virConnectDomainEventDeregisterAny, virConnectPtr, int)
 GUARD2 (int, virNodeGetInfo, virConnectPtr, virNodeInfoPtr)
 GUARD1 (char *, virConnectGetCapabilities, virConnectPtr)
+GUARD6 (char *, virConnectGetDomainCapabilities, virConnectPtr, const char *, const char *,
+        const char *, const char *, unsigned int)
+GUARD4 (char *, virConnectDomainXMLToNative, virConnectPtr, const char *, const char *,
+        unsigned int)
+
+/* Host devices */
+GUARD3 (int, virConnectListAllNodeDevices, virConnectPtr, virNodeDevicePtr **, unsigned int)
+GUARD2 (char *, virNodeDeviceGetXMLDesc, virNodeDevicePtr, unsigned int)
+GUARD6 (int, virConnectNodeDeviceEventRegisterAny, virConnectPtr, virNodeDevicePtr, int,
+        virConnectNodeDeviceEventGenericCallback, void *, virFreeCallback)
+GUARD2 (int, virConnectNodeDeviceEventDeregisterAny, virConnectPtr, int)
 
 /* Domains */
 GUARD2 (virDomainPtr, virDomainLookupByUUIDString, virConnectPtr, const char *)

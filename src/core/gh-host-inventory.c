@@ -1,0 +1,1575 @@
+/* gh-host-inventory.c: domain capabilities, GPUs, IOMMU groups, mdevs and virgl
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "gh-core-private.h"
+#include "gh-host-inventory.h"
+
+/* How it stays current:
+ *
+ * - Everything the host says is read in a worker thread into a HostData, plain data
+ *   that the main thread then swaps in whole: a reader never sees half a reload.
+ * - The worker holds the connection's virConnectPtr, never a GObject (GhConnection's
+ *   rule: a GObject whose last reference a worker dropped would be disposed there).
+ * - GhConnection::node-devices-changed and a reconnection ask for a reload; reloads do
+ *   not overlap, and a burst of events while one runs costs one more, not one each.
+ * - Only a local qemu:// connection is this machine: only then are sysfs (boot_vga),
+ *   /dev/dri, QEMU's modules and the virgl probe asked.
+ */
+
+#define VIRGL_MODULE "hw-display-virtio-gpu-gl.so"
+#define PCI_CLASS_DISPLAY 0x03
+#define PCI_CLASS_BRIDGE_PCI 0x0604
+#define PCI_CLASS_BRIDGE_CARDBUS 0x0607
+#define PCI_CLASS_BRIDGE_PCI_SEMI 0x0609
+
+/* Where QEMU looks for its modules (QEMU itself honours $QEMU_MODULE_DIR first). */
+static const char * const qemu_module_dirs[] = {
+  "/usr/lib/x86_64-linux-gnu/qemu",
+  "/usr/lib/aarch64-linux-gnu/qemu",
+  "/usr/lib64/qemu",
+  "/usr/lib/qemu",
+};
+
+typedef struct
+{
+  GhHostDomainCaps *caps;          /* NULL: unknown */
+  char             *devices_error;
+  GPtrArray        *pci;           /* GhHostPciDevice*, every PCI device, by address */
+  GHashTable       *pci_by_name;   /* borrowed */
+  GHashTable       *pci_by_address;/* borrowed */
+  GPtrArray        *gpus;          /* borrowed GhHostPciDevice*, by address */
+  GPtrArray        *mdev_types;    /* GhHostMdevType* */
+  GPtrArray        *mdevs;         /* GhHostMdev* */
+  GHashTable       *render_nodes;  /* path → parent node device name (or "") */
+  GHashTable       *drm_parents;   /* node device names with a DRM device */
+  GHashTable       *seen;          /* node device names already parsed */
+  char            **render_node_list;
+  GhHostVirgl      *virgl;
+} HostData;
+
+struct _GhHostInventory
+{
+  GObject parent_instance;
+
+  /* Owned references */
+  GhConnection     *connection;    /* NULL for inventories made from XML */
+  HostData         *data;
+  GhHostDomainCaps *recorded_caps; /* from gh_host_inventory_set_domain_caps_xml() */
+  GhHostVirgl      *virgl_override;
+  char             *boot_vga_override;
+  GPtrArray        *waiting;       /* GTask* of load_async calls while a load runs */
+  GError           *load_error;
+
+  gulong            node_devices_handler;
+  gulong            state_handler;
+  guint             loading : 1;
+  guint             reload_wanted : 1;
+  guint             loaded : 1;
+  guint             n_loads;
+};
+
+G_DEFINE_FINAL_TYPE (GhHostInventory, gh_host_inventory, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOADED,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ---- Plain data ------------------------------------------------------------------ */
+
+static void
+domain_caps_free (GhHostDomainCaps *caps)
+{
+  if (caps == NULL)
+    return;
+
+  g_free (caps->emulator);
+  g_free (caps->domain_type);
+  g_free (caps->machine);
+  g_free (caps->arch);
+  g_strfreev (caps->video_models);
+  g_strfreev (caps->graphics_types);
+  g_strfreev (caps->hostdev_subsys);
+  g_strfreev (caps->pci_backends);
+  g_strfreev (caps->firmware);
+  g_free (caps);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostDomainCaps, domain_caps_free)
+
+static GhHostDomainCaps *
+domain_caps_copy (const GhHostDomainCaps *caps)
+{
+  GhHostDomainCaps *copy = g_new0 (GhHostDomainCaps, 1);
+
+  copy->emulator = g_strdup (caps->emulator);
+  copy->domain_type = g_strdup (caps->domain_type);
+  copy->machine = g_strdup (caps->machine);
+  copy->arch = g_strdup (caps->arch);
+  copy->video_models = g_strdupv (caps->video_models);
+  copy->graphics_types = g_strdupv (caps->graphics_types);
+  copy->hostdev = caps->hostdev;
+  copy->hostdev_subsys = g_strdupv (caps->hostdev_subsys);
+  copy->pci_backends = g_strdupv (caps->pci_backends);
+  copy->firmware = g_strdupv (caps->firmware);
+  return copy;
+}
+
+static void
+pci_device_free (GhHostPciDevice *device)
+{
+  g_free (device->name);
+  g_free (device->address);
+  g_free (device->vendor);
+  g_free (device->product);
+  g_free (device->driver);
+  g_strfreev (device->iommu_members);
+  g_free (device->render_node);
+  g_free (device);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostPciDevice, pci_device_free)
+
+static void
+mdev_type_free (GhHostMdevType *type)
+{
+  g_free (type->id);
+  g_free (type->name);
+  g_free (type->device_api);
+  g_free (type->parent);
+  g_free (type->parent_address);
+  g_free (type);
+}
+
+static void
+mdev_free (GhHostMdev *mdev)
+{
+  g_free (mdev->name);
+  g_free (mdev->uuid);
+  g_free (mdev->type_id);
+  g_free (mdev->parent);
+  g_free (mdev);
+}
+
+static void
+virgl_free (GhHostVirgl *virgl)
+{
+  if (virgl == NULL)
+    return;
+
+  g_free (virgl->module_path);
+  gh_virgl_probe_result_free (virgl->probe);
+  g_free (virgl->reason);
+  g_free (virgl);
+}
+
+static GhHostVirgl *
+virgl_copy (const GhHostVirgl *virgl)
+{
+  GhHostVirgl *copy = g_new0 (GhHostVirgl, 1);
+
+  copy->checked = virgl->checked;
+  copy->module_present = virgl->module_present;
+  copy->module_path = g_strdup (virgl->module_path);
+  copy->probe = gh_virgl_probe_result_copy (virgl->probe);
+  copy->usable = virgl->usable;
+  copy->reason = g_strdup (virgl->reason);
+  return copy;
+}
+
+static GhHostVirgl *
+virgl_new_unchecked (void)
+{
+  GhHostVirgl *virgl = g_new0 (GhHostVirgl, 1);
+
+  virgl->reason = g_strdup (_("virgl can only be checked on this computer's own connections"));
+  return virgl;
+}
+
+static HostData *
+host_data_new (void)
+{
+  HostData *data = g_new0 (HostData, 1);
+
+  data->pci = g_ptr_array_new_with_free_func ((GDestroyNotify) pci_device_free);
+  data->pci_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  data->pci_by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  data->gpus = g_ptr_array_new ();
+  data->mdev_types = g_ptr_array_new_with_free_func ((GDestroyNotify) mdev_type_free);
+  data->mdevs = g_ptr_array_new_with_free_func ((GDestroyNotify) mdev_free);
+  data->render_nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  data->drm_parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data->virgl = virgl_new_unchecked ();
+
+  return data;
+}
+
+static void
+host_data_free (HostData *data)
+{
+  if (data == NULL)
+    return;
+
+  domain_caps_free (data->caps);
+  g_free (data->devices_error);
+  g_clear_pointer (&data->gpus, g_ptr_array_unref);
+  g_clear_pointer (&data->pci_by_name, g_hash_table_unref);
+  g_clear_pointer (&data->pci_by_address, g_hash_table_unref);
+  g_clear_pointer (&data->pci, g_ptr_array_unref);
+  g_clear_pointer (&data->mdev_types, g_ptr_array_unref);
+  g_clear_pointer (&data->mdevs, g_ptr_array_unref);
+  g_clear_pointer (&data->render_nodes, g_hash_table_unref);
+  g_clear_pointer (&data->drm_parents, g_hash_table_unref);
+  g_clear_pointer (&data->seen, g_hash_table_unref);
+  g_strfreev (data->render_node_list);
+  virgl_free (data->virgl);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostData, host_data_free)
+
+/* ---- Reading libvirt's XML ------------------------------------------------------- */
+
+static xmlDoc *
+parse_xml (const char *xml)
+{
+  return xmlReadMemory (xml, strlen (xml), "libvirt.xml", NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+/* The trimmed text @expr selects under @node, or NULL when it is empty or absent. */
+static char *
+xpath_dup_text (xmlXPathContext *ctx,
+                xmlNode         *node,
+                const char      *expr)
+{
+  xmlXPathObject *obj = xmlXPathNodeEval (node, (const xmlChar *) expr, ctx);
+  char *ret = NULL;
+
+  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL)
+    {
+      g_autofree char *text = g_strdup ((const char *) obj->stringval);
+
+      g_strstrip (text);
+      if (text[0] != '\0')
+        ret = g_steal_pointer (&text);
+    }
+
+  xmlXPathFreeObject (obj);
+  return ret;
+}
+
+static guint
+xpath_uint (xmlXPathContext *ctx,
+            xmlNode         *node,
+            const char      *expr,
+            guint            fallback)
+{
+  g_autofree char *text = xpath_dup_text (ctx, node, expr);
+  guint64 value;
+
+  /* libvirt writes some numbers in hex ("0x10de", "0x030000") and others in decimal. */
+  if (text == NULL)
+    return fallback;
+  if (g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X"))
+    {
+      if (!g_ascii_string_to_unsigned (text + 2, 16, 0, G_MAXUINT, &value, NULL))
+        return fallback;
+    }
+  else if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT, &value, NULL))
+    {
+      return fallback;
+    }
+
+  return (guint) value;
+}
+
+static gboolean
+xpath_boolean (xmlXPathContext *ctx,
+               xmlNode         *node,
+               const char      *expr)
+{
+  xmlXPathObject *obj = xmlXPathNodeEval (node, (const xmlChar *) expr, ctx);
+  gboolean ret = obj != NULL && obj->type == XPATH_BOOLEAN && obj->boolval;
+
+  xmlXPathFreeObject (obj);
+  return ret;
+}
+
+/* The nodes @expr selects under @node; free with xmlXPathFreeObject(). */
+static xmlXPathObject *
+xpath_nodes (xmlXPathContext *ctx,
+             xmlNode         *node,
+             const char      *expr)
+{
+  return xmlXPathNodeEval (node, (const xmlChar *) expr, ctx);
+}
+
+static guint
+n_nodes (xmlXPathObject *obj)
+{
+  return obj != NULL && obj->nodesetval != NULL ? (guint) obj->nodesetval->nodeNr : 0;
+}
+
+static xmlNode *
+nth_node (xmlXPathObject *obj,
+          guint           i)
+{
+  return obj->nodesetval->nodeTab[i];
+}
+
+/* The values of an <enum> of the domain capabilities, sorted; empty when absent. */
+static GStrv
+xpath_dup_values (xmlXPathContext *ctx,
+                  xmlNode         *node,
+                  const char      *expr)
+{
+  xmlXPathObject *obj = xpath_nodes (ctx, node, expr);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_nodes (obj); i++)
+    {
+      xmlChar *content = xmlNodeGetContent (nth_node (obj, i));
+      g_autofree char *value = g_strdup (content != NULL ? (const char *) content : "");
+
+      xmlFree (content);
+      g_strstrip (value);
+      if (value[0] != '\0')
+        g_ptr_array_add (values, g_steal_pointer (&value));
+    }
+  xmlXPathFreeObject (obj);
+
+  g_ptr_array_sort (values, _gh_compare_strings);
+  g_ptr_array_add (values, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+}
+
+static GhHostDomainCaps *
+parse_domain_caps (const char  *xml,
+                   GError     **error)
+{
+  g_autoptr(GhHostDomainCaps) caps = g_new0 (GhHostDomainCaps, 1);
+  g_autofree char *hostdev = NULL;
+  xmlXPathContext *ctx;
+  xmlNode *root;
+  xmlDoc *doc;
+
+  doc = parse_xml (xml);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  if (root == NULL || g_strcmp0 ((const char *) root->name, "domainCapabilities") != 0)
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("The host's domain capabilities are not valid XML"));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  ctx = xmlXPathNewContext (doc);
+  caps->emulator = xpath_dup_text (ctx, root, "string(path)");
+  caps->domain_type = xpath_dup_text (ctx, root, "string(domain)");
+  caps->machine = xpath_dup_text (ctx, root, "string(machine)");
+  caps->arch = xpath_dup_text (ctx, root, "string(arch)");
+  caps->video_models =
+    xpath_dup_values (ctx, root, "devices/video[@supported='yes']/enum[@name='modelType']/value");
+  caps->graphics_types =
+    xpath_dup_values (ctx, root, "devices/graphics[@supported='yes']/enum[@name='type']/value");
+  hostdev = xpath_dup_text (ctx, root, "string(devices/hostdev/@supported)");
+  caps->hostdev = g_strcmp0 (hostdev, "yes") == 0;
+  caps->hostdev_subsys =
+    xpath_dup_values (ctx, root,
+                      "devices/hostdev[@supported='yes']/enum[@name='subsysType']/value");
+  caps->pci_backends =
+    xpath_dup_values (ctx, root,
+                      "devices/hostdev[@supported='yes']/enum[@name='pciBackend']/value");
+  caps->firmware =
+    xpath_dup_values (ctx, root, "os[@supported='yes']/enum[@name='firmware']/value");
+
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+
+  return g_steal_pointer (&caps);
+}
+
+static char *
+format_pci_address (guint domain,
+                    guint bus,
+                    guint slot,
+                    guint function)
+{
+  return g_strdup_printf ("%04x:%02x:%02x.%x", domain, bus, slot, function);
+}
+
+/* The types a device can create: <capability type='mdev_types'> anywhere under @cap. */
+static void
+add_mdev_types (HostData        *data,
+                xmlXPathContext *ctx,
+                xmlNode         *cap,
+                const char      *parent,
+                const char      *parent_address)
+{
+  xmlXPathObject *types = xpath_nodes (ctx, cap, "capability[@type='mdev_types']/type");
+
+  for (guint i = 0; i < n_nodes (types); i++)
+    {
+      xmlNode *node = nth_node (types, i);
+      GhHostMdevType *type = g_new0 (GhHostMdevType, 1);
+
+      type->id = xpath_dup_text (ctx, node, "string(@id)");
+      type->name = xpath_dup_text (ctx, node, "string(name)");
+      type->device_api = xpath_dup_text (ctx, node, "string(deviceAPI)");
+      type->available = xpath_uint (ctx, node, "string(availableInstances)", 0);
+      type->parent = g_strdup (parent);
+      type->parent_address = g_strdup (parent_address);
+
+      if (type->id == NULL)
+        mdev_type_free (type);
+      else
+        g_ptr_array_add (data->mdev_types, type);
+    }
+
+  xmlXPathFreeObject (types);
+}
+
+static void
+add_pci_device (HostData        *data,
+                xmlXPathContext *ctx,
+                xmlNode         *device,
+                xmlNode         *cap,
+                const char      *name)
+{
+  g_autoptr(GhHostPciDevice) pci = g_new0 (GhHostPciDevice, 1);
+  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func (g_free);
+  xmlXPathObject *addresses;
+
+  pci->name = g_strdup (name);
+  pci->domain = xpath_uint (ctx, cap, "string(domain)", 0);
+  pci->bus = xpath_uint (ctx, cap, "string(bus)", 0);
+  pci->slot = xpath_uint (ctx, cap, "string(slot)", 0);
+  pci->function = xpath_uint (ctx, cap, "string(function)", 0);
+  pci->address = format_pci_address (pci->domain, pci->bus, pci->slot, pci->function);
+  pci->class_code = xpath_uint (ctx, cap, "string(class)", 0);
+  pci->vendor_id = xpath_uint (ctx, cap, "string(vendor/@id)", 0);
+  pci->product_id = xpath_uint (ctx, cap, "string(product/@id)", 0);
+  pci->vendor = xpath_dup_text (ctx, cap, "string(vendor)");
+  pci->product = xpath_dup_text (ctx, cap, "string(product)");
+  pci->driver = xpath_dup_text (ctx, device, "string(driver/name)");
+  pci->bridge = xpath_boolean (ctx, cap, "boolean(capability[@type='pci-bridge'])")
+                || (pci->class_code >> 8) == PCI_CLASS_BRIDGE_PCI
+                || (pci->class_code >> 8) == PCI_CLASS_BRIDGE_CARDBUS
+                || (pci->class_code >> 8) == PCI_CLASS_BRIDGE_PCI_SEMI;
+  pci->iommu_group = (int) xpath_uint (ctx, cap, "string(iommuGroup/@number)", G_MAXUINT);
+  if ((guint) pci->iommu_group == G_MAXUINT)
+    pci->iommu_group = -1;
+
+  addresses = xpath_nodes (ctx, cap, "iommuGroup/address");
+  for (guint i = 0; i < n_nodes (addresses); i++)
+    {
+      xmlNode *node = nth_node (addresses, i);
+
+      g_ptr_array_add (members,
+                       format_pci_address (xpath_uint (ctx, node, "string(@domain)", 0),
+                                           xpath_uint (ctx, node, "string(@bus)", 0),
+                                           xpath_uint (ctx, node, "string(@slot)", 0),
+                                           xpath_uint (ctx, node, "string(@function)", 0)));
+    }
+  xmlXPathFreeObject (addresses);
+  if (pci->iommu_group >= 0 && members->len == 0)
+    g_ptr_array_add (members, g_strdup (pci->address));
+  g_ptr_array_sort (members, _gh_compare_strings);
+  g_ptr_array_add (members, NULL);
+  pci->iommu_members = (GStrv) g_ptr_array_free (g_steal_pointer (&members), FALSE);
+
+  add_mdev_types (data, ctx, cap, pci->name, pci->address);
+
+  g_hash_table_insert (data->pci_by_name, pci->name, pci);
+  g_ptr_array_add (data->pci, g_steal_pointer (&pci));
+}
+
+static void
+add_drm_device (HostData        *data,
+                xmlXPathContext *ctx,
+                xmlNode         *device,
+                xmlNode         *cap,
+                const char      *parent)
+{
+  g_autofree char *type = xpath_dup_text (ctx, cap, "string(type)");
+  g_autofree char *devnode = xpath_dup_text (ctx, device, "string(devnode[@type='dev'])");
+
+  if (parent != NULL)
+    g_hash_table_add (data->drm_parents, g_strdup (parent));
+
+  if (g_strcmp0 (type, "render") == 0 && devnode != NULL)
+    g_hash_table_insert (data->render_nodes, g_steal_pointer (&devnode),
+                         g_strdup (parent != NULL ? parent : ""));
+}
+
+static void
+add_mdev (HostData        *data,
+          xmlXPathContext *ctx,
+          xmlNode         *cap,
+          const char      *name,
+          const char      *parent)
+{
+  GhHostMdev *mdev = g_new0 (GhHostMdev, 1);
+
+  mdev->name = g_strdup (name);
+  mdev->parent = g_strdup (parent);
+  mdev->type_id = xpath_dup_text (ctx, cap, "string(type/@id)");
+  mdev->uuid = xpath_dup_text (ctx, cap, "string(uuid)");
+  /* Older daemons name the device after its UUID and say it nowhere else. */
+  if (mdev->uuid == NULL && g_str_has_prefix (name, "mdev_") && strlen (name) >= 5 + 36)
+    {
+      mdev->uuid = g_strndup (name + 5, 36);
+      g_strdelimit (mdev->uuid, "_", '-');
+    }
+
+  g_ptr_array_add (data->mdevs, mdev);
+}
+
+static void
+add_device (HostData        *data,
+            xmlXPathContext *ctx,
+            xmlNode         *device)
+{
+  g_autofree char *name = xpath_dup_text (ctx, device, "string(name)");
+  g_autofree char *parent = xpath_dup_text (ctx, device, "string(parent)");
+  xmlXPathObject *caps;
+
+  if (name == NULL || g_hash_table_contains (data->seen, name))
+    return;
+  g_hash_table_add (data->seen, g_strdup (name));
+
+  caps = xpath_nodes (ctx, device, "capability");
+  for (guint i = 0; i < n_nodes (caps); i++)
+    {
+      xmlNode *cap = nth_node (caps, i);
+      g_autofree char *type = xpath_dup_text (ctx, cap, "string(@type)");
+
+      if (g_strcmp0 (type, "pci") == 0)
+        add_pci_device (data, ctx, device, cap, name);
+      else if (g_strcmp0 (type, "drm") == 0)
+        add_drm_device (data, ctx, device, cap, parent);
+      else if (g_strcmp0 (type, "mdev") == 0)
+        add_mdev (data, ctx, cap, name, parent);
+      else
+        /* css, ap_matrix and the like can create mdevs too. */
+        add_mdev_types (data, ctx, cap, name, NULL);
+    }
+  xmlXPathFreeObject (caps);
+}
+
+/* One <device>, or any document whose top-level <device>s describe a host: a test-driver
+ * file (<node>), or several virsh nodedev-dumpxml outputs wrapped in one element. */
+static gboolean
+host_data_add_device_xml (HostData    *data,
+                          const char  *xml,
+                          GError     **error)
+{
+  xmlXPathContext *ctx;
+  xmlNode *root;
+  xmlDoc *doc;
+
+  doc = parse_xml (xml);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  if (root == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("A host device's description is not valid XML"));
+      xmlFreeDoc (doc);
+      return FALSE;
+    }
+
+  ctx = xmlXPathNewContext (doc);
+  if (g_strcmp0 ((const char *) root->name, "device") == 0)
+    {
+      add_device (data, ctx, root);
+    }
+  else
+    {
+      xmlXPathObject *devices = xpath_nodes (ctx, root, "device");
+
+      for (guint i = 0; i < n_nodes (devices); i++)
+        add_device (data, ctx, nth_node (devices, i));
+      xmlXPathFreeObject (devices);
+    }
+
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+  return TRUE;
+}
+
+static int
+compare_pci (gconstpointer a,
+             gconstpointer b)
+{
+  const GhHostPciDevice *da = *(const GhHostPciDevice * const *) a;
+  const GhHostPciDevice *db = *(const GhHostPciDevice * const *) b;
+  int cmp = strcmp (da->address, db->address);
+
+  return cmp != 0 ? cmp : strcmp (da->name, db->name);
+}
+
+static int
+compare_mdev_types (gconstpointer a,
+                    gconstpointer b)
+{
+  const GhHostMdevType *ta = *(const GhHostMdevType * const *) a;
+  const GhHostMdevType *tb = *(const GhHostMdevType * const *) b;
+  int cmp = g_strcmp0 (ta->parent, tb->parent);
+
+  return cmp != 0 ? cmp : g_strcmp0 (ta->id, tb->id);
+}
+
+static int
+compare_mdevs (gconstpointer a,
+               gconstpointer b)
+{
+  const GhHostMdev *ma = *(const GhHostMdev * const *) a;
+  const GhHostMdev *mb = *(const GhHostMdev * const *) b;
+
+  return g_strcmp0 (ma->name, mb->name);
+}
+
+/* A display controller says so with its PCI class (0x03xxxx). Daemons and recordings
+ * that leave the class out still give it away by the DRM device it drives. */
+static gboolean
+is_display_controller (HostData              *data,
+                       const GhHostPciDevice *pci)
+{
+  if (pci->class_code != 0)
+    return (pci->class_code >> 16) == PCI_CLASS_DISPLAY;
+
+  return g_hash_table_contains (data->drm_parents, pci->name);
+}
+
+/* Sorts everything and links what refers to what: render nodes to GPUs, mdev types to
+ * their parent's address. */
+static void
+host_data_finish (HostData *data)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_ptr_array_sort (data->pci, compare_pci);
+  g_ptr_array_sort (data->mdev_types, compare_mdev_types);
+  g_ptr_array_sort (data->mdevs, compare_mdevs);
+
+  g_ptr_array_set_size (data->gpus, 0);
+  g_hash_table_remove_all (data->pci_by_address);
+  for (guint i = 0; i < data->pci->len; i++)
+    {
+      GhHostPciDevice *pci = g_ptr_array_index (data->pci, i);
+
+      /* Two devices at one address happen only in made-up hosts (virt-manager's test
+       * driver file has some); the first by name answers for the address. */
+      if (!g_hash_table_contains (data->pci_by_address, pci->address))
+        g_hash_table_insert (data->pci_by_address, pci->address, pci);
+      if (is_display_controller (data, pci))
+        g_ptr_array_add (data->gpus, pci);
+    }
+
+  g_hash_table_iter_init (&iter, data->render_nodes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (nodes, key);
+  g_ptr_array_sort (nodes, _gh_compare_strings);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      const char *node = g_ptr_array_index (nodes, i);
+      GhHostPciDevice *pci = g_hash_table_lookup (data->pci_by_name,
+                                                  g_hash_table_lookup (data->render_nodes, node));
+
+      if (pci != NULL && pci->render_node == NULL)
+        pci->render_node = g_strdup (node);
+    }
+
+  g_strfreev (data->render_node_list);
+  g_ptr_array_add (nodes, NULL);
+  data->render_node_list = g_strdupv ((char **) nodes->pdata);
+
+  for (guint i = 0; i < data->mdev_types->len; i++)
+    {
+      GhHostMdevType *type = g_ptr_array_index (data->mdev_types, i);
+      GhHostPciDevice *pci = g_hash_table_lookup (data->pci_by_name, type->parent);
+
+      if (type->parent_address == NULL && pci != NULL)
+        type->parent_address = g_strdup (pci->address);
+    }
+}
+
+/* ---- This machine: sysfs, /dev/dri, QEMU's modules, the probe (worker thread) ----- */
+
+static void
+read_boot_vga (HostData *data)
+{
+  for (guint i = 0; i < data->gpus->len; i++)
+    {
+      GhHostPciDevice *gpu = g_ptr_array_index (data->gpus, i);
+      g_autofree char *path = g_build_filename ("/sys/bus/pci/devices", gpu->address,
+                                                "boot_vga", NULL);
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (path, &contents, NULL, NULL))
+        gpu->boot_vga = g_strcmp0 (g_strstrip (contents), "1") == 0;
+    }
+}
+
+/* A session daemon may have no node devices at all: /dev/dri is what QEMU will open. */
+static void
+scan_render_nodes (HostData *data)
+{
+  g_auto(GStrv) nodes = gh_virgl_probe_dup_render_nodes ();
+
+  for (guint i = 0; nodes[i] != NULL; i++)
+    if (!g_hash_table_contains (data->render_nodes, nodes[i]))
+      g_hash_table_insert (data->render_nodes, g_strdup (nodes[i]), g_strdup (""));
+}
+
+static char *
+find_virgl_module (void)
+{
+  const char *env = g_getenv ("QEMU_MODULE_DIR");
+
+  if (env != NULL && env[0] != '\0')
+    {
+      g_autofree char *path = g_build_filename (env, VIRGL_MODULE, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (qemu_module_dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (qemu_module_dirs[i], VIRGL_MODULE, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
+    }
+
+  return NULL;
+}
+
+/* The render node virgl should use: the boot GPU's, else the first. */
+static const char *
+choose_render_node (HostData *data)
+{
+  for (guint i = 0; i < data->gpus->len; i++)
+    {
+      GhHostPciDevice *gpu = g_ptr_array_index (data->gpus, i);
+
+      if (gpu->boot_vga && gpu->render_node != NULL)
+        return gpu->render_node;
+    }
+
+  return data->render_node_list != NULL ? data->render_node_list[0] : NULL;
+}
+
+static void
+check_virgl (HostData     *data,
+             const char   *probe_path,
+             GCancellable *cancellable)
+{
+  GhHostVirgl *virgl = g_new0 (GhHostVirgl, 1);
+  const char *node = choose_render_node (data);
+
+  virgl->checked = TRUE;
+  virgl->module_path = find_virgl_module ();
+  virgl->module_present = virgl->module_path != NULL;
+
+  if (node != NULL)
+    {
+      const char *args[] = { "--device", node, NULL };
+
+      virgl->probe = gh_virgl_probe_run (probe_path, args, GH_VIRGL_PROBE_TIMEOUT_MS,
+                                         cancellable);
+    }
+
+  if (!virgl->module_present)
+    virgl->reason = g_strdup (_("QEMU's OpenGL display module (hw-display-virtio-gpu-gl) is "
+                                "not installed; Debian has it in the package qemu-system-gui"));
+  else if (node == NULL)
+    virgl->reason = g_strdup (_("This computer has no DRM render node (/dev/dri/renderD*), "
+                                "so no GPU that OpenGL can use"));
+  else if (!virgl->probe->usable)
+    virgl->reason = g_strdup (virgl->probe->reason);
+  else
+    virgl->usable = TRUE;
+
+  virgl_free (data->virgl);
+  data->virgl = virgl;
+}
+
+/* ---- Loading (worker thread) ------------------------------------------------------ */
+
+typedef struct
+{
+  GWeakRef       self;
+  virConnectPtr  conn;
+  char          *uri;
+  char          *probe_path;
+  gboolean       local;
+  HostData      *result;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_weak_ref_clear (&data->self);
+  g_clear_pointer (&data->conn, virConnectClose);
+  g_free (data->uri);
+  g_free (data->probe_path);
+  host_data_free (data->result);
+  g_free (data);
+}
+
+static gboolean
+is_no_support (void)
+{
+  virErrorPtr err = virGetLastError ();
+
+  return err != NULL && err->code == VIR_ERR_NO_SUPPORT;
+}
+
+/* QEMU's capabilities for the machines Greenhouse creates (q35, KVM when there is KVM);
+ * NULL when the driver has none (the test driver) or none of these fits. */
+static char *
+read_domain_caps (virConnectPtr conn)
+{
+  static const struct
+  {
+    const char *virt_type;
+    const char *machine;
+  } attempts[] = {
+    { "kvm", "q35" },
+    { "qemu", "q35" },
+    { NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (attempts); i++)
+    {
+      char *xml = virConnectGetDomainCapabilities (conn, NULL, NULL, attempts[i].machine,
+                                                   attempts[i].virt_type, 0);
+
+      if (xml != NULL)
+        {
+          char *ret = g_strdup (xml);
+
+          free (xml);
+          return ret;
+        }
+      if (is_no_support ())
+        break;
+    }
+
+  virResetLastError ();
+  return NULL;
+}
+
+static gboolean
+read_node_devices (virConnectPtr   conn,
+                   HostData       *data,
+                   GError        **error)
+{
+  /* Capability flags only: the test driver rejects ACTIVE and INACTIVE. */
+  static const unsigned int kinds[] = {
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV,
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      virNodeDevicePtr *devices = NULL;
+      int n = virConnectListAllNodeDevices (conn, &devices, kinds[k]);
+
+      if (n < 0)
+        {
+          _gh_error_set_from_libvirt (error, GH_ERROR_FAILED,
+                                      _("Could not list the host's devices"));
+          return FALSE;
+        }
+
+      for (int i = 0; i < n; i++)
+        {
+          char *xml = virNodeDeviceGetXMLDesc (devices[i], 0);
+
+          /* NULL: it went away since the listing; its removal event follows. */
+          if (xml != NULL)
+            host_data_add_device_xml (data, xml, NULL);
+          free (xml);
+          virNodeDeviceFree (devices[i]);
+        }
+      free (devices);
+      virResetLastError ();
+    }
+
+  return TRUE;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr(HostData) host = host_data_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *caps_xml = NULL;
+
+  caps_xml = read_domain_caps (data->conn);
+  if (caps_xml != NULL)
+    {
+      host->caps = parse_domain_caps (caps_xml, &error);
+      if (host->caps == NULL)
+        {
+          g_debug ("%s: %s", data->uri, error->message);
+          g_clear_error (&error);
+        }
+    }
+
+  if (!read_node_devices (data->conn, host, &error))
+    {
+      /* The machines still work without host devices: say why they are unknown. */
+      host->devices_error = g_strdup (gh_error_get_detail (error));
+      g_clear_error (&error);
+    }
+
+  /* The worker releases the connection: the last virConnectClose() may talk. */
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (data->local)
+    scan_render_nodes (host);
+  host_data_finish (host);
+
+  if (data->local)
+    {
+      read_boot_vga (host);
+      check_virgl (host, data->probe_path, cancellable);
+    }
+
+  data->result = g_steal_pointer (&host);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* ---- The object ------------------------------------------------------------------ */
+
+/* This machine's own daemon: only then do sysfs, /dev/dri and the probe describe it. */
+static gboolean
+connection_is_this_machine (GhConnection *connection)
+{
+  const char *uri = gh_connection_get_uri (connection);
+
+  return !gh_connection_is_remote (connection)
+         && (g_str_has_prefix (uri, "qemu:") || g_str_has_prefix (uri, "qemu+unix:"));
+}
+
+static void
+apply_overrides (GhHostInventory *self)
+{
+  HostData *data = self->data;
+
+  /* Recorded capabilities stand in for unknown ones, on every reload. */
+  if (self->recorded_caps != NULL && data->caps == NULL)
+    data->caps = domain_caps_copy (self->recorded_caps);
+
+  if (self->virgl_override != NULL)
+    {
+      virgl_free (data->virgl);
+      data->virgl = virgl_copy (self->virgl_override);
+    }
+
+  if (self->boot_vga_override != NULL)
+    for (guint i = 0; i < data->gpus->len; i++)
+      {
+        GhHostPciDevice *gpu = g_ptr_array_index (data->gpus, i);
+
+        gpu->boot_vga = g_strcmp0 (gpu->address, self->boot_vga_override) == 0;
+      }
+}
+
+static void start_load (GhHostInventory *self);
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GhHostInventory) self = g_weak_ref_get (&data->self);
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL)
+    return;
+
+  self->loading = FALSE;
+  waiting = g_steal_pointer (&self->waiting);
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      HostData *old = self->data;
+
+      self->data = g_steal_pointer (&data->result);
+      apply_overrides (self);
+      host_data_free (old);
+      self->n_loads++;
+      g_clear_error (&self->load_error);
+
+      if (!self->loaded)
+        {
+          self->loaded = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+        }
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+  else
+    {
+      /* A reload that fails keeps what was known: the host did not change by failing. */
+      g_debug ("Could not read the host of %s: %s", data->uri, error->message);
+      g_clear_error (&self->load_error);
+      self->load_error = g_error_copy (error);
+    }
+
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiting, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+
+  if (self->reload_wanted)
+    start_load (self);
+}
+
+static void
+start_load (GhHostInventory *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  LoadData *data;
+
+  self->reload_wanted = FALSE;
+
+  data = g_new0 (LoadData, 1);
+  g_weak_ref_init (&data->self, self);
+  data->uri = g_strdup (gh_connection_get_uri (self->connection));
+  data->local = connection_is_this_machine (self->connection);
+  data->probe_path = gh_virgl_probe_dup_path ();
+  /* virConnectRef() only counts: it asks no daemon. */
+  data->conn = _gh_connection_dup_virconnect (self->connection, &error);
+
+  self->loading = TRUE;
+  task = g_task_new (NULL, NULL, load_cb, NULL);
+  g_task_set_source_tag (task, start_load);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  if (data->conn == NULL)
+    {
+      g_prefix_error (&error, "%s: ", _("Could not read the host's devices"));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_run_in_thread (task, load_thread);
+}
+
+static void
+request_reload (GhHostInventory *self)
+{
+  /* Nobody asked for the host yet: nothing to keep current. */
+  if (!self->loaded && !self->loading)
+    return;
+
+  if (self->loading)
+    self->reload_wanted = TRUE;
+  else
+    start_load (self);
+}
+
+static void
+on_node_devices_changed (GhConnection    *connection,
+                         GhHostInventory *self)
+{
+  request_reload (self);
+}
+
+static void
+on_connection_state (GhConnection    *connection,
+                     GParamSpec      *pspec,
+                     GhHostInventory *self)
+{
+  /* A new virConnectPtr: the daemon may have restarted, devices may have changed. */
+  if (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED)
+    request_reload (self);
+}
+
+static void
+gh_host_inventory_dispose (GObject *object)
+{
+  GhHostInventory *self = (GhHostInventory *)object;
+
+  if (self->connection != NULL)
+    {
+      g_clear_signal_handler (&self->node_devices_handler, self->connection);
+      g_clear_signal_handler (&self->state_handler, self->connection);
+      g_clear_object (&self->connection);
+    }
+
+  G_OBJECT_CLASS (gh_host_inventory_parent_class)->dispose (object);
+}
+
+static void
+gh_host_inventory_finalize (GObject *object)
+{
+  GhHostInventory *self = (GhHostInventory *)object;
+
+  g_clear_pointer (&self->data, host_data_free);
+  g_clear_pointer (&self->recorded_caps, domain_caps_free);
+  g_clear_pointer (&self->virgl_override, virgl_free);
+  g_clear_pointer (&self->boot_vga_override, g_free);
+  g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  g_clear_error (&self->load_error);
+
+  G_OBJECT_CLASS (gh_host_inventory_parent_class)->finalize (object);
+}
+
+static void
+gh_host_inventory_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  GhHostInventory *self = GH_HOST_INVENTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gh_host_inventory_class_init (GhHostInventoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gh_host_inventory_dispose;
+  object_class->finalize = gh_host_inventory_finalize;
+  object_class->get_property = gh_host_inventory_get_property;
+
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GhHostInventory::changed:
+   *
+   * What the inventory holds was replaced: by its first load, or by a reload after the
+   * host's devices changed or the connection came back.
+   */
+  signals[CHANGED] =
+    g_signal_new_class_handler ("changed",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                NULL, NULL, NULL, NULL,
+                                G_TYPE_NONE, 0);
+}
+
+static void
+gh_host_inventory_init (GhHostInventory *self)
+{
+  self->data = host_data_new ();
+  host_data_finish (self->data);
+}
+
+GhHostInventory *
+gh_host_inventory_new (GhConnection *connection)
+{
+  GhHostInventory *self;
+
+  g_return_val_if_fail (GH_IS_CONNECTION (connection), NULL);
+
+  self = g_object_new (GH_TYPE_HOST_INVENTORY, NULL);
+  self->connection = g_object_ref (connection);
+  self->node_devices_handler = g_signal_connect (connection, "node-devices-changed",
+                                                 G_CALLBACK (on_node_devices_changed), self);
+  self->state_handler = g_signal_connect (connection, "notify::state",
+                                          G_CALLBACK (on_connection_state), self);
+
+  return self;
+}
+
+/**
+ * gh_host_inventory_load_async:
+ *
+ * Reads the host in a worker thread: domain capabilities, node devices, and on this
+ * machine's own connections boot_vga, /dev/dri, QEMU's virgl module and the virgl probe
+ * (which may take up to GH_VIRGL_PROBE_TIMEOUT_MS). One load serves every caller that
+ * asks while it runs.
+ */
+void
+gh_host_inventory_load_async (GhHostInventory     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GH_IS_HOST_INVENTORY (self));
+  g_return_if_fail (self->connection != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_host_inventory_load_async);
+
+  if (self->waiting == NULL)
+    self->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->waiting, g_steal_pointer (&task));
+
+  if (!self->loading)
+    start_load (self);
+}
+
+gboolean
+gh_host_inventory_load_finish (GhHostInventory  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_host_inventory_load_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GhHostInventory *
+gh_host_inventory_new_from_xml (const char         *domain_caps_xml,
+                                const char * const *node_devices,
+                                GError            **error)
+{
+  g_autoptr(GhHostInventory) self = g_object_new (GH_TYPE_HOST_INVENTORY, NULL);
+  g_autoptr(HostData) data = host_data_new ();
+
+  if (domain_caps_xml != NULL)
+    {
+      data->caps = parse_domain_caps (domain_caps_xml, error);
+      if (data->caps == NULL)
+        return NULL;
+    }
+
+  for (guint i = 0; node_devices != NULL && node_devices[i] != NULL; i++)
+    if (!host_data_add_device_xml (data, node_devices[i], error))
+      return NULL;
+
+  host_data_finish (data);
+
+  host_data_free (self->data);
+  self->data = g_steal_pointer (&data);
+  self->loaded = TRUE;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+gh_host_inventory_set_domain_caps_xml (GhHostInventory  *self,
+                                       const char       *xml,
+                                       GError          **error)
+{
+  GhHostDomainCaps *caps;
+
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), FALSE);
+  g_return_val_if_fail (xml != NULL, FALSE);
+
+  caps = parse_domain_caps (xml, error);
+  if (caps == NULL)
+    return FALSE;
+
+  /* Kept for reloads; what the daemon itself says wins when it says something. */
+  g_clear_pointer (&self->recorded_caps, domain_caps_free);
+  self->recorded_caps = caps;
+  if (self->data->caps == NULL)
+    apply_overrides (self);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+void
+gh_host_inventory_set_virgl (GhHostInventory   *self,
+                             const GhHostVirgl *virgl)
+{
+  g_return_if_fail (GH_IS_HOST_INVENTORY (self));
+  g_return_if_fail (virgl != NULL);
+
+  g_clear_pointer (&self->virgl_override, virgl_free);
+  self->virgl_override = virgl_copy (virgl);
+  apply_overrides (self);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+gh_host_inventory_set_boot_vga (GhHostInventory *self,
+                                const char      *address)
+{
+  g_return_if_fail (GH_IS_HOST_INVENTORY (self));
+
+  g_free (self->boot_vga_override);
+  self->boot_vga_override = g_strdup (address != NULL ? address : "");
+  apply_overrides (self);
+
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+gboolean
+gh_host_inventory_get_loaded (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), FALSE);
+  return self->loaded;
+}
+
+const GhHostDomainCaps *
+gh_host_inventory_get_domain_caps (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->caps;
+}
+
+const char *
+gh_host_inventory_get_devices_error (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->devices_error;
+}
+
+/**
+ * gh_host_inventory_get_gpus:
+ *
+ * Returns: (transfer none) (element-type GhHostPciDevice): the display controllers
+ */
+GPtrArray *
+gh_host_inventory_get_gpus (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->gpus;
+}
+
+const GhHostPciDevice *
+gh_host_inventory_lookup_pci (GhHostInventory *self,
+                              const char      *address)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  return g_hash_table_lookup (self->data->pci_by_address, address);
+}
+
+GPtrArray *
+gh_host_inventory_get_mdev_types (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->mdev_types;
+}
+
+GPtrArray *
+gh_host_inventory_get_mdevs (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->mdevs;
+}
+
+const char * const *
+gh_host_inventory_get_render_nodes (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return (const char * const *) self->data->render_node_list;
+}
+
+const GhHostVirgl *
+gh_host_inventory_get_virgl (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->virgl;
+}
+
+const char *
+gh_host_pci_device_get_label (const GhHostPciDevice *device)
+{
+  g_return_val_if_fail (device != NULL, NULL);
+  return device->product != NULL ? device->product : device->address;
+}
+
+static gboolean
+same_slot (const GhHostPciDevice *gpu,
+           const char            *address)
+{
+  g_autofree char *prefix = g_strndup (gpu->address, strlen (gpu->address) - 1);
+
+  /* "0000:01:00." is the slot; the last digit is the function. */
+  return g_str_has_prefix (address, prefix) && strlen (address) == strlen (gpu->address);
+}
+
+GPtrArray *
+gh_host_inventory_dup_gpu_functions (GhHostInventory       *self,
+                                     const GhHostPciDevice *gpu)
+{
+  GPtrArray *functions = g_ptr_array_new ();
+
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), functions);
+  g_return_val_if_fail (gpu != NULL, functions);
+
+  for (guint i = 0; gpu->iommu_members != NULL && gpu->iommu_members[i] != NULL; i++)
+    {
+      const char *address = gpu->iommu_members[i];
+      GhHostPciDevice *member = g_hash_table_lookup (self->data->pci_by_address, address);
+
+      if (member != NULL && member != gpu && same_slot (gpu, address))
+        g_ptr_array_add (functions, member);
+    }
+
+  return functions;
+}
+
+/* The host's GPUs, counted by slot: a GPU's HDMI audio function is not a second GPU. */
+static guint
+count_gpu_slots (GhHostInventory *self)
+{
+  g_autoptr(GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < self->data->gpus->len; i++)
+    {
+      const GhHostPciDevice *gpu = g_ptr_array_index (self->data->gpus, i);
+
+      g_hash_table_add (slots, g_strndup (gpu->address, strlen (gpu->address) - 2));
+    }
+
+  return g_hash_table_size (slots);
+}
+
+static char *
+describe_member (GhHostInventory *self,
+                 const char      *address)
+{
+  GhHostPciDevice *member = g_hash_table_lookup (self->data->pci_by_address, address);
+
+  if (member == NULL || member->product == NULL)
+    return g_strdup (address);
+
+  /* Translators: a PCI device: its address, then its name (“0000:00:14.0 (USB controller)”) */
+  return g_strdup_printf (_("%s (%s)"), address, member->product);
+}
+
+gboolean
+gh_host_inventory_gpu_is_passable (GhHostInventory        *self,
+                                   const GhHostPciDevice  *gpu,
+                                   gboolean                confirm,
+                                   char                  **reason)
+{
+  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *reason_text = NULL;
+  gboolean passable = FALSE;
+
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), FALSE);
+  g_return_val_if_fail (gpu != NULL, FALSE);
+
+  for (guint i = 0; gpu->iommu_members != NULL && gpu->iommu_members[i] != NULL; i++)
+    {
+      const char *address = gpu->iommu_members[i];
+      GhHostPciDevice *member = g_hash_table_lookup (self->data->pci_by_address, address);
+
+      if (g_strcmp0 (address, gpu->address) == 0 || same_slot (gpu, address))
+        continue;
+      if (member != NULL && member->bridge)
+        continue;
+      g_ptr_array_add (others, describe_member (self, address));
+    }
+
+  if (gpu->iommu_group < 0)
+    {
+      /* Translators: %s is a PCI address such as 0000:01:00.0 */
+      reason_text = g_strdup_printf (_("GPU %s is in no IOMMU group: the IOMMU is off "
+                                       "(turn on VT-d or AMD-Vi and intel_iommu=on)"),
+                                     gpu->address);
+    }
+  else if (others->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (others, NULL);
+      list = g_strjoinv (", ", (char **) others->pdata);
+      /* Translators: GPU 0000:01:00.0 shares IOMMU group 13 with 0000:00:14.0 (USB …) */
+      reason_text = g_strdup_printf (_("GPU %s shares IOMMU group %d with %s, which would "
+                                       "have to go to the machine too"),
+                                     gpu->address, gpu->iommu_group, list);
+    }
+  else if (gpu->boot_vga && count_gpu_slots (self) == 1 && !confirm)
+    {
+      reason_text = g_strdup_printf (_("GPU %s is this computer's only GPU and shows its "
+                                       "screen: passing it through needs your confirmation, "
+                                       "and the host loses its display while the machine "
+                                       "runs"), gpu->address);
+    }
+  else if (gpu->boot_vga && count_gpu_slots (self) == 1)
+    {
+      passable = TRUE;
+      reason_text = g_strdup_printf (_("GPU %s is this computer's only GPU: the host loses "
+                                       "its display while the machine runs"), gpu->address);
+    }
+  else if (gpu->boot_vga)
+    {
+      passable = TRUE;
+      reason_text = g_strdup_printf (_("GPU %s is the one this computer starts on: its "
+                                       "screens go dark while the machine runs"), gpu->address);
+    }
+  else
+    {
+      passable = TRUE;
+      reason_text = g_strdup_printf (_("GPU %s and its IOMMU group %d can go to a machine "
+                                       "whole"), gpu->address, gpu->iommu_group);
+    }
+
+  if (reason != NULL)
+    *reason = g_steal_pointer (&reason_text);
+
+  return passable;
+}
+
+guint
+_gh_host_inventory_get_n_loads (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), 0);
+  return self->n_loads;
+}

@@ -1,0 +1,48 @@
+/* gh-host-report.h: the host's 3D inventory and the plan for one OS, as text or JSON
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gh-graphics-planner.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GH_HOST_REPORT_TEXT,
+  GH_HOST_REPORT_JSON,
+} GhHostReportFormat;
+
+/* Opens @uri, reads its host, plans for @os_id (a libosinfo id or short id; NULL: no OS)
+ * and formats it all. A connection that cannot be opened still gives a report, which
+ * says why and plans with what is known; an unknown @os_id is an error
+ * (GH_ERROR_UNKNOWN_OS). */
+void  gh_host_report_async        (const char          *uri,
+                                   const char          *os_id,
+                                   GhHostReportFormat   format,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+char *gh_host_report_finish       (GAsyncResult        *result,
+                                   GError             **error);
+
+/* The report of what is already known. @connection_error: why the connection failed. */
+char *gh_host_report_format       (GhHostReportFormat   format,
+                                   const char          *uri,
+                                   const GError        *connection_error,
+                                   OsinfoOs            *os,
+                                   GhHostInventory     *host,
+                                   GhGraphicsPlan      *plan);
+
+/* For command lines: runs the main loop until the report is printed on stdout (errors
+ * on stderr). Returns the exit status: 0 when a report was printed. */
+int   gh_host_report_run          (const char          *uri,
+                                   const char          *os_id,
+                                   GhHostReportFormat   format);
+
+G_END_DECLS

@@ -1,0 +1,683 @@
+/* test-graphics-planner.c: the 3D planner on the installed osinfo-db
+ *
+ * Table-driven: each case is a guest OS (libosinfo short id, or none), a host described
+ * by XML, a connection and a preference, and what a user must see: the recommended path,
+ * and for some paths whether they are feasible and words their reason must contain.
+ * Then every OS of the database is planned on every kind of host and connection, and
+ * each plan must keep the rules that hold everywhere.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "gh-test-util.h"
+
+/* What QEMU 7.2 with KVM offers for q35 on Debian 12, reduced to what the planner reads. */
+static const char kvm_caps[] =
+  "<domainCapabilities>"
+  "<path>/usr/bin/qemu-system-x86_64</path><domain>kvm</domain>"
+  "<machine>pc-q35-7.2</machine><arch>x86_64</arch>"
+  "<os supported='yes'><enum name='firmware'><value>bios</value><value>efi</value></enum></os>"
+  "<devices>"
+  "<graphics supported='yes'><enum name='type'><value>sdl</value><value>vnc</value>"
+  "<value>spice</value><value>egl-headless</value><value>dbus</value></enum></graphics>"
+  "<video supported='yes'><enum name='modelType'><value>vga</value><value>cirrus</value>"
+  "<value>vmvga</value><value>qxl</value><value>virtio</value><value>none</value>"
+  "<value>bochs</value><value>ramfb</value></enum></video>"
+  "<hostdev supported='yes'><enum name='mode'><value>subsystem</value></enum>"
+  "<enum name='subsysType'><value>usb</value><value>pci</value><value>scsi</value></enum>"
+  "<enum name='pciBackend'><value>default</value><value>vfio</value></enum></hostdev>"
+  "</devices></domainCapabilities>";
+
+/* An Intel iGPU that draws the host's screen, with a render node. */
+static const char igpu[] =
+  "<device><name>pci_0000_00_02_0</name><parent>computer</parent>"
+  "<capability type='pci'><class>0x030000</class><domain>0</domain><bus>0</bus>"
+  "<slot>2</slot><function>0</function>"
+  "<product id='0x3e92'>CoffeeLake-S GT2 [UHD Graphics 630]</product>"
+  "<vendor id='0x8086'>Intel Corporation</vendor>"
+  "<iommuGroup number='0'><address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>"
+  "</iommuGroup></capability></device>";
+static const char igpu_render[] =
+  "<device><name>drm_renderD128</name><devnode type='dev'>/dev/dri/renderD128</devnode>"
+  "<parent>pci_0000_00_02_0</parent><capability type='drm'><type>render</type>"
+  "</capability></device>";
+/* The same iGPU offering GVT-g shares. */
+static const char igpu_gvtg[] =
+  "<device><name>pci_0000_00_02_0</name><parent>computer</parent>"
+  "<capability type='pci'><class>0x030000</class><domain>0</domain><bus>0</bus>"
+  "<slot>2</slot><function>0</function>"
+  "<product id='0x3e92'>CoffeeLake-S GT2 [UHD Graphics 630]</product>"
+  "<vendor id='0x8086'>Intel Corporation</vendor>"
+  "<capability type='mdev_types'>"
+  "<type id='i915-GVTg_V5_4'><name>GVTg_V5_4</name><deviceAPI>vfio-pci</deviceAPI>"
+  "<availableInstances>2</availableInstances></type>"
+  "<type id='i915-GVTg_V5_8'><name>GVTg_V5_8</name><deviceAPI>vfio-pci</deviceAPI>"
+  "<availableInstances>0</availableInstances></type></capability>"
+  "<iommuGroup number='0'><address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>"
+  "</iommuGroup></capability></device>";
+/* An NVIDIA card with its HDMI audio, behind a root port, all in group 1: passable. */
+static const char dgpu[] =
+  "<device><name>pci_0000_01_00_0</name><parent>pci_0000_00_01_0</parent>"
+  "<capability type='pci'><class>0x030000</class><domain>0</domain><bus>1</bus>"
+  "<slot>0</slot><function>0</function>"
+  "<product id='0x2504'>GA106 [GeForce RTX 3060 Lite Hash Rate]</product>"
+  "<vendor id='0x10de'>NVIDIA Corporation</vendor>"
+  "<iommuGroup number='1'><address domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>"
+  "<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+  "<address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/></iommuGroup>"
+  "</capability></device>";
+static const char dgpu_audio[] =
+  "<device><name>pci_0000_01_00_1</name><parent>pci_0000_00_01_0</parent>"
+  "<capability type='pci'><class>0x040300</class><domain>0</domain><bus>1</bus>"
+  "<slot>0</slot><function>1</function>"
+  "<product id='0x228e'>GA106 High Definition Audio Controller</product>"
+  "<vendor id='0x10de'>NVIDIA Corporation</vendor>"
+  "<iommuGroup number='1'><address domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>"
+  "<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+  "<address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/></iommuGroup>"
+  "</capability></device>";
+static const char root_port[] =
+  "<device><name>pci_0000_00_01_0</name><parent>computer</parent>"
+  "<capability type='pci'><class>0x060400</class><domain>0</domain><bus>0</bus>"
+  "<slot>1</slot><function>0</function>"
+  "<product id='0x1901'>6th-10th Gen Core Processor PCIe Controller (x16)</product>"
+  "<vendor id='0x8086'>Intel Corporation</vendor><capability type='pci-bridge'/>"
+  "<iommuGroup number='1'><address domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>"
+  "<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>"
+  "<address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/></iommuGroup>"
+  "</capability></device>";
+
+typedef enum
+{
+  HOST_VIRGL,         /* iGPU with a render node; the probe works on it */
+  HOST_NO_RENDER,     /* no GPU at all (this container, most CI) */
+  HOST_TWO_GPUS,      /* HOST_VIRGL plus a passable NVIDIA card */
+  HOST_ONLY_GPU,      /* one GPU, the boot VGA, nothing else */
+  HOST_GVTG,          /* HOST_VIRGL whose iGPU offers GVT-g shares */
+  HOST_UNKNOWN_CAPS,  /* a driver without domain capabilities */
+  N_HOSTS
+} HostKind;
+
+static const char * const host_names[N_HOSTS] = {
+  "virgl", "no-render-node", "two-gpus", "only-gpu", "gvt-g", "unknown-caps",
+};
+
+static GhHostInventory *hosts[N_HOSTS];
+static GhOsDb *os_db;
+
+static GhHostInventory *
+make_host (HostKind kind)
+{
+  const char *devices[6] = { NULL };
+  g_autoptr(GhHostInventory) host = NULL;
+  g_autoptr(GError) error = NULL;
+  GhVirglProbeResult probe = {
+    .usable = TRUE,
+    .device = (char *) "/dev/dri/renderD128",
+    .renderer = (char *) "Mesa Intel(R) UHD Graphics 630 (CFL GT2)",
+    .gl_version = (char *) "4.6",
+  };
+  GhHostVirgl virgl = {
+    .checked = TRUE,
+    .module_present = TRUE,
+    .module_path = (char *) "/usr/lib/x86_64-linux-gnu/qemu/hw-display-virtio-gpu-gl.so",
+    .probe = &probe,
+    .usable = TRUE,
+  };
+  guint n = 0;
+
+  switch (kind)
+    {
+    case HOST_VIRGL:
+    case HOST_UNKNOWN_CAPS:
+      devices[n++] = igpu;
+      devices[n++] = igpu_render;
+      break;
+
+    case HOST_NO_RENDER:
+      virgl.probe = NULL;
+      virgl.usable = FALSE;
+      virgl.reason = (char *) "This computer has no DRM render node (/dev/dri/renderD*), "
+                              "so no GPU that OpenGL can use";
+      break;
+
+    case HOST_TWO_GPUS:
+      devices[n++] = igpu;
+      devices[n++] = igpu_render;
+      devices[n++] = root_port;
+      devices[n++] = dgpu;
+      devices[n++] = dgpu_audio;
+      break;
+
+    case HOST_ONLY_GPU:
+      devices[n++] = igpu;
+      virgl.probe = NULL;
+      virgl.usable = FALSE;
+      virgl.reason = (char *) "no render node";
+      break;
+
+    case HOST_GVTG:
+      devices[n++] = igpu_gvtg;
+      devices[n++] = igpu_render;
+      break;
+
+    case N_HOSTS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  host = gh_host_inventory_new_from_xml (kind == HOST_UNKNOWN_CAPS ? NULL : kvm_caps, devices,
+                                         &error);
+  g_assert_no_error (error);
+  gh_host_inventory_set_virgl (host, &virgl);
+  /* The iGPU draws the host's screen whenever there is one. */
+  gh_host_inventory_set_boot_vga (host, n > 0 ? "0000:00:02.0" : NULL);
+
+  return g_steal_pointer (&host);
+}
+
+static OsinfoOs *
+lookup_os (const char *short_id)
+{
+  OsinfoOs *os;
+
+  if (short_id == NULL)
+    return NULL;
+
+  os = gh_os_db_lookup_os (os_db, short_id);
+  if (os == NULL)
+    g_error ("osinfo-db has no OS “%s”", short_id);
+  return os;
+}
+
+/* ---- What holds for every plan ---------------------------------------------------- */
+
+static void
+assert_xml_fragment (const char *what,
+                     const char *fragment)
+{
+  g_autofree char *doc = g_strconcat ("<devices>", fragment, "</devices>", NULL);
+  xmlDoc *parsed = xmlReadMemory (doc, strlen (doc), "fragment.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+  if (parsed == NULL)
+    g_error ("%s: the XML is not well-formed:\n%s", what, fragment);
+  xmlFreeDoc (parsed);
+}
+
+static guint
+count (const char *haystack,
+       const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = haystack; p != NULL && (p = strstr (p, needle)) != NULL; p++)
+    n++;
+
+  return n;
+}
+
+static void
+assert_plan_invariants (GhGraphicsPlan            *plan,
+                        GhGraphicsConnectionFlags  connection,
+                        const char                *what)
+{
+  const GhGraphicsPath *recommended = gh_graphics_plan_get_recommended (plan);
+  guint n = gh_graphics_plan_get_n_paths (plan);
+  guint last_tier = 0;
+
+  /* virgl, virtio-2d, qxl and vga at least. */
+  g_assert_cmpuint (n, >=, 4);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const GhGraphicsPath *path = gh_graphics_plan_get_path (plan, i);
+      g_autofree char *devices = gh_graphics_path_dup_devices_xml (path);
+      g_autofree char *label = g_strdup_printf ("%s: %s%s%s", what,
+                                                gh_graphics_path_kind_to_string (path->kind),
+                                                path->device != NULL ? " " : "",
+                                                path->device != NULL ? path->device : "");
+      guint path_tier = !path->feasible ? 2 : path->discouraged ? 1 : 0;
+
+      g_assert_cmpuint (path->rank, ==, i + 1);
+      /* Endorsed, then discouraged, then infeasible. */
+      g_assert_cmpuint (path_tier, >=, last_tier);
+      last_tier = path_tier;
+      g_assert_true (!path->discouraged || path->feasible);
+
+      if (path->reason == NULL || path->reason[0] == '\0')
+        g_error ("%s has no reason", label);
+
+      /* Never SPICE GL remote or listening on an address: the client would be cut off. */
+      if (gh_graphics_path_uses_spice_gl (path))
+        {
+          if (connection & GH_GRAPHICS_CONNECTION_REMOTE)
+            g_error ("%s: SPICE GL on a remote connection", label);
+          if (count (path->graphics_xml, "<listen type='none'/>") != 1
+              || count (path->graphics_xml, "<listen") != 1)
+            g_error ("%s: SPICE GL with a listen other than none:\n%s", label,
+                     path->graphics_xml);
+          g_assert_cmpint (path->kind, ==, GH_GRAPHICS_PATH_VIRGL);
+        }
+      if (!(connection & GH_GRAPHICS_CONNECTION_REMOTE))
+        g_assert_nonnull (strstr (path->graphics_xml, "<listen type='none'/>"));
+
+      /* What goes with every SPICE display. */
+      g_assert_cmpuint (count (devices, "<input type='tablet' bus='usb'/>"), ==, 1);
+      g_assert_cmpuint (count (devices, "name='com.redhat.spice.0'"), ==, 1);
+      g_assert_cmpuint (count (devices, "<redirdev bus='usb' type='spicevmc'/>"), ==, 2);
+      g_assert_cmpuint (count (devices, "<video>"), ==, 1);
+      assert_xml_fragment (label, devices);
+
+      /* A host device for every GPU path, except the one that says there is no GPU. */
+      if ((path->kind == GH_GRAPHICS_PATH_VFIO || path->kind == GH_GRAPHICS_PATH_MDEV)
+          && path->device != NULL)
+        g_assert_nonnull (path->hostdev_xml);
+      else
+        g_assert_null (path->hostdev_xml);
+      if (path->kind == GH_GRAPHICS_PATH_MDEV)
+        g_assert_nonnull (path->device);
+      if (path->kind == GH_GRAPHICS_PATH_VFIO && path->device == NULL)
+        g_assert_false (path->feasible);
+      if (path->kind == GH_GRAPHICS_PATH_VFIO && path->device != NULL)
+        g_assert_cmpstr (path->firmware, ==, "efi");
+      if (path->feasible
+          && (path->kind == GH_GRAPHICS_PATH_VFIO || path->kind == GH_GRAPHICS_PATH_MDEV))
+        g_assert_true (connection & GH_GRAPHICS_CONNECTION_SYSTEM);
+    }
+
+  /* The recommended path is the first feasible one, and never a discouraged one while an
+   * endorsed one exists. */
+  if (recommended != NULL)
+    {
+      g_assert_true (recommended->feasible);
+      for (guint i = 0; i + 1 < recommended->rank; i++)
+        g_assert_false (gh_graphics_plan_get_path (plan, i)->feasible);
+    }
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        g_assert_false (gh_graphics_plan_get_path (plan, i)->feasible);
+    }
+}
+
+static void
+assert_same_plan (GhGraphicsPlan *a,
+                  GhGraphicsPlan *b)
+{
+  g_assert_cmpuint (gh_graphics_plan_get_n_paths (a), ==, gh_graphics_plan_get_n_paths (b));
+  for (guint i = 0; i < gh_graphics_plan_get_n_paths (a); i++)
+    {
+      const GhGraphicsPath *pa = gh_graphics_plan_get_path (a, i);
+      const GhGraphicsPath *pb = gh_graphics_plan_get_path (b, i);
+      g_autofree char *xa = gh_graphics_path_dup_devices_xml (pa);
+      g_autofree char *xb = gh_graphics_path_dup_devices_xml (pb);
+
+      g_assert_cmpint (pa->kind, ==, pb->kind);
+      g_assert_cmpint (pa->feasible, ==, pb->feasible);
+      g_assert_cmpint (pa->discouraged, ==, pb->discouraged);
+      g_assert_cmpuint (pa->rank, ==, pb->rank);
+      g_assert_cmpstr (pa->reason, ==, pb->reason);
+      g_assert_cmpstr (pa->device, ==, pb->device);
+      g_assert_cmpstr (pa->firmware, ==, pb->firmware);
+      g_assert_cmpstr (xa, ==, xb);
+    }
+}
+
+/* ---- The table -------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *path;
+  gboolean    feasible;
+  const char *reason;   /* words the reason must contain; NULL: any */
+} PathExpectation;
+
+typedef struct
+{
+  const char                *name;
+  const char                *os;          /* short id; NULL: no OS */
+  HostKind                   host;
+  GhGraphicsConnectionFlags  connection;
+  GhGraphicsPreference       preference;
+  gboolean                   confirm_boot_vga;
+  const char                *recommended; /* NULL: none */
+  const char                *recommended_device;
+  PathExpectation            expect[4];
+} PlanCase;
+
+#define SESSION GH_GRAPHICS_CONNECTION_SESSION
+#define SYSTEM  GH_GRAPHICS_CONNECTION_SYSTEM
+#define REMOTE  GH_GRAPHICS_CONNECTION_REMOTE
+#define BEST    GH_GRAPHICS_PREFER_BEST_3D
+#define COMPAT  GH_GRAPHICS_PREFER_COMPATIBLE
+
+static const PlanCase plan_cases[] = {
+  { "fedora37-virgl", "fedora37", HOST_VIRGL, SESSION, BEST, FALSE, "virgl", NULL,
+    { { "virgl", TRUE, "Mesa Intel(R) UHD Graphics 630" },
+      { "vfio", FALSE, "system connection" } } },
+  { "fedora37-no-render-node", "fedora37", HOST_NO_RENDER, SESSION, BEST, FALSE,
+    "virtio-2d", NULL,
+    { { "virgl", FALSE, "render node" },
+      { "virtio-2d", TRUE, NULL } } },
+  { "win11-no-gpu-session", "win11", HOST_NO_RENDER, SESSION, BEST, FALSE, "qxl", NULL,
+    { { "vfio", FALSE, "system connection" } } },
+  { "win11-no-gpu-system", "win11", HOST_NO_RENDER, SYSTEM, BEST, FALSE, "qxl", NULL,
+    { { "vfio", FALSE, "no GPU" } } },
+  { "fedora37-compatible", "fedora37", HOST_VIRGL, SESSION, COMPAT, FALSE, "virtio-2d", NULL,
+    { { "virgl", TRUE, NULL } } },
+  { "fedora37-unknown-caps", "fedora37", HOST_UNKNOWN_CAPS, SESSION, BEST, FALSE,
+    "virtio-2d", NULL,
+    { { "virgl", FALSE, "unknown" } } },
+  { "fedora37-remote", "fedora37", HOST_VIRGL, REMOTE, BEST, FALSE, "virtio-2d", NULL,
+    { { "virgl", FALSE, "remote" } } },
+  { "fedora37-remote-system", "fedora37", HOST_TWO_GPUS, REMOTE | SYSTEM, BEST, FALSE,
+    "vfio", "0000:01:00.0",
+    { { "virgl", FALSE, "remote" } } },
+  { "fedora37-system-two-gpus", "fedora37", HOST_TWO_GPUS, SYSTEM, BEST, FALSE, "virgl", NULL,
+    { { "vfio", TRUE, "GA106" } } },
+  { "win10-session", "win10", HOST_VIRGL, SESSION, BEST, FALSE, "qxl", NULL,
+    { { "virgl", FALSE, "Microsoft Windows 10 has no virgl driver" },
+      { "virtio-2d", FALSE, "Windows 10" },
+      { "vfio", FALSE, "system connection (qemu:///system)" } } },
+  { "win11-session", "win11", HOST_VIRGL, SESSION, BEST, FALSE, "qxl", NULL,
+    { { "virgl", FALSE, "Microsoft Windows 11 has no virgl driver" },
+      { "vfio", FALSE, "system connection" } } },
+  { "win10-system-gpu", "win10", HOST_TWO_GPUS, SYSTEM, BEST, FALSE, "vfio", "0000:01:00.0",
+    { { "virgl", FALSE, "no virgl driver" } } },
+  { "win11-system-gpu", "win11", HOST_TWO_GPUS, SYSTEM, BEST, FALSE, "vfio", "0000:01:00.0",
+    { { "virgl", FALSE, "no virgl driver" } } },
+  /* The boot GPU of a host with another one: possible, after the other one. */
+  { "win11-system-two-gpus-boot", "win11", HOST_TWO_GPUS, SYSTEM, BEST, FALSE, "vfio",
+    "0000:01:00.0",
+    { { "vfio", TRUE, "starts on" } } },
+  { "win11-only-gpu", "win11", HOST_ONLY_GPU, SYSTEM, BEST, FALSE, "qxl", NULL,
+    { { "vfio", FALSE, "loses its display" } } },
+  { "win11-only-gpu-confirmed", "win11", HOST_ONLY_GPU, SYSTEM, BEST, TRUE, "vfio",
+    "0000:00:02.0",
+    { { "vfio", TRUE, "loses its display" } } },
+  { "win11-gvtg", "win11", HOST_GVTG, SYSTEM, BEST, FALSE, "mdev", "i915-GVTg_V5_4",
+    { { "mdev", TRUE, "2 more" } } },
+  { "win11-gvtg-session", "win11", HOST_GVTG, SESSION, BEST, FALSE, "qxl", NULL,
+    { { "mdev", FALSE, "system connection" } } },
+  /* Ubuntu 22.04 marks virtio1.0-gpu supported="false" in this osinfo-db. */
+  { "ubuntu22.04", "ubuntu22.04", HOST_VIRGL, SESSION, BEST, FALSE, "vga", NULL,
+    { { "virgl", TRUE, "marks virtio-gpu as not supported" },
+      { "virtio-2d", TRUE, "marks virtio-gpu as not supported" } } },
+  { "ubuntu20.04", "ubuntu20.04", HOST_VIRGL, SESSION, BEST, FALSE, "virgl", NULL, { { 0 } } },
+  /* No OS: nothing that needs a driver is recommended. */
+  { "no-os", NULL, HOST_VIRGL, SESSION, BEST, FALSE, "vga", NULL,
+    { { "virgl", TRUE, "not known" },
+      { "virtio-2d", TRUE, "not known" },
+      { "qxl", TRUE, "not known" } } },
+  { "no-os-remote", NULL, HOST_VIRGL, REMOTE, BEST, FALSE, "vga", NULL,
+    { { "virgl", FALSE, "remote" } } },
+};
+
+static void
+test_plan_case (gconstpointer data)
+{
+  const PlanCase *c = data;
+  OsinfoOs *os = lookup_os (c->os);
+  g_autoptr(GhGraphicsPlan) plan = NULL;
+  g_autoptr(GhGraphicsPlan) again = NULL;
+  const GhGraphicsPath *recommended;
+
+  plan = gh_graphics_planner_plan (os, hosts[c->host], c->connection, c->preference,
+                                   c->confirm_boot_vga);
+  for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
+    {
+      const GhGraphicsPath *path = gh_graphics_plan_get_path (plan, i);
+
+      g_test_message ("%u. %s%s%s %s: %s", path->rank,
+                      gh_graphics_path_kind_to_string (path->kind),
+                      path->device != NULL ? " " : "", path->device != NULL ? path->device : "",
+                      path->feasible ? (path->discouraged ? "discouraged" : "feasible")
+                                     : "infeasible",
+                      path->reason);
+    }
+
+  assert_plan_invariants (plan, c->connection, c->name);
+
+  recommended = gh_graphics_plan_get_recommended (plan);
+  if (c->recommended == NULL)
+    {
+      g_assert_null (recommended);
+    }
+  else
+    {
+      g_assert_nonnull (recommended);
+      g_assert_cmpstr (gh_graphics_path_kind_to_string (recommended->kind), ==, c->recommended);
+      if (c->recommended_device != NULL)
+        g_assert_cmpstr (recommended->device, ==, c->recommended_device);
+      g_assert_cmpuint (recommended->rank, ==, 1);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (c->expect) && c->expect[i].path != NULL; i++)
+    {
+      const PathExpectation *e = &c->expect[i];
+      const GhGraphicsPath *path = NULL;
+
+      /* The first path of that kind by rank; for vfio on a two-GPU host the card whose
+       * words are asked for. */
+      for (guint j = 0; j < gh_graphics_plan_get_n_paths (plan); j++)
+        {
+          const GhGraphicsPath *candidate = gh_graphics_plan_get_path (plan, j);
+
+          if (g_strcmp0 (gh_graphics_path_kind_to_string (candidate->kind), e->path) == 0
+              && (e->reason == NULL || strstr (candidate->reason, e->reason) != NULL))
+            {
+              path = candidate;
+              break;
+            }
+        }
+      if (path == NULL)
+        g_error ("%s: no %s path whose reason says “%s”", c->name, e->path,
+                 e->reason != NULL ? e->reason : "");
+      g_assert_cmpint (path->feasible, ==, e->feasible);
+    }
+
+  /* Pure: the same inputs give the same plan. */
+  again = gh_graphics_planner_plan (os, hosts[c->host], c->connection, c->preference,
+                                    c->confirm_boot_vga);
+  assert_same_plan (plan, again);
+}
+
+/* What the XML of each path says, beyond the invariants. */
+static void
+test_plan_xml (void)
+{
+  OsinfoOs *fedora = lookup_os ("fedora37");
+  g_autoptr(GhGraphicsPlan) local = gh_graphics_planner_plan (fedora, hosts[HOST_TWO_GPUS],
+                                                              SYSTEM, BEST, FALSE);
+  g_autoptr(GhGraphicsPlan) remote = gh_graphics_planner_plan (fedora, hosts[HOST_VIRGL],
+                                                               REMOTE, BEST, FALSE);
+  g_autoptr(GhGraphicsPlan) gvtg = gh_graphics_planner_plan (fedora, hosts[HOST_GVTG],
+                                                             SYSTEM, BEST, FALSE);
+  g_autoptr(GhGraphicsPlan) gvtg_again = gh_graphics_planner_plan (fedora, hosts[HOST_GVTG],
+                                                                   SYSTEM, BEST, FALSE);
+  const GhGraphicsPath *path;
+
+  path = gh_graphics_plan_find (local, GH_GRAPHICS_PATH_VIRGL, NULL);
+  g_assert_nonnull (strstr (path->video_xml, "<acceleration accel3d='yes'/>"));
+  g_assert_nonnull (strstr (path->video_xml, "type='virtio'"));
+  g_assert_nonnull (strstr (path->graphics_xml,
+                            "<gl enable='yes' rendernode='/dev/dri/renderD128'/>"));
+  g_assert_null (path->firmware);
+
+  path = gh_graphics_plan_find (local, GH_GRAPHICS_PATH_VIRTIO_2D, NULL);
+  g_assert_null (strstr (path->video_xml, "accel3d"));
+  g_assert_nonnull (strstr (path->graphics_xml, "<gl enable='no'/>"));
+
+  /* The whole card goes: its audio function with it, the root port stays. */
+  path = gh_graphics_plan_find (local, GH_GRAPHICS_PATH_VFIO, "0000:01:00.0");
+  g_assert_nonnull (path);
+  g_assert_cmpuint (count (path->hostdev_xml, "<hostdev mode='subsystem' type='pci' "
+                                              "managed='yes'>"), ==, 2);
+  g_assert_nonnull (strstr (path->hostdev_xml, "bus='0x01' slot='0x00' function='0x0'"));
+  g_assert_nonnull (strstr (path->hostdev_xml, "bus='0x01' slot='0x00' function='0x1'"));
+  g_assert_null (strstr (path->hostdev_xml, "slot='0x01'"));
+  g_assert_cmpstr (path->firmware, ==, "efi");
+
+  /* Remote: no GL anywhere, SPICE on the remote host's loopback. */
+  for (guint i = 0; i < gh_graphics_plan_get_n_paths (remote); i++)
+    {
+      path = gh_graphics_plan_get_path (remote, i);
+      g_assert_false (gh_graphics_path_uses_spice_gl (path));
+      g_assert_null (strstr (path->graphics_xml, "<gl"));
+      g_assert_null (strstr (path->video_xml, "accel3d"));
+      g_assert_nonnull (strstr (path->graphics_xml, "<listen type='address' "
+                                                    "address='127.0.0.1'/>"));
+    }
+
+  /* A mediated device has a UUID that does not change from one plan to the next. */
+  path = gh_graphics_plan_find (gvtg, GH_GRAPHICS_PATH_MDEV, "i915-GVTg_V5_4");
+  g_assert_nonnull (path);
+  g_assert_nonnull (strstr (path->hostdev_xml, "type='mdev' model='vfio-pci'"));
+  g_assert_cmpstr (path->hostdev_xml, ==,
+                   gh_graphics_plan_find (gvtg_again, GH_GRAPHICS_PATH_MDEV,
+                                          "i915-GVTg_V5_4")->hostdev_xml);
+  g_assert_cmpstr (path->hostdev_xml, !=,
+                   gh_graphics_plan_find (gvtg, GH_GRAPHICS_PATH_MDEV,
+                                          "i915-GVTg_V5_8")->hostdev_xml);
+  g_assert_false (gh_graphics_plan_find (gvtg, GH_GRAPHICS_PATH_MDEV,
+                                         "i915-GVTg_V5_8")->feasible);
+}
+
+/* A hand-made, truly unsupported-device OS object: the planner also works with OSes
+ * that are not in any database. */
+static void
+test_os_without_db (void)
+{
+  g_autoptr(OsinfoOs) os = osinfo_os_new ("http://example.org/bare-os/1");
+  g_autoptr(GhGraphicsPlan) plan = NULL;
+
+  plan = gh_graphics_planner_plan (os, hosts[HOST_VIRGL], SESSION, BEST, FALSE);
+  assert_plan_invariants (plan, SESSION, "bare OS");
+  g_assert_cmpint (gh_graphics_plan_get_recommended (plan)->kind, ==, GH_GRAPHICS_PATH_VGA);
+  g_assert_nonnull (strstr (gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_VIRGL, NULL)->reason,
+                            "http://example.org/bare-os/1 has no virgl driver"));
+}
+
+static void
+test_connection_flags (void)
+{
+  static const struct
+  {
+    const char                *uri;
+    GhGraphicsConnectionFlags  flags;
+  } cases[] = {
+    { "qemu:///session", SESSION },
+    { "qemu:///system", SYSTEM },
+    { "qemu+ssh://root@example.org/system", SYSTEM | REMOTE },
+    { "qemu+ssh://example.org/session", REMOTE },
+    { "test:///default", SESSION },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GhConnection) connection = gh_connection_new (cases[i].uri);
+
+      g_assert_cmpint (gh_graphics_connection_flags_for (connection), ==, cases[i].flags);
+    }
+}
+
+/* Every OS osinfo-db knows, on every host and connection: a plan, and the rules hold. */
+static void
+test_every_os (void)
+{
+  static const struct
+  {
+    HostKind                   host;
+    GhGraphicsConnectionFlags  connection;
+    GhGraphicsPreference       preference;
+  } setups[] = {
+    /* Every path there is, SPICE GL included: the local rules. */
+    { HOST_TWO_GPUS, SYSTEM, BEST },
+    /* The remote rules. Two setups only: the sanitizer build runs this with full stack
+     * unwinding on every allocation (see tests/core/meson.build). */
+    { HOST_VIRGL, REMOTE, COMPAT },
+  };
+  g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (_gh_os_db_get_db (os_db));
+  int n = osinfo_list_get_length (OSINFO_LIST (list));
+  guint n_virgl = 0;
+
+  g_assert_cmpint (n, >, 100);
+
+  for (int i = 0; i < n; i++)
+    {
+      OsinfoOs *os = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+
+      for (guint s = 0; s < G_N_ELEMENTS (setups); s++)
+        {
+          g_autoptr(GhGraphicsPlan) plan = NULL;
+          g_autofree char *what = g_strdup_printf ("%s on %s",
+                                                   osinfo_entity_get_id (OSINFO_ENTITY (os)),
+                                                   host_names[setups[s].host]);
+          const GhGraphicsPath *recommended;
+
+          plan = gh_graphics_planner_plan (os, hosts[setups[s].host], setups[s].connection,
+                                           setups[s].preference, FALSE);
+          g_assert_nonnull (plan);
+          assert_plan_invariants (plan, setups[s].connection, what);
+
+          /* Standard VGA is there for every guest. */
+          recommended = gh_graphics_plan_get_recommended (plan);
+          g_assert_nonnull (recommended);
+          if (recommended->kind == GH_GRAPHICS_PATH_VIRGL)
+            n_virgl++;
+        }
+    }
+
+  g_test_message ("%d operating systems, %u plans recommend virgl", n, n_virgl);
+  g_assert_cmpuint (n_virgl, >, 0);
+}
+
+static void
+load_os_db (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  os_db = gh_os_db_get_default ();
+  gh_os_db_load_async (os_db, NULL, gh_test_store_result, &result);
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
+                             "the OS database to load");
+  g_assert_true (gh_os_db_load_finish (os_db, result, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  gh_test_init (&argc, &argv);
+  load_os_db ();
+  for (guint i = 0; i < N_HOSTS; i++)
+    hosts[i] = make_host (i);
+
+  for (guint i = 0; i < G_N_ELEMENTS (plan_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/planner/%s", plan_cases[i].name);
+
+      g_test_add_data_func (path, &plan_cases[i], test_plan_case);
+    }
+  g_test_add_func ("/core/planner/xml", test_plan_xml);
+  g_test_add_func ("/core/planner/os-without-db", test_os_without_db);
+  g_test_add_func ("/core/planner/connection-flags", test_connection_flags);
+  g_test_add_func ("/core/planner/every-os", test_every_os);
+
+  ret = g_test_run ();
+
+  for (guint i = 0; i < N_HOSTS; i++)
+    g_clear_object (&hosts[i]);
+
+  return ret;
+}

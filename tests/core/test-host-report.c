@@ -1,0 +1,258 @@
+/* test-host-report.c: what `greenhouse --host-report` prints, on test-driver hosts
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <json-glib/json-glib.h>
+
+#include "gh-test-util.h"
+
+static char *
+make_report (const char          *uri,
+             const char          *os_id,
+             GhHostReportFormat   format,
+             GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  /* The first report loads osinfo-db. */
+  gh_host_report_async (uri, os_id, format, NULL, gh_test_store_result, &result);
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
+  return gh_host_report_finish (result, error);
+}
+
+static JsonObject *
+parse_report (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+assert_member_type (JsonObject *object,
+                    const char *name,
+                    GType       type)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    g_error ("the report has no “%s”", name);
+  if (type == JSON_TYPE_OBJECT)
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  else if (type == JSON_TYPE_ARRAY)
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  else if (JSON_NODE_HOLDS_VALUE (node))
+    g_assert_cmpstr (g_type_name (json_node_get_value_type (node)), ==, g_type_name (type));
+  else
+    g_error ("“%s” is neither %s nor a value", name, g_type_name (type));
+}
+
+/* The shape the issue promises scripts, key by key. */
+static void
+assert_report_shape (JsonObject *report)
+{
+  static const char * const kinds[] = { "virgl", "virtio-2d", "qxl", "vga", "vfio", "mdev", NULL };
+  JsonObject *host;
+  JsonArray *gpus;
+  JsonArray *paths;
+  const char *first_feasible = NULL;
+
+  assert_member_type (report, "connection", G_TYPE_STRING);
+  assert_member_type (report, "host", JSON_TYPE_OBJECT);
+  assert_member_type (report, "paths", JSON_TYPE_ARRAY);
+
+  host = json_object_get_object_member (report, "host");
+  assert_member_type (host, "render-nodes", JSON_TYPE_ARRAY);
+  assert_member_type (host, "virgl", JSON_TYPE_OBJECT);
+  assert_member_type (json_object_get_object_member (host, "virgl"), "usable", G_TYPE_BOOLEAN);
+  assert_member_type (host, "gpus", JSON_TYPE_ARRAY);
+  assert_member_type (host, "mdev-types", JSON_TYPE_ARRAY);
+
+  gpus = json_object_get_array_member (host, "gpus");
+  for (guint i = 0; i < json_array_get_length (gpus); i++)
+    {
+      JsonObject *gpu = json_array_get_object_element (gpus, i);
+
+      assert_member_type (gpu, "address", G_TYPE_STRING);
+      assert_member_type (gpu, "name", G_TYPE_STRING);
+      assert_member_type (gpu, "passable", G_TYPE_BOOLEAN);
+      assert_member_type (gpu, "reason", G_TYPE_STRING);
+      g_assert_true (json_object_has_member (gpu, "iommu-group"));
+    }
+
+  paths = json_object_get_array_member (report, "paths");
+  g_assert_cmpuint (json_array_get_length (paths), >=, 4);
+  for (guint i = 0; i < json_array_get_length (paths); i++)
+    {
+      JsonObject *path = json_array_get_object_element (paths, i);
+
+      assert_member_type (path, "path", G_TYPE_STRING);
+      assert_member_type (path, "feasible", G_TYPE_BOOLEAN);
+      assert_member_type (path, "reason", G_TYPE_STRING);
+      assert_member_type (path, "rank", G_TYPE_INT64);
+      g_assert_true (json_object_has_member (path, "device"));
+      g_assert_true (g_strv_contains (kinds, json_object_get_string_member (path, "path")));
+      g_assert_cmpint (json_object_get_int_member (path, "rank"), ==, i + 1);
+      if (first_feasible == NULL && json_object_get_boolean_member (path, "feasible"))
+        first_feasible = json_object_get_string_member (path, "path");
+    }
+
+  /* "recommended" is the first feasible path. */
+  g_assert_true (json_object_has_member (report, "recommended"));
+  g_assert_cmpstr (json_object_get_string_member_with_default (report, "recommended", NULL), ==,
+                   first_feasible);
+}
+
+static JsonObject *
+find_path (JsonObject *report,
+           const char *kind,
+           const char *device)
+{
+  JsonArray *paths = json_object_get_array_member (report, "paths");
+
+  for (guint i = 0; i < json_array_get_length (paths); i++)
+    {
+      JsonObject *path = json_array_get_object_element (paths, i);
+
+      if (g_strcmp0 (json_object_get_string_member (path, "path"), kind) == 0
+          && (device == NULL
+              || g_strcmp0 (json_object_get_string_member_with_default (path, "device", NULL),
+                            device) == 0))
+        return path;
+    }
+
+  g_error ("the report has no %s path%s%s", kind, device != NULL ? " for " : "",
+           device != NULL ? device : "");
+}
+
+/* Windows 11 on our three-GPU test host, over a connection that is not the system one. */
+static void
+test_json_win11 (void)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = make_report (uri, "win11", GH_HOST_REPORT_JSON, &error);
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *os;
+  JsonObject *vfio;
+  JsonArray *gpus;
+
+  g_assert_no_error (error);
+  report = parse_report (text);
+  assert_report_shape (report);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "connection"), ==, uri);
+  g_assert_true (json_object_get_null_member (report, "connection-error"));
+  os = json_object_get_object_member (report, "os");
+  g_assert_cmpstr (json_object_get_string_member (os, "id"), ==, "http://microsoft.com/win/11");
+  g_assert_cmpstr (json_object_get_string_member (os, "short-id"), ==, "win11");
+  g_assert_cmpstr (json_object_get_string_member (os, "name"), ==, "Microsoft Windows 11");
+
+  gpus = json_object_get_array_member (json_object_get_object_member (report, "host"), "gpus");
+  g_assert_cmpuint (json_array_get_length (gpus), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (gpus, 2),
+                                                  "address"), ==, "0000:02:00.0");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (gpus, 2),
+                                               "iommu-group"), ==, 13);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (gpus, 2),
+                                                  "passable"));
+  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (gpus, 2),
+                                                           "reason"), "0000:00:14.0"));
+
+  /* Not qemu:///system: no GPU goes to the machine, and the reason says which connection
+   * would. */
+  vfio = find_path (report, "vfio", "0000:01:00.0");
+  g_assert_false (json_object_get_boolean_member (vfio, "feasible"));
+  g_assert_nonnull (strstr (json_object_get_string_member (vfio, "reason"), "qemu:///system"));
+  g_assert_false (json_object_get_boolean_member (find_path (report, "virgl", NULL), "feasible"));
+  g_assert_nonnull (strstr (json_object_get_string_member (find_path (report, "virgl", NULL),
+                                                           "reason"), "no virgl driver"));
+}
+
+static void
+test_no_os (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = make_report ("test:///default", NULL, GH_HOST_REPORT_JSON, &error);
+  g_autoptr(JsonObject) report = NULL;
+
+  g_assert_no_error (error);
+  report = parse_report (text);
+  assert_report_shape (report);
+  g_assert_true (json_object_get_null_member (report, "os"));
+  g_assert_cmpstr (json_object_get_string_member (report, "recommended"), ==, "vga");
+}
+
+static void
+test_unknown_os (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = make_report ("test:///default", "windows-3000", GH_HOST_REPORT_TEXT,
+                                       &error);
+
+  g_assert_null (text);
+  g_assert_error (error, GH_ERROR, GH_ERROR_UNKNOWN_OS);
+  g_assert_nonnull (strstr (error->message, "“windows-3000”"));
+}
+
+/* A connection that cannot be opened still gives a report, which says why. */
+static void
+test_connection_fails (void)
+{
+  g_autofree char *missing = gh_test_data_uri ("no-such-host.xml");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = make_report (missing, "fedora37", GH_HOST_REPORT_JSON, &error);
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *virgl;
+
+  g_assert_no_error (error);
+  report = parse_report (text);
+  assert_report_shape (report);
+  g_assert_nonnull (json_object_get_string_member (report, "connection-error"));
+  g_assert_cmpstr (json_object_get_string_member (report, "recommended"), ==, "virtio-2d");
+  virgl = json_object_get_object_member (json_object_get_object_member (report, "host"), "virgl");
+  g_assert_false (json_object_get_boolean_member (virgl, "usable"));
+  g_assert_nonnull (strstr (json_object_get_string_member (virgl, "reason"), "connection failed"));
+}
+
+static void
+test_text (void)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = make_report (uri, "fedora37", GH_HOST_REPORT_TEXT, &error);
+
+  g_assert_no_error (error);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Fedora Linux 37"));
+  g_assert_nonnull (strstr (text, "GPU 0000:01:00.0: GA106 [GeForce RTX 3060 Lite Hash Rate]"));
+  g_assert_nonnull (strstr (text, "Render nodes: /dev/dri/renderD128, /dev/dri/renderD129"));
+  g_assert_nonnull (strstr (text, "Mediated device type i915-GVTg_V5_4 (vfio-pci) of "
+                                  "0000:00:02.0: 2 free"));
+  g_assert_nonnull (strstr (text, "Domain capabilities: unknown"));
+  g_assert_nonnull (strstr (text, "\nRecommended: "));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gh_test_init (&argc, &argv);
+
+  g_test_add_func ("/core/host-report/json-win11", test_json_win11);
+  g_test_add_func ("/core/host-report/no-os", test_no_os);
+  g_test_add_func ("/core/host-report/unknown-os", test_unknown_os);
+  g_test_add_func ("/core/host-report/connection-fails", test_connection_fails);
+  g_test_add_func ("/core/host-report/text", test_text);
+
+  return g_test_run ();
+}
