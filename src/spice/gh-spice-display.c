@@ -36,6 +36,9 @@
 #define RESIZE_DELAY_MS 300
 #define N_TEXTURES 2
 #define MAX_SCANCODE 0x200
+/* How long the display waits for more of a refresh, and at most. */
+#define SETTLE_MS 3
+#define SETTLE_MAX_MS 12
 
 struct _GhSpiceDisplay
 {
@@ -84,12 +87,17 @@ struct _GhSpiceDisplay
   guint client_mouse : 1;
   guint keyboard_grabbed : 1;
   guint keyboard_released : 1;    /* by Ctrl+Alt, until the next click or focus */
+  guint pause_held : 1;
   guint release_combo_armed : 1;
   guint32 held_keys[MAX_SCANCODE / 32];
   int button_mask;
   int last_guest_x;
   int last_guest_y;
   double scroll_dy;
+
+  guint settle_id;
+  gint64 first_damage_us;
+  gint64 last_damage_us;
 
   graphene_rect_t area;           /* where the frame was drawn, in widget coordinates */
   guint resize_timeout_id;
@@ -525,6 +533,21 @@ primary_destroy_cb (SpiceDisplayChannel *channel,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static gboolean
+settle_cb (gpointer user_data)
+{
+  GhSpiceDisplay *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - self->last_damage_us < SETTLE_MS * 1000 &&
+      now - self->first_damage_us < SETTLE_MAX_MS * 1000)
+    return G_SOURCE_CONTINUE;
+
+  self->settle_id = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 invalidate_cb (SpiceDisplayChannel *channel,
                int                  x,
@@ -543,8 +566,15 @@ invalidate_cb (SpiceDisplayChannel *channel,
   cairo_region_union_rectangle (self->damage, &r);
   cairo_region_intersect_rectangle (self->damage, &all);
 
-  /* Draws at the next frame, however many rectangles arrive before it. */
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* QEMU sends one screen refresh as a burst of strips. Drawing at the first frame tick
+   * after the first strip would show a torn frame and then draw again for the rest:
+   * wait until the burst is over (bounded), then draw once at the next tick. */
+  self->last_damage_us = g_get_monotonic_time ();
+  if (self->settle_id == 0)
+    {
+      self->first_damage_us = self->last_damage_us;
+      self->settle_id = g_timeout_add (SETTLE_MS, settle_cb, self);
+    }
 }
 
 static EGLDisplay
@@ -1185,8 +1215,10 @@ key_pressed_cb (GtkEventControllerKey *controller,
 
   if (gh_spice_keymap_is_pause (keycode))
     {
-      if (self->inputs_channel != NULL)
+      /* Its whole sequence goes on the press; auto-repeat must not send it again. */
+      if (self->inputs_channel != NULL && !self->pause_held)
         gh_spice_keymap_send_pause (self->inputs_channel);
+      self->pause_held = TRUE;
       return GDK_EVENT_STOP;
     }
 
@@ -1215,6 +1247,9 @@ key_released_cb (GtkEventControllerKey *controller,
 {
   guint scancode = gh_spice_keymap_from_keycode (keycode);
   gboolean armed = self->release_combo_armed;
+
+  if (gh_spice_keymap_is_pause (keycode))
+    self->pause_held = FALSE;
 
   self->release_combo_armed = FALSE;
   release_key (self, scancode);
@@ -1329,6 +1364,7 @@ gh_spice_display_dispose (GObject *object)
 
   set_session (self, NULL);
   g_clear_handle_id (&self->resize_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
 
   G_OBJECT_CLASS (gh_spice_display_parent_class)->dispose (object);
 }
@@ -1578,6 +1614,7 @@ gh_spice_display_release_keys (GhSpiceDisplay *self)
 
   for (guint i = 0; i < MAX_SCANCODE; i++)
     release_key (self, i);
+  self->pause_held = FALSE;
 
   if (self->inputs_channel != NULL)
     for (int button = SPICE_MOUSE_BUTTON_LEFT; button < SPICE_MOUSE_BUTTON_ENUM_END; button++)
