@@ -38,7 +38,6 @@ struct _GhConsoleWindow
   GtkButton             *screenshot_button;
   GhSpiceDisplay        *display;
   AdwStatusPage         *status_page;
-  GtkSpinner            *spinner;
   GtkButton             *start_button;
   GtkButton             *retry_button;
   GtkRevealer           *grab_revealer;
@@ -298,7 +297,10 @@ gh_console_window_update_status (GhConsoleWindow *self)
 
   if (connecting)
     {
-      icon_name = NULL;
+      /* Not a spinner: an animation repaints the window every frame, and where the
+       * paint is slow (software GL) the repaints starve the idle callbacks that
+       * spice-client-glib connects its channels from: the display never came. */
+      icon_name = "content-loading-symbolic";
       g_clear_pointer (&title, g_free);
       title = g_strdup (_("Connecting…"));
       description = NULL;
@@ -309,8 +311,6 @@ gh_console_window_update_status (GhConsoleWindow *self)
   /* The description is markup; libvirt's reasons are not. */
   escaped = description != NULL ? g_markup_escape_text (description, -1) : NULL;
   adw_status_page_set_description (self->status_page, escaped);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), connecting);
-  gtk_spinner_set_spinning (self->spinner, connecting);
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), offer_start);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), offer_retry);
 
@@ -1232,7 +1232,6 @@ gh_console_window_class_init (GhConsoleWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, screenshot_button);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, display);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, status_page);
-  gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, grab_revealer);
