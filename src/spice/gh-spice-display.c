@@ -478,7 +478,7 @@ gh_spice_display_measure (GtkWidget      *widget,
     }
 
   *minimum = 32;
-  *natural = (orientation == GTK_ORIENTATION_HORIZONTAL ? width : height) / scale;
+  *natural = MAX (*minimum, (orientation == GTK_ORIENTATION_HORIZONTAL ? width : height) / scale);
 }
 
 
@@ -497,6 +497,8 @@ primary_create_cb (SpiceDisplayChannel *channel,
   gboolean was_ready = have_frame (self);
   cairo_rectangle_int_t all = { 0, 0, width, height };
 
+  g_debug ("Display %d: primary surface %d×%d, format %d", self->channel_id,
+           width, height, format);
   forget_primary (self);
 
   /* QEMU converts every guest mode to a 32-bit surface. */
@@ -821,6 +823,7 @@ channel_new_cb (SpiceSession   *session,
     {
       SpiceDisplayPrimary primary;
 
+      g_debug ("Display %d: channel %p", self->channel_id, channel);
       self->display_channel = SPICE_DISPLAY_CHANNEL (channel);
       g_signal_connect_object (channel, "display-primary-create",
                                G_CALLBACK (primary_create_cb), self, 0);
@@ -1580,9 +1583,26 @@ gh_spice_display_get_n_frames (GhSpiceDisplay *self)
 GdkTexture *
 gh_spice_display_dup_frame (GhSpiceDisplay *self)
 {
+  g_autoptr(GBytes) bytes = NULL;
+  int width, height;
+  guint8 *data;
+
   g_return_val_if_fail (GH_IS_SPICE_DISPLAY (self), NULL);
 
-  return self->frame != NULL ? g_object_ref (self->frame) : NULL;
+  if (self->frame == NULL)
+    return NULL;
+  if (!GDK_IS_GL_TEXTURE (self->frame))
+    return g_object_ref (self->frame);
+
+  /* A GL frame wraps one of the textures we fill again two frames later (or delete on a
+   * resize): the caller gets a copy that keeps what is on the screen now. */
+  width = gdk_texture_get_width (self->frame);
+  height = gdk_texture_get_height (self->frame);
+  data = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (self->frame, data, (gsize) width * 4);
+  bytes = g_bytes_new_take (data, (gsize) width * height * 4);
+
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, (gsize) width * 4);
 }
 
 void

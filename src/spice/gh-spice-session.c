@@ -230,6 +230,8 @@ open_graphics_fd_cb (GObject      *object,
   int fd;
 
   fd = gh_machine_open_graphics_fd_finish (GH_MACHINE (object), result, &error);
+  g_debug ("display socket for %s: %d%s%s", G_OBJECT_TYPE_NAME (request->channel), fd,
+           error != NULL ? " " : "", error != NULL ? error->message : "");
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -260,6 +262,7 @@ channel_open_fd_cb (SpiceChannel   *channel,
 {
   FdRequest *request;
 
+  g_debug ("%s asks for a display socket", G_OBJECT_TYPE_NAME (channel));
   request = g_new0 (FdRequest, 1);
   request->self = g_object_ref (self);
   request->channel = g_object_ref (channel);
