@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GhApplication, gh_application, GH, APPLICATION, AdwApplication)
 
+typedef struct _GhConsoleWindow GhConsoleWindow;
+
 GhApplication *gh_application_new               (const char        *application_id,
                                                  GApplicationFlags  flags);
 GhSettings    *gh_application_get_settings      (GhApplication     *self);
@@ -32,5 +34,9 @@ GhConnection  *gh_application_add_connection    (GhApplication     *self,
 void           gh_application_remove_connection (GhApplication     *self,
                                                  GhConnection      *connection,
                                                  gboolean           forget);
+/* Presents the console window of @machine, opening one if it has none yet: each machine
+ * has at most one. Returns a borrowed reference to the window. */
+GhConsoleWindow *gh_application_open_console    (GhApplication     *self,
+                                                 GhMachine         *machine);
 
 G_END_DECLS

@@ -27,11 +27,4 @@ gboolean         gh_console_window_is_for      (GhConsoleWindow *self,
                                                 const char      *uri,
                                                 const char      *uuid);
 
-/* Defined in gh-application.c, which owns the windows; declared here so that
- * gh-application.h stays as it is while the console lands. Presents the console window of
- * @machine, opening one if it has none yet: each machine has at most one. Returns a
- * borrowed reference to the window. */
-GhConsoleWindow *gh_application_open_console   (GhApplication   *self,
-                                                GhMachine       *machine);
-
 G_END_DECLS

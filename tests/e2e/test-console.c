@@ -23,6 +23,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "gh-console-window.h"
 #include "gh-core.h"
 #include "gh-spice-display.h"
 #include "gh-spice-session.h"
@@ -328,11 +329,10 @@ domain_screenshot (Guest *guest)
   return image_new_from_texture (texture);
 }
 
-/* What the widget draws, rendered by its window's renderer as GTK would paint it. */
+/* What @widget draws, rendered by its window's renderer as GTK would paint it. */
 static Image *
-widget_frame (Guest *guest)
+widget_image (GtkWidget *widget)
 {
-  GtkWidget *widget = GTK_WIDGET (guest->display);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
@@ -340,7 +340,6 @@ widget_frame (Guest *guest)
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
-  Image *image;
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
@@ -349,9 +348,13 @@ widget_frame (Guest *guest)
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  image = image_new_from_texture (texture);
+  return image_new_from_texture (texture);
+}
 
-  return image;
+static Image *
+widget_frame (Guest *guest)
+{
+  return widget_image (GTK_WIDGET (guest->display));
 }
 
 static double
@@ -666,6 +669,90 @@ test_installer_enter (void)
   wait_for_still_screen (&e2e.installer, 4, "the installer's second screen");
   g_assert_cmpfloat (compare_with_screenshot (&e2e.installer, "console-installer-next.png"),
                      >=, 0.99);
+}
+
+static GhSpiceDisplay *
+find_display (GtkWidget *widget)
+{
+  if (GH_IS_SPICE_DISPLAY (widget))
+    return GH_SPICE_DISPLAY (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GhSpiceDisplay *display = find_display (child);
+
+      if (display != NULL)
+        return display;
+    }
+
+  return NULL;
+}
+
+/* The console window as a user opens it, on the installer; closing it leaves the guest
+ * running. */
+static void
+test_installer_window (void)
+{
+  g_autoptr(GhApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Image) image = NULL;
+  GhConsoleWindow *window;
+  GhSpiceDisplay *display;
+  int state = 0;
+
+  /* A SPICE server serves one client: the test's own viewer steps aside, and the server
+   * must have seen it go before the next one links. */
+  gh_spice_session_disconnect (e2e.installer.session);
+  spin (3000);
+  g_test_message ("reconnecting the test's own viewer");
+  gh_spice_session_connect (e2e.installer.session);
+  wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
+              "the test viewer's frame after a reconnection");
+  g_test_message ("reconnected");
+  gh_spice_session_disconnect (e2e.installer.session);
+  spin (3000);
+
+  app = gh_application_new ("org.greenhouse.Greenhouse.E2eConsole", G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = gh_application_open_console (app, e2e.installer.machine);
+  g_assert_nonnull (window);
+  g_assert_true (gh_application_open_console (app, e2e.installer.machine) == window);
+
+  display = find_display (GTK_WIDGET (window));
+  g_assert_nonnull (display);
+  {
+    gint64 deadline = g_get_monotonic_time () + (gint64) FRAME_TIMEOUT_S * G_USEC_PER_SEC;
+
+    while (!gh_spice_display_get_ready (display))
+      {
+        if (g_get_monotonic_time () > deadline)
+          {
+            g_autoptr(Image) shown = widget_image (GTK_WIDGET (window));
+
+            save_image (shown, "console-window-timeout.png");
+            g_error ("the console window showed no frame within %d s", FRAME_TIMEOUT_S);
+          }
+        spin (200);
+      }
+  }
+  wait_for_still_screen (&e2e.installer, 4, "the installer in the console window");
+  spin (1500);
+
+  image = widget_image (GTK_WIDGET (window));
+  save_image (image, "console-window-installer.png");
+
+  gtk_window_close (GTK_WINDOW (window));
+  spin (1000);
+
+  outside_calls (TRUE);
+  g_assert_cmpint (virDomainGetState (e2e.installer.domain, &state, NULL, 0), ==, 0);
+  outside_calls (FALSE);
+  g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
+
   stop_guest (&e2e.installer);
 }
 
@@ -798,6 +885,9 @@ main (int   argc,
       return g_test_run ();
     }
   e2e.files = g_getenv ("GREENHOUSE_E2E_FILES");
+  /* The build's compiled settings schema, copied there by run-e2e --copy. */
+  if (e2e.files != NULL)
+    g_setenv ("GSETTINGS_SCHEMA_DIR", e2e.files, TRUE);
 
   gtk_init ();
   gh_core_init ();
@@ -805,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/e2e/console/open", test_open);
   g_test_add_func ("/e2e/console/installer-frame", test_installer_frame);
   g_test_add_func ("/e2e/console/installer-enter", test_installer_enter);
+  g_test_add_func ("/e2e/console/installer-window", test_installer_window);
   g_test_add_func ("/e2e/console/echo-typing", test_echo_typing);
   g_test_add_func ("/e2e/console/echo-reboot", test_echo_reboot);
   g_test_add_func ("/e2e/console/echo-restart", test_echo_restart);
