@@ -392,7 +392,8 @@ static void
 save_image (const Image *image,
             const char  *name)
 {
-  const char *dir = g_getenv ("GREENHOUSE_ARTIFACTS_DIR");
+  /* run-e2e copies this folder to the suite's artifacts when the test ends. */
+  const char *dir = g_getenv ("GREENHOUSE_E2E_ARTIFACTS");
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
