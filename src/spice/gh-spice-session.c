@@ -26,9 +26,6 @@ struct _GhSpiceSession
   GError *error;
   GError *pending_error;         /* a loss that waits for LOST_GRACE_MS */
 
-  /* Borrowed references */
-  SpiceMainChannel *main_channel;
-
   GhSpiceSessionState state;
   guint lost_timeout_id;
   guint wanted : 1;              /* connect() was called, disconnect() was not */
@@ -137,7 +134,6 @@ drop_session (GhSpiceSession *self)
   if (self->usb != NULL)
     g_signal_handlers_disconnect_by_data (self->usb, self);
 
-  self->main_channel = NULL;
   g_clear_object (&self->usb);
   spice_session_disconnect (session);
   /* We may be inside a signal of one of its channels: let that finish first. */
@@ -386,7 +382,6 @@ channel_new_cb (SpiceSession   *session,
 
   if (SPICE_IS_MAIN_CHANNEL (channel))
     {
-      self->main_channel = SPICE_MAIN_CHANNEL (channel);
       g_signal_connect_object (channel, "notify::agent-connected",
                                G_CALLBACK (main_channel_notify_cb), self, 0);
       g_signal_connect_object (channel, "notify::mouse-mode",
@@ -407,15 +402,6 @@ channel_new_cb (SpiceSession   *session,
 }
 
 static void
-channel_destroy_cb (SpiceSession   *session,
-                    SpiceChannel   *channel,
-                    GhSpiceSession *self)
-{
-  if ((gpointer) channel == (gpointer) self->main_channel)
-    self->main_channel = NULL;
-}
-
-static void
 start_session (GhSpiceSession *self)
 {
   g_autoptr(GError) error = NULL;
@@ -429,8 +415,6 @@ start_session (GhSpiceSession *self)
                 "enable-usbredir", TRUE,
                 NULL);
   g_signal_connect_object (self->session, "channel-new", G_CALLBACK (channel_new_cb), self, 0);
-  g_signal_connect_object (self->session, "channel-destroy",
-                           G_CALLBACK (channel_destroy_cb), self, 0);
 
   /* Without a USB stack the console still shows the display. */
   self->usb = spice_usb_device_manager_get (self->session, &error);
