@@ -246,24 +246,22 @@ update_shadow (GhSpiceDisplay *self)
     }
 }
 
-static void
-gl_texture_format (GhSpiceDisplay *self,
-                   GLint          *internal_format)
+/* Desktop GL takes BGRA data into an RGBA texture; GLES needs the BGRA extension,
+ * checked when the context was made. */
+static GLint
+gl_internal_format (GhSpiceDisplay *self)
 {
-  /* Desktop GL takes BGRA data into an RGBA texture; GLES needs the BGRA extension,
-   * checked when the context was made. */
-  *internal_format = gdk_gl_context_get_use_es (self->gl_context) ? GL_BGRA_EXT : GL_RGBA8;
+  return gdk_gl_context_get_use_es (self->gl_context) ? GL_BGRA_EXT : GL_RGBA8;
 }
 
 static GdkTexture *
 upload_gl (GhSpiceDisplay *self)
 {
   guint k = self->next_texture;
-  GLint internal_format;
+  GLint internal_format = gl_internal_format (self);
   int n;
 
   gdk_gl_context_make_current (self->gl_context);
-  gl_texture_format (self, &internal_format);
 
   if (self->texture_width != self->width || self->texture_height != self->height)
     {
