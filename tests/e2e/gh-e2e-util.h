@@ -23,6 +23,10 @@ void         gh_e2e_set_describe     (GhE2eDescribe    describe);
 
 /* A GAsyncReadyCallback that stores a new reference to the result in
  * *(GAsyncResult **) @user_data. */
+/* The test's own plain libvirt calls on the main thread play "another tool": the suite's
+ * main-thread guard (tests/guard) lets them through between TRUE and FALSE. */
+void         gh_e2e_allow_outside_calls (gboolean      allow);
+
 void         gh_e2e_store_result     (GObject         *object,
                                       GAsyncResult    *result,
                                       gpointer         user_data);

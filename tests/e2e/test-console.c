@@ -11,10 +11,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +23,7 @@
 
 #include "gh-console-window.h"
 #include "gh-core.h"
+#include "gh-e2e-util.h"
 #include "gh-spice-display.h"
 #include "gh-spice-session.h"
 
@@ -61,58 +60,12 @@ static struct
   Guest echo;
 } e2e;
 
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define wait_until(cond, seconds, ...)                                              \
-  G_STMT_START {                                                                    \
-    gint64 deadline_ = g_get_monotonic_time () + (gint64) (seconds) * G_USEC_PER_SEC; \
-    guint wake_id_ = g_timeout_add (50, wake_up, NULL);                             \
-    while (!(cond))                                                                 \
-      {                                                                             \
-        if (g_get_monotonic_time () > deadline_)                                    \
-          {                                                                         \
-            g_autofree char *what_ = g_strdup_printf (__VA_ARGS__);                 \
-            g_error ("%s did not happen within %d s", what_, (int) (seconds));      \
-          }                                                                         \
-        g_main_context_iteration (NULL, TRUE);                                      \
-      }                                                                             \
-    g_source_remove (wake_id_);                                                     \
-  } G_STMT_END
-
 static void
 spin (guint ms)
 {
   gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
 
-  wait_until (g_get_monotonic_time () >= end, ms / 1000 + 5, "a pause of %u ms", ms);
-}
-
-/* The test's own libvirt calls play "another tool"; the suite's guard lets them through. */
-static void
-outside_calls (gboolean allow)
-{
-  static void (*guard_allow) (int);
-  static gboolean looked_up;
-
-  if (!looked_up)
-    {
-      guard_allow = (void (*) (int)) dlsym (RTLD_DEFAULT, "gh_libvirt_guard_allow");
-      looked_up = TRUE;
-    }
-  if (guard_allow != NULL)
-    guard_allow (allow);
-}
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  gh_e2e_wait_until (g_get_monotonic_time () >= end, ms / 1000 + 5, "a pause of %u ms", ms);
 }
 
 static char *
@@ -196,15 +149,15 @@ start_guest (Guest      *guest,
 
   guest->serial_log = g_strdup (serial_log);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   guest->domain = virDomainDefineXML (e2e.plain, xml);
   if (guest->domain == NULL)
     g_error ("virDomainDefineXML: %s", virGetLastErrorMessage ());
   if (virDomainCreate (guest->domain) < 0)
     g_error ("virDomainCreate: %s", virGetLastErrorMessage ());
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
 
-  wait_until (lookup_machine (name) != NULL &&
+  gh_e2e_wait_until (lookup_machine (name) != NULL &&
               gh_machine_get_state (lookup_machine (name)) == GH_MACHINE_STATE_RUNNING,
               OPEN_TIMEOUT_S, "the running event of %s", name);
   guest->machine = g_object_ref (lookup_machine (name));
@@ -223,7 +176,7 @@ start_guest (Guest      *guest,
   gtk_widget_grab_focus (GTK_WIDGET (guest->display));
 
   gh_spice_session_connect (guest->session);
-  wait_until (gh_spice_session_get_state (guest->session) == GH_SPICE_SESSION_STATE_CONNECTED,
+  gh_e2e_wait_until (gh_spice_session_get_state (guest->session) == GH_SPICE_SESSION_STATE_CONNECTED,
               OPEN_TIMEOUT_S, "the display connection of %s", name);
 }
 
@@ -237,14 +190,14 @@ stop_guest (Guest *guest)
     gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&guest->window)));
   g_clear_object (&guest->machine);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   if (guest->domain != NULL)
     {
       virDomainDestroy (guest->domain);
       virDomainUndefine (guest->domain);
     }
   g_clear_pointer (&guest->domain, virDomainFree);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_clear_pointer (&guest->serial_log, g_free);
 }
 
@@ -309,7 +262,7 @@ domain_screenshot (Guest *guest)
   g_autofree char *mime = NULL;
   virStreamPtr stream;
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   stream = virStreamNew (e2e.plain, 0);
   mime = virDomainScreenshot (guest->domain, stream, 0, 0);
   if (mime == NULL)
@@ -318,7 +271,7 @@ domain_screenshot (Guest *guest)
     g_error ("virStreamRecvAll: %s", virGetLastErrorMessage ());
   virStreamFinish (stream);
   virStreamFree (stream);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
 
   /* QEMU 7.2 gives PNG; older ones PPM, which GdkTexture does not read. */
   g_assert_cmpstr (mime, ==, "image/png");
@@ -598,6 +551,18 @@ wait_for_serial_line (Guest      *guest,
     }
 }
 
+/* spice-client-glib warns about what a server does on the wire (a link closed half-way
+ * while the previous viewer is still leaving); the session handles it as a lost channel,
+ * which the tests judge by what the display shows. Everything else stays fatal. */
+static gboolean
+spice_warnings_not_fatal (const char     *log_domain,
+                          GLogLevelFlags  log_level,
+                          const char     *message,
+                          gpointer        user_data)
+{
+  return g_strcmp0 (log_domain, "GSpice") != 0 || (log_level & G_LOG_LEVEL_WARNING) == 0;
+}
+
 /* Tests */
 
 static void
@@ -607,14 +572,14 @@ test_open (void)
   g_autoptr(GError) error = NULL;
 
   e2e.connection = gh_connection_new (URI);
-  gh_connection_open_async (e2e.connection, NULL, store_result, &result);
-  wait_until (result != NULL, OPEN_TIMEOUT_S, "opening %s", URI);
+  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, OPEN_TIMEOUT_S, "opening %s", URI);
   g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
   g_assert_no_error (error);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   e2e.plain = virConnectOpen (URI);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_nonnull (e2e.plain);
 }
 
@@ -633,7 +598,7 @@ test_installer_frame (void)
   g_assert_cmpint (screen->width, ==, 800);
   g_assert_cmpint (screen->height, ==, 600);
 
-  wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
+  gh_e2e_wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
               "the first frame");
   gh_spice_display_get_guest_size (e2e.installer.display, &width, &height);
   g_assert_cmpint (width, ==, 800);
@@ -709,7 +674,7 @@ test_installer_window (void)
   spin (3000);
   g_test_message ("reconnecting the test's own viewer");
   gh_spice_session_connect (e2e.installer.session);
-  wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
+  gh_e2e_wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
               "the test viewer's frame after a reconnection");
   g_test_message ("reconnected");
   gh_spice_session_disconnect (e2e.installer.session);
@@ -749,9 +714,9 @@ test_installer_window (void)
   gtk_window_close (GTK_WINDOW (window));
   spin (1000);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   g_assert_cmpint (virDomainGetState (e2e.installer.domain, &state, NULL, 0), ==, 0);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
 
   stop_guest (&e2e.installer);
@@ -778,12 +743,12 @@ test_echo_typing (void)
   start_guest (&e2e.echo, ECHO_NAME, 256, initrd, "vga=788 console=tty1 console=ttyS0", log);
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-READY", 1,
                         "the echo guest's banner on its serial port");
-  wait_until (gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S, "the first frame");
+  gh_e2e_wait_until (gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S, "the first frame");
 
   type_text (e2e.echo.display, line);
   tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
 
-  wait_until (count_in_serial_log (&e2e.echo, "GOT:") >= 1, FRAME_TIMEOUT_S,
+  gh_e2e_wait_until (count_in_serial_log (&e2e.echo, "GOT:") >= 1, FRAME_TIMEOUT_S,
               "the typed line on the serial port");
   if (count_in_serial_log (&e2e.echo, expected) != 1)
     {
@@ -812,7 +777,7 @@ reboot_and_check (const char *how,
   guint64 frames_before = gh_spice_display_get_n_frames (e2e.echo.display);
 
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-READY", n_banners, how);
-  wait_until (gh_spice_session_get_state (e2e.echo.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.echo.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
               gh_spice_display_get_ready (e2e.echo.display) &&
               gh_spice_display_get_n_frames (e2e.echo.display) > frames_before,
               FRAME_TIMEOUT_S, "the display after %s", how);
@@ -831,9 +796,9 @@ test_echo_reboot (void)
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING", 1, "the guest's own reboot");
   reboot_and_check ("the guest's own reboot", 2, "console-echo-rebooted.png");
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   rc = virDomainReset (e2e.echo.domain, 0);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (rc, ==, 0);
   reboot_and_check ("a reset from outside", 3, "console-echo-reset.png");
 }
@@ -845,22 +810,22 @@ test_echo_restart (void)
   int rc;
 
   /* Off: the console says the guest stopped. */
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   rc = virDomainDestroy (e2e.echo.domain);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (rc, ==, 0);
-  wait_until (gh_spice_session_get_state (e2e.echo.session) ==
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.echo.session) ==
               GH_SPICE_SESSION_STATE_GUEST_STOPPED,
               FRAME_TIMEOUT_S, "the guest-stopped state");
-  wait_until (!gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S,
+  gh_e2e_wait_until (!gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S,
               "the frame of the stopped guest to go");
 
   /* On again from outside: the display comes back by itself. */
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   rc = virDomainCreate (e2e.echo.domain);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (rc, ==, 0);
-  wait_until (gh_spice_session_get_state (e2e.echo.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.echo.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
               gh_spice_display_get_ready (e2e.echo.display),
               BOOT_TIMEOUT_S, "the display of the restarted guest");
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-READY", n_banners + 1,
@@ -877,21 +842,16 @@ main (int   argc,
 {
   int ret;
 
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  if (!gh_e2e_init (&argc, &argv, "/e2e/console"))
+    return g_test_run ();
 
-  if (g_getenv ("GREENHOUSE_E2E_ISOLATED") == NULL)
-    {
-      g_test_skip ("run by tests/e2e/run-e2e only: it starts and kills guests of its own");
-      return g_test_run ();
-    }
   e2e.files = g_getenv ("GREENHOUSE_E2E_FILES");
   /* The build's compiled settings schema, copied there by run-e2e --copy. */
   if (e2e.files != NULL)
     g_setenv ("GSETTINGS_SCHEMA_DIR", e2e.files, TRUE);
 
   gtk_init ();
-  gh_core_init ();
+  g_test_log_set_fatal_handler (spice_warnings_not_fatal, NULL);
 
   g_test_add_func ("/e2e/console/open", test_open);
   g_test_add_func ("/e2e/console/installer-frame", test_installer_frame);
@@ -905,9 +865,9 @@ main (int   argc,
 
   stop_guest (&e2e.installer);
   stop_guest (&e2e.echo);
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   g_clear_pointer (&e2e.plain, virConnectClose);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_clear_object (&e2e.connection);
 
   return ret;

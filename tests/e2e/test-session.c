@@ -10,7 +10,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -117,28 +116,10 @@ tiny_state (void)
   return machine != NULL ? gh_machine_get_state (machine) : GH_MACHINE_STATE_UNKNOWN;
 }
 
-/* This test plays "another tool" with plain libvirt calls on its main thread; the suite's
- * main-thread guard (tests/guard) must let those through, and only those. */
-static void
-outside_calls (gboolean allow)
-{
-  static void (*guard_allow) (int);
-  static gboolean looked_up;
-
-  if (!looked_up)
-    {
-      guard_allow = (void (*) (int)) dlsym (RTLD_DEFAULT, "gh_libvirt_guard_allow");
-      looked_up = TRUE;
-    }
-
-  if (guard_allow != NULL)
-    guard_allow (allow);
-}
-
 static void
 open_plain_connection (void)
 {
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   e2e.plain = virConnectOpen (URI);
   if (e2e.plain == NULL)
     g_error ("virConnectOpen (%s): %s", URI, virGetLastErrorMessage ());
@@ -148,16 +129,16 @@ open_plain_connection (void)
       if (e2e.domain == NULL)
         g_error ("virDomainLookupByUUIDString: %s", virGetLastErrorMessage ());
     }
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
 }
 
 static void
 close_plain_connection (void)
 {
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   g_clear_pointer (&e2e.domain, virDomainFree);
   g_clear_pointer (&e2e.plain, virConnectClose);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
 }
 
 static void
@@ -233,12 +214,12 @@ test_define (void)
   char uuid[VIR_UUID_STRING_BUFLEN];
   GhMachine *machine;
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   e2e.domain = virDomainDefineXML (e2e.plain, xml);
   if (e2e.domain == NULL)
     g_error ("virDomainDefineXML: %s", virGetLastErrorMessage ());
   g_assert_cmpint (virDomainGetUUIDString (e2e.domain, uuid), ==, 0);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   e2e.uuid = g_strdup (uuid);
 
   gh_e2e_wait_until (tiny_machine () != NULL, EVENT_TIMEOUT_S, "the define event of %s",
@@ -269,9 +250,9 @@ test_start (void)
   gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
                      "the running state of %s", DOMAIN_NAME);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   g_assert_cmpint (virDomainGetState (e2e.domain, &state, NULL, 0), ==, 0);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
   g_assert_false (gh_machine_can_perform (tiny_machine (), GH_MACHINE_ACTION_START));
   g_assert_true (gh_machine_can_perform (tiny_machine (), GH_MACHINE_ACTION_FORCE_OFF));
@@ -286,9 +267,9 @@ test_force_off (void)
   gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
                      "the shut-off state of %s", DOMAIN_NAME);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   g_assert_cmpint (virDomainGetState (e2e.domain, &state, NULL, 0), ==, 0);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (state, ==, VIR_DOMAIN_SHUTOFF);
   g_assert_true (gh_machine_can_perform (tiny_machine (), GH_MACHINE_ACTION_START));
 }
@@ -297,31 +278,31 @@ test_force_off (void)
 static void
 test_outside_changes (void)
 {
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   if (virDomainCreate (e2e.domain) < 0)
     g_error ("virDomainCreate: %s", virGetLastErrorMessage ());
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
                      "the running state of %s started from outside", DOMAIN_NAME);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   if (virDomainSuspend (e2e.domain) < 0)
     g_error ("virDomainSuspend: %s", virGetLastErrorMessage ());
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_PAUSED, EVENT_TIMEOUT_S,
                      "the paused state of %s paused from outside", DOMAIN_NAME);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   if (virDomainResume (e2e.domain) < 0)
     g_error ("virDomainResume: %s", virGetLastErrorMessage ());
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_RUNNING, EVENT_TIMEOUT_S,
                      "the running state of %s resumed from outside", DOMAIN_NAME);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   if (virDomainDestroy (e2e.domain) < 0)
     g_error ("virDomainDestroy: %s", virGetLastErrorMessage ());
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   gh_e2e_wait_until (tiny_state () == GH_MACHINE_STATE_SHUT_OFF, EVENT_TIMEOUT_S,
                      "the shut-off state of %s destroyed from outside", DOMAIN_NAME);
 
@@ -557,9 +538,9 @@ test_delete (void)
                      "the removal of %s from the list", DOMAIN_NAME);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (machines ())), ==, 0);
 
-  outside_calls (TRUE);
+  gh_e2e_allow_outside_calls (TRUE);
   gone = virDomainLookupByUUIDString (e2e.plain, e2e.uuid);
-  outside_calls (FALSE);
+  gh_e2e_allow_outside_calls (FALSE);
   g_assert_null (gone);
   g_assert_cmpint (virGetLastErrorCode (), ==, VIR_ERR_NO_DOMAIN);
 }
