@@ -13,6 +13,7 @@
  * it without taking a translated message apart. */
 typedef struct
 {
+  char *what;
   char *detail;
 } GhErrorPrivate;
 
@@ -25,12 +26,14 @@ static void
 gh_error_private_copy (const GhErrorPrivate *src,
                        GhErrorPrivate       *dest)
 {
+  dest->what = g_strdup (src->what);
   dest->detail = g_strdup (src->detail);
 }
 
 static void
 gh_error_private_clear (GhErrorPrivate *priv)
 {
+  g_clear_pointer (&priv->what, g_free);
   g_clear_pointer (&priv->detail, g_free);
 }
 
@@ -77,8 +80,26 @@ gh_error_new (GhError     code,
   else
     error = g_error_new_literal (GH_ERROR, code, detail);
 
+  gh_error_get_private (error)->what = g_strdup (what);
   gh_error_get_private (error)->detail = g_strdup (detail);
   return error;
+}
+
+/**
+ * gh_error_get_what:
+ *
+ * Returns: what failed ("Could not start “name”"), the part of the message before the
+ * detail, or %NULL when the error was made without one.
+ */
+const char *
+gh_error_get_what (const GError *error)
+{
+  GhErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  priv = gh_error_get_private (error);
+  return priv != NULL ? priv->what : NULL;
 }
 
 void

@@ -30,6 +30,7 @@ GQuark      gh_error_quark      (void);
 GError     *gh_error_new        (GhError       code,
                                  const char   *what,
                                  const char   *detail);
+const char *gh_error_get_what   (const GError *error);
 const char *gh_error_get_detail (const GError *error);
 
 G_END_DECLS

@@ -5,11 +5,11 @@
  */
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "gh-console-window.h"
 #include "gh-spice-display.h"
 #include "gh-spice-session.h"
+#include "gh-ui-util.h"
 
 /* The guest size the window opens for: what most installers and firmware show. */
 #define GUEST_WIDTH  800
@@ -123,24 +123,12 @@ gh_console_window_add_toast (GhConsoleWindow *self,
                              const char      *message,
                              const char      *reason)
 {
-  g_autofree char *escaped = NULL;
-  AdwToast *toast;
-
   /* An action that outlived its window has no one to tell. */
   if (self->toast_overlay == NULL)
     return;
 
-  /* A toast's title is markup in libadwaita 1.2, and machine names may hold '<' or '&'. */
-  escaped = g_markup_escape_text (message, -1);
-  toast = adw_toast_new (escaped);
-  if (reason != NULL)
-    {
-      adw_toast_set_timeout (toast, 10);
-      adw_toast_set_button_label (toast, _("_Details"));
-      adw_toast_set_action_name (toast, "console.show-error");
-      adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", message, reason));
-    }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               gh_error_toast_new (message, reason, "console.show-error"));
 }
 
 static void
@@ -148,32 +136,7 @@ gh_console_window_show_error_action (GtkWidget  *widget,
                                      const char *action_name,
                                      GVariant   *parameter)
 {
-  const char *what;
-  const char *reason;
-  GtkWidget *dialog;
-
-  g_variant_get (parameter, "(&s&s)", &what, &reason);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (widget), what, reason);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* A GhError reads "what failed: why" and its detail is the why: returns the first part,
- * or NULL when the message is not made that way. */
-static char *
-dup_error_what (const GError *error)
-{
-  const char *detail = gh_error_get_detail (error);
-  gsize length = strlen (error->message);
-  gsize detail_length = strlen (detail);
-
-  if (detail == error->message || length < detail_length + 3 ||
-      !g_str_has_suffix (error->message, detail) ||
-      strncmp (error->message + length - detail_length - 2, ": ", 2) != 0)
-    return NULL;
-
-  return g_strndup (error->message, length - detail_length - 2);
+  gh_error_dialog_present (widget, parameter);
 }
 
 /* ---- what the window shows ---------------------------------------------------------- */
@@ -282,7 +245,7 @@ gh_console_window_update_status (GhConsoleWindow *self)
           offer_retry = state == GH_SPICE_SESSION_STATE_DISCONNECTED;
           if (error != NULL)
             {
-              title = dup_error_what (error);
+              title = g_strdup (gh_error_get_what (error));
               description = title != NULL ? gh_error_get_detail (error) : error->message;
             }
           if (title == NULL)
