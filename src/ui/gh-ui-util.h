@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "gh-core.h"
 
@@ -21,9 +21,13 @@ const char *gh_connection_state_get_label  (GhConnectionState   state);
 gboolean    gh_uri_check                   (const char         *text,
                                             GError            **error);
 
-/* The core's messages say what was tried, then libvirt's reason: "Could not start
- * “Fedora”: Requested operation is not valid…". Where the caller says the first part
- * already (a banner title, a toast), this returns the part after "“@subject”: ", else the
- * whole message. */
+/* A toast saying @what (plain text). With @reason, which is often too long for a toast, it
+ * stays longer and its Details button activates @details_action with ("(ss)" @what,
+ * @reason); gh_error_dialog_present() is that action's body. */
+AdwToast   *gh_error_toast_new             (const char         *what,
+                                            const char         *reason,
+                                            const char         *details_action);
+void        gh_error_dialog_present        (GtkWidget          *parent,
+                                            GVariant           *parameter);
 
 G_END_DECLS

@@ -740,15 +740,7 @@ gh_window_show_error_action (GtkWidget  *widget,
                              const char *action_name,
                              GVariant   *parameter)
 {
-  const char *what;
-  const char *detail;
-  GtkWidget *dialog;
-
-  g_variant_get (parameter, "(&s&s)", &what, &detail);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (widget), what, detail);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  gh_error_dialog_present (widget, parameter);
 }
 
 void
@@ -925,7 +917,6 @@ void
 gh_window_add_toast (GhWindow   *self,
                      const char *message)
 {
-  g_autofree char *escaped = NULL;
   AdwToast *toast;
 
   g_return_if_fail (GH_IS_WINDOW (self));
@@ -935,9 +926,7 @@ gh_window_add_toast (GhWindow   *self,
   if (self->toast_overlay == NULL)
     return;
 
-  /* A toast's title is markup in libadwaita 1.2, and machine names may hold '<' or '&'. */
-  escaped = g_markup_escape_text (message, -1);
-  toast = adw_toast_new (escaped);
+  toast = gh_error_toast_new (message, NULL, NULL);
   /* Failures carry libvirt's reason, which takes a while to read. */
   adw_toast_set_timeout (toast, 10);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -948,9 +937,6 @@ gh_window_add_error (GhWindow   *self,
                      const char *what,
                      const char *reason)
 {
-  g_autofree char *escaped = NULL;
-  AdwToast *toast;
-
   g_return_if_fail (GH_IS_WINDOW (self));
   g_return_if_fail (what != NULL);
   g_return_if_fail (reason != NULL);
@@ -959,11 +945,6 @@ gh_window_add_error (GhWindow   *self,
   if (self->toast_overlay == NULL)
     return;
 
-  escaped = g_markup_escape_text (what, -1);
-  toast = adw_toast_new (escaped);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_action_name (toast, "win.show-error");
-  adw_toast_set_action_target_value (toast, g_variant_new ("(ss)", what, reason));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               gh_error_toast_new (what, reason, "win.show-error"));
 }
