@@ -106,6 +106,9 @@ set_client_mouse (GhSpiceSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT_MOUSE]);
 }
 
+/* Set on a channel once it is open, that is linked and able to queue messages. */
+static G_DEFINE_QUARK (gh-spice-channel-opened, channel_opened)
+
 static gboolean
 unref_idle (gpointer data)
 {
@@ -126,9 +129,18 @@ drop_session (GhSpiceSession *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
+  /* An open channel is closed while it still has its session: spice-client-glib 0.42's
+   * spice_session_disconnect() takes the session from a channel before it wakes it, and a
+   * channel woken inside a write to a server that stopped reading goes on with the
+   * messages still queued, each asking the (gone) session whether it is read-only.
+   * Channels still linking have nothing queued; they are left to the session. */
   channels = spice_session_get_channels (session);
   for (GList *l = channels; l != NULL; l = l->next)
-    g_signal_handlers_disconnect_by_data (l->data, self);
+    {
+      g_signal_handlers_disconnect_by_data (l->data, self);
+      if (g_object_get_qdata (l->data, channel_opened_quark ()) != NULL)
+        spice_channel_disconnect (l->data, SPICE_CHANNEL_NONE);
+    }
   g_list_free (channels);
   g_signal_handlers_disconnect_by_data (session, self);
   if (self->usb != NULL)
@@ -301,6 +313,7 @@ channel_event_cb (SpiceChannel      *channel,
 
   if (event == SPICE_CHANNEL_OPENED)
     {
+      g_object_set_qdata (G_OBJECT (channel), channel_opened_quark (), GINT_TO_POINTER (TRUE));
       if (SPICE_IS_MAIN_CHANNEL (channel))
         {
           /* Absolute positions need no grab and follow the host's pointer exactly;
