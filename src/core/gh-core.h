@@ -14,6 +14,7 @@
 #include "gh-host-inventory.h"
 #include "gh-host-report.h"
 #include "gh-machine.h"
+#include "gh-machine-creator.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"
 #include "gh-virgl-probe.h"
