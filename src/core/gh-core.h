@@ -8,11 +8,13 @@
 
 #include "gh-connection.h"
 #include "gh-core-enums.h"
+#include "gh-domain-builder.h"
 #include "gh-error.h"
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 #include "gh-host-report.h"
 #include "gh-machine.h"
+#include "gh-machine-creator.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"
 #include "gh-virgl-probe.h"

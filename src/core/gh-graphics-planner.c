@@ -62,19 +62,6 @@ typedef struct
 } Inputs;
 
 static void
-path_free (GhGraphicsPath *path)
-{
-  g_free (path->reason);
-  g_free (path->device);
-  g_free (path->video_xml);
-  g_free (path->graphics_xml);
-  g_free (path->hostdev_xml);
-  g_free (path->companions_xml);
-  g_free (path->firmware);
-  g_free (path);
-}
-
-static void
 gh_graphics_plan_finalize (GObject *object)
 {
   GhGraphicsPlan *self = (GhGraphicsPlan *)object;
@@ -93,7 +80,7 @@ gh_graphics_plan_class_init (GhGraphicsPlanClass *klass)
 static void
 gh_graphics_plan_init (GhGraphicsPlan *self)
 {
-  self->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) path_free);
+  self->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_graphics_path_free);
 }
 
 const char *

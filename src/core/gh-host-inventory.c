@@ -110,6 +110,7 @@ domain_caps_free (GhHostDomainCaps *caps)
   g_strfreev (caps->hostdev_subsys);
   g_strfreev (caps->pci_backends);
   g_strfreev (caps->firmware);
+  g_strfreev (caps->tpm);
   g_free (caps);
 }
 
@@ -130,6 +131,7 @@ domain_caps_copy (const GhHostDomainCaps *caps)
   copy->hostdev_subsys = g_strdupv (caps->hostdev_subsys);
   copy->pci_backends = g_strdupv (caps->pci_backends);
   copy->firmware = g_strdupv (caps->firmware);
+  copy->tpm = g_strdupv (caps->tpm);
   return copy;
 }
 
@@ -402,6 +404,8 @@ parse_domain_caps (const char  *xml,
                       "devices/hostdev[@supported='yes']/enum[@name='pciBackend']/value");
   caps->firmware =
     xpath_dup_values (ctx, root, "os[@supported='yes']/enum[@name='firmware']/value");
+  caps->tpm =
+    xpath_dup_values (ctx, root, "devices/tpm[@supported='yes']/enum[@name='backendModel']/value");
 
   xmlXPathFreeContext (ctx);
   xmlFreeDoc (doc);

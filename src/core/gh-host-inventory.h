@@ -27,6 +27,7 @@ typedef struct
   GStrv  hostdev_subsys;    /* "pci", "usb", … */
   GStrv  pci_backends;      /* "vfio", "default", … */
   GStrv  firmware;          /* "efi", "bios"; empty when libvirt does not say */
+  GStrv  tpm;               /* TPM backend models: "emulator", "passthrough" */
 } GhHostDomainCaps;
 
 /* One PCI device, as the host's libvirt describes it. */

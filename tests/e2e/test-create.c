@@ -1,0 +1,600 @@
+/* test-create.c: GhMachineCreator against a real qemu:///session daemon and QEMU.
+ *
+ * The core suite checks the builder's XML; here libvirt judges it (defined with
+ * validation, its libosinfo metadata read back), a started machine really runs, and a
+ * creation that fails at any step, or is cancelled, leaves nothing behind: no machine,
+ * no volume, no pool it made, no image file, no directory. tests/e2e/run-e2e runs it with
+ * a session daemon and XDG dirs of its own.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-core.h"
+#include "gh-core-private.h"
+#include "gh-e2e-util.h"
+
+#define URI             "qemu:///session"
+#define DOMAIN_PREFIX   "greenhouse-e2e-create-"
+#define LIBOSINFO_NS    "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+#define OPEN_TIMEOUT_S  30
+#define LOAD_TIMEOUT_S  60
+#define CREATE_TIMEOUT_S 120
+#define SMALL_DISK      ((guint64) 16 << 20)
+
+static struct
+{
+  GhConnection     *connection;
+  GhHostInventory  *inventory;
+  GhOsDb           *os_db;
+  GhMachineCreator *creator;
+  virConnectPtr     plain;      /* libvirt itself, used from worker threads only */
+} e2e;
+
+/* ---- Plain libvirt, off the main thread --------------------------------------------- */
+
+typedef gpointer (*WorkerFunc) (gpointer data);
+
+static gpointer
+in_worker (WorkerFunc func,
+           gpointer   data)
+{
+  GThread *thread = g_thread_new ("e2e-libvirt", func, data);
+
+  return g_thread_join (thread);
+}
+
+static gpointer
+open_plain (gpointer data)
+{
+  return virConnectOpen (URI);
+}
+
+static gpointer
+close_plain (gpointer data)
+{
+  virConnectClose (data);
+  return NULL;
+}
+
+/* Where the creator puts disks on a session connection. */
+static char *
+greenhouse_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "greenhouse", NULL);
+}
+
+static char *
+images_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "greenhouse", "images", NULL);
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    domain;
+  gboolean    running;
+  gboolean    pool;
+  gboolean    volume;
+  char       *metadata;
+  char       *xml;
+} Look;
+
+static void
+look_clear (Look *look)
+{
+  g_clear_pointer (&look->metadata, g_free);
+  g_clear_pointer (&look->xml, g_free);
+}
+
+static gpointer
+look_thread (gpointer data)
+{
+  Look *look = data;
+  virDomainPtr domain = virDomainLookupByName (e2e.plain, look->name);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (e2e.plain, "greenhouse");
+
+  if (domain != NULL)
+    {
+      char *text;
+      int state = VIR_DOMAIN_NOSTATE;
+
+      look->domain = TRUE;
+      look->running = virDomainGetState (domain, &state, NULL, 0) == 0
+                      && state == VIR_DOMAIN_RUNNING;
+      text = virDomainGetMetadata (domain, VIR_DOMAIN_METADATA_ELEMENT, LIBOSINFO_NS, 0);
+      look->metadata = g_strdup (text);
+      free (text);
+      text = virDomainGetXMLDesc (domain, 0);
+      look->xml = g_strdup (text);
+      free (text);
+      virDomainFree (domain);
+    }
+
+  if (pool != NULL)
+    {
+      g_autofree char *volume_name = g_strconcat (look->name, ".qcow2", NULL);
+      virStorageVolPtr volume;
+
+      look->pool = TRUE;
+      virStoragePoolRefresh (pool, 0);
+      volume = virStorageVolLookupByName (pool, volume_name);
+      look->volume = volume != NULL;
+      if (volume != NULL)
+        virStorageVolFree (volume);
+      virStoragePoolFree (pool);
+    }
+
+  virResetLastError ();
+  return NULL;
+}
+
+/* Removes machine @name, its disk and the pool, as a user deleting it all would. */
+static gpointer
+remove_all_thread (gpointer data)
+{
+  const char *name = data;
+  virDomainPtr domain = virDomainLookupByName (e2e.plain, name);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (e2e.plain, "greenhouse");
+
+  if (domain != NULL)
+    {
+      if (virDomainIsActive (domain) == 1)
+        virDomainDestroy (domain);
+      virDomainUndefineFlags (domain, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM);
+      virDomainFree (domain);
+    }
+
+  if (pool != NULL)
+    {
+      virStorageVolPtr *volumes = NULL;
+      int n;
+
+      virStoragePoolRefresh (pool, 0);
+      n = virStoragePoolListAllVolumes (pool, &volumes, 0);
+      for (int i = 0; i < n; i++)
+        {
+          virStorageVolDelete (volumes[i], 0);
+          virStorageVolFree (volumes[i]);
+        }
+      free (volumes);
+      virStoragePoolDestroy (pool);
+      virStoragePoolDelete (pool, 0);
+      virStoragePoolUndefine (pool);
+      virStoragePoolFree (pool);
+    }
+
+  virResetLastError ();
+  return NULL;
+}
+
+static void
+remove_all (const char *name)
+{
+  g_autofree char *dir = greenhouse_dir ();
+  g_autofree char *images = images_dir ();
+
+  in_worker (remove_all_thread, (gpointer) name);
+  g_rmdir (images);
+  g_rmdir (dir);
+}
+
+/* Nothing of machine @name: no domain, no pool (none was there before), no files. */
+static void
+assert_nothing_left (const char *name)
+{
+  g_autofree char *images = images_dir ();
+  g_autofree char *file = g_strdup_printf ("%s/%s.qcow2", images, name);
+  Look look = { .name = name };
+
+  in_worker (look_thread, &look);
+  g_assert_false (look.domain);
+  g_assert_false (look.pool);
+  g_assert_false (look.volume);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (images, G_FILE_TEST_EXISTS));
+  look_clear (&look);
+}
+
+/* ---- Creating ------------------------------------------------------------------------ */
+
+static OsinfoOs *
+lookup_os (const char *short_id)
+{
+  OsinfoOs *os = gh_os_db_lookup_os (e2e.os_db, short_id);
+
+  if (os == NULL)
+    g_error ("osinfo-db has no OS “%s”", short_id);
+  return os;
+}
+
+/* What the wizard would make for @os, small enough for the test host. */
+static GhDomainSpec *
+spec_for (const char *name,
+          OsinfoOs   *os)
+{
+  g_autoptr(GhDomainSpec) spec = gh_domain_spec_new ();
+  g_autoptr(GhGraphicsPlan) plan = NULL;
+  const GhGraphicsPath *path;
+  GhOsRequirements req;
+
+  gh_os_requirements_for_os (os, &req);
+  plan = gh_graphics_planner_plan (os, e2e.inventory,
+                                   gh_graphics_connection_flags_for (e2e.connection),
+                                   GH_GRAPHICS_PREFER_COMPATIBLE, FALSE);
+  path = gh_graphics_plan_get_recommended (plan);
+  g_assert_nonnull (path);
+
+  spec->name = g_strdup (name);
+  spec->os = os != NULL ? g_object_ref (os) : NULL;
+  spec->memory = (guint64) 256 << 20;
+  spec->vcpus = 1;
+  spec->firmware = req.bios_supported ? GH_FIRMWARE_BIOS : GH_FIRMWARE_UEFI;
+  spec->tpm = req.needs_tpm
+              && gh_domain_caps_offers_tpm (gh_host_inventory_get_domain_caps (e2e.inventory));
+  spec->display = gh_graphics_path_copy (path);
+  return g_steal_pointer (&spec);
+}
+
+typedef struct
+{
+  GArray       *steps;
+  GhCreateStep  cancel_at;
+  GCancellable *cancellable;
+} StepLog;
+
+static void
+on_step (GhMachineCreator *creator,
+         GParamSpec       *pspec,
+         StepLog          *log)
+{
+  GhCreateStep step = gh_machine_creator_get_step (creator);
+
+  g_array_append_val (log->steps, step);
+  if (log->cancel_at != GH_CREATE_STEP_NONE && step == log->cancel_at)
+    g_cancellable_cancel (log->cancellable);
+}
+
+/* Creates @spec and waits; the steps seen on the main thread go to @steps. */
+static char *
+create (const GhDomainSpec  *spec,
+        guint64              disk_size,
+        const char          *import_path,
+        gboolean             start,
+        GhCreateStep         cancel_at,
+        GArray             **steps,
+        GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  StepLog log = { g_array_new (FALSE, FALSE, sizeof (GhCreateStep)), cancel_at, cancellable };
+  gulong handler;
+  char *uuid;
+
+  gh_machine_creator_create_async (e2e.creator, spec, disk_size, import_path, start,
+                                   cancellable, gh_e2e_store_result, &result);
+  /* After the call, which goes back to "none" at once: only the worker's steps count. */
+  g_assert_cmpint (gh_machine_creator_get_step (e2e.creator), ==, GH_CREATE_STEP_NONE);
+  handler = g_signal_connect (e2e.creator, "notify::step", G_CALLBACK (on_step), &log);
+  gh_e2e_wait_until (result != NULL, CREATE_TIMEOUT_S, "creating “%s”", spec->name);
+  g_signal_handler_disconnect (e2e.creator, handler);
+
+  uuid = gh_machine_creator_create_finish (e2e.creator, result, error);
+  if (steps != NULL)
+    *steps = g_steal_pointer (&log.steps);
+  else
+    g_array_unref (log.steps);
+  return uuid;
+}
+
+static void
+prepare (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_creator_prepare_async (e2e.creator, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, LOAD_TIMEOUT_S, "preparing to create on %s", URI);
+  g_assert_true (gh_machine_creator_prepare_finish (e2e.creator, result, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- Tests ------------------------------------------------------------------------ */
+
+static void
+test_open (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) inventory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *images = images_dir ();
+  const GhCreateHost *host;
+
+  e2e.os_db = gh_os_db_get_default ();
+  gh_os_db_load_async (e2e.os_db, NULL, gh_e2e_store_result, &loaded);
+
+  e2e.connection = gh_connection_new (URI);
+  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL && loaded != NULL, OPEN_TIMEOUT_S,
+                     "opening %s and loading the OS database", URI);
+  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_os_db_load_finish (e2e.os_db, loaded, &error));
+  g_assert_no_error (error);
+
+  e2e.inventory = gh_host_inventory_new (e2e.connection);
+  gh_host_inventory_load_async (e2e.inventory, NULL, gh_e2e_store_result, &inventory);
+  gh_e2e_wait_until (inventory != NULL, LOAD_TIMEOUT_S, "the inventory of %s", URI);
+  g_assert_true (gh_host_inventory_load_finish (e2e.inventory, inventory, &error));
+  g_assert_no_error (error);
+
+  e2e.plain = in_worker (open_plain, NULL);
+  if (e2e.plain == NULL)
+    g_error ("virConnectOpen (%s) failed", URI);
+
+  e2e.creator = gh_machine_creator_new (e2e.connection, e2e.inventory);
+  g_assert_null (gh_machine_creator_get_host (e2e.creator));
+  prepare ();
+
+  host = gh_machine_creator_get_host (e2e.creator);
+  g_assert_nonnull (host);
+  g_assert_cmpuint (host->host_memory, >, 0);
+  g_assert_cmpuint (host->host_cpus, >, 0);
+  g_assert_cmpstr (host->pool_name, ==, "greenhouse");
+  g_assert_cmpstr (host->pool_path, ==, images);
+  g_assert_false (host->pool_exists);
+  g_assert_cmpuint (host->pool_available, >, SMALL_DISK);
+  g_assert_nonnull (host->taken_names);
+}
+
+typedef struct
+{
+  const char *short_id;   /* NULL: an OS libosinfo does not know */
+  const char *name;
+} DefineCase;
+
+static const DefineCase define_cases[] = {
+  { "win11",    DOMAIN_PREFIX "win11" },
+  { "fedora37", DOMAIN_PREFIX "fedora37" },
+  { NULL,       DOMAIN_PREFIX "unknown" },
+};
+
+static void
+test_define (gconstpointer data)
+{
+  const DefineCase *c = data;
+  OsinfoOs *os = c->short_id != NULL ? lookup_os (c->short_id) : NULL;
+  g_autoptr(GhDomainSpec) spec = spec_for (c->name, os);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) steps = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *disk = gh_machine_creator_dup_disk_path (e2e.creator, c->name);
+  g_autofree char *expected_xml = gh_machine_creator_dup_xml (e2e.creator, spec, NULL);
+  Look look = { .name = c->name };
+
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, &steps, &error);
+  if (error != NULL)
+    g_error ("libvirt refused the machine for %s: %s\n%s", c->short_id ? c->short_id : "an unknown OS",
+             error->message, expected_xml);
+  g_assert_nonnull (uuid);
+
+  /* The progress view saw every step, in order, on the main thread. */
+  g_assert_cmpuint (steps->len, ==, 4);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 0), ==, GH_CREATE_STEP_POOL);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 1), ==, GH_CREATE_STEP_VOLUME);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 2), ==, GH_CREATE_STEP_DEFINE);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 3), ==, GH_CREATE_STEP_DONE);
+
+  in_worker (look_thread, &look);
+  g_assert_true (look.domain);
+  g_assert_false (look.running);
+  g_assert_true (look.pool);
+  g_assert_true (look.volume);
+  g_assert_true (g_file_test (disk, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (strstr (look.xml, disk));
+  if (os != NULL)
+    {
+      g_autofree char *id = g_strdup_printf ("id=\"%s\"", osinfo_entity_get_id (OSINFO_ENTITY (os)));
+
+      g_assert_nonnull (look.metadata);
+      g_assert_nonnull (strstr (look.metadata, id));
+    }
+  else
+    {
+      g_assert_null (look.metadata);
+    }
+  if (spec->tpm)
+    g_assert_nonnull (strstr (look.xml, "<tpm model='tpm-crb'>"));
+  g_test_message ("%s: defined, TPM %s", c->name, spec->tpm ? "yes" : "no");
+  look_clear (&look);
+
+  remove_all (c->name);
+  assert_nothing_left (c->name);
+}
+
+static void
+test_rollback_pool (void)
+{
+  const char *name = DOMAIN_PREFIX "pool-fails";
+  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = greenhouse_dir ();
+  g_autofree char *uuid = NULL;
+
+  /* The pool's directory cannot be made: its parent is read-only. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_null (uuid);
+  g_assert_error (error, GH_ERROR, GH_ERROR_STORAGE);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Could not prepare the storage"));
+  g_assert_cmpint (gh_machine_creator_get_step (e2e.creator), ==, GH_CREATE_STEP_POOL);
+
+  assert_nothing_left (name);
+  /* What was there before stays. */
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_rollback_volume (void)
+{
+  const char *name = DOMAIN_PREFIX "too-large";
+  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = greenhouse_dir ();
+  g_autofree char *uuid = NULL;
+  guint64 available = gh_machine_creator_get_host (e2e.creator)->pool_available;
+
+  uuid = create (spec, available + ((guint64) 1 << 40), NULL, FALSE, GH_CREATE_STEP_NONE,
+                 NULL, &error);
+  g_assert_null (uuid);
+  g_assert_error (error, GH_ERROR, GH_ERROR_STORAGE);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Could not create the disk: "));
+  g_assert_cmpint (gh_machine_creator_get_step (e2e.creator), ==, GH_CREATE_STEP_VOLUME);
+
+  /* The pool it had made is gone again, with every directory it made. */
+  assert_nothing_left (name);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_rollback_define (void)
+{
+  const char *name = DOMAIN_PREFIX "refused";
+  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+
+  /* A display libvirt's schema refuses, after pool and volume were made. */
+  g_free (spec->display->video_xml);
+  spec->display->video_xml = g_strdup ("<video><model type='no-such-model'/></video>\n");
+
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_null (uuid);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Could not create the machine: "));
+  g_assert_nonnull (gh_error_get_detail (error));
+  g_assert_cmpint (gh_machine_creator_get_step (e2e.creator), ==, GH_CREATE_STEP_DEFINE);
+
+  assert_nothing_left (name);
+}
+
+static void
+test_cancel (void)
+{
+  const char *name = DOMAIN_PREFIX "cancelled";
+  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *image = g_build_filename (g_get_tmp_dir (), "greenhouse-e2e-image.raw", NULL);
+  g_autofree char *dir = greenhouse_dir ();
+  int fd;
+
+  /* An image big enough that its upload is still going when the main thread hears that
+   * the disk step began, and cancels. */
+  fd = g_open (image, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 512 << 20), ==, 0);
+  close (fd);
+
+  uuid = create (spec, 0, image, FALSE, GH_CREATE_STEP_VOLUME, NULL, &error);
+  g_unlink (image);
+  g_assert_null (uuid);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* assert_nothing_left() also finds the imported "<name>.img": the directory is gone. */
+  assert_nothing_left (name);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_start (void)
+{
+  const char *name = DOMAIN_PREFIX "started";
+  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) steps = NULL;
+  g_autofree char *uuid = NULL;
+  Look look = { .name = name };
+
+  uuid = create (spec, SMALL_DISK, NULL, TRUE, GH_CREATE_STEP_NONE, &steps, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (uuid);
+  g_assert_cmpuint (steps->len, ==, 5);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 3), ==, GH_CREATE_STEP_START);
+
+  /* An empty disk and no media: the firmware finds nothing to boot, but QEMU runs. */
+  in_worker (look_thread, &look);
+  g_assert_true (look.domain);
+  g_assert_true (look.running);
+  look_clear (&look);
+
+  remove_all (name);
+  assert_nothing_left (name);
+}
+
+static void
+test_names (void)
+{
+  g_autofree char *free_name = gh_machine_creator_suggest_name (e2e.creator, DOMAIN_PREFIX "x");
+  g_autofree char *disk = gh_machine_creator_dup_disk_path (e2e.creator, "fedora");
+  g_autofree char *images = images_dir ();
+  g_autofree char *expected = g_build_filename (images, "fedora.qcow2", NULL);
+
+  g_assert_cmpstr (free_name, ==, DOMAIN_PREFIX "x");
+  g_assert_cmpstr (disk, ==, expected);
+}
+
+static void
+test_close (void)
+{
+  g_clear_object (&e2e.creator);
+  g_clear_object (&e2e.inventory);
+  gh_connection_close (e2e.connection);
+  g_clear_object (&e2e.connection);
+  in_worker (close_plain, g_steal_pointer (&e2e.plain));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!gh_e2e_init (&argc, &argv, "/e2e/create"))
+    return g_test_run ();
+
+  g_test_add_func ("/e2e/create/open", test_open);
+  g_test_add_func ("/e2e/create/names", test_names);
+  for (guint i = 0; i < G_N_ELEMENTS (define_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/e2e/create/define-%s",
+                                               define_cases[i].short_id != NULL
+                                               ? define_cases[i].short_id : "unknown");
+
+      g_test_add_data_func (path, &define_cases[i], test_define);
+    }
+  g_test_add_func ("/e2e/create/rollback-pool", test_rollback_pool);
+  g_test_add_func ("/e2e/create/rollback-volume", test_rollback_volume);
+  g_test_add_func ("/e2e/create/rollback-define", test_rollback_define);
+  g_test_add_func ("/e2e/create/cancel", test_cancel);
+  g_test_add_func ("/e2e/create/start", test_start);
+  g_test_add_func ("/e2e/create/close", test_close);
+
+  return g_test_run ();
+}
