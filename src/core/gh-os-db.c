@@ -453,6 +453,7 @@ identify_media_thread (GTask        *task,
                        GCancellable *cancellable)
 {
   IdentifyData *data = task_data;
+  g_autoptr(GMainContext) context = NULL;
   g_autoptr(OsinfoMedia) media = NULL;
   g_autoptr(GhMediaInfo) info = NULL;
   g_autoptr(GError) error = NULL;
@@ -464,8 +465,14 @@ identify_media_thread (GTask        *task,
       return;
     }
 
-  /* Reads a few blocks of a file that may sit on a slow or network disk. */
+  /* Reads a few blocks of a file that may sit on a slow or network disk. libosinfo's
+   * sync call runs its async one in a loop on the thread-default context, which in a
+   * worker is the global default one: the main thread would then run its callbacks and
+   * this worker could wait for ever. A context of its own keeps it all here. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
   media = osinfo_media_create_from_location (data->path, cancellable, &error);
+  g_main_context_pop_thread_default (context);
   if (media == NULL)
     {
       g_autofree char *name = g_filename_display_basename (data->path);
