@@ -575,7 +575,7 @@ gh_os_db_identify_media_async (GhOsDb              *self,
       return;
     }
 
-  identify_media_run (g_steal_pointer (&task));
+  identify_media_run (task);
 }
 
 /**
