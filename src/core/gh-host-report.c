@@ -19,8 +19,10 @@ typedef struct
 {
   char               *uri;
   char               *os_id;
+  char               *media_path;
   GhHostReportFormat  format;
   OsinfoOs           *os;           /* owned by the OS database */
+  GhMediaInfo        *media;        /* what is at media_path, once read */
   GhConnection       *connection;
   GhHostInventory    *inventory;
   GError             *connection_error;
@@ -37,6 +39,8 @@ report_data_free (ReportData *data)
   g_clear_error (&data->connection_error);
   g_free (data->uri);
   g_free (data->os_id);
+  g_free (data->media_path);
+  g_clear_pointer (&data->media, gh_media_info_free);
   g_free (data);
 }
 
@@ -99,6 +103,23 @@ build_os (JsonBuilder *builder,
   add_string (builder, "id", osinfo_entity_get_id (OSINFO_ENTITY (os)));
   add_string (builder, "short-id", osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
   add_string (builder, "name", osinfo_product_get_name (OSINFO_PRODUCT (os)));
+  json_builder_end_object (builder);
+}
+
+/* Only in reports made for media: the shape of the others stays as it was. */
+static void
+build_media (JsonBuilder       *builder,
+             const GhMediaInfo *media)
+{
+  /* JSON is UTF-8; a file name need not be. */
+  g_autofree char *path = g_filename_display_name (media->path);
+
+  json_builder_set_member_name (builder, "media");
+  json_builder_begin_object (builder);
+  add_string (builder, "path", path);
+  add_string (builder, "volume-id", media->volume_id);
+  add_boolean (builder, "installer", media->installer);
+  add_boolean (builder, "live", media->live);
   json_builder_end_object (builder);
 }
 
@@ -247,11 +268,12 @@ build_host (JsonBuilder     *builder,
 }
 
 static char *
-format_json (const char      *uri,
-             const GError    *connection_error,
-             OsinfoOs        *os,
-             GhHostInventory *host,
-             GhGraphicsPlan  *plan)
+format_json (const char        *uri,
+             const GError      *connection_error,
+             OsinfoOs          *os,
+             const GhMediaInfo *media,
+             GhHostInventory   *host,
+             GhGraphicsPlan    *plan)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -263,6 +285,8 @@ format_json (const char      *uri,
   add_string (builder, "connection-error",
               connection_error != NULL ? connection_error->message : NULL);
   build_os (builder, os);
+  if (media != NULL)
+    build_media (builder, media);
   build_host (builder, host);
 
   add_objects (builder, "paths", _gh_graphics_plan_get_paths (plan), build_path, NULL);
@@ -388,12 +412,28 @@ append_host_text (GString         *text,
     }
 }
 
+static void
+append_media_text (GString           *text,
+                   const GhMediaInfo *media)
+{
+  g_autofree char *path = g_filename_display_name (media->path);
+
+  g_string_append_printf (text, _("Install media: %s\n"), path);
+  g_string_append_printf (text, _("  Volume: %s\n"),
+                          media->volume_id != NULL ? media->volume_id : _("no label"));
+  /* Translators: whether the media installs an OS, and whether it runs one without
+   * installing it; each %s is "yes" or "no" */
+  g_string_append_printf (text, _("  Installer: %s, live: %s\n"), yes_no (media->installer),
+                          yes_no (media->live));
+}
+
 static char *
-format_text (const char      *uri,
-             const GError    *connection_error,
-             OsinfoOs        *os,
-             GhHostInventory *host,
-             GhGraphicsPlan  *plan)
+format_text (const char        *uri,
+             const GError      *connection_error,
+             OsinfoOs          *os,
+             const GhMediaInfo *media,
+             GhHostInventory   *host,
+             GhGraphicsPlan    *plan)
 {
   GString *text = g_string_new (NULL);
   const GhGraphicsPath *recommended = gh_graphics_plan_get_recommended (plan);
@@ -403,10 +443,14 @@ format_text (const char      *uri,
     g_string_append_printf (text, _("  Not connected: %s\n"
                                     "  The plan below uses only what is known without it.\n"),
                             connection_error->message);
+  if (media != NULL)
+    append_media_text (text, media);
   if (os != NULL)
     g_string_append_printf (text, _("Operating system: %s (%s)\n"),
                             osinfo_product_get_name (OSINFO_PRODUCT (os)),
                             osinfo_entity_get_id (OSINFO_ENTITY (os)));
+  else if (media != NULL)
+    g_string_append_printf (text, "%s\n", _("Operating system: unknown to libosinfo"));
   else
     g_string_append_printf (text, "%s\n", _("Operating system: not given"));
   g_string_append_c (text, '\n');
@@ -447,6 +491,7 @@ gh_host_report_format (GhHostReportFormat  format,
                        const char         *uri,
                        const GError       *connection_error,
                        OsinfoOs           *os,
+                       const GhMediaInfo  *media,
                        GhHostInventory    *host,
                        GhGraphicsPlan     *plan)
 {
@@ -455,9 +500,9 @@ gh_host_report_format (GhHostReportFormat  format,
   g_return_val_if_fail (GH_IS_GRAPHICS_PLAN (plan), NULL);
 
   if (format == GH_HOST_REPORT_JSON)
-    return format_json (uri, connection_error, os, host, plan);
+    return format_json (uri, connection_error, os, media, host, plan);
 
-  return format_text (uri, connection_error, os, host, plan);
+  return format_text (uri, connection_error, os, media, host, plan);
 }
 
 /* ---- Making it ---------------------------------------------------------------------- */
@@ -476,7 +521,7 @@ finish_report (GTask *task)
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   g_task_return_pointer (task,
                          gh_host_report_format (data->format, data->uri, data->connection_error,
-                                                data->os, data->inventory, plan),
+                                                data->os, data->media, data->inventory, plan),
                          g_free);
 }
 
@@ -534,6 +579,41 @@ connection_opened_cb (GObject      *object,
 }
 
 static void
+open_connection (GTask *task)
+{
+  ReportData *data = g_task_get_task_data (task);
+
+  data->connection = gh_connection_new (data->uri);
+  gh_connection_open_async (data->connection, g_task_get_cancellable (task),
+                            connection_opened_cb, task);
+}
+
+static void
+media_identified_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReportData *data = g_task_get_task_data (task);
+  GhOsDb *db = GH_OS_DB (object);
+  GError *error = NULL;
+
+  data->media = gh_os_db_identify_media_finish (db, result, &error);
+  if (data->media == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Media of an OS libosinfo does not know get the plan for no OS, as a new machine
+   * made from them would. */
+  if (data->media->os_id != NULL)
+    data->os = gh_os_db_lookup_os (db, data->media->os_id);
+
+  open_connection (g_steal_pointer (&task));
+}
+
+static void
 os_db_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -567,14 +647,20 @@ os_db_loaded_cb (GObject      *object,
         }
     }
 
-  data->connection = gh_connection_new (data->uri);
-  gh_connection_open_async (data->connection, cancellable, connection_opened_cb,
-                            g_steal_pointer (&task));
+  if (data->media_path != NULL)
+    {
+      gh_os_db_identify_media_async (db, data->media_path, cancellable, media_identified_cb,
+                                     g_steal_pointer (&task));
+      return;
+    }
+
+  open_connection (g_steal_pointer (&task));
 }
 
 void
 gh_host_report_async (const char          *uri,
                       const char          *os_id,
+                      const char          *media_path,
                       GhHostReportFormat   format,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
@@ -592,8 +678,21 @@ gh_host_report_async (const char          *uri,
   data = g_new0 (ReportData, 1);
   data->uri = g_strdup (uri);
   data->os_id = g_strdup (os_id);
+  data->media_path = g_strdup (media_path);
   data->format = format;
   g_task_set_task_data (task, data, (GDestroyNotify) report_data_free);
+
+  /* The media say which OS they hold: a second answer could only disagree. */
+  if (os_id != NULL && media_path != NULL)
+    {
+      GError *error = NULL;
+
+      _gh_error_set (&error, GH_ERROR_FAILED, NULL,
+                     _("Give an operating system (--os) or install media (--media), not "
+                       "both: the media say which operating system they hold"));
+      g_task_return_error (task, error);
+      return;
+    }
 
   /* The OS first: an id nobody knows fails at once, before any daemon is started. */
   gh_os_db_load_async (gh_os_db_get_default (), cancellable, os_db_loaded_cb,
@@ -623,6 +722,7 @@ store_result_cb (GObject      *object,
 int
 gh_host_report_run (const char         *uri,
                     const char         *os_id,
+                    const char         *media_path,
                     GhHostReportFormat  format)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -632,7 +732,7 @@ gh_host_report_run (const char         *uri,
   g_return_val_if_fail (uri != NULL, EXIT_FAILURE);
 
   gh_core_init ();
-  gh_host_report_async (uri, os_id, format, NULL, store_result_cb, &result);
+  gh_host_report_async (uri, os_id, media_path, format, NULL, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "gh-graphics-planner.h"
+#include "gh-os-db.h"
 
 G_BEGIN_DECLS
 
@@ -18,12 +19,15 @@ typedef enum
   GH_HOST_REPORT_JSON,
 } GhHostReportFormat;
 
-/* Opens @uri, reads its host, plans for @os_id (a libosinfo id or short id; NULL: no OS)
- * and formats it all. A connection that cannot be opened still gives a report, which
- * says why and plans with what is known; an unknown @os_id is an error
- * (GH_ERROR_UNKNOWN_OS). */
+/* Opens @uri, reads its host, plans for @os_id (a libosinfo id or short id) or for the
+ * OS of the install media at @media_path (both NULL: no OS) and formats it all. A
+ * connection that cannot be opened still gives a report, which says why and plans with
+ * what is known; an unknown @os_id is an error (GH_ERROR_UNKNOWN_OS), and so are media
+ * that cannot be read or are not install media, and both an @os_id and a @media_path.
+ * Media of an OS libosinfo does not know get the plan for no OS. */
 void  gh_host_report_async        (const char          *uri,
                                    const char          *os_id,
+                                   const char          *media_path,
                                    GhHostReportFormat   format,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
@@ -31,11 +35,13 @@ void  gh_host_report_async        (const char          *uri,
 char *gh_host_report_finish       (GAsyncResult        *result,
                                    GError             **error);
 
-/* The report of what is already known. @connection_error: why the connection failed. */
+/* The report of what is already known. @connection_error: why the connection failed;
+ * @media: the install media @os comes from, if it does. */
 char *gh_host_report_format       (GhHostReportFormat   format,
                                    const char          *uri,
                                    const GError        *connection_error,
                                    OsinfoOs            *os,
+                                   const GhMediaInfo   *media,
                                    GhHostInventory     *host,
                                    GhGraphicsPlan      *plan);
 
@@ -43,6 +49,7 @@ char *gh_host_report_format       (GhHostReportFormat   format,
  * on stderr). Returns the exit status: 0 when a report was printed. */
 int   gh_host_report_run          (const char          *uri,
                                    const char          *os_id,
+                                   const char          *media_path,
                                    GhHostReportFormat   format);
 
 G_END_DECLS

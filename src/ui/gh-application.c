@@ -36,6 +36,9 @@ static const GOptionEntry main_entries[] = {
        "(connection: --connect, default qemu:///session)"), NULL },
   { "os", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("With --host-report: plan for this operating system"), N_("LIBOSINFO-ID") },
+  { "media", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --host-report: plan for the operating system of this install media (an ISO "
+       "file)"), N_("FILE") },
   { "json", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("With --host-report: print JSON"), NULL },
   { NULL }
@@ -381,14 +384,17 @@ gh_application_handle_local_options (GApplication *app,
 {
   g_autofree const char **uris = NULL;
   const char *os_id = NULL;
+  const char *media_path = NULL;
 
   g_variant_dict_lookup (options, "os", "&s", &os_id);
+  /* A file name is bytes, not necessarily UTF-8. */
+  g_variant_dict_lookup (options, "media", "^&ay", &media_path);
 
   if (!g_variant_dict_contains (options, "host-report"))
     {
-      if (os_id != NULL || g_variant_dict_contains (options, "json"))
+      if (os_id != NULL || media_path != NULL || g_variant_dict_contains (options, "json"))
         {
-          g_printerr ("%s\n", _("--os and --json go with --host-report"));
+          g_printerr ("%s\n", _("--os, --media and --json go with --host-report"));
           return EXIT_FAILURE;
         }
       return -1;
@@ -403,6 +409,7 @@ gh_application_handle_local_options (GApplication *app,
 
   return gh_host_report_run (uris != NULL && uris[0] != NULL ? uris[0] : "qemu:///session",
                              os_id,
+                             media_path,
                              g_variant_dict_contains (options, "json") ? GH_HOST_REPORT_JSON
                                                                        : GH_HOST_REPORT_TEXT);
 }

@@ -4,9 +4,25 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "gh-test-util.h"
+
+static char *
+make_report_for (const char          *uri,
+                 const char          *os_id,
+                 const char          *media_path,
+                 GhHostReportFormat   format,
+                 GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  /* The first report loads osinfo-db. */
+  gh_host_report_async (uri, os_id, media_path, format, NULL, gh_test_store_result, &result);
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
+  return gh_host_report_finish (result, error);
+}
 
 static char *
 make_report (const char          *uri,
@@ -14,12 +30,24 @@ make_report (const char          *uri,
              GhHostReportFormat   format,
              GError             **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  return make_report_for (uri, os_id, NULL, format, error);
+}
 
-  /* The first report loads osinfo-db. */
-  gh_host_report_async (uri, os_id, format, NULL, gh_test_store_result, &result);
-  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
-  return gh_host_report_finish (result, error);
+/* virt-manager's fake install media, or NULL when the corpus is not there. */
+static char *
+fake_media_path (const char *file_name)
+{
+  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
+  g_autofree char *path = NULL;
+
+  if (corpus == NULL)
+    return NULL;
+
+  path = g_build_filename (corpus, "virt-manager", "fakemedia", file_name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+
+  return g_canonicalize_filename (path, NULL);
 }
 
 static JsonObject *
@@ -242,6 +270,126 @@ test_text (void)
   g_assert_nonnull (strstr (text, "\nRecommended: "));
 }
 
+/* `--host-report --media FILE`: the plan for the OS on the media, and what the media are. */
+static void
+test_media_json (void)
+{
+  g_autofree char *iso = fake_media_path ("fake-win7.iso");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *os;
+  JsonObject *media;
+
+  if (iso == NULL)
+    {
+      g_test_skip ("virt-manager's fake media are not in $GREENHOUSE_CORPUS_DIR "
+                   "(../shared/corpus/virt-manager/fakemedia)");
+      return;
+    }
+
+  text = make_report_for ("test:///default", NULL, iso, GH_HOST_REPORT_JSON, &error);
+  g_assert_no_error (error);
+  report = parse_report (text);
+  assert_report_shape (report);
+
+  os = json_object_get_object_member (report, "os");
+  g_assert_cmpstr (json_object_get_string_member (os, "id"), ==, "http://microsoft.com/win/7");
+  g_assert_cmpstr (json_object_get_string_member (os, "short-id"), ==, "win7");
+
+  media = json_object_get_object_member (report, "media");
+  g_assert_nonnull (media);
+  g_assert_cmpstr (json_object_get_string_member (media, "path"), ==, iso);
+  g_assert_cmpstr (json_object_get_string_member (media, "volume-id"), ==,
+                   "GSP1RMCNULXFRER_EN_DVD");
+  g_assert_true (json_object_get_boolean_member (media, "installer"));
+  g_assert_false (json_object_get_boolean_member (media, "live"));
+
+  /* Windows 7 has no virtio-gpu driver: the plan is Windows 7's, not the one for no OS. */
+  g_assert_false (json_object_get_boolean_member (find_path (report, "virgl", NULL),
+                                                  "feasible"));
+}
+
+/* Bootable media of an OS nobody knows: the plan for no OS, and the media still shown. */
+static void
+test_media_unknown_os (void)
+{
+  const char *iso = "/usr/lib/memtest86+/memtest86+x64.iso";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *plain = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  JsonObject *media;
+
+  if (!g_file_test (iso, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("memtest86+ is not installed (build-aux/packages-test.txt lists it)");
+      return;
+    }
+
+  text = make_report_for ("test:///default", NULL, iso, GH_HOST_REPORT_JSON, &error);
+  g_assert_no_error (error);
+  report = parse_report (text);
+  assert_report_shape (report);
+  g_assert_true (json_object_get_null_member (report, "os"));
+  g_assert_cmpstr (json_object_get_string_member (report, "recommended"), ==, "vga");
+  media = json_object_get_object_member (report, "media");
+  g_assert_cmpstr (json_object_get_string_member (media, "volume-id"), ==, "MT86PLUS_64");
+
+  plain = make_report_for ("test:///default", NULL, iso, GH_HOST_REPORT_TEXT, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", plain);
+  g_assert_nonnull (strstr (plain, "Install media: /usr/lib/memtest86+/memtest86+x64.iso\n"
+                                   "  Volume: MT86PLUS_64\n"));
+  g_assert_nonnull (strstr (plain, "Operating system: unknown to libosinfo\n"));
+}
+
+/* A file that is not install media fails the report, which says why. */
+static void
+test_media_not_media (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("gh-report-XXXXXX", &error);
+  g_autofree char *notes = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  notes = g_build_filename (tmp, "notes.txt", NULL);
+  g_file_set_contents (notes, "not an ISO\n", -1, &error);
+  g_assert_no_error (error);
+
+  text = make_report_for ("test:///default", NULL, notes, GH_HOST_REPORT_JSON, &error);
+  g_assert_null (text);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==,
+                   "“notes.txt” is not install media: it is not a CD or DVD image (ISO 9660)");
+  g_clear_error (&error);
+
+  missing = g_build_filename (tmp, "missing.iso", NULL);
+  text = make_report_for ("test:///default", NULL, missing, GH_HOST_REPORT_TEXT, &error);
+  g_assert_null (text);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "Cannot read “missing.iso”: No such file or directory");
+  g_clear_error (&error);
+
+  g_assert_no_errno (g_unlink (notes));
+  g_assert_no_errno (g_rmdir (tmp));
+}
+
+static void
+test_media_and_os (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = make_report_for ("test:///default", "win11",
+                                           "/usr/lib/memtest86+/memtest86+x64.iso",
+                                           GH_HOST_REPORT_JSON, &error);
+
+  g_assert_null (text);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "not both"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +401,10 @@ main (int   argc,
   g_test_add_func ("/core/host-report/unknown-os", test_unknown_os);
   g_test_add_func ("/core/host-report/connection-fails", test_connection_fails);
   g_test_add_func ("/core/host-report/text", test_text);
+  g_test_add_func ("/core/host-report/media-json", test_media_json);
+  g_test_add_func ("/core/host-report/media-unknown-os", test_media_unknown_os);
+  g_test_add_func ("/core/host-report/media-not-media", test_media_not_media);
+  g_test_add_func ("/core/host-report/media-and-os", test_media_and_os);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -441,8 +442,11 @@ greenhouse_path (void)
   return g_build_filename (build_dir, "src", "greenhouse", NULL);
 }
 
+/* `greenhouse --host-report --connect URI @option @value --json`, @option being --os or
+ * --media; NULL unless it exits with 0. */
 static JsonObject *
-run_host_report (const char  *os_id,
+run_host_report (const char  *option,
+                 const char  *value,
                  int         *exit_status,
                  char       **err)
 {
@@ -450,7 +454,7 @@ run_host_report (const char  *os_id,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *out = NULL;
-  const char *argv[] = { greenhouse, "--host-report", "--connect", URI, "--os", os_id,
+  const char *argv[] = { greenhouse, "--host-report", "--connect", URI, option, value,
                          "--json", NULL };
   int status;
 
@@ -505,7 +509,7 @@ test_host_report (void)
   plan = gh_graphics_planner_plan (lookup_os ("fedora37"), e2e.inventory,
                                    gh_graphics_connection_flags_for (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
-  fedora = run_host_report ("fedora37", &status, &err);
+  fedora = run_host_report ("--os", "fedora37", &status, &err);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (json_object_get_string_member (fedora, "recommended"), ==,
                    gh_graphics_path_kind_to_string (gh_graphics_plan_get_recommended (plan)->kind));
@@ -520,7 +524,7 @@ test_host_report (void)
     }
   g_clear_pointer (&err, g_free);
 
-  windows = run_host_report ("win11", &status, &err);
+  windows = run_host_report ("--os", "win11", &status, &err);
   g_assert_cmpint (status, ==, 0);
   vfio = find_json_path (windows, "vfio");
   g_assert_nonnull (vfio);
@@ -528,9 +532,80 @@ test_host_report (void)
   g_assert_nonnull (strstr (json_object_get_string_member (vfio, "reason"), "qemu:///system"));
   g_clear_pointer (&err, g_free);
 
-  g_assert_null (run_host_report ("no-such-os-42", &status, &err));
+  g_assert_null (run_host_report ("--os", "no-such-os-42", &status, &err));
   g_assert_cmpint (status, !=, 0);
   g_assert_nonnull (strstr (err, "no-such-os-42"));
+}
+
+/* `greenhouse --host-report --media FILE`: the OS comes from the media, and a file that is
+ * not install media says so and fails. */
+static void
+test_host_report_media (void)
+{
+  g_autofree char *greenhouse = greenhouse_path ();
+  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
+  g_autofree char *iso = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  JsonObject *os;
+  int status;
+
+  if (greenhouse == NULL || !g_file_test (greenhouse, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the greenhouse executable is not reachable from this test");
+      return;
+    }
+
+  if (corpus != NULL)
+    iso = g_build_filename (corpus, "virt-manager", "fakemedia", "fake-win7.iso", NULL);
+  if (iso == NULL || !g_file_test (iso, G_FILE_TEST_EXISTS))
+    {
+      g_test_message ("virt-manager's fake media are not in $GREENHOUSE_CORPUS_DIR: "
+                      "only the failures are checked");
+    }
+  else
+    {
+      report = run_host_report ("--media", iso, &status, &err);
+      g_assert_cmpint (status, ==, 0);
+      os = json_object_get_object_member (report, "os");
+      g_assert_nonnull (os);
+      g_assert_cmpstr (json_object_get_string_member (os, "short-id"), ==, "win7");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report,
+                                                                                     "media"),
+                                                      "volume-id"), ==,
+                       "GSP1RMCNULXFRER_EN_DVD");
+      g_clear_pointer (&err, g_free);
+    }
+
+  tmp = g_dir_make_tmp ("gh-e2e-media-XXXXXX", &error);
+  g_assert_no_error (error);
+  notes = g_build_filename (tmp, "notes.txt", NULL);
+  g_file_set_contents (notes, "not an ISO\n", -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (run_host_report ("--media", notes, &status, &err));
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "“notes.txt” is not install media"));
+  g_clear_pointer (&err, g_free);
+
+  /* The media say which OS they hold: a second answer is refused. */
+  {
+    const char *argv[] = { greenhouse, "--host-report", "--connect", URI, "--os", "win11",
+                           "--media", notes, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_assert_false (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    g_assert_nonnull (strstr (err, "not both"));
+  }
+
+  g_assert_no_errno (g_unlink (notes));
+  g_assert_no_errno (g_rmdir (tmp));
 }
 
 static void
@@ -560,6 +635,7 @@ main (int   argc,
   g_test_add_func ("/e2e/planner/virgl-to-native", test_virgl_to_native);
   g_test_add_func ("/e2e/planner/start-recommended", test_start_recommended);
   g_test_add_func ("/e2e/planner/host-report", test_host_report);
+  g_test_add_func ("/e2e/planner/host-report-media", test_host_report_media);
   g_test_add_func ("/e2e/planner/close", test_close);
 
   ret = g_test_run ();
