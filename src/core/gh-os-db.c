@@ -431,9 +431,6 @@ describe_media_error (const GError *error)
 
   switch ((OsinfoMediaError) error->code)
     {
-    case OSINFO_MEDIA_ERROR_NOT_BOOTABLE:
-      return _("it is a disc image, but a computer cannot start from it");
-
     case OSINFO_MEDIA_ERROR_NO_DESCRIPTORS:
     case OSINFO_MEDIA_ERROR_NO_PVD:
     case OSINFO_MEDIA_ERROR_NO_SVD:
@@ -471,7 +468,10 @@ identify_media_thread (GTask        *task,
    * this worker could wait for ever. A context of its own keeps it all here. */
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
-  media = osinfo_media_create_from_location (data->path, cancellable, &error);
+  /* No OSINFO_MEDIA_DETECT_REQUIRE_BOOTABLE: a disc without a boot record (a driver or
+   * data disc, or media of a system libosinfo has never heard of) is still the user's
+   * choice of what goes into the machine's CD-ROM, as an unknown OS. */
+  media = osinfo_media_create_from_location_with_flags (data->path, cancellable, 0, &error);
   g_main_context_pop_thread_default (context);
   if (media == NULL)
     {

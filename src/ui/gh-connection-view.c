@@ -27,6 +27,7 @@ struct _GhConnectionView
   GtkBox        *connecting_box;
   GtkSpinner    *spinner;
   GtkWidget     *empty_page;
+  GtkButton     *new_machine_button;
 
   /* Owned references */
   GhConnection  *connection;
@@ -368,6 +369,9 @@ gh_connection_view_set_property (GObject      *object,
     {
     case PROP_CONNECTION:
       self->connection = g_value_dup_object (value);
+      /* The empty state's button makes the machine on this connection. */
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->new_machine_button), "s",
+                                        gh_connection_get_uri (self->connection));
       break;
 
     case PROP_SHOW_HEADER:
@@ -426,6 +430,7 @@ gh_connection_view_class_init (GhConnectionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhConnectionView, connecting_box);
   gtk_widget_class_bind_template_child (widget_class, GhConnectionView, spinner);
   gtk_widget_class_bind_template_child (widget_class, GhConnectionView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, GhConnectionView, new_machine_button);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
   gtk_widget_class_bind_template_callback (widget_class, gh_connection_view_update_spacing);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "gh-connection-view.h"
+#include "gh-create-wizard.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
 #include "gh-window.h"
@@ -714,6 +715,44 @@ gh_window_add_connection_action (GtkWidget  *widget,
   gtk_widget_grab_focus (entry);
 }
 
+/* The connection a new machine goes to: the one named, else the first one connected. */
+static GhConnection *
+gh_window_find_connection (GhWindow   *self,
+                           const char *uri)
+{
+  guint n = g_list_model_get_n_items (self->connections);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
+
+      if (uri[0] != '\0' ? g_strcmp0 (gh_connection_get_uri (connection), uri) == 0
+                         : gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED)
+        return connection;
+    }
+  return NULL;
+}
+
+static void
+gh_window_new_machine_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  GhConnection *connection = gh_window_find_connection (self, g_variant_get_string (parameter, NULL));
+  GhCreateWizard *wizard;
+
+  if (connection == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Connect to a host first: new machines go there")));
+      return;
+    }
+
+  wizard = gh_create_wizard_new (GTK_WINDOW (self), connection);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 static void
 gh_window_remove_connection_action (GtkWidget  *widget,
                                     const char *action_name,
@@ -831,6 +870,10 @@ gh_window_class_init (GhWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL,
                                    gh_window_add_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.new-machine", "s",
+                                   gh_window_new_machine_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-machine", "s", "");
   gtk_widget_class_install_action (widget_class, "win.remove-connection", "s",
                                    gh_window_remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)",

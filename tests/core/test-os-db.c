@@ -132,7 +132,8 @@ test_os_db_names (void)
 /* What libosinfo 1.10 with Debian 12's osinfo-db (20221130) says of virt-manager's fake
  * media: checked with a small program that calls osinfo_media_create_from_location() and
  * osinfo_db_identify_media() alone, so that Greenhouse adds nothing of its own. The two
- * without a boot record are not install media to libosinfo at all. */
+ * without a boot record are media of no OS libosinfo knows (Greenhouse does not ask for
+ * bootable media). */
 static const struct
 {
   const char *file;
@@ -149,8 +150,8 @@ static const struct
     TRUE, FALSE, NULL },
   { "fake-centos65-label.iso", "http://centos.org/centos/6.5", "CentOS_6.5_Final",
     TRUE, FALSE, NULL },
-  { "fake-fedora17-tree.iso", NULL, NULL, FALSE, FALSE, "cannot start from it" },
-  { "fake-no-osinfo.iso", NULL, NULL, FALSE, FALSE, "cannot start from it" },
+  { "fake-fedora17-tree.iso", NULL, "CDROM", TRUE, FALSE, NULL },
+  { "fake-no-osinfo.iso", NULL, "CDROM", TRUE, FALSE, NULL },
 };
 
 /* Dropping an ISO on the wizard picks the OS libosinfo names for it. */

@@ -23,6 +23,7 @@
 #include <libvirt/virterror.h>
 
 #include "gh-console-window.h"
+#include "gh-create-wizard.h"
 #include "gh-core.h"
 #include "gh-e2e-util.h"
 #include "gh-spice-display.h"
@@ -32,6 +33,9 @@
 #define INSTALLER_DIR "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64"
 #define INSTALLER_NAME "greenhouse-e2e-installer"
 #define ECHO_NAME "greenhouse-e2e-echo"
+#define WIZARD_NAME "greenhouse-e2e-wizard"
+/* What libosinfo calls the ISO that tests/e2e/guests/make-iso writes. */
+#define WIZARD_OS "http://debian.org/debian/testing"
 
 /* TCG boots a kernel in tens of seconds on a loaded CI machine. */
 #define OPEN_TIMEOUT_S  30
@@ -894,6 +898,104 @@ test_echo_restart (void)
   stop_guest (&e2e.echo);
 }
 
+/* The New Machine wizard, as a person goes through it, on install media made of the
+ * installer's kernel and initrd (tests/e2e/guests/make-iso): the media is identified, the
+ * machine is made, started, and its console shows the installer. */
+static void
+test_wizard_installer (void)
+{
+  g_autofree char *iso = g_build_filename (e2e.files, "installer.iso", NULL);
+  g_autoptr(GhApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *os_id = NULL;
+  GhCreateWizard *wizard;
+  GhConsoleWindow *window = NULL;
+  Guest guest = { NULL, };
+  gint64 deadline;
+
+  if (!g_file_test (iso, G_FILE_TEST_EXISTS))
+    g_error ("%s is missing: run-e2e --copy it", iso);
+
+  app = gh_application_new ("org.greenhouse.Greenhouse.E2eWizard", G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  wizard = gh_create_wizard_new (NULL, e2e.connection);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  gtk_window_set_application (GTK_WINDOW (wizard), GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (wizard));
+  gh_e2e_wait_until (gh_os_db_get_loaded (gh_os_db_get_default ()), BOOT_TIMEOUT_S,
+                     "the OS database");
+
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.use-media", "s", iso);
+  gh_e2e_wait_until (g_strcmp0 (gh_create_wizard_get_page (wizard), "os") == 0 ||
+                     gh_create_wizard_get_error (wizard) != NULL,
+                     FRAME_TIMEOUT_S, "the media to be identified");
+  g_assert_null (gh_create_wizard_get_error (wizard));
+  g_object_get (wizard, "os-id", &os_id, NULL);
+  g_assert_cmpstr (os_id, ==, WIZARD_OS);
+
+  /* Next waits for what the host allows; the defaults are the wizard's own. */
+  deadline = g_get_monotonic_time () + (gint64) FRAME_TIMEOUT_S * G_USEC_PER_SEC;
+  while (g_strcmp0 (gh_create_wizard_get_page (wizard), "review") != 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+      if (!gh_e2e_iterate_until (deadline))
+        gh_e2e_fail_waiting ("the wizard's review page", FRAME_TIMEOUT_S);
+    }
+  g_object_set (wizard, "name", WIZARD_NAME, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.create", NULL);
+
+  /* The wizard goes when the machine is there, and the machine's console comes. */
+  gh_e2e_wait_until (wizard == NULL || gh_create_wizard_get_error (wizard) != NULL,
+                     BOOT_TIMEOUT_S, "the machine to be created");
+  if (wizard != NULL)
+    g_error ("the wizard failed: %s", gh_create_wizard_get_error (wizard));
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (GH_IS_CONSOLE_WINDOW (l->data))
+      window = l->data;
+  g_assert_nonnull (window);
+
+  guest.machine = g_object_ref (lookup_machine (WIZARD_NAME));
+  g_assert_true (gh_machine_get_has_spice (guest.machine));
+  gh_e2e_allow_outside_calls (TRUE);
+  guest.domain = virDomainLookupByName (e2e.plain, WIZARD_NAME);
+  gh_e2e_allow_outside_calls (FALSE);
+  g_assert_nonnull (guest.domain);
+  guest.display = find_display (GTK_WIDGET (window));
+  g_assert_nonnull (guest.display);
+
+  gh_e2e_wait_until (gh_spice_display_get_ready (guest.display), BOOT_TIMEOUT_S,
+                     "the console's first frame");
+  wait_for_still_screen (&guest, 4, "the installer booted from the ISO");
+  g_assert_cmpfloat (compare_with_screenshot (&guest, "console-wizard-installer.png"), >=, 0.99);
+  {
+    g_autoptr(Image) image = widget_image (GTK_WIDGET (window));
+
+    save_image (image, "console-window-wizard.png");
+  }
+
+  /* Deleting it takes its disk and leaves the ISO. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  gh_e2e_allow_outside_calls (TRUE);
+  virDomainDestroy (guest.domain);
+  gh_e2e_allow_outside_calls (FALSE);
+  gh_e2e_wait_until (gh_machine_get_state (guest.machine) == GH_MACHINE_STATE_SHUT_OFF,
+                     FRAME_TIMEOUT_S, "the wizard's machine to stop");
+  gh_machine_delete_async (guest.machine, TRUE, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, FRAME_TIMEOUT_S, "the wizard's machine to be deleted");
+  g_assert_true (gh_machine_delete_finish (guest.machine, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (iso, G_FILE_TEST_EXISTS));
+
+  g_clear_object (&guest.machine);
+  gh_e2e_allow_outside_calls (TRUE);
+  g_clear_pointer (&guest.domain, virDomainFree);
+  gh_e2e_allow_outside_calls (FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -919,6 +1021,7 @@ main (int   argc,
   g_test_add_func ("/e2e/console/echo-blocked-server", test_echo_blocked_server);
   g_test_add_func ("/e2e/console/echo-reboot", test_echo_reboot);
   g_test_add_func ("/e2e/console/echo-restart", test_echo_restart);
+  g_test_add_func ("/e2e/console/wizard-installer", test_wizard_installer);
 
   ret = g_test_run ();
 

@@ -9,14 +9,19 @@
  * "no libvirt call on the main thread" is checked on every run rather than trusted.
  * Accessors that only read a local object (virDomainGetUUIDString, virGetLastError…)
  * are not wrapped: they cannot block.
+ *
+ * A test can also hold one function: a worker that calls it waits until the test lets
+ * go, so that the test sees (and screenshots) what the app shows while libvirt works.
  */
 
 #define _GNU_SOURCE
 
 #include <dlfcn.h>
 #include <execinfo.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -35,6 +40,8 @@ gh_libvirt_guard_allow (int allow)
   allowed = allow;
 }
 
+static void wait_while_held (const char *function);
+
 static void
 check_thread (const char *function)
 {
@@ -47,6 +54,50 @@ check_thread (const char *function)
       backtrace_symbols_fd (frames, n, STDERR_FILENO);
       abort ();
     }
+  wait_while_held (function);
+}
+
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
+static char held_function[128];
+static int n_waiting;
+
+void gh_libvirt_guard_hold (const char *function);
+int  gh_libvirt_guard_get_n_waiting (void);
+
+/* Calls of @function wait from now on; NULL lets every waiting call go on. */
+void
+gh_libvirt_guard_hold (const char *function)
+{
+  pthread_mutex_lock (&hold_lock);
+  snprintf (held_function, sizeof held_function, "%s", function != NULL ? function : "");
+  pthread_cond_broadcast (&hold_cond);
+  pthread_mutex_unlock (&hold_lock);
+}
+
+/* How many calls wait in a held function. */
+int
+gh_libvirt_guard_get_n_waiting (void)
+{
+  int n;
+
+  pthread_mutex_lock (&hold_lock);
+  n = n_waiting;
+  pthread_mutex_unlock (&hold_lock);
+  return n;
+}
+
+static void
+wait_while_held (const char *function)
+{
+  pthread_mutex_lock (&hold_lock);
+  while (held_function[0] != '\0' && strcmp (held_function, function) == 0)
+    {
+      n_waiting++;
+      pthread_cond_wait (&hold_cond, &hold_lock);
+      n_waiting--;
+    }
+  pthread_mutex_unlock (&hold_lock);
 }
 
 #define REAL(name) \
@@ -121,6 +172,23 @@ GUARD6 (int, virDomainSetMetadata, virDomainPtr, int, const char *, const char *
         const char *, unsigned int)
 
 /* Storage */
+GUARD3 (virDomainPtr, virDomainDefineXMLFlags, virConnectPtr, const char *, unsigned int)
+GUARD1 (unsigned long long, virNodeGetFreeMemory, virConnectPtr)
+GUARD3 (virStoragePoolPtr, virStoragePoolDefineXML, virConnectPtr, const char *, unsigned int)
+GUARD2 (int, virStoragePoolBuild, virStoragePoolPtr, unsigned int)
+GUARD2 (int, virStoragePoolCreate, virStoragePoolPtr, unsigned int)
+GUARD2 (int, virStoragePoolSetAutostart, virStoragePoolPtr, int)
+GUARD1 (int, virStoragePoolDestroy, virStoragePoolPtr)
+GUARD1 (int, virStoragePoolUndefine, virStoragePoolPtr)
+GUARD2 (int, virStoragePoolDelete, virStoragePoolPtr, unsigned int)
+GUARD2 (int, virStoragePoolGetInfo, virStoragePoolPtr, virStoragePoolInfoPtr)
+GUARD2 (char *, virStoragePoolGetXMLDesc, virStoragePoolPtr, unsigned int)
+GUARD2 (int, virStoragePoolRefresh, virStoragePoolPtr, unsigned int)
+GUARD3 (virStorageVolPtr, virStorageVolCreateXML, virStoragePoolPtr, const char *, unsigned int)
+GUARD5 (int, virStorageVolUpload, virStorageVolPtr, virStreamPtr, unsigned long long,
+        unsigned long long, unsigned int)
+GUARD3 (int, virStreamSendAll, virStreamPtr, virStreamSourceFunc, void *)
+GUARD1 (int, virStreamFinish, virStreamPtr)
 GUARD2 (virStorageVolPtr, virStorageVolLookupByPath, virConnectPtr, const char *)
 GUARD2 (virStorageVolPtr, virStorageVolLookupByName, virStoragePoolPtr, const char *)
 GUARD2 (virStoragePoolPtr, virStoragePoolLookupByName, virConnectPtr, const char *)
