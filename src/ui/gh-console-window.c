@@ -1275,6 +1275,14 @@ gh_console_window_get_machine (GhConsoleWindow *self)
   return self->machine;
 }
 
+GhSpiceDisplay *
+gh_console_window_get_display (GhConsoleWindow *self)
+{
+  g_return_val_if_fail (GH_IS_CONSOLE_WINDOW (self), NULL);
+
+  return self->display;
+}
+
 gboolean
 gh_console_window_is_for (GhConsoleWindow *self,
                           const char      *uri,

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "gh-application.h"
+#include "gh-spice-display.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,8 @@ G_DECLARE_FINAL_TYPE (GhConsoleWindow, gh_console_window, GH, CONSOLE_WINDOW,
 GhConsoleWindow *gh_console_window_new         (GhApplication   *application,
                                                 GhMachine       *machine);
 GhMachine       *gh_console_window_get_machine (GhConsoleWindow *self);
+/* The widget that draws the machine's display: the window has one for its whole life. */
+GhSpiceDisplay  *gh_console_window_get_display (GhConsoleWindow *self);
 /* Whether the window shows the machine with @uuid on the connection @uri. */
 gboolean         gh_console_window_is_for      (GhConsoleWindow *self,
                                                 const char      *uri,

@@ -649,25 +649,6 @@ test_installer_enter (void)
                      >=, 0.99);
 }
 
-static GhSpiceDisplay *
-find_display (GtkWidget *widget)
-{
-  if (GH_IS_SPICE_DISPLAY (widget))
-    return GH_SPICE_DISPLAY (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GhSpiceDisplay *display = find_display (child);
-
-      if (display != NULL)
-        return display;
-    }
-
-  return NULL;
-}
-
 /* The console window as a user opens it, on the installer; closing it leaves the guest
  * running. */
 static void
@@ -700,7 +681,7 @@ test_installer_window (void)
   g_assert_nonnull (window);
   g_assert_true (gh_application_open_console (app, e2e.installer.machine) == window);
 
-  display = find_display (GTK_WIDGET (window));
+  display = gh_console_window_get_display (window);
   g_assert_nonnull (display);
   {
     gint64 deadline = g_get_monotonic_time () + (gint64) FRAME_TIMEOUT_S * G_USEC_PER_SEC;
@@ -964,7 +945,7 @@ test_wizard_installer (void)
   guest.domain = virDomainLookupByName (e2e.plain, WIZARD_NAME);
   gh_e2e_allow_outside_calls (FALSE);
   g_assert_nonnull (guest.domain);
-  guest.display = find_display (GTK_WIDGET (window));
+  guest.display = gh_console_window_get_display (window);
   g_assert_nonnull (guest.display);
 
   gh_e2e_wait_until (gh_spice_display_get_ready (guest.display), BOOT_TIMEOUT_S,
