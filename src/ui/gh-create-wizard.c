@@ -307,8 +307,9 @@ update_buttons (GhCreateWizard *self)
   gboolean can_next = FALSE;
   g_autofree char *problem = NULL;
 
+  /* The resources page's defaults need the host's limits and its firmware. */
   if (g_strcmp0 (page, "os") == 0)
-    can_next = self->prepared && gh_os_db_get_loaded (self->os_db);
+    can_next = self->prepared && self->host_loaded && gh_os_db_get_loaded (self->os_db);
   else if (g_strcmp0 (page, "resources") == 0)
     can_next = self->host_loaded;
   else if (g_strcmp0 (page, "display") == 0)
