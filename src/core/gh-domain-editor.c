@@ -227,6 +227,8 @@ dup_child_indent (xmlNode *parent)
   return own != NULL ? g_strconcat (own, "  ", NULL) : NULL;
 }
 
+/* libxml2 merges text into an adjacent text node: put the text before an element whose
+ * previous sibling is not text, or accept that it joins that text (same output). */
 static void
 add_text_before (xmlNode    *node,
                  const char *text)
@@ -302,10 +304,9 @@ insert_child (xmlNode *parent,
     }
   else if (is_blank (parent->last))
     {
-      xmlNode *closing = parent->last;
-
-      add_text_before (closing, line);
-      xmlAddPrevSibling (closing, child);
+      /* In this order: libxml2 merges a text node into the text node it is put next to. */
+      xmlAddPrevSibling (parent->last, child);
+      add_text_before (child, line);
     }
   else
     {
