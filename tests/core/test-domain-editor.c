@@ -1076,11 +1076,14 @@ invalid_edit (GhDomainEditor  *editor,
               GError         **error)
 {
   const char *order[] = { "hd", NULL };
+  g_autofree char *target = NULL;
 
   /* Well-formed, but a disk format libvirt's schema does not know: validation refuses
    * the whole definition, the boot order with it. */
-  return gh_domain_editor_set_boot_order (editor, order, error)
-         && gh_domain_editor_add_disk (editor, "/x.img", "no such format!", TRUE, error) != NULL;
+  if (!gh_domain_editor_set_boot_order (editor, order, error))
+    return FALSE;
+  target = gh_domain_editor_add_disk (editor, "/x.img", "no such format!", TRUE, error);
+  return target != NULL;
 }
 
 static gboolean
