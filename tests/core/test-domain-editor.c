@@ -15,33 +15,6 @@
 
 /* ---- Helpers ------------------------------------------------------------------------ */
 
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static char *
-corpus_path (const char *relative)
-{
-  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
-  g_autofree char *path = NULL;
-
-  if (corpus == NULL)
-    return NULL;
-
-  path = g_build_filename (corpus, relative, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return NULL;
-
-  return g_canonicalize_filename (path, NULL);
-}
-
 static GhDomainEditor *
 editor_new (const char *xml)
 {
@@ -58,7 +31,7 @@ editor_from_data (const char *name)
 {
   g_autofree char *file = g_strconcat ("editor" G_DIR_SEPARATOR_S, name, NULL);
   g_autofree char *path = gh_test_data_path (file);
-  g_autofree char *xml = read_file (path);
+  g_autofree char *xml = gh_test_read_file (path);
 
   return editor_new (xml);
 }
@@ -202,7 +175,7 @@ round_trip_directory (const char *dir)
       if (!g_str_has_suffix (path, ".xml"))
         continue;
 
-      xml = read_file (path);
+      xml = gh_test_read_file (path);
       if (!is_domain_document (xml))
         {
           g_test_message ("%s is not a domain: not round-tripped", path);
@@ -220,7 +193,7 @@ round_trip_directory (const char *dir)
 static guint
 round_trip_testdriver (const char *path)
 {
-  g_autofree char *text = read_file (path);
+  g_autofree char *text = gh_test_read_file (path);
   xmlDoc *doc = xmlReadMemory (text, strlen (text), path, NULL, XML_PARSE_NONET);
   xmlNode *root = xmlDocGetRootElement (doc);
   guint count = 0;
@@ -264,8 +237,8 @@ test_round_trip_own (void)
 static void
 test_round_trip_corpus (void)
 {
-  g_autofree char *testdriver = corpus_path ("virt-manager/testdriver/testdriver.xml");
-  g_autofree char *phyllome = corpus_path ("phyllome");
+  g_autofree char *testdriver = gh_test_corpus_path ("virt-manager/testdriver/testdriver.xml");
+  g_autofree char *phyllome = gh_test_corpus_path ("phyllome");
   guint from_testdriver;
   guint from_phyllome;
 
