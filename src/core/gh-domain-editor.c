@@ -1995,7 +1995,8 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
 GPtrArray *
 gh_domain_editor_dup_interfaces (GhDomainEditor *self)
 {
-  GPtrArray *interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_interface_free);
+  GPtrArray *interfaces =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_interface_free);
   xmlNode *devices;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), interfaces);

@@ -142,7 +142,8 @@ is_domain_document (const char *xml)
   xmlDoc *doc = xmlReadMemory (xml, strlen (xml), "x.xml", NULL,
                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   xmlNode *root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
-  gboolean ret = root != NULL && root->ns == NULL && xmlStrEqual (root->name, (const xmlChar *) "domain");
+  gboolean ret = root != NULL && root->ns == NULL
+                 && xmlStrEqual (root->name, (const xmlChar *) "domain");
 
   xmlFreeDoc (doc);
   return ret;
@@ -561,7 +562,8 @@ test_cdrom (void)
   g_assert_true (gh_domain_editor_insert_cdrom (compact, "hdc", "/isos/a.iso", &error));
   g_clear_pointer (&xml, g_free);
   xml = gh_domain_editor_to_xml (compact);
-  g_assert_nonnull (strstr (xml, "<disk type=\"file\" device=\"cdrom\"><source file=\"/isos/a.iso\"/>"
+  g_assert_nonnull (strstr (xml, "<disk type=\"file\" device=\"cdrom\">"
+                                 "<source file=\"/isos/a.iso\"/>"
                                  "<target dev=\"hdc\" bus=\"ide\"/>"));
   g_assert_null (strstr (xml, "\n<"));
 }
