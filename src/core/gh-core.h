@@ -9,6 +9,7 @@
 #include "gh-connection.h"
 #include "gh-core-enums.h"
 #include "gh-domain-builder.h"
+#include "gh-domain-editor.h"
 #include "gh-error.h"
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"

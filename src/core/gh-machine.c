@@ -9,6 +9,7 @@
 
 #include "gh-core-private.h"
 #include "gh-domain-disks.h"
+#include "gh-domain-editor.h"
 
 struct _GhMachine
 {
@@ -500,6 +501,10 @@ typedef struct
   GhMachineAction  action;
   gboolean         delete_storage;
   guint            graphics_index;
+  GhDomainEditFunc edit_func;
+  gpointer         edit_data;
+  GDestroyNotify   edit_data_destroy;
+  gboolean         next_boot;     /* the edit waits for the machine to start again */
 } ActionData;
 
 static void
@@ -509,6 +514,8 @@ action_data_free (ActionData *data)
   g_free (data->uuid);
   g_free (data->display_name);
   g_free (data->failure);
+  if (data->edit_data_destroy != NULL)
+    data->edit_data_destroy (data->edit_data);
   g_free (data);
 }
 
@@ -1240,4 +1247,139 @@ gh_machine_delete_finish (GhMachine     *self,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Runs in a worker: the persistent definition, edited and defined again. */
+static void
+edit_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *edited = NULL;
+  virDomainPtr domain;
+  virDomainPtr defined = NULL;
+  char *xml = NULL;
+
+  domain = lookup_domain (data, &error);
+  if (domain == NULL)
+    goto out;
+
+  /* The inactive definition is the one that lasts: a running machine's live XML holds
+   * what QEMU made of it (aliases, addresses, ports) and would become its next config.
+   * SECURE keeps the display's password, which a definition without it would lose. */
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+  if (xml == NULL)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      goto out;
+    }
+
+  editor = gh_domain_editor_new (xml, &error);
+  if (editor == NULL || !data->edit_func (editor, data->edit_data, &error))
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+
+  /* Nothing has changed yet: a cancelled edit changes nothing. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto out;
+
+  edited = gh_domain_editor_to_xml (editor);
+  defined = virDomainDefineXMLFlags (data->conn, edited, VIR_DOMAIN_DEFINE_VALIDATE);
+  if (defined == NULL)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      goto out;
+    }
+
+  /* A running machine keeps its live configuration until it stops. */
+  data->next_boot = virDomainIsActive (defined) == 1;
+  virResetLastError ();
+
+out:
+  free (xml);
+  g_clear_pointer (&defined, virDomainFree);
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_pointer (&editor, g_object_unref);
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gh_machine_edit_async:
+ * @func: changes the machine's definition, in a worker thread
+ * @func_data_destroy: frees @func_data once the task is done, on any thread
+ *
+ * Reads the machine's persistent definition, lets @func change it through a
+ * #GhDomainEditor, and defines the result, validated against libvirt's schema. What
+ * @func does not touch stays as it was. The machine's properties follow through the
+ * libvirt event the definition causes, as for a change made elsewhere.
+ */
+void
+gh_machine_edit_async (GhMachine           *self,
+                       GhDomainEditFunc     func,
+                       gpointer             func_data,
+                       GDestroyNotify       func_data_destroy,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_edit_async, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not change the settings of “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->edit_func = func;
+  data->edit_data = func_data;
+  data->edit_data_destroy = func_data_destroy;
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, edit_thread);
+}
+
+/**
+ * gh_machine_edit_finish:
+ * @next_boot: (out) (optional): whether the machine runs, so that the change applies
+ *   only when it starts again
+ */
+gboolean
+gh_machine_edit_finish (GhMachine     *self,
+                        GAsyncResult  *result,
+                        gboolean      *next_boot,
+                        GError       **error)
+{
+  ActionData *data;
+
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_machine_edit_async,
+                        FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (next_boot != NULL)
+    *next_boot = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (next_boot != NULL)
+    *next_boot = data->next_boot;
+  return TRUE;
 }

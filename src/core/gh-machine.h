@@ -36,6 +36,14 @@ G_DECLARE_FINAL_TYPE (GhMachine, gh_machine, GH, MACHINE, GObject)
 
 /* GhConnection is declared in gh-connection.h, which includes this file. */
 typedef struct _GhConnection GhConnection;
+/* GhDomainEditor is declared in gh-domain-editor.h, which includes this file too. */
+typedef struct _GhDomainEditor GhDomainEditor;
+
+/* Changes @editor; runs in a worker thread, so it may touch nothing but @editor and
+ * @user_data. Returns FALSE with @error set to leave the machine as it was. */
+typedef gboolean (*GhDomainEditFunc) (GhDomainEditor  *editor,
+                                      gpointer         user_data,
+                                      GError         **error);
 
 GhConnection   *gh_machine_get_connection   (GhMachine       *self);
 const char     *gh_machine_get_uuid         (GhMachine       *self);
@@ -78,6 +86,18 @@ void            gh_machine_open_graphics_fd_async  (GhMachine           *self,
 int             gh_machine_open_graphics_fd_finish (GhMachine           *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+
+void            gh_machine_edit_async       (GhMachine           *self,
+                                             GhDomainEditFunc     func,
+                                             gpointer             func_data,
+                                             GDestroyNotify       func_data_destroy,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean        gh_machine_edit_finish      (GhMachine       *self,
+                                             GAsyncResult    *result,
+                                             gboolean        *next_boot,
+                                             GError         **error);
 
 char           *gh_machine_action_dup_failure  (GhMachineAction action,
                                                 const char     *name);

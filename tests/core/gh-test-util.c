@@ -127,6 +127,36 @@ gh_test_data_path (const char *file_name)
   return g_canonicalize_filename (path, NULL);
 }
 
+/* $GREENHOUSE_CORPUS_DIR/@relative, absolute, or NULL when the outside corpus is not
+ * there (the caller skips and says so). */
+char *
+gh_test_corpus_path (const char *relative)
+{
+  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
+  g_autofree char *path = NULL;
+
+  if (corpus == NULL)
+    return NULL;
+
+  path = g_build_filename (corpus, relative, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+
+  return g_canonicalize_filename (path, NULL);
+}
+
+/* The contents of @path; fails the test when it cannot be read. */
+char *
+gh_test_read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
 char *
 gh_test_data_uri (const char *file_name)
 {

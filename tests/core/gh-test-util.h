@@ -76,6 +76,9 @@ void          gh_test_store_result         (GObject         *source,
 
 char         *gh_test_data_path            (const char      *file_name);
 char         *gh_test_data_uri             (const char      *file_name);
+/* $GREENHOUSE_CORPUS_DIR/@relative, or NULL when the outside corpus is not there. */
+char         *gh_test_corpus_path          (const char      *relative);
+char         *gh_test_read_file            (const char      *path);
 
 /* Opens @uri through GhConnection and fails the test unless it connects. */
 GhConnection *gh_test_open_connection      (const char      *uri);

@@ -1,0 +1,2069 @@
+/* gh-domain-editor.c: edits of a domain's own XML that keep what Greenhouse does not know
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "gh-core-private.h"
+#include "gh-domain-editor.h"
+
+/* libxml2 on the document libvirt gave us, not libvirt-gconfig: the editor only ever
+ * changes the nodes an edit is about, and new nodes are indented like their neighbours,
+ * so that the XML a person reads in `virsh edit` afterwards still looks like theirs. */
+struct _GhDomainEditor
+{
+  GObject parent_instance;
+
+  /* Owned references */
+  xmlDoc *doc;
+
+  /* Borrowed references */
+  xmlNode *root;
+};
+
+G_DEFINE_FINAL_TYPE (GhDomainEditor, gh_domain_editor, G_TYPE_OBJECT)
+
+static void
+gh_domain_editor_finalize (GObject *object)
+{
+  GhDomainEditor *self = (GhDomainEditor *)object;
+
+  g_clear_pointer (&self->doc, xmlFreeDoc);
+
+  G_OBJECT_CLASS (gh_domain_editor_parent_class)->finalize (object);
+}
+
+static void
+gh_domain_editor_class_init (GhDomainEditorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gh_domain_editor_finalize;
+}
+
+static void
+gh_domain_editor_init (GhDomainEditor *self)
+{
+}
+
+void
+gh_domain_editor_disk_free (GhDomainEditorDisk *disk)
+{
+  if (disk == NULL)
+    return;
+
+  g_free (disk->device);
+  g_free (disk->target);
+  g_free (disk->bus);
+  g_free (disk->path);
+  g_free (disk->pool);
+  g_free (disk->volume);
+  g_free (disk->format);
+  g_free (disk);
+}
+
+void
+gh_domain_hostdev_free (GhDomainHostdev *hostdev)
+{
+  if (hostdev == NULL)
+    return;
+
+  g_free (hostdev->address);
+  g_free (hostdev->uuid);
+  g_free (hostdev->model);
+  g_free (hostdev);
+}
+
+void
+gh_domain_interface_free (GhDomainInterface *iface)
+{
+  if (iface == NULL)
+    return;
+
+  g_free (iface->type);
+  g_free (iface->mac);
+  g_free (iface->source);
+  g_free (iface->model);
+  g_free (iface);
+}
+
+/* ---- Reading nodes ---------------------------------------------------------------- */
+
+/* libvirt's own elements have no namespace: a <qemu:commandline> is never one of ours. */
+static gboolean
+is_element (xmlNode    *node,
+            const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE && node->ns == NULL
+         && (name == NULL || strcmp ((const char *) node->name, name) == 0);
+}
+
+static xmlNode *
+next_element (xmlNode    *node,
+              const char *name)
+{
+  for (; node != NULL; node = node->next)
+    if (is_element (node, name))
+      return node;
+
+  return NULL;
+}
+
+static xmlNode *
+first_child (xmlNode    *node,
+             const char *name)
+{
+  return node != NULL ? next_element (node->children, name) : NULL;
+}
+
+static xmlNode *
+last_child (xmlNode    *node,
+            const char *name)
+{
+  xmlNode *last = NULL;
+
+  for (xmlNode *child = first_child (node, name); child != NULL;
+       child = next_element (child->next, name))
+    last = child;
+
+  return last;
+}
+
+static char *
+dup_prop (xmlNode    *node,
+          const char *name)
+{
+  xmlChar *value;
+  char *ret;
+
+  if (node == NULL)
+    return NULL;
+
+  value = xmlGetNoNsProp (node, (const xmlChar *) name);
+  ret = value != NULL ? g_strdup ((const char *) value) : NULL;
+  xmlFree (value);
+  return ret;
+}
+
+static gboolean
+prop_equals (xmlNode    *node,
+             const char *name,
+             const char *expected)
+{
+  g_autofree char *value = dup_prop (node, name);
+
+  return g_strcmp0 (value, expected) == 0;
+}
+
+static char *
+dup_content (xmlNode *node)
+{
+  xmlChar *content;
+  char *ret;
+
+  if (node == NULL)
+    return NULL;
+
+  content = xmlNodeGetContent (node);
+  ret = content != NULL ? g_strdup ((const char *) content) : NULL;
+  xmlFree (content);
+  return ret;
+}
+
+/* A number as libvirt writes them in attributes: decimal or 0x-prefixed hex. */
+static gboolean
+prop_uint (xmlNode    *node,
+           const char *name,
+           guint64    *value)
+{
+  g_autofree char *text = dup_prop (node, name);
+  char *end = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+
+  *value = g_ascii_strtoull (text, &end, 0);
+  return end != NULL && *end == '\0';
+}
+
+static gboolean
+is_blank (xmlNode *node)
+{
+  return node != NULL && node->type == XML_TEXT_NODE && xmlIsBlankNode (node);
+}
+
+/* ---- Changing nodes --------------------------------------------------------------- */
+
+/* The whitespace that goes before each child of @parent: what its children have now,
+ * else one step more than @parent itself. NULL for a document written without any. */
+static char *
+dup_child_indent (xmlNode *parent)
+{
+  gboolean has_elements = FALSE;
+  g_autofree char *own = NULL;
+
+  for (xmlNode *child = parent->children; child != NULL; child = child->next)
+    {
+      if (child->type != XML_ELEMENT_NODE)
+        continue;
+
+      has_elements = TRUE;
+      if (is_blank (child->prev) && strchr ((const char *) child->prev->content, '\n') != NULL)
+        return g_strdup (strrchr ((const char *) child->prev->content, '\n') + 1);
+    }
+
+  /* Children, none of them on a line of its own: a compact document stays compact. */
+  if (has_elements)
+    return NULL;
+
+  if (parent->parent == NULL || parent->parent->type != XML_ELEMENT_NODE)
+    return g_strdup ("  ");
+
+  own = dup_child_indent (parent->parent);
+  return own != NULL ? g_strconcat (own, "  ", NULL) : NULL;
+}
+
+/* libxml2 merges text into an adjacent text node: put the text before an element whose
+ * previous sibling is not text, or accept that it joins that text (same output). */
+static void
+add_text_before (xmlNode    *node,
+                 const char *text)
+{
+  xmlAddPrevSibling (node, xmlNewDocText (node->doc, (const xmlChar *) text));
+}
+
+/* Lays out a node made here the way its new neighbours are laid out. */
+static void
+reindent (xmlNode    *node,
+          const char *indent)
+{
+  g_autofree char *inner = g_strconcat (indent, "  ", NULL);
+  g_autofree char *line = g_strconcat ("\n", inner, NULL);
+  g_autofree char *close = g_strconcat ("\n", indent, NULL);
+  gboolean has_elements = FALSE;
+  xmlNode *child = node->children;
+
+  while (child != NULL)
+    {
+      xmlNode *next = child->next;
+
+      if (is_blank (child))
+        {
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+        }
+      else if (child->type == XML_ELEMENT_NODE)
+        {
+          has_elements = TRUE;
+        }
+      else
+        {
+          return;  /* mixed content: its whitespace may mean something */
+        }
+      child = next;
+    }
+
+  if (!has_elements)
+    return;
+
+  for (child = node->children; child != NULL; child = child->next)
+    {
+      add_text_before (child, line);
+      reindent (child, inner);
+    }
+  xmlAddChild (node, xmlNewDocText (node->doc, (const xmlChar *) close));
+}
+
+/* Puts @child into @parent before @before (NULL: last), on a line of its own. */
+static xmlNode *
+insert_child (xmlNode *parent,
+              xmlNode *child,
+              xmlNode *before)
+{
+  g_autofree char *indent = dup_child_indent (parent);
+  g_autofree char *line = NULL;
+
+  if (indent == NULL)
+    {
+      if (before != NULL)
+        return xmlAddPrevSibling (before, child);
+      return xmlAddChild (parent, child);
+    }
+
+  reindent (child, indent);
+  line = g_strconcat ("\n", indent, NULL);
+
+  if (before != NULL)
+    {
+      xmlAddPrevSibling (before, child);
+      add_text_before (before, line);
+    }
+  else if (is_blank (parent->last))
+    {
+      /* In this order: libxml2 merges a text node into the text node it is put next to. */
+      xmlAddPrevSibling (parent->last, child);
+      add_text_before (child, line);
+    }
+  else
+    {
+      g_autofree char *own = NULL;
+
+      /* The parent was empty: close it on its own line too. */
+      own = parent->parent != NULL && parent->parent->type == XML_ELEMENT_NODE
+              ? dup_child_indent (parent->parent) : g_strdup ("");
+      xmlAddChild (parent, xmlNewDocText (parent->doc, (const xmlChar *) line));
+      xmlAddChild (parent, child);
+      line = g_strconcat ("\n", own != NULL ? own : "", NULL);
+      xmlAddChild (parent, xmlNewDocText (parent->doc, (const xmlChar *) line));
+    }
+
+  return child;
+}
+
+/* Puts @child into @parent right after @ref (NULL: last). */
+static xmlNode *
+insert_after (xmlNode *parent,
+              xmlNode *child,
+              xmlNode *ref)
+{
+  return insert_child (parent, child, ref != NULL ? next_element (ref->next, NULL) : NULL);
+}
+
+/* Takes @node out with the whitespace that put it on its own line. */
+static void
+remove_node (xmlNode *node)
+{
+  xmlNode *blank = is_blank (node->prev) ? node->prev : NULL;
+
+  if (blank != NULL)
+    {
+      xmlUnlinkNode (blank);
+      xmlFreeNode (blank);
+    }
+  xmlUnlinkNode (node);
+  xmlFreeNode (node);
+}
+
+static void
+set_text (xmlNode    *node,
+          const char *text)
+{
+  while (node->children != NULL)
+    {
+      xmlNode *child = node->children;
+
+      xmlUnlinkNode (child);
+      xmlFreeNode (child);
+    }
+  /* A text node is written escaped: no entity in @text is ever interpreted. */
+  xmlAddChild (node, xmlNewDocText (node->doc, (const xmlChar *) text));
+}
+
+static void
+set_prop (xmlNode    *node,
+          const char *name,
+          const char *value)
+{
+  xmlSetProp (node, (const xmlChar *) name, (const xmlChar *) value);
+}
+
+static xmlNode *
+new_element (GhDomainEditor *self,
+             const char     *name)
+{
+  return xmlNewDocNode (self->doc, NULL, (const xmlChar *) name, NULL);
+}
+
+/* @xml's elements, made nodes of our document (not yet in the tree). */
+static GPtrArray *
+parse_fragment (GhDomainEditor  *self,
+                const char      *xml,
+                GError         **error)
+{
+  g_autofree char *wrapped = g_strconcat ("<devices>", xml != NULL ? xml : "", "</devices>", NULL);
+  GPtrArray *nodes;
+  xmlNode *root;
+  xmlDoc *doc;
+
+  doc = xmlReadMemory (wrapped, strlen (wrapped), "fragment.xml", "UTF-8",
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  if (root == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("Greenhouse made device XML that is not valid"));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  nodes = g_ptr_array_new ();
+  for (xmlNode *child = root->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE)
+      g_ptr_array_add (nodes, xmlDocCopyNode (child, self->doc, 1));
+
+  xmlFreeDoc (doc);
+  return nodes;
+}
+
+/* Parses one element we wrote ourselves: it is always well-formed. */
+static xmlNode *
+parse_element (GhDomainEditor *self,
+               const char     *xml)
+{
+  g_autoptr(GPtrArray) nodes = parse_fragment (self, xml, NULL);
+
+  g_assert (nodes != NULL && nodes->len == 1);
+  return g_ptr_array_index (nodes, 0);
+}
+
+static xmlNode *
+ensure_devices (GhDomainEditor *self)
+{
+  xmlNode *devices = first_child (self->root, "devices");
+
+  if (devices == NULL)
+    devices = insert_child (self->root, new_element (self, "devices"), NULL);
+
+  return devices;
+}
+
+/* Adds a device after the last of the first kind in @after that the domain has, so
+ * that new devices sit where libvirt itself would write them. */
+static void
+insert_device (GhDomainEditor     *self,
+               xmlNode            *device,
+               const char * const *after)
+{
+  xmlNode *devices = ensure_devices (self);
+
+  for (guint i = 0; after[i] != NULL; i++)
+    {
+      xmlNode *last = last_child (devices, after[i]);
+
+      if (last != NULL)
+        {
+          insert_after (devices, device, last);
+          return;
+        }
+    }
+
+  insert_child (devices, device, NULL);
+}
+
+/* ---- The document ------------------------------------------------------------------ */
+
+GhDomainEditor *
+gh_domain_editor_new (const char  *xml,
+                      GError     **error)
+{
+  g_autoptr(GhDomainEditor) self = NULL;
+  xmlDoc *doc;
+  xmlNode *root;
+
+  g_return_val_if_fail (xml != NULL, NULL);
+
+  /* Whitespace, CDATA sections and entities stay as they are: nothing but the edits
+   * should show in a diff. */
+  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  if (root == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("The machine’s description is not valid XML"));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  if (!is_element (root, "domain"))
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, NULL,
+                     _("The machine’s description is not a libvirt domain"));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  self = g_object_new (GH_TYPE_DOMAIN_EDITOR, NULL);
+  self->doc = doc;
+  self->root = root;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * gh_domain_editor_to_xml:
+ *
+ * Returns: (transfer full): the document with every edit, in UTF-8, without an XML
+ *   declaration (libvirt writes none either); comments and processing instructions
+ *   around the domain stay.
+ */
+char *
+gh_domain_editor_to_xml (GhDomainEditor *self)
+{
+  xmlBuffer *buffer;
+  char *ret;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  buffer = xmlBufferCreate ();
+  for (xmlNode *node = self->doc->children; node != NULL; node = node->next)
+    {
+      if (node->type == XML_DTD_NODE)
+        continue;
+      xmlNodeDump (buffer, self->doc, node, 0, 0);
+      xmlBufferCCat (buffer, "\n");
+    }
+
+  ret = g_strdup ((const char *) xmlBufferContent (buffer));
+  xmlBufferFree (buffer);
+  return ret;
+}
+
+/* ---- Name, title, description ------------------------------------------------------ */
+
+const char *
+gh_domain_editor_get_name (GhDomainEditor *self)
+{
+  xmlNode *name;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  name = first_child (self->root, "name");
+  if (name == NULL || name->children == NULL || name->children->type != XML_TEXT_NODE)
+    return NULL;
+
+  return (const char *) name->children->content;
+}
+
+char *
+gh_domain_editor_dup_title (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  return dup_content (first_child (self->root, "title"));
+}
+
+char *
+gh_domain_editor_dup_description (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  return dup_content (first_child (self->root, "description"));
+}
+
+/* Sets a text element of <domain>, after the first of @after it has, or removes it. */
+static void
+set_domain_text (GhDomainEditor     *self,
+                 const char         *name,
+                 const char         *text,
+                 const char * const *after)
+{
+  xmlNode *node = first_child (self->root, name);
+
+  if (text == NULL || text[0] == '\0')
+    {
+      if (node != NULL)
+        remove_node (node);
+      return;
+    }
+
+  if (node == NULL)
+    {
+      xmlNode *ref = NULL;
+
+      for (guint i = 0; after[i] != NULL && ref == NULL; i++)
+        ref = first_child (self->root, after[i]);
+      node = insert_after (self->root, new_element (self, name), ref);
+    }
+
+  set_text (node, text);
+}
+
+void
+gh_domain_editor_set_title (GhDomainEditor *self,
+                            const char     *title)
+{
+  static const char * const after[] = { "uuid", "name", NULL };
+  g_autofree char *line = NULL;
+
+  g_return_if_fail (GH_IS_DOMAIN_EDITOR (self));
+
+  /* libvirt refuses a title with a line break. */
+  if (title != NULL)
+    line = g_strdelimit (g_strdup (title), "\r\n", ' ');
+  set_domain_text (self, "title", line, after);
+}
+
+void
+gh_domain_editor_set_description (GhDomainEditor *self,
+                                  const char     *description)
+{
+  static const char * const after[] = { "title", "uuid", "name", NULL };
+
+  g_return_if_fail (GH_IS_DOMAIN_EDITOR (self));
+
+  set_domain_text (self, "description", description, after);
+}
+
+/* ---- Memory and processors ---------------------------------------------------------- */
+
+/* libvirt's scaled integers: <memory unit='GiB'>4</memory>; KiB when it says no unit. */
+static guint64
+get_scaled (xmlNode *node)
+{
+  static const struct { const char *unit; guint64 scale; } units[] = {
+    { "b", 1 }, { "bytes", 1 },
+    { "KB", 1000 }, { "k", 1024 }, { "KiB", 1024 },
+    { "MB", 1000 * 1000 }, { "M", 1024 * 1024 }, { "MiB", 1024 * 1024 },
+    { "GB", G_GUINT64_CONSTANT (1000000000) },
+    { "G", G_GUINT64_CONSTANT (1) << 30 }, { "GiB", G_GUINT64_CONSTANT (1) << 30 },
+    { "TB", G_GUINT64_CONSTANT (1000000000000) },
+    { "T", G_GUINT64_CONSTANT (1) << 40 }, { "TiB", G_GUINT64_CONSTANT (1) << 40 },
+  };
+  g_autofree char *text = dup_content (node);
+  g_autofree char *unit = dup_prop (node, "unit");
+  guint64 value;
+
+  if (text == NULL)
+    return 0;
+
+  value = g_ascii_strtoull (g_strstrip (text), NULL, 10);
+  if (unit == NULL)
+    return value * 1024;
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_ascii_strcasecmp (unit, units[i].unit) == 0
+        && (strcmp (unit, units[i].unit) == 0 || strlen (unit) > 1))
+      return value * units[i].scale;
+
+  return value * 1024;
+}
+
+static void
+set_scaled_kib (xmlNode *node,
+                guint64  bytes)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, (bytes + 1023) / 1024);
+
+  set_prop (node, "unit", "KiB");
+  set_text (node, text);
+}
+
+guint64
+gh_domain_editor_get_memory (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
+
+  return get_scaled (first_child (self->root, "memory"));
+}
+
+guint64
+gh_domain_editor_get_current_memory (GhDomainEditor *self)
+{
+  xmlNode *current;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
+
+  current = first_child (self->root, "currentMemory");
+  if (current == NULL)
+    return gh_domain_editor_get_memory (self);
+
+  return get_scaled (current);
+}
+
+gboolean
+gh_domain_editor_set_memory (GhDomainEditor  *self,
+                             guint64          bytes,
+                             GError         **error)
+{
+  static const char * const after[] = { "description", "title", "uuid", "name", NULL };
+  xmlNode *memory;
+  xmlNode *current;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  if (bytes < 1024 * 1024)
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, _("Could not change the memory"),
+                     _("A machine needs at least one mebibyte of memory"));
+      return FALSE;
+    }
+
+  memory = first_child (self->root, "memory");
+  if (memory == NULL)
+    {
+      xmlNode *ref = NULL;
+
+      for (guint i = 0; after[i] != NULL && ref == NULL; i++)
+        ref = first_child (self->root, after[i]);
+      memory = insert_after (self->root, new_element (self, "memory"), ref);
+    }
+  set_scaled_kib (memory, bytes);
+
+  current = first_child (self->root, "currentMemory");
+  if (current != NULL)
+    set_scaled_kib (current, bytes);
+
+  return TRUE;
+}
+
+guint
+gh_domain_editor_get_vcpus (GhDomainEditor *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
+
+  text = dup_content (first_child (self->root, "vcpu"));
+  if (text == NULL)
+    return 1;
+
+  return (guint) g_ascii_strtoull (g_strstrip (text), NULL, 10);
+}
+
+static void
+set_prop_uint (xmlNode    *node,
+               const char *name,
+               guint       value)
+{
+  g_autofree char *text = g_strdup_printf ("%u", value);
+
+  set_prop (node, name, text);
+}
+
+/* libvirt wants sockets × dies × cores × threads to be the vCPU count: keep the cores
+ * and threads a socket has when they still divide it, else give one socket all of them
+ * (guests such as Windows count sockets against their licence, never cores). */
+static void
+fit_topology (xmlNode *topology,
+              guint    vcpus)
+{
+  guint64 dies = 1, cores = 1, threads = 1;
+  guint64 per_socket;
+
+  prop_uint (topology, "dies", &dies);
+  prop_uint (topology, "cores", &cores);
+  prop_uint (topology, "threads", &threads);
+  per_socket = MAX (dies * cores * threads, 1);
+
+  if (vcpus % per_socket == 0)
+    {
+      set_prop_uint (topology, "sockets", vcpus / per_socket);
+      return;
+    }
+
+  set_prop_uint (topology, "sockets", 1);
+  if (xmlHasProp (topology, (const xmlChar *) "dies"))
+    set_prop_uint (topology, "dies", 1);
+  set_prop_uint (topology, "cores", vcpus);
+  set_prop_uint (topology, "threads", 1);
+}
+
+gboolean
+gh_domain_editor_set_vcpus (GhDomainEditor  *self,
+                            guint            vcpus,
+                            GError         **error)
+{
+  static const char * const after[] = { "currentMemory", "memory", "uuid", "name", NULL };
+  g_autofree char *text = NULL;
+  xmlNode *vcpu;
+  xmlNode *topology;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  if (vcpus == 0)
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, _("Could not change the processors"),
+                     _("A machine needs at least one processor"));
+      return FALSE;
+    }
+
+  /* Per-vCPU settings (hotplug order, which are on) describe each vCPU by number. */
+  if (first_child (self->root, "vcpus") != NULL && vcpus != gh_domain_editor_get_vcpus (self))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not change the processors"),
+                     _("The machine describes each of its processors on its own; change "
+                       "them with virsh edit"));
+      return FALSE;
+    }
+
+  vcpu = first_child (self->root, "vcpu");
+  if (vcpu == NULL)
+    {
+      xmlNode *ref = NULL;
+
+      for (guint i = 0; after[i] != NULL && ref == NULL; i++)
+        ref = first_child (self->root, after[i]);
+      vcpu = insert_after (self->root, new_element (self, "vcpu"), ref);
+    }
+
+  text = g_strdup_printf ("%u", vcpus);
+  set_text (vcpu, text);
+  if (xmlHasProp (vcpu, (const xmlChar *) "current"))
+    set_prop (vcpu, "current", text);
+
+  topology = first_child (first_child (self->root, "cpu"), "topology");
+  if (topology != NULL)
+    fit_topology (topology, vcpus);
+
+  return TRUE;
+}
+
+/* ---- Boot order -------------------------------------------------------------------- */
+
+static gboolean
+device_boots (xmlNode *device)
+{
+  return first_child (device, "boot") != NULL;
+}
+
+gboolean
+gh_domain_editor_get_boot_per_device (GhDomainEditor *self)
+{
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *device = first_child (devices, NULL); device != NULL;
+       device = next_element (device->next, NULL))
+    if (device_boots (device))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* How a boot order names @device: see gh_domain_editor_dup_boot_order(). */
+static char *
+dup_device_key (xmlNode *device)
+{
+  const char *kind = (const char *) device->name;
+  guint index = 0;
+
+  if (is_element (device, "disk"))
+    {
+      g_autofree char *target = dup_prop (first_child (device, "target"), "dev");
+
+      if (target != NULL)
+        return g_strconcat ("disk:", target, NULL);
+    }
+  else if (is_element (device, "interface"))
+    {
+      g_autofree char *mac = dup_prop (first_child (device, "mac"), "address");
+
+      if (mac != NULL)
+        return g_strconcat ("interface:", mac, NULL);
+    }
+
+  for (xmlNode *other = first_child (device->parent, kind); other != device;
+       other = next_element (other->next, kind))
+    index++;
+
+  return g_strdup_printf ("%s:%u", kind, index);
+}
+
+typedef struct
+{
+  guint64  order;
+  char    *key;
+} BootEntry;
+
+static int
+compare_boot_entries (gconstpointer a,
+                      gconstpointer b)
+{
+  const BootEntry *ea = a, *eb = b;
+
+  return ea->order < eb->order ? -1 : ea->order > eb->order;
+}
+
+/**
+ * gh_domain_editor_dup_boot_order:
+ *
+ * Returns: (transfer full): the boot devices, first first; empty when the domain says
+ *   nothing (libvirt then boots from the first disk).
+ */
+GStrv
+gh_domain_editor_dup_boot_order (GhDomainEditor *self)
+{
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  if (gh_domain_editor_get_boot_per_device (self))
+    {
+      g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (BootEntry));
+      xmlNode *devices = first_child (self->root, "devices");
+
+      for (xmlNode *device = first_child (devices, NULL); device != NULL;
+           device = next_element (device->next, NULL))
+        {
+          BootEntry entry = { 0, NULL };
+
+          if (!device_boots (device))
+            continue;
+          prop_uint (first_child (device, "boot"), "order", &entry.order);
+          entry.key = dup_device_key (device);
+          g_array_append_val (entries, entry);
+        }
+
+      g_array_sort (entries, compare_boot_entries);
+      for (guint i = 0; i < entries->len; i++)
+        g_ptr_array_add (order, g_array_index (entries, BootEntry, i).key);
+    }
+  else
+    {
+      xmlNode *os = first_child (self->root, "os");
+
+      for (xmlNode *boot = first_child (os, "boot"); boot != NULL;
+           boot = next_element (boot->next, "boot"))
+        {
+          char *dev = dup_prop (boot, "dev");
+
+          if (dev != NULL)
+            g_ptr_array_add (order, dev);
+        }
+    }
+
+  g_ptr_array_add (order, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&order), FALSE);
+}
+
+static xmlNode *
+find_device_by_key (GhDomainEditor *self,
+                    const char     *key)
+{
+  xmlNode *devices = first_child (self->root, "devices");
+
+  for (xmlNode *device = first_child (devices, NULL); device != NULL;
+       device = next_element (device->next, NULL))
+    {
+      g_autofree char *device_key = dup_device_key (device);
+
+      if (g_strcmp0 (device_key, key) == 0)
+        return device;
+    }
+
+  return NULL;
+}
+
+static gboolean
+set_boot_per_device (GhDomainEditor      *self,
+                     const char * const  *order,
+                     GError             **error)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  xmlNode *devices = first_child (self->root, "devices");
+
+  /* Every name is checked before anything changes. */
+  for (guint i = 0; order[i] != NULL; i++)
+    {
+      xmlNode *device = find_device_by_key (self, order[i]);
+
+      if (device == NULL || g_ptr_array_find (targets, device, NULL))
+        {
+          g_autofree char *detail = NULL;
+
+          /* Translators: %s names a device, such as disk:vda */
+          detail = g_strdup_printf (device == NULL ? _("The machine has no device “%s”")
+                                                   : _("“%s” is in the list twice"),
+                                    order[i]);
+          _gh_error_set (error, GH_ERROR_NOT_FOUND, _("Could not change the boot order"),
+                         detail);
+          return FALSE;
+        }
+      g_ptr_array_add (targets, device);
+    }
+
+  for (xmlNode *device = first_child (devices, NULL); device != NULL;
+       device = next_element (device->next, NULL))
+    {
+      xmlNode *boot;
+
+      while ((boot = first_child (device, "boot")) != NULL)
+        remove_node (boot);
+    }
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      xmlNode *boot = new_element (self, "boot");
+
+      set_prop_uint (boot, "order", i + 1);
+      insert_child (g_ptr_array_index (targets, i), boot, NULL);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+set_boot_os (GhDomainEditor      *self,
+             const char * const  *order,
+             GError             **error)
+{
+  static const char * const known[] = { "hd", "cdrom", "network", "fd", NULL };
+  xmlNode *os = first_child (self->root, "os");
+  xmlNode *before = NULL;
+  xmlNode *boot;
+
+  for (guint i = 0; order[i] != NULL; i++)
+    {
+      if (!g_strv_contains (known, order[i]))
+        {
+          g_autofree char *detail = NULL;
+
+          /* Translators: %s is what was asked for, such as “disk:vda” */
+          detail = g_strdup_printf (_("“%s” is not a kind of boot device"), order[i]);
+          _gh_error_set (error, GH_ERROR_FAILED, _("Could not change the boot order"),
+                         detail);
+          return FALSE;
+        }
+    }
+
+  if (os == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not change the boot order"),
+                     _("The machine’s description has no operating system section"));
+      return FALSE;
+    }
+
+  /* The new list goes where the old one was. */
+  boot = last_child (os, "boot");
+  if (boot != NULL)
+    before = next_element (boot->next, NULL);
+  while ((boot = first_child (os, "boot")) != NULL)
+    remove_node (boot);
+
+  for (guint i = 0; order[i] != NULL; i++)
+    {
+      boot = new_element (self, "boot");
+      set_prop (boot, "dev", order[i]);
+      insert_child (os, boot, before);
+    }
+
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_set_boot_order (GhDomainEditor      *self,
+                                 const char * const  *order,
+                                 GError             **error)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (order != NULL, FALSE);
+
+  if (gh_domain_editor_get_boot_per_device (self))
+    return set_boot_per_device (self, order, error);
+
+  return set_boot_os (self, order, error);
+}
+
+/* ---- Disks ------------------------------------------------------------------------- */
+
+static GhDomainEditorDisk *
+disk_new (xmlNode *node)
+{
+  GhDomainEditorDisk *disk = g_new0 (GhDomainEditorDisk, 1);
+  xmlNode *target = first_child (node, "target");
+  xmlNode *source = first_child (node, "source");
+
+  disk->device = dup_prop (node, "device");
+  if (disk->device == NULL)
+    disk->device = g_strdup ("disk");
+  disk->target = dup_prop (target, "dev");
+  disk->bus = dup_prop (target, "bus");
+  disk->path = dup_prop (source, "file");
+  if (disk->path == NULL)
+    disk->path = dup_prop (source, "dev");
+  disk->pool = dup_prop (source, "pool");
+  disk->volume = dup_prop (source, "volume");
+  disk->format = dup_prop (first_child (node, "driver"), "type");
+  disk->readonly = first_child (node, "readonly") != NULL;
+
+  return disk;
+}
+
+static GPtrArray *
+dup_disks (GhDomainEditor *self,
+           const char     *device)
+{
+  GPtrArray *disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_editor_disk_free);
+  xmlNode *devices = first_child (self->root, "devices");
+
+  for (xmlNode *node = first_child (devices, "disk"); node != NULL;
+       node = next_element (node->next, "disk"))
+    {
+      GhDomainEditorDisk *disk = disk_new (node);
+
+      if (device == NULL || g_strcmp0 (disk->device, device) == 0)
+        g_ptr_array_add (disks, disk);
+      else
+        gh_domain_editor_disk_free (disk);
+    }
+
+  return disks;
+}
+
+GPtrArray *
+gh_domain_editor_dup_disks (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  return dup_disks (self, NULL);
+}
+
+GPtrArray *
+gh_domain_editor_dup_cdroms (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  return dup_disks (self, "cdrom");
+}
+
+static xmlNode *
+find_disk (GhDomainEditor  *self,
+           const char      *target,
+           const char      *device,
+           const char      *what,
+           GError         **error)
+{
+  xmlNode *devices = first_child (self->root, "devices");
+  g_autofree char *detail = NULL;
+
+  for (xmlNode *node = first_child (devices, "disk"); node != NULL;
+       node = next_element (node->next, "disk"))
+    {
+      if (!prop_equals (first_child (node, "target"), "dev", target))
+        continue;
+      if (device == NULL || prop_equals (node, "device", device))
+        return node;
+    }
+
+  if (g_strcmp0 (device, "cdrom") == 0)
+    /* Translators: %s is a drive's name in the machine, such as sda */
+    detail = g_strdup_printf (_("The machine has no CD-ROM drive “%s”"), target);
+  else
+    /* Translators: %s is a disk's name in the machine, such as vda */
+    detail = g_strdup_printf (_("The machine has no disk “%s”"), target);
+  _gh_error_set (error, GH_ERROR_NOT_FOUND, what, detail);
+  return NULL;
+}
+
+gboolean
+gh_domain_editor_insert_cdrom (GhDomainEditor  *self,
+                               const char      *target,
+                               const char      *path,
+                               GError         **error)
+{
+  g_autofree char *policy = NULL;
+  xmlNode *disk;
+  xmlNode *source;
+  xmlNode *old;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+  g_return_val_if_fail (path != NULL && path[0] != '\0', FALSE);
+
+  disk = find_disk (self, target, "cdrom", _("Could not insert the disc"), error);
+  if (disk == NULL)
+    return FALSE;
+
+  /* A fresh <source>: whatever the old one named (a pool's volume, a host drive) goes,
+   * but whether a missing image may stop the machine from starting stays. */
+  old = first_child (disk, "source");
+  policy = dup_prop (old, "startupPolicy");
+  source = new_element (self, "source");
+  set_prop (source, "file", path);
+  if (policy != NULL)
+    set_prop (source, "startupPolicy", policy);
+
+  set_prop (disk, "type", "file");
+  if (old != NULL)
+    {
+      xmlReplaceNode (old, source);
+      xmlFreeNode (old);
+    }
+  else
+    {
+      xmlNode *driver = first_child (disk, "driver");
+
+      insert_child (disk, source, driver != NULL ? next_element (driver->next, NULL)
+                                                 : first_child (disk, NULL));
+    }
+
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_eject_cdrom (GhDomainEditor  *self,
+                              const char      *target,
+                              GError         **error)
+{
+  xmlNode *disk;
+  xmlNode *node;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  disk = find_disk (self, target, "cdrom", _("Could not eject the disc"), error);
+  if (disk == NULL)
+    return FALSE;
+
+  while ((node = first_child (disk, "source")) != NULL)
+    remove_node (node);
+  while ((node = first_child (disk, "backingStore")) != NULL)
+    remove_node (node);
+
+  return TRUE;
+}
+
+char *
+gh_domain_editor_add_disk (GhDomainEditor  *self,
+                           const char      *path,
+                           const char      *format,
+                           gboolean         virtio,
+                           GError         **error)
+{
+  static const char * const after[] = { "disk", "emulator", NULL };
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *escaped_path = NULL;
+  g_autofree char *escaped_format = NULL;
+  g_autofree char *xml = NULL;
+  const char *prefix = virtio ? "vd" : "sd";
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+  g_return_val_if_fail (path != NULL && path[0] != '\0', NULL);
+
+  if (format == NULL)
+    format = g_str_has_suffix (path, ".qcow2") ? "qcow2" : "raw";
+
+  disks = dup_disks (self, NULL);
+  for (guint i = 0; i < disks->len; i++)
+    {
+      GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
+
+      if (disk->target != NULL)
+        g_hash_table_add (used, g_strdup (disk->target));
+    }
+
+  for (char letter = 'a'; letter <= 'z' && target == NULL; letter++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%c", prefix, letter);
+
+      if (!g_hash_table_contains (used, name))
+        target = g_steal_pointer (&name);
+    }
+
+  if (target == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not add the disk"),
+                     _("The machine has no free place for another disk on that bus"));
+      return NULL;
+    }
+
+  escaped_path = g_markup_escape_text (path, -1);
+  escaped_format = g_markup_escape_text (format, -1);
+  xml = g_strdup_printf ("<disk type='file' device='disk'>"
+                         "<driver name='qemu' type='%s'/>"
+                         "<source file='%s'/>"
+                         "<target dev='%s' bus='%s'/>"
+                         "</disk>",
+                         escaped_format, escaped_path, target, virtio ? "virtio" : "sata");
+  insert_device (self, parse_element (self, xml), after);
+
+  return g_steal_pointer (&target);
+}
+
+gboolean
+gh_domain_editor_remove_disk (GhDomainEditor  *self,
+                              const char      *target,
+                              GError         **error)
+{
+  xmlNode *disk;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  disk = find_disk (self, target, NULL, _("Could not remove the disk"), error);
+  if (disk == NULL)
+    return FALSE;
+
+  remove_node (disk);
+  return TRUE;
+}
+
+/* ---- Host devices ------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint domain, bus, slot, function;
+} PciAddress;
+
+static gboolean
+parse_pci_address (const char *text,
+                   PciAddress *address)
+{
+  int end = -1;
+
+  if (text == NULL)
+    return FALSE;
+
+  address->domain = 0;
+  if (sscanf (text, "%x:%x:%x.%x%n", &address->domain, &address->bus, &address->slot,
+              &address->function, &end) == 4 && end == (int) strlen (text))
+    ;
+  else if (end = -1, address->domain = 0,
+           sscanf (text, "%x:%x.%x%n", &address->bus, &address->slot,
+                   &address->function, &end) == 3 && end == (int) strlen (text))
+    ;
+  else
+    return FALSE;
+
+  return address->domain <= 0xffff && address->bus <= 0xff && address->slot <= 0x1f
+         && address->function <= 7;
+}
+
+static char *
+pci_address_to_string (const PciAddress *address)
+{
+  return g_strdup_printf ("%04x:%02x:%02x.%x", address->domain, address->bus,
+                          address->slot, address->function);
+}
+
+static gboolean
+read_pci_address (xmlNode    *node,
+                  PciAddress *address)
+{
+  guint64 domain = 0, bus, slot, function;
+
+  if (node == NULL)
+    return FALSE;
+
+  /* libvirt defaults the domain to 0; the rest it needs. */
+  prop_uint (node, "domain", &domain);
+  if (!prop_uint (node, "bus", &bus) || !prop_uint (node, "slot", &slot)
+      || !prop_uint (node, "function", &function))
+    return FALSE;
+
+  address->domain = domain;
+  address->bus = bus;
+  address->slot = slot;
+  address->function = function;
+  return TRUE;
+}
+
+static gboolean
+is_hostdev (xmlNode    *node,
+            const char *type)
+{
+  return is_element (node, "hostdev") && prop_equals (node, "mode", "subsystem")
+         && prop_equals (node, "type", type);
+}
+
+static GhDomainHostdev *
+hostdev_new (xmlNode *node)
+{
+  GhDomainHostdev *hostdev = g_new0 (GhDomainHostdev, 1);
+  xmlNode *source = first_child (node, "source");
+  g_autofree char *managed = dup_prop (node, "managed");
+
+  hostdev->managed = g_strcmp0 (managed, "yes") == 0;
+
+  if (is_hostdev (node, "pci"))
+    {
+      PciAddress address;
+
+      hostdev->kind = GH_DOMAIN_HOSTDEV_PCI;
+      if (read_pci_address (first_child (source, "address"), &address))
+        hostdev->address = pci_address_to_string (&address);
+    }
+  else if (is_hostdev (node, "usb"))
+    {
+      xmlNode *address = first_child (source, "address");
+      guint64 value, bus, device;
+
+      hostdev->kind = GH_DOMAIN_HOSTDEV_USB;
+      if (prop_uint (first_child (source, "vendor"), "id", &value))
+        hostdev->vendor_id = value;
+      if (prop_uint (first_child (source, "product"), "id", &value))
+        hostdev->product_id = value;
+      if (prop_uint (address, "bus", &bus) && prop_uint (address, "device", &device))
+        hostdev->address = g_strdup_printf ("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT,
+                                            bus, device);
+    }
+  else if (is_hostdev (node, "mdev"))
+    {
+      g_autofree char *display = dup_prop (node, "display");
+
+      hostdev->kind = GH_DOMAIN_HOSTDEV_MDEV;
+      hostdev->uuid = dup_prop (first_child (source, "address"), "uuid");
+      hostdev->model = dup_prop (node, "model");
+      hostdev->display = g_strcmp0 (display, "on") == 0;
+    }
+  else
+    {
+      hostdev->kind = GH_DOMAIN_HOSTDEV_OTHER;
+    }
+
+  return hostdev;
+}
+
+GPtrArray *
+gh_domain_editor_dup_hostdevs (GhDomainEditor *self)
+{
+  GPtrArray *hostdevs = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_hostdev_free);
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), hostdevs);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
+       node = next_element (node->next, "hostdev"))
+    g_ptr_array_add (hostdevs, hostdev_new (node));
+
+  return hostdevs;
+}
+
+static xmlNode *
+find_pci_hostdev (GhDomainEditor   *self,
+                  const PciAddress *wanted)
+{
+  xmlNode *devices = first_child (self->root, "devices");
+
+  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
+       node = next_element (node->next, "hostdev"))
+    {
+      PciAddress address;
+
+      if (is_hostdev (node, "pci")
+          && read_pci_address (first_child (first_child (node, "source"), "address"), &address)
+          && memcmp (&address, wanted, sizeof address) == 0)
+        return node;
+    }
+
+  return NULL;
+}
+
+static const char * const hostdev_after[] = { "hostdev", "video", "graphics", "input", NULL };
+
+static void
+set_invalid_address (GError     **error,
+                     const char  *what,
+                     const char  *address)
+{
+  g_autofree char *detail = NULL;
+
+  /* Translators: %s is what was given as a PCI address */
+  detail = g_strdup_printf (_("“%s” is not a PCI address such as 0000:01:00.0"), address);
+  _gh_error_set (error, GH_ERROR_FAILED, what, detail);
+}
+
+gboolean
+gh_domain_editor_attach_pci_hostdevs (GhDomainEditor      *self,
+                                      const char * const  *addresses,
+                                      GError             **error)
+{
+  g_autoptr(GArray) parsed = g_array_new (FALSE, FALSE, sizeof (PciAddress));
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (addresses != NULL, FALSE);
+
+  /* All or nothing: a GPU without its audio function is worse than no GPU. */
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      PciAddress address;
+
+      if (!parse_pci_address (addresses[i], &address))
+        {
+          set_invalid_address (error, _("Could not give the device to the machine"),
+                               addresses[i]);
+          return FALSE;
+        }
+      g_array_append_val (parsed, address);
+    }
+
+  for (guint i = 0; i < parsed->len; i++)
+    {
+      const PciAddress *address = &g_array_index (parsed, PciAddress, i);
+      g_autofree char *xml = NULL;
+
+      if (find_pci_hostdev (self, address) != NULL)
+        continue;
+
+      xml = g_strdup_printf ("<hostdev mode='subsystem' type='pci' managed='yes'>"
+                             "<driver name='vfio'/>"
+                             "<source><address domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                             "function='0x%x'/></source>"
+                             "</hostdev>",
+                             address->domain, address->bus, address->slot, address->function);
+      insert_device (self, parse_element (self, xml), hostdev_after);
+    }
+
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_detach_pci_hostdev (GhDomainEditor  *self,
+                                     const char      *address,
+                                     GError         **error)
+{
+  const char *what = _("Could not take the device away from the machine");
+  PciAddress parsed;
+  xmlNode *node;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  if (!parse_pci_address (address, &parsed))
+    {
+      set_invalid_address (error, what, address);
+      return FALSE;
+    }
+
+  node = find_pci_hostdev (self, &parsed);
+  if (node == NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is a PCI address */
+      detail = g_strdup_printf (_("The machine has no host device %s"), address);
+      _gh_error_set (error, GH_ERROR_NOT_FOUND, what, detail);
+      return FALSE;
+    }
+
+  remove_node (node);
+  return TRUE;
+}
+
+static xmlNode *
+find_mdev (GhDomainEditor *self,
+           const char     *uuid)
+{
+  xmlNode *devices = first_child (self->root, "devices");
+
+  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
+       node = next_element (node->next, "hostdev"))
+    {
+      g_autofree char *node_uuid = NULL;
+
+      if (!is_hostdev (node, "mdev"))
+        continue;
+      node_uuid = dup_prop (first_child (first_child (node, "source"), "address"), "uuid");
+      if (node_uuid != NULL && g_ascii_strcasecmp (node_uuid, uuid) == 0)
+        return node;
+    }
+
+  return NULL;
+}
+
+gboolean
+gh_domain_editor_attach_mdev (GhDomainEditor  *self,
+                              const char      *uuid,
+                              const char      *model,
+                              gboolean         display,
+                              GError         **error)
+{
+  g_autofree char *escaped_model = NULL;
+  g_autofree char *xml = NULL;
+  xmlNode *node;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is what was given as a mediated device's UUID */
+      detail = g_strdup_printf (_("“%s” is not the UUID of a mediated device"),
+                                uuid != NULL ? uuid : "");
+      _gh_error_set (error, GH_ERROR_FAILED, _("Could not give the virtual GPU to the machine"),
+                     detail);
+      return FALSE;
+    }
+
+  escaped_model = g_markup_escape_text (model != NULL ? model : "vfio-pci", -1);
+  node = find_mdev (self, uuid);
+  if (node != NULL)
+    {
+      /* Already there: only its display may change. */
+      set_prop (node, "display", display ? "on" : "off");
+      return TRUE;
+    }
+
+  xml = g_strdup_printf ("<hostdev mode='subsystem' type='mdev' model='%s' display='%s'>"
+                         "<source><address uuid='%s'/></source>"
+                         "</hostdev>",
+                         escaped_model, display ? "on" : "off", uuid);
+  insert_device (self, parse_element (self, xml), hostdev_after);
+
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_detach_mdev (GhDomainEditor  *self,
+                              const char      *uuid,
+                              GError         **error)
+{
+  xmlNode *node;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  node = find_mdev (self, uuid);
+  if (node == NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is a UUID */
+      detail = g_strdup_printf (_("The machine has no virtual GPU %s"), uuid);
+      _gh_error_set (error, GH_ERROR_NOT_FOUND,
+                     _("Could not take the virtual GPU away from the machine"), detail);
+      return FALSE;
+    }
+
+  remove_node (node);
+  return TRUE;
+}
+
+/* A USB hostdev by vendor and product (@at FALSE) or by bus and device (@at TRUE). */
+static xmlNode *
+find_usb (GhDomainEditor *self,
+          gboolean        at,
+          guint           first,
+          guint           second)
+{
+  xmlNode *devices = first_child (self->root, "devices");
+
+  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
+       node = next_element (node->next, "hostdev"))
+    {
+      xmlNode *source = first_child (node, "source");
+      guint64 a, b;
+      gboolean found;
+
+      if (!is_hostdev (node, "usb"))
+        continue;
+
+      if (at)
+        found = prop_uint (first_child (source, "address"), "bus", &a)
+                && prop_uint (first_child (source, "address"), "device", &b);
+      else
+        found = prop_uint (first_child (source, "vendor"), "id", &a)
+                && prop_uint (first_child (source, "product"), "id", &b);
+
+      if (found && a == first && b == second)
+        return node;
+    }
+
+  return NULL;
+}
+
+static gboolean
+attach_usb (GhDomainEditor  *self,
+            gboolean         at,
+            guint            first,
+            guint            second,
+            GError         **error)
+{
+  g_autofree char *xml = NULL;
+
+  if (!at && (first > 0xffff || second > 0xffff))
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, _("Could not give the USB device to the machine"),
+                     _("USB vendor and product IDs have four hexadecimal digits"));
+      return FALSE;
+    }
+
+  if (find_usb (self, at, first, second) != NULL)
+    return TRUE;
+
+  if (at)
+    xml = g_strdup_printf ("<hostdev mode='subsystem' type='usb' managed='yes'>"
+                           "<source><address bus='%u' device='%u'/></source>"
+                           "</hostdev>", first, second);
+  else
+    xml = g_strdup_printf ("<hostdev mode='subsystem' type='usb' managed='yes'>"
+                           "<source><vendor id='0x%04x'/><product id='0x%04x'/></source>"
+                           "</hostdev>", first, second);
+  insert_device (self, parse_element (self, xml), hostdev_after);
+
+  return TRUE;
+}
+
+static gboolean
+detach_usb (GhDomainEditor  *self,
+            gboolean         at,
+            guint            first,
+            guint            second,
+            GError         **error)
+{
+  xmlNode *node = find_usb (self, at, first, second);
+
+  if (node == NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      if (at)
+        /* Translators: a USB device's bus and device numbers */
+        detail = g_strdup_printf (_("The machine has no USB device %u.%u"), first, second);
+      else
+        /* Translators: a USB device's vendor and product IDs */
+        detail = g_strdup_printf (_("The machine has no USB device %04x:%04x"), first, second);
+      _gh_error_set (error, GH_ERROR_NOT_FOUND,
+                     _("Could not take the USB device away from the machine"), detail);
+      return FALSE;
+    }
+
+  remove_node (node);
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_attach_usb (GhDomainEditor  *self,
+                             guint            vendor_id,
+                             guint            product_id,
+                             GError         **error)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  return attach_usb (self, FALSE, vendor_id, product_id, error);
+}
+
+gboolean
+gh_domain_editor_detach_usb (GhDomainEditor  *self,
+                             guint            vendor_id,
+                             guint            product_id,
+                             GError         **error)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  return detach_usb (self, FALSE, vendor_id, product_id, error);
+}
+
+gboolean
+gh_domain_editor_attach_usb_at (GhDomainEditor  *self,
+                                guint            bus,
+                                guint            device,
+                                GError         **error)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  return attach_usb (self, TRUE, bus, device, error);
+}
+
+gboolean
+gh_domain_editor_detach_usb_at (GhDomainEditor  *self,
+                                guint            bus,
+                                guint            device,
+                                GError         **error)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  return detach_usb (self, TRUE, bus, device, error);
+}
+
+/* ---- GPUs -------------------------------------------------------------------------- */
+
+static const GhHostPciDevice *
+lookup_gpu (GhHostInventory  *host,
+            const char       *address,
+            const char       *what,
+            GError          **error)
+{
+  const GhHostPciDevice *gpu = gh_host_inventory_lookup_pci (host, address);
+  PciAddress parsed;
+
+  /* The inventory's addresses are written in full: "01:00.0" is the same device. */
+  if (gpu == NULL && parse_pci_address (address, &parsed))
+    {
+      g_autofree char *full = pci_address_to_string (&parsed);
+
+      gpu = gh_host_inventory_lookup_pci (host, full);
+    }
+
+  if (gpu == NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is a PCI address */
+      detail = g_strdup_printf (_("The host has no PCI device %s"), address);
+      _gh_error_set (error, GH_ERROR_NOT_FOUND, what, detail);
+    }
+
+  return gpu;
+}
+
+gboolean
+gh_domain_editor_attach_gpu (GhDomainEditor   *self,
+                             GhHostInventory  *host,
+                             const char       *address,
+                             gboolean          confirm,
+                             GError          **error)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+  const GhHostPciDevice *gpu;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  /* Translators: %s is a PCI address */
+  what = g_strdup_printf (_("Could not give GPU %s to the machine"), address);
+  gpu = lookup_gpu (host, address, what, error);
+  if (gpu == NULL)
+    return FALSE;
+
+  if (!gh_host_inventory_gpu_is_passable (host, gpu, confirm, &reason))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what, reason);
+      return FALSE;
+    }
+
+  functions = gh_host_inventory_dup_gpu_functions (host, gpu);
+  addresses = g_ptr_array_new ();
+  g_ptr_array_add (addresses, gpu->address);
+  for (guint i = 0; i < functions->len; i++)
+    g_ptr_array_add (addresses, ((GhHostPciDevice *) g_ptr_array_index (functions, i))->address);
+  g_ptr_array_add (addresses, NULL);
+
+  return gh_domain_editor_attach_pci_hostdevs (self, (const char * const *) addresses->pdata,
+                                               error);
+}
+
+gboolean
+gh_domain_editor_detach_gpu (GhDomainEditor   *self,
+                             GhHostInventory  *host,
+                             const char       *address,
+                             GError          **error)
+{
+  g_autofree char *what = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  const GhHostPciDevice *gpu;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  /* Translators: %s is a PCI address */
+  what = g_strdup_printf (_("Could not take GPU %s away from the machine"), address);
+  gpu = lookup_gpu (host, address, what, error);
+  if (gpu == NULL)
+    return FALSE;
+
+  if (!gh_domain_editor_detach_pci_hostdev (self, gpu->address, error))
+    return FALSE;
+
+  /* Its other functions go with it when they are there; one already gone is no error. */
+  functions = gh_host_inventory_dup_gpu_functions (host, gpu);
+  for (guint i = 0; i < functions->len; i++)
+    {
+      const GhHostPciDevice *function = g_ptr_array_index (functions, i);
+      PciAddress parsed;
+      xmlNode *node;
+
+      if (parse_pci_address (function->address, &parsed)
+          && (node = find_pci_hostdev (self, &parsed)) != NULL)
+        remove_node (node);
+    }
+
+  return TRUE;
+}
+
+/* ---- Display ----------------------------------------------------------------------- */
+
+/* What makes two companion devices the same: a second tablet or agent channel helps no
+ * one, but two USB redirection channels are two. */
+static char *
+dup_companion_key (xmlNode *node)
+{
+  g_autofree char *type = dup_prop (node, "type");
+  g_autofree char *bus = dup_prop (node, "bus");
+  g_autofree char *target = dup_prop (first_child (node, "target"), "name");
+
+  return g_strdup_printf ("%s|%s|%s|%s", (const char *) node->name,
+                          type != NULL ? type : "", bus != NULL ? bus : "",
+                          target != NULL ? target : "");
+}
+
+static void
+free_nodes (GPtrArray *nodes)
+{
+  for (guint i = 0; i < nodes->len; i++)
+    xmlFreeNode (g_ptr_array_index (nodes, i));
+  g_ptr_array_unref (nodes);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlNode, xmlFreeNode)
+
+gboolean
+gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
+                                    const GhGraphicsPath  *path,
+                                    GError               **error)
+{
+  static const char * const graphics_after[] = { "graphics", "input", "channel", "console",
+                                                 "serial", "interface", "controller",
+                                                 "disk", NULL };
+  static const char * const video_after[] = { "video", "audio", "sound", "graphics", NULL };
+  static const char * const companion_after[] = { NULL };
+  const char *fragments[] = { path->video_xml, path->graphics_xml, path->hostdev_xml,
+                              path->companions_xml };
+  GPtrArray *parsed[G_N_ELEMENTS (fragments)] = { NULL, };
+  g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  xmlNode *devices;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fragments) && ok; i++)
+    ok = (parsed[i] = parse_fragment (self, fragments[i], error)) != NULL;
+  if (!ok)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
+        g_clear_pointer (&parsed[i], free_nodes);
+      g_prefix_error (error, "%s: ", _("Could not change the display"));
+      return FALSE;
+    }
+
+  devices = ensure_devices (self);
+  for (const char *kind = "video"; kind != NULL;
+       kind = strcmp (kind, "video") == 0 ? "graphics" : NULL)
+    {
+      xmlNode *node;
+
+      while ((node = first_child (devices, kind)) != NULL)
+        remove_node (node);
+    }
+
+  /* Graphics first, so that video can sit after it where the domain has no sound. */
+  for (guint i = 0; i < parsed[1]->len; i++)
+    insert_device (self, g_ptr_array_index (parsed[1], i), graphics_after);
+  for (guint i = 0; i < parsed[0]->len; i++)
+    insert_device (self, g_ptr_array_index (parsed[0], i), video_after);
+
+  for (guint i = 0; i < parsed[2]->len; i++)
+    {
+      g_autoptr(xmlNode) node = g_ptr_array_index (parsed[2], i);
+      xmlNode *source_address = first_child (first_child (node, "source"), "address");
+      g_autofree char *uuid = dup_prop (source_address, "uuid");
+      PciAddress address;
+
+      if (is_hostdev (node, "pci") && read_pci_address (source_address, &address)
+          && find_pci_hostdev (self, &address) != NULL)
+        continue;
+      if (is_hostdev (node, "mdev") && uuid != NULL && find_mdev (self, uuid) != NULL)
+        continue;
+      insert_device (self, g_steal_pointer (&node), hostdev_after);
+    }
+
+  for (xmlNode *node = first_child (devices, NULL); node != NULL;
+       node = next_element (node->next, NULL))
+    {
+      char *key = dup_companion_key (node);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (existing, key));
+
+      g_hash_table_insert (existing, key, GUINT_TO_POINTER (count + 1));
+    }
+
+  for (guint i = 0; i < parsed[3]->len; i++)
+    {
+      g_autoptr(xmlNode) node = g_ptr_array_index (parsed[3], i);
+      g_autofree char *key = dup_companion_key (node);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (existing, key));
+      const char *kind = (const char *) node->name;
+      const char * const after[] = { kind, NULL };
+
+      if (count > 0)
+        {
+          g_hash_table_insert (existing, g_steal_pointer (&key), GUINT_TO_POINTER (count - 1));
+          continue;
+        }
+      insert_device (self, g_steal_pointer (&node),
+                     first_child (devices, kind) != NULL ? after : companion_after);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
+    g_ptr_array_unref (parsed[i]);
+
+  return TRUE;
+}
+
+/* ---- Network ----------------------------------------------------------------------- */
+
+GPtrArray *
+gh_domain_editor_dup_interfaces (GhDomainEditor *self)
+{
+  GPtrArray *interfaces =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_interface_free);
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), interfaces);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "interface"); node != NULL;
+       node = next_element (node->next, "interface"))
+    {
+      GhDomainInterface *iface = g_new0 (GhDomainInterface, 1);
+      xmlNode *source = first_child (node, "source");
+
+      iface->type = dup_prop (node, "type");
+      iface->mac = dup_prop (first_child (node, "mac"), "address");
+      iface->source = dup_prop (source, "network");
+      if (iface->source == NULL)
+        iface->source = dup_prop (source, "bridge");
+      if (iface->source == NULL)
+        iface->source = dup_prop (source, "dev");
+      iface->model = dup_prop (first_child (node, "model"), "type");
+      g_ptr_array_add (interfaces, iface);
+    }
+
+  return interfaces;
+}
+
+gboolean
+gh_domain_editor_set_interface_model (GhDomainEditor  *self,
+                                      const char      *mac,
+                                      const char      *model,
+                                      GError         **error)
+{
+  xmlNode *devices;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+  g_return_val_if_fail (model != NULL && model[0] != '\0', FALSE);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "interface"); node != NULL;
+       node = next_element (node->next, "interface"))
+    {
+      xmlNode *model_node;
+
+      if (mac != NULL)
+        {
+          g_autofree char *node_mac = dup_prop (first_child (node, "mac"), "address");
+
+          if (node_mac == NULL || g_ascii_strcasecmp (node_mac, mac) != 0)
+            continue;
+        }
+
+      found = TRUE;
+      model_node = first_child (node, "model");
+      if (model_node == NULL)
+        model_node = insert_child (node, new_element (self, "model"), NULL);
+      set_prop (model_node, "type", model);
+    }
+
+  if (mac != NULL && !found)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is a MAC address */
+      detail = g_strdup_printf (_("The machine has no network interface %s"), mac);
+      _gh_error_set (error, GH_ERROR_NOT_FOUND, _("Could not change the network card"), detail);
+      return FALSE;
+    }
+
+  return TRUE;
+}

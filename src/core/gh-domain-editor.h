@@ -1,0 +1,201 @@
+/* gh-domain-editor.h: edits of a domain's own XML that keep what Greenhouse does not know
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "gh-graphics-planner.h"
+#include "gh-host-inventory.h"
+
+G_BEGIN_DECLS
+
+/* One <disk> of the domain. */
+typedef struct
+{
+  char     *device;   /* "disk", "cdrom", "floppy", "lun" */
+  char     *target;   /* <target dev>: "vda", "sda"; NULL when the XML has none */
+  char     *bus;      /* <target bus>: "virtio", "sata", …, or NULL */
+  char     *path;     /* <source file> or <source dev>; NULL: none (an empty CD-ROM) */
+  char     *pool;     /* <source pool volume>, else NULL */
+  char     *volume;
+  char     *format;   /* <driver type>: "qcow2", "raw", or NULL */
+  gboolean  readonly;
+} GhDomainEditorDisk;
+
+typedef enum
+{
+  GH_DOMAIN_HOSTDEV_PCI,
+  GH_DOMAIN_HOSTDEV_USB,
+  GH_DOMAIN_HOSTDEV_MDEV,
+  GH_DOMAIN_HOSTDEV_OTHER,  /* SCSI, capabilities mode, …: kept, never edited */
+} GhDomainHostdevKind;
+
+/* One <hostdev> of the domain. */
+typedef struct
+{
+  GhDomainHostdevKind  kind;
+  char                *address;     /* PCI: "0000:01:00.0"; USB: "bus.device" or NULL */
+  guint                vendor_id;   /* USB, 0 when the XML names none */
+  guint                product_id;
+  char                *uuid;        /* mdev */
+  char                *model;       /* mdev: "vfio-pci" */
+  gboolean             display;     /* mdev: display='on' */
+  gboolean             managed;
+} GhDomainHostdev;
+
+/* One <interface> of the domain. */
+typedef struct
+{
+  char *type;    /* "network", "bridge", "user", … */
+  char *mac;     /* NULL when libvirt is to choose one */
+  char *source;  /* the network or bridge name, or NULL */
+  char *model;   /* "virtio", "e1000e", or NULL */
+} GhDomainInterface;
+
+void gh_domain_editor_disk_free (GhDomainEditorDisk *disk);
+void gh_domain_hostdev_free     (GhDomainHostdev    *hostdev);
+void gh_domain_interface_free   (GhDomainInterface  *iface);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDomainEditorDisk, gh_domain_editor_disk_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDomainHostdev, gh_domain_hostdev_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDomainInterface, gh_domain_interface_free)
+
+#define GH_TYPE_DOMAIN_EDITOR (gh_domain_editor_get_type ())
+
+G_DECLARE_FINAL_TYPE (GhDomainEditor, gh_domain_editor, GH, DOMAIN_EDITOR, GObject)
+
+/* An editor is plain data with no thread of its own: it may be made, edited and dropped
+ * in a worker, but one thread at a time. Every edit changes the parsed document in
+ * place, so whatever it does not touch (other applications' metadata, qemu:commandline,
+ * comments, devices Greenhouse has never heard of) comes out as it went in. */
+GhDomainEditor *gh_domain_editor_new                 (const char          *xml,
+                                                      GError             **error);
+char           *gh_domain_editor_to_xml              (GhDomainEditor      *self);
+
+const char     *gh_domain_editor_get_name            (GhDomainEditor      *self);
+/* NULL when the domain has none; setting NULL or "" removes it. */
+char           *gh_domain_editor_dup_title           (GhDomainEditor      *self);
+void            gh_domain_editor_set_title           (GhDomainEditor      *self,
+                                                      const char          *title);
+char           *gh_domain_editor_dup_description     (GhDomainEditor      *self);
+void            gh_domain_editor_set_description     (GhDomainEditor      *self,
+                                                      const char          *description);
+
+/* Bytes. Setting changes <memory> and <currentMemory>, the balloon's target, alike. */
+guint64         gh_domain_editor_get_memory          (GhDomainEditor      *self);
+guint64         gh_domain_editor_get_current_memory  (GhDomainEditor      *self);
+gboolean        gh_domain_editor_set_memory          (GhDomainEditor      *self,
+                                                      guint64              bytes,
+                                                      GError             **error);
+/* Setting changes <vcpu> (and its current count) and keeps a <cpu><topology> whole. */
+guint           gh_domain_editor_get_vcpus           (GhDomainEditor      *self);
+gboolean        gh_domain_editor_set_vcpus           (GhDomainEditor      *self,
+                                                      guint                vcpus,
+                                                      GError             **error);
+
+/* The boot order. A domain boots either from its <os><boot dev> list ("hd", "cdrom",
+ * "network", "fd") or from per-device <boot order>, whose entries this names by device:
+ * "disk:vda" (a disk's target), "interface:52:54:00:…" (a NIC's MAC), else the element
+ * and its index among its kind ("hostdev:0"). */
+gboolean        gh_domain_editor_get_boot_per_device (GhDomainEditor      *self);
+GStrv           gh_domain_editor_dup_boot_order      (GhDomainEditor      *self);
+/* Entries must be of the domain's kind of boot order; per device, devices left out of
+ * @order do not boot. */
+gboolean        gh_domain_editor_set_boot_order      (GhDomainEditor      *self,
+                                                      const char * const  *order,
+                                                      GError             **error);
+
+/* GhDomainEditorDisk*, in document order. */
+GPtrArray      *gh_domain_editor_dup_disks           (GhDomainEditor      *self);
+GPtrArray      *gh_domain_editor_dup_cdroms          (GhDomainEditor      *self);
+gboolean        gh_domain_editor_insert_cdrom        (GhDomainEditor      *self,
+                                                      const char          *target,
+                                                      const char          *path,
+                                                      GError             **error);
+gboolean        gh_domain_editor_eject_cdrom         (GhDomainEditor      *self,
+                                                      const char          *target,
+                                                      GError             **error);
+/* Adds an image file as a new disk on the first free target of its bus (virtio: "vdX",
+ * else SATA: "sdX"). Returns: (transfer full) the target, or NULL with @error set. */
+char           *gh_domain_editor_add_disk            (GhDomainEditor      *self,
+                                                      const char          *path,
+                                                      const char          *format,
+                                                      gboolean             virtio,
+                                                      GError             **error);
+gboolean        gh_domain_editor_remove_disk         (GhDomainEditor      *self,
+                                                      const char          *target,
+                                                      GError             **error);
+
+/* Replaces every <video> and <graphics> with those of @path, adds the path's host
+ * devices and those of its companions (tablet, agent channel, USB redirection) that the
+ * domain lacks. Everything else stays, firmware included: a path's firmware matters to
+ * new machines, and switching an installed one's firmware would stop it booting. */
+gboolean        gh_domain_editor_set_graphics_path   (GhDomainEditor      *self,
+                                                      const GhGraphicsPath *path,
+                                                      GError             **error);
+
+/* GhDomainHostdev*, in document order. */
+GPtrArray      *gh_domain_editor_dup_hostdevs        (GhDomainEditor      *self);
+/* PCI addresses as "0000:01:00.0" (or "01:00.0"). Each gets a managed vfio-pci
+ * <hostdev>, unless the domain has it already. */
+gboolean        gh_domain_editor_attach_pci_hostdevs (GhDomainEditor      *self,
+                                                      const char * const  *addresses,
+                                                      GError             **error);
+gboolean        gh_domain_editor_detach_pci_hostdev  (GhDomainEditor      *self,
+                                                      const char          *address,
+                                                      GError             **error);
+/* @model NULL: "vfio-pci". */
+gboolean        gh_domain_editor_attach_mdev         (GhDomainEditor      *self,
+                                                      const char          *uuid,
+                                                      const char          *model,
+                                                      gboolean             display,
+                                                      GError             **error);
+gboolean        gh_domain_editor_detach_mdev         (GhDomainEditor      *self,
+                                                      const char          *uuid,
+                                                      GError             **error);
+/* A USB device by what it is (it follows the device from port to port)… */
+gboolean        gh_domain_editor_attach_usb          (GhDomainEditor      *self,
+                                                      guint                vendor_id,
+                                                      guint                product_id,
+                                                      GError             **error);
+gboolean        gh_domain_editor_detach_usb          (GhDomainEditor      *self,
+                                                      guint                vendor_id,
+                                                      guint                product_id,
+                                                      GError             **error);
+/* …or by where it is plugged in (two identical devices). */
+gboolean        gh_domain_editor_attach_usb_at       (GhDomainEditor      *self,
+                                                      guint                bus,
+                                                      guint                device,
+                                                      GError             **error);
+gboolean        gh_domain_editor_detach_usb_at       (GhDomainEditor      *self,
+                                                      guint                bus,
+                                                      guint                device,
+                                                      GError             **error);
+
+/* Gives the machine the host GPU at @address with every other function of its slot (its
+ * HDMI audio), or refuses, saying why, a GPU that cannot go whole (see
+ * gh_host_inventory_gpu_is_passable()). */
+gboolean        gh_domain_editor_attach_gpu          (GhDomainEditor      *self,
+                                                      GhHostInventory     *host,
+                                                      const char          *address,
+                                                      gboolean             confirm,
+                                                      GError             **error);
+/* Takes the GPU and the other functions of its slot away from the machine. */
+gboolean        gh_domain_editor_detach_gpu          (GhDomainEditor      *self,
+                                                      GhHostInventory     *host,
+                                                      const char          *address,
+                                                      GError             **error);
+
+/* GhDomainInterface*, in document order. */
+GPtrArray      *gh_domain_editor_dup_interfaces      (GhDomainEditor      *self);
+/* @mac NULL: every interface. */
+gboolean        gh_domain_editor_set_interface_model (GhDomainEditor      *self,
+                                                      const char          *mac,
+                                                      const char          *model,
+                                                      GError             **error);
+
+G_END_DECLS
