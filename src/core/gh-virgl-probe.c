@@ -98,13 +98,20 @@ gh_virgl_probe_result_copy (const GhVirglProbeResult *result)
 
 /* ---- Running the child ---------------------------------------------------------- */
 
+/* How long the pipes may stay open once the probe's process group is killed: only a
+ * grandchild that left the group can hold them longer. */
+#define PIPES_GRACE_MS 1000
+
 typedef struct
 {
+  GMainContext *context;
   GSubprocess  *process;
-  GCancellable *cancellable;    /* cancels communicate() when time is up */
+  GCancellable *cancellable;    /* cancels communicate(), as a last resort */
+  GSource      *grace;          /* then cancels it, once the child is stopped */
   GBytes       *out;
   GBytes       *err;
   GError       *error;          /* from communicate() */
+  gint          cancel_requested; /* atomic: the caller's cancellable fired */
   gboolean      communicated;
   gboolean      waited;
   gboolean      timed_out;
@@ -142,8 +149,19 @@ wait_cb (GObject      *object,
   run->waited = TRUE;
 }
 
-/* Kills the probe and everything it started, and stops reading its pipes, which a
- * grandchild may still hold open. */
+static gboolean
+grace_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Kills the probe and everything it started. Its pipes then reach their end by
+ * themselves; only if a grandchild that left the group still holds them after a grace
+ * period is reading them cancelled. (Cancelling at once raced in GLib 2.74: under load a
+ * GCancellableSource of the cancelled reads was now and then leaked.) */
 static void
 stop_child (Run *run)
 {
@@ -159,7 +177,10 @@ stop_child (Run *run)
         kill (-pid, SIGKILL);
       g_subprocess_force_exit (run->process);
     }
-  g_cancellable_cancel (run->cancellable);
+
+  run->grace = g_timeout_source_new (PIPES_GRACE_MS);
+  g_source_set_callback (run->grace, grace_cb, run, NULL);
+  g_source_attach (run->grace, run->context);
 }
 
 static gboolean
@@ -178,7 +199,8 @@ static void
 cancelled_cb (GCancellable *cancellable,
               Run          *run)
 {
-  g_cancellable_cancel (run->cancellable);
+  g_atomic_int_set (&run->cancel_requested, TRUE);
+  g_main_context_wakeup (run->context);
 }
 
 static GhVirglProbeResult *
@@ -322,6 +344,7 @@ gh_virgl_probe_run (const char         *probe_path,
                                                  path, error->message));
     }
 
+  run.context = context;
   run.cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), &run, NULL);
@@ -336,11 +359,16 @@ gh_virgl_probe_run (const char         *probe_path,
   while (!run.communicated || !run.waited)
     {
       g_main_context_iteration (context, TRUE);
-      if (!run.stopped && g_cancellable_is_cancelled (run.cancellable))
+      if (!run.stopped && g_atomic_int_get (&run.cancel_requested))
         stop_child (&run);
     }
 
   g_source_destroy (timeout);
+  if (run.grace != NULL)
+    {
+      g_source_destroy (run.grace);
+      g_source_unref (run.grace);
+    }
   g_cancellable_disconnect (cancellable, cancel_id);
   g_main_context_pop_thread_default (context);
 
@@ -350,7 +378,7 @@ gh_virgl_probe_run (const char         *probe_path,
                                                       "%u seconds and was stopped"),
                                                    (timeout_ms + 999) / 1000));
     }
-  else if (g_cancellable_is_cancelled (run.cancellable))
+  else if (g_atomic_int_get (&run.cancel_requested))
     {
       result = result_not_usable (g_strdup (_("The virgl probe was cancelled")));
     }
