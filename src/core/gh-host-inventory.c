@@ -95,8 +95,8 @@ static guint signals[N_SIGNALS];
 
 /* ---- Plain data ------------------------------------------------------------------ */
 
-static void
-domain_caps_free (GhHostDomainCaps *caps)
+void
+_gh_host_domain_caps_free (GhHostDomainCaps *caps)
 {
   if (caps == NULL)
     return;
@@ -114,10 +114,8 @@ domain_caps_free (GhHostDomainCaps *caps)
   g_free (caps);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostDomainCaps, domain_caps_free)
-
-static GhHostDomainCaps *
-domain_caps_copy (const GhHostDomainCaps *caps)
+GhHostDomainCaps *
+_gh_host_domain_caps_copy (const GhHostDomainCaps *caps)
 {
   GhHostDomainCaps *copy = g_new0 (GhHostDomainCaps, 1);
 
@@ -231,7 +229,7 @@ host_data_free (HostData *data)
   if (data == NULL)
     return;
 
-  domain_caps_free (data->caps);
+  _gh_host_domain_caps_free (data->caps);
   g_free (data->devices_error);
   g_clear_pointer (&data->gpus, g_ptr_array_unref);
   g_clear_pointer (&data->pci_by_name, g_hash_table_unref);
@@ -997,7 +995,7 @@ apply_overrides (GhHostInventory *self)
 
   /* Recorded capabilities stand in for unknown ones, on every reload. */
   if (self->recorded_caps != NULL && data->caps == NULL)
-    data->caps = domain_caps_copy (self->recorded_caps);
+    data->caps = _gh_host_domain_caps_copy (self->recorded_caps);
 
   if (self->virgl_override != NULL)
     {
@@ -1154,7 +1152,7 @@ gh_host_inventory_finalize (GObject *object)
   GhHostInventory *self = (GhHostInventory *)object;
 
   g_clear_pointer (&self->data, host_data_free);
-  g_clear_pointer (&self->recorded_caps, domain_caps_free);
+  g_clear_pointer (&self->recorded_caps, _gh_host_domain_caps_free);
   g_clear_pointer (&self->virgl_override, virgl_free);
   g_clear_pointer (&self->boot_vga_override, g_free);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
@@ -1322,7 +1320,7 @@ gh_host_inventory_set_domain_caps_xml (GhHostInventory  *self,
     return FALSE;
 
   /* Kept for reloads; what the daemon itself says wins when it says something. */
-  g_clear_pointer (&self->recorded_caps, domain_caps_free);
+  g_clear_pointer (&self->recorded_caps, _gh_host_domain_caps_free);
   self->recorded_caps = caps;
   if (self->data->caps == NULL)
     apply_overrides (self);

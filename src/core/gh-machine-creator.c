@@ -58,50 +58,6 @@ create_host_free (GhCreateHost *info)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhCreateHost, create_host_free)
 
-/* The worker reads the caps while the main thread may swap the inventory's: it gets a
- * copy of its own. */
-static GhHostDomainCaps *
-caps_copy (const GhHostDomainCaps *caps)
-{
-  GhHostDomainCaps *copy;
-
-  if (caps == NULL)
-    return NULL;
-
-  copy = g_new0 (GhHostDomainCaps, 1);
-  copy->emulator = g_strdup (caps->emulator);
-  copy->domain_type = g_strdup (caps->domain_type);
-  copy->machine = g_strdup (caps->machine);
-  copy->arch = g_strdup (caps->arch);
-  copy->video_models = g_strdupv (caps->video_models);
-  copy->graphics_types = g_strdupv (caps->graphics_types);
-  copy->hostdev = caps->hostdev;
-  copy->hostdev_subsys = g_strdupv (caps->hostdev_subsys);
-  copy->pci_backends = g_strdupv (caps->pci_backends);
-  copy->firmware = g_strdupv (caps->firmware);
-  copy->tpm = g_strdupv (caps->tpm);
-  return copy;
-}
-
-static void
-caps_free (GhHostDomainCaps *caps)
-{
-  if (caps == NULL)
-    return;
-
-  g_free (caps->emulator);
-  g_free (caps->domain_type);
-  g_free (caps->machine);
-  g_free (caps->arch);
-  g_strfreev (caps->video_models);
-  g_strfreev (caps->graphics_types);
-  g_strfreev (caps->hostdev_subsys);
-  g_strfreev (caps->pci_backends);
-  g_strfreev (caps->firmware);
-  g_strfreev (caps->tpm);
-  g_free (caps);
-}
-
 /* What a worker needs; the worker releases @conn itself, since the last
  * virConnectClose() may talk to the daemon. */
 typedef struct
@@ -122,7 +78,7 @@ task_data_free (TaskData *data)
 {
   g_clear_pointer (&data->conn, virConnectClose);
   g_clear_pointer (&data->spec, gh_domain_spec_free);
-  g_clear_pointer (&data->caps, caps_free);
+  g_clear_pointer (&data->caps, _gh_host_domain_caps_free);
   g_free (data->import_path);
   g_free (data);
 }
@@ -821,7 +777,7 @@ gh_machine_creator_create_async (GhMachineCreator    *self,
 
   data = g_task_get_task_data (task);
   data->spec = gh_domain_spec_copy (spec);
-  data->caps = caps_copy (get_caps (self));
+  data->caps = _gh_host_domain_caps_copy (get_caps (self));
   data->disk_size = disk_size;
   data->import_path = g_strdup (import_path);
   data->start = !!start;

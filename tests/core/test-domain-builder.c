@@ -31,28 +31,12 @@ lookup_os (const char *short_id)
   return os;
 }
 
-static char *
-corpus_path (const char *relative)
-{
-  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
-  g_autofree char *path = NULL;
-
-  if (corpus == NULL)
-    return NULL;
-
-  path = g_build_filename (corpus, relative, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return NULL;
-
-  return g_canonicalize_filename (path, NULL);
-}
-
 /* A host described by recorded domain capabilities, or NULL after skipping the test. */
 static GhHostInventory *
 corpus_host (const char *domcaps)
 {
   g_autofree char *relative = g_build_filename ("virt-manager", "capabilities", domcaps, NULL);
-  g_autofree char *path = corpus_path (relative);
+  g_autofree char *path = gh_test_corpus_path (relative);
   g_autofree char *xml = NULL;
   g_autoptr(GError) error = NULL;
   GhHostInventory *host;

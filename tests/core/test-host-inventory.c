@@ -7,22 +7,6 @@
 #include "gh-test-util.h"
 
 static char *
-corpus_path (const char *relative)
-{
-  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
-  g_autofree char *path = NULL;
-
-  if (corpus == NULL)
-    return NULL;
-
-  path = g_build_filename (corpus, relative, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return NULL;
-
-  return g_canonicalize_filename (path, NULL);
-}
-
-static char *
 read_file (const char *path)
 {
   g_autoptr(GError) error = NULL;
@@ -90,9 +74,9 @@ find_mdev_type (GhHostInventory *inventory,
 static void
 test_corpus_testdriver (void)
 {
-  g_autofree char *testdriver = corpus_path ("virt-manager/testdriver/testdriver.xml");
+  g_autofree char *testdriver = gh_test_corpus_path ("virt-manager/testdriver/testdriver.xml");
   g_autofree char *domcaps =
-    corpus_path ("virt-manager/capabilities/kvm-x86_64-domcaps-latest.xml");
+    gh_test_corpus_path ("virt-manager/capabilities/kvm-x86_64-domcaps-latest.xml");
   g_autofree char *uri = NULL;
   g_autofree char *caps_xml = NULL;
   g_autofree char *reason = NULL;

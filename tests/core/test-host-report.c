@@ -37,17 +37,9 @@ make_report (const char          *uri,
 static char *
 fake_media_path (const char *file_name)
 {
-  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
-  g_autofree char *path = NULL;
+  g_autofree char *relative = g_build_filename ("virt-manager", "fakemedia", file_name, NULL);
 
-  if (corpus == NULL)
-    return NULL;
-
-  path = g_build_filename (corpus, "virt-manager", "fakemedia", file_name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return NULL;
-
-  return g_canonicalize_filename (path, NULL);
+  return gh_test_corpus_path (relative);
 }
 
 static JsonObject *

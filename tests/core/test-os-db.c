@@ -43,23 +43,6 @@ loaded_db (void)
   return db;
 }
 
-/* $GREENHOUSE_CORPUS_DIR/@relative, or NULL when the corpus is not there. */
-static char *
-corpus_path (const char *relative)
-{
-  const char *corpus = g_getenv ("GREENHOUSE_CORPUS_DIR");
-  g_autofree char *path = NULL;
-
-  if (corpus == NULL)
-    return NULL;
-
-  path = g_build_filename (corpus, relative, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return NULL;
-
-  return g_canonicalize_filename (path, NULL);
-}
-
 static GhMediaInfo *
 identify (GhOsDb        *db,
           const char    *path,
@@ -158,7 +141,7 @@ static const struct
 static void
 test_os_db_identify_fake_media (void)
 {
-  g_autofree char *dir = corpus_path ("virt-manager/fakemedia");
+  g_autofree char *dir = gh_test_corpus_path ("virt-manager/fakemedia");
   GhOsDb *db;
 
   if (dir == NULL)
@@ -305,7 +288,7 @@ test_os_db_identify_not_media (void)
 static void
 test_os_db_identify_cancelled (void)
 {
-  g_autofree char *iso = corpus_path ("virt-manager/fakemedia/fake-win7.iso");
+  g_autofree char *iso = gh_test_corpus_path ("virt-manager/fakemedia/fake-win7.iso");
   const char *path = iso != NULL ? iso : "/usr/lib/memtest86+/memtest86+x64.iso";
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GhMediaInfo) info = NULL;
