@@ -442,19 +442,28 @@ machine_delete_action (GtkWidget  *widget,
   gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
+/* The application of the row's window: consoles and settings windows belong to it. */
+static GhApplication *
+gh_machine_row_get_application (GhMachineRow *self)
+{
+  GtkWindow *window = gh_machine_row_get_window (self);
+  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
+
+  return GH_IS_APPLICATION (app) ? GH_APPLICATION (app) : NULL;
+}
+
 static void
 machine_open_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
-  GtkWindow *window = gh_machine_row_get_window (self);
-  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
+  GhApplication *app = gh_machine_row_get_application (self);
 
   g_return_if_fail (self->machine != NULL);
-  g_return_if_fail (GH_IS_APPLICATION (app));
+  g_return_if_fail (app != NULL);
 
-  gh_application_open_console (GH_APPLICATION (app), self->machine);
+  gh_application_open_console (app, self->machine);
 }
 
 static void
@@ -463,13 +472,12 @@ machine_settings_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
-  GtkWindow *window = gh_machine_row_get_window (self);
-  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
+  GhApplication *app = gh_machine_row_get_application (self);
 
   g_return_if_fail (self->machine != NULL);
-  g_return_if_fail (GH_IS_APPLICATION (app));
+  g_return_if_fail (app != NULL);
 
-  gh_application_open_settings (GH_APPLICATION (app), self->machine);
+  gh_application_open_settings (app, self->machine);
 }
 
 /* Enter on a row does what its primary button does: Start for a machine that is off,

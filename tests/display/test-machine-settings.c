@@ -162,6 +162,8 @@ screenshot_page (GhMachineSettings *settings,
   g_autofree char *path = NULL;
 
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (settings), page);
+  /* A window is drawn only once it is mapped and its first frame has come. */
+  gh_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (settings)), "the window to show");
   path = gh_display_test_save_screenshot (GTK_WIDGET (settings), file_name);
   gh_display_test_assert_png (path, 4000);
 }
@@ -339,6 +341,8 @@ test_remove_disk_asks (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (settings), "settings.remove-disk", "s", "vda");
   gh_test_wait_until (gh_display_test_find_message_dialog () != NULL, "the question");
   dialog = gh_display_test_find_message_dialog ();
+  /* Mapped is not drawn: its first frame comes after. */
+  gh_test_settle (500);
   path = gh_display_test_save_screenshot (GTK_WIDGET (dialog), "machine-settings-remove-disk.png");
   gh_display_test_assert_png (path, 2000);
   g_assert_true (adw_message_dialog_has_response (dialog, "delete"));
@@ -484,6 +488,7 @@ test_boot_vga_asks (Fixture       *fixture,
   gh_test_wait_until (gh_display_test_find_message_dialog () != NULL, "the question");
   dialog = gh_display_test_find_message_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "no display"));
+  gh_test_settle (500);
   path = gh_display_test_save_screenshot (GTK_WIDGET (dialog), "machine-settings-boot-vga.png");
   gh_display_test_assert_png (path, 2000);
   adw_message_dialog_response (dialog, "cancel");
