@@ -724,6 +724,46 @@ gh_domain_editor_get_vcpus (GhDomainEditor *self)
   return (guint) g_ascii_strtoull (g_strstrip (text), NULL, 10);
 }
 
+/**
+ * gh_domain_editor_dup_video_model:
+ * @gl: (out) (optional): whether the model has 3D acceleration (<acceleration accel3d>,
+ *   or a SPICE display with <gl enable='yes'>)
+ *
+ * Returns: (transfer full) (nullable): the first <video>'s model ("virtio", "qxl", "vga",
+ *   "none"), or NULL when the domain has no <video>
+ */
+char *
+gh_domain_editor_dup_video_model (GhDomainEditor *self,
+                                  gboolean       *gl)
+{
+  xmlNode *devices;
+  xmlNode *video;
+  xmlNode *model;
+  gboolean accel = FALSE;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+
+  if (gl != NULL)
+    *gl = FALSE;
+  devices = first_child (self->root, "devices");
+  video = devices != NULL ? first_child (devices, "video") : NULL;
+  model = video != NULL ? first_child (video, "model") : NULL;
+  if (model == NULL)
+    return NULL;
+
+  accel = first_child (model, "acceleration") != NULL
+          && prop_equals (first_child (model, "acceleration"), "accel3d", "yes");
+  for (xmlNode *graphics = first_child (devices, "graphics");
+       graphics != NULL && !accel;
+       graphics = next_element (graphics->next, "graphics"))
+    accel = first_child (graphics, "gl") != NULL
+            && prop_equals (first_child (graphics, "gl"), "enable", "yes");
+
+  if (gl != NULL)
+    *gl = accel;
+  return dup_prop (model, "type");
+}
+
 static void
 set_prop_uint (xmlNode    *node,
                const char *name,

@@ -97,6 +97,10 @@ gboolean        gh_domain_editor_set_vcpus           (GhDomainEditor      *self,
                                                       guint                vcpus,
                                                       GError             **error);
 
+/* The first <video>'s model, or NULL; @gl: it draws 3D (virgl). */
+char           *gh_domain_editor_dup_video_model     (GhDomainEditor      *self,
+                                                      gboolean            *gl);
+
 /* The boot order. A domain boots either from its <os><boot dev> list ("hd", "cdrom",
  * "network", "fd") or from per-device <boot order>, whose entries this names by device:
  * "disk:vda" (a disk's target), "interface:52:54:00:…" (a NIC's MAC), else the element

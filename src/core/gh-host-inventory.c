@@ -49,6 +49,7 @@ typedef struct
   GPtrArray        *gpus;          /* borrowed GhHostPciDevice*, by address */
   GPtrArray        *mdev_types;    /* GhHostMdevType* */
   GPtrArray        *mdevs;         /* GhHostMdev* */
+  GPtrArray        *usb;           /* GhHostUsbDevice*, by bus and device */
   GHashTable       *render_nodes;  /* path → parent node device name (or "") */
   GHashTable       *drm_parents;   /* node device names with a DRM device */
   GHashTable       *seen;          /* node device names already parsed */
@@ -170,6 +171,15 @@ mdev_free (GhHostMdev *mdev)
 }
 
 static void
+usb_device_free (GhHostUsbDevice *usb)
+{
+  g_free (usb->name);
+  g_free (usb->vendor);
+  g_free (usb->product);
+  g_free (usb);
+}
+
+static void
 virgl_free (GhHostVirgl *virgl)
 {
   if (virgl == NULL)
@@ -215,6 +225,7 @@ host_data_new (void)
   data->gpus = g_ptr_array_new ();
   data->mdev_types = g_ptr_array_new_with_free_func ((GDestroyNotify) mdev_type_free);
   data->mdevs = g_ptr_array_new_with_free_func ((GDestroyNotify) mdev_free);
+  data->usb = g_ptr_array_new_with_free_func ((GDestroyNotify) usb_device_free);
   data->render_nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   data->drm_parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   data->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -237,6 +248,7 @@ host_data_free (HostData *data)
   g_clear_pointer (&data->pci, g_ptr_array_unref);
   g_clear_pointer (&data->mdev_types, g_ptr_array_unref);
   g_clear_pointer (&data->mdevs, g_ptr_array_unref);
+  g_clear_pointer (&data->usb, g_ptr_array_unref);
   g_clear_pointer (&data->render_nodes, g_hash_table_unref);
   g_clear_pointer (&data->drm_parents, g_hash_table_unref);
   g_clear_pointer (&data->seen, g_hash_table_unref);
@@ -548,6 +560,29 @@ add_mdev (HostData        *data,
 }
 
 static void
+add_usb_device (HostData        *data,
+                xmlXPathContext *ctx,
+                xmlNode         *cap,
+                const char      *name)
+{
+  GhHostUsbDevice *usb = g_new0 (GhHostUsbDevice, 1);
+
+  usb->name = g_strdup (name);
+  usb->bus = xpath_uint (ctx, cap, "string(bus)", 0);
+  usb->device = xpath_uint (ctx, cap, "string(device)", 0);
+  usb->vendor_id = xpath_uint (ctx, cap, "string(vendor/@id)", 0);
+  usb->product_id = xpath_uint (ctx, cap, "string(product/@id)", 0);
+  usb->vendor = xpath_dup_text (ctx, cap, "string(vendor)");
+  usb->product = xpath_dup_text (ctx, cap, "string(product)");
+
+  /* A root hub is the host's own controller: no guest can have it. */
+  if (usb->vendor_id == 0x1d6b)
+    usb_device_free (usb);
+  else
+    g_ptr_array_add (data->usb, usb);
+}
+
+static void
 add_device (HostData        *data,
             xmlXPathContext *ctx,
             xmlNode         *device)
@@ -572,6 +607,8 @@ add_device (HostData        *data,
         add_drm_device (data, ctx, device, cap, parent);
       else if (g_strcmp0 (type, "mdev") == 0)
         add_mdev (data, ctx, cap, name, parent);
+      else if (g_strcmp0 (type, "usb_device") == 0)
+        add_usb_device (data, ctx, cap, name);
       else
         /* css, ap_matrix and the like can create mdevs too. */
         add_mdev_types (data, ctx, cap, name, NULL);
@@ -642,6 +679,18 @@ compare_mdev_types (gconstpointer a,
 }
 
 static int
+compare_usb (gconstpointer a,
+             gconstpointer b)
+{
+  const GhHostUsbDevice *x = *(const GhHostUsbDevice * const *) a;
+  const GhHostUsbDevice *y = *(const GhHostUsbDevice * const *) b;
+
+  if (x->bus != y->bus)
+    return x->bus < y->bus ? -1 : 1;
+  return x->device < y->device ? -1 : x->device > y->device;
+}
+
+static int
 compare_mdevs (gconstpointer a,
                gconstpointer b)
 {
@@ -676,6 +725,7 @@ host_data_finish (HostData *data)
   g_ptr_array_sort (data->pci, compare_pci);
   g_ptr_array_sort (data->mdev_types, compare_mdev_types);
   g_ptr_array_sort (data->mdevs, compare_mdevs);
+  g_ptr_array_sort (data->usb, compare_usb);
 
   g_ptr_array_set_size (data->gpus, 0);
   g_hash_table_remove_all (data->pci_by_address);
@@ -899,6 +949,7 @@ read_node_devices (virConnectPtr   conn,
     VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM,
     VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES,
     VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV,
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
@@ -1411,6 +1462,13 @@ gh_host_inventory_get_mdevs (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
   return self->data->mdevs;
+}
+
+GPtrArray *
+gh_host_inventory_get_usb_devices (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return self->data->usb;
 }
 
 const char * const *

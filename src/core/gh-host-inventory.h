@@ -73,6 +73,18 @@ typedef struct
   char *parent;
 } GhHostMdev;
 
+/* A USB device plugged into the host (root hubs left out). */
+typedef struct
+{
+  char  *name;              /* the node device name */
+  guint  bus;
+  guint  device;
+  guint  vendor_id;
+  guint  product_id;
+  char  *vendor;            /* "Logitech, Inc.", or NULL */
+  char  *product;           /* "Unifying Receiver", or NULL */
+} GhHostUsbDevice;
+
 /* virgl on this host: QEMU's module, a render node, and the probe. */
 typedef struct
 {
@@ -128,6 +140,8 @@ const GhHostPciDevice   *gh_host_inventory_lookup_pci         (GhHostInventory  
 GPtrArray               *gh_host_inventory_get_mdev_types     (GhHostInventory      *self);
 /* GhHostMdev*, by name. */
 GPtrArray               *gh_host_inventory_get_mdevs          (GhHostInventory      *self);
+/* GhHostUsbDevice*, by bus and device. */
+GPtrArray               *gh_host_inventory_get_usb_devices    (GhHostInventory      *self);
 /* Render node paths, sorted. */
 const char * const      *gh_host_inventory_get_render_nodes   (GhHostInventory      *self);
 const GhHostVirgl       *gh_host_inventory_get_virgl          (GhHostInventory      *self);

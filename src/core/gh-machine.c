@@ -10,6 +10,7 @@
 #include "gh-core-private.h"
 #include "gh-domain-disks.h"
 #include "gh-domain-editor.h"
+#include "gh-storage.h"
 
 struct _GhMachine
 {
@@ -505,6 +506,12 @@ typedef struct
   gpointer         edit_data;
   GDestroyNotify   edit_data_destroy;
   gboolean         next_boot;     /* the edit waits for the machine to start again */
+  char            *text;          /* rename: the new name; disks: the target; mdev: parent */
+  char            *text2;         /* mdev: the type */
+  gboolean         flag;          /* autostart; delete the volume; mdev display */
+  guint64          size;          /* a new disk's capacity */
+  gboolean         session;
+  gboolean         local;
 } ActionData;
 
 static void
@@ -514,6 +521,8 @@ action_data_free (ActionData *data)
   g_free (data->uuid);
   g_free (data->display_name);
   g_free (data->failure);
+  g_free (data->text);
+  g_free (data->text2);
   if (data->edit_data_destroy != NULL)
     data->edit_data_destroy (data->edit_data);
   g_free (data);
@@ -1249,6 +1258,58 @@ gh_machine_delete_finish (GhMachine     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Runs in a worker: the persistent definition of @domain, to be edited. SECURE keeps the
+ * display's password, which a definition without it would lose. */
+static GhDomainEditor *
+read_editor (ActionData    *data,
+             virDomainPtr   domain,
+             unsigned int   flags,
+             GError       **error)
+{
+  GhDomainEditor *editor;
+  char *xml;
+
+  /* The inactive definition is the one that lasts: a running machine's live XML holds
+   * what QEMU made of it (aliases, addresses, ports) and would become its next config. */
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE | flags);
+  if (xml == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, data->failure);
+      return NULL;
+    }
+
+  editor = gh_domain_editor_new (xml, error);
+  free (xml);
+  if (editor == NULL)
+    g_prefix_error (error, "%s: ", data->failure);
+
+  return editor;
+}
+
+/* Runs in a worker: defines what @editor holds, validated against libvirt's schema. */
+static gboolean
+define_editor (ActionData      *data,
+               GhDomainEditor  *editor,
+               GError         **error)
+{
+  g_autofree char *edited = gh_domain_editor_to_xml (editor);
+  virDomainPtr defined;
+
+  defined = virDomainDefineXMLFlags (data->conn, edited, VIR_DOMAIN_DEFINE_VALIDATE);
+  if (defined == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, data->failure);
+      return FALSE;
+    }
+
+  /* A running machine keeps its live configuration until it stops. */
+  data->next_boot = virDomainIsActive (defined) == 1;
+  virResetLastError ();
+  virDomainFree (defined);
+
+  return TRUE;
+}
+
 /* Runs in a worker: the persistent definition, edited and defined again. */
 static void
 edit_thread (GTask        *task,
@@ -1259,27 +1320,17 @@ edit_thread (GTask        *task,
   ActionData *data = task_data;
   g_autoptr(GhDomainEditor) editor = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *edited = NULL;
   virDomainPtr domain;
-  virDomainPtr defined = NULL;
-  char *xml = NULL;
 
   domain = lookup_domain (data, &error);
   if (domain == NULL)
     goto out;
 
-  /* The inactive definition is the one that lasts: a running machine's live XML holds
-   * what QEMU made of it (aliases, addresses, ports) and would become its next config.
-   * SECURE keeps the display's password, which a definition without it would lose. */
-  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-  if (xml == NULL)
-    {
-      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
-      goto out;
-    }
+  editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
+  if (editor == NULL)
+    goto out;
 
-  editor = gh_domain_editor_new (xml, &error);
-  if (editor == NULL || !data->edit_func (editor, data->edit_data, &error))
+  if (!data->edit_func (editor, data->edit_data, &error))
     {
       g_prefix_error (&error, "%s: ", data->failure);
       goto out;
@@ -1289,21 +1340,9 @@ edit_thread (GTask        *task,
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto out;
 
-  edited = gh_domain_editor_to_xml (editor);
-  defined = virDomainDefineXMLFlags (data->conn, edited, VIR_DOMAIN_DEFINE_VALIDATE);
-  if (defined == NULL)
-    {
-      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
-      goto out;
-    }
-
-  /* A running machine keeps its live configuration until it stops. */
-  data->next_boot = virDomainIsActive (defined) == 1;
-  virResetLastError ();
+  define_editor (data, editor, &error);
 
 out:
-  free (xml);
-  g_clear_pointer (&defined, virDomainFree);
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&editor, g_object_unref);
   g_clear_pointer (&data->conn, virConnectClose);
@@ -1359,18 +1398,20 @@ gh_machine_edit_async (GhMachine           *self,
  * @next_boot: (out) (optional): whether the machine runs, so that the change applies
  *   only when it starts again
  */
-gboolean
-gh_machine_edit_finish (GhMachine     *self,
-                        GAsyncResult  *result,
-                        gboolean      *next_boot,
-                        GError       **error)
+/* The end of every task that defines the machine again: whether the change waits for
+ * the next boot. */
+static gboolean
+gh_machine_edit_finish_common (GhMachine     *self,
+                               GAsyncResult  *result,
+                               gpointer       source_tag,
+                               gboolean      *next_boot,
+                               GError       **error)
 {
   ActionData *data;
 
   g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gh_machine_edit_async,
-                        FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
 
   data = g_task_get_task_data (G_TASK (result));
   if (next_boot != NULL)
@@ -1382,4 +1423,761 @@ gh_machine_edit_finish (GhMachine     *self,
   if (next_boot != NULL)
     *next_boot = data->next_boot;
   return TRUE;
+}
+
+gboolean
+gh_machine_edit_finish (GhMachine     *self,
+                        GAsyncResult  *result,
+                        gboolean      *next_boot,
+                        GError       **error)
+{
+  return gh_machine_edit_finish_common (self, result, gh_machine_edit_async, next_boot, error);
+}
+
+/* ---- What the settings window reads and changes beyond the XML ------------------- */
+
+typedef struct
+{
+  GhDomainEditor *editor;
+  gboolean        autostart;
+  GHashTable     *capacities;
+} EditorResult;
+
+static void
+editor_result_free (EditorResult *result)
+{
+  g_clear_object (&result->editor);
+  g_clear_pointer (&result->capacities, g_hash_table_unref);
+  g_free (result);
+}
+
+/* Runs in a worker: the size of each disk that is a volume of a storage pool. */
+static GHashTable *
+read_capacities (virConnectPtr   conn,
+                 GhDomainEditor *editor)
+{
+  g_autoptr(GPtrArray) disks = gh_domain_editor_dup_disks (editor);
+  GHashTable *capacities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < disks->len; i++)
+    {
+      const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
+      GhDomainDisk lookup = { .path = disk->path, .pool = disk->pool, .volume = disk->volume };
+      virStorageVolInfo info;
+      virStorageVolPtr vol;
+
+      if (disk->target == NULL)
+        continue;
+
+      vol = _gh_domain_disk_lookup_volume (&lookup, conn);
+      if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
+        g_hash_table_insert (capacities, g_strdup (disk->target),
+                             g_memdup2 (&info.capacity, sizeof (guint64)));
+      g_clear_pointer (&vol, virStorageVolFree);
+      /* A file outside any pool has no size libvirt can tell: the window says so. */
+      virResetLastError ();
+    }
+
+  return capacities;
+}
+
+static void
+dup_editor_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  EditorResult *result = NULL;
+  virDomainPtr domain;
+  int autostart = 0;
+
+  domain = lookup_domain (data, &error);
+  if (domain != NULL)
+    {
+      g_autoptr(GhDomainEditor) editor = read_editor (data, domain, 0, &error);
+
+      if (editor != NULL && virDomainGetAutostart (domain, &autostart) < 0)
+        _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+
+      if (error == NULL)
+        {
+          result = g_new0 (EditorResult, 1);
+          result->autostart = autostart != 0;
+          result->capacities = read_capacities (data->conn, editor);
+          result->editor = g_steal_pointer (&editor);
+        }
+      virDomainFree (domain);
+    }
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) editor_result_free);
+}
+
+/**
+ * gh_machine_dup_editor_async:
+ *
+ * Reads the machine's persistent definition in a worker, with whether it starts with the
+ * host and the sizes of its disks: what a settings window shows before anything changes.
+ */
+void
+gh_machine_dup_editor_async (GhMachine           *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_dup_editor_async, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not read the settings of “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, dup_editor_thread);
+}
+
+/**
+ * gh_machine_dup_editor_finish:
+ * @autostart: (out) (optional): whether the machine starts with the host
+ * @capacities: (out) (optional) (transfer full): disk target → guint64 bytes, for the
+ *   disks that are volumes of a storage pool
+ *
+ * Returns: (transfer full): an editor of the persistent definition, for the main thread
+ *   to read; changes go through gh_machine_edit_async()
+ */
+GhDomainEditor *
+gh_machine_dup_editor_finish (GhMachine     *self,
+                              GAsyncResult  *result,
+                              gboolean      *autostart,
+                              GHashTable   **capacities,
+                              GError       **error)
+{
+  EditorResult *read;
+  GhDomainEditor *editor;
+
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gh_machine_dup_editor_async, NULL);
+
+  read = g_task_propagate_pointer (G_TASK (result), error);
+  if (read == NULL)
+    return NULL;
+
+  if (autostart != NULL)
+    *autostart = read->autostart;
+  if (capacities != NULL)
+    *capacities = g_steal_pointer (&read->capacities);
+  editor = g_steal_pointer (&read->editor);
+  editor_result_free (read);
+
+  return editor;
+}
+
+static void
+boolean_result_finish (ActionData  *data,
+                       GTask       *task,
+                       GError      *error)
+{
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+rename_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  GError *error = NULL;
+  virDomainPtr domain;
+
+  domain = lookup_domain (data, &error);
+  if (domain != NULL)
+    {
+      /* libvirt says why it refuses: a running machine, a name taken. */
+      if (virDomainRename (domain, data->text, 0) < 0)
+        _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      virDomainFree (domain);
+    }
+
+  boolean_result_finish (data, task, error);
+}
+
+/**
+ * gh_machine_rename_async:
+ *
+ * Gives the machine a new name (the one libvirt and virsh know it by; the title is what
+ * Greenhouse shows, if it has one). libvirt refuses while the machine runs, and the
+ * error says so.
+ */
+void
+gh_machine_rename_async (GhMachine           *self,
+                         const char          *name,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_rename_async, 0,
+                          /* Translators: the first %s is a machine's name, the second
+                           * the name it was to get */
+                          g_strdup_printf (_("Could not rename “%s” to “%s”"),
+                                           gh_machine_get_display_name (self), name),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->text = g_strdup (name);
+
+  if (*name == '\0')
+    {
+      g_task_return_error (task, gh_error_new (GH_ERROR_FAILED, data->failure,
+                                               _("a machine needs a name")));
+      return;
+    }
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, rename_thread);
+}
+
+static gboolean
+boolean_task_finish (GhMachine     *self,
+                     GAsyncResult  *result,
+                     gpointer       source_tag,
+                     GError       **error)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+gh_machine_rename_finish (GhMachine     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return boolean_task_finish (self, result, gh_machine_rename_async, error);
+}
+
+static void
+set_autostart_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  GError *error = NULL;
+  virDomainPtr domain;
+
+  domain = lookup_domain (data, &error);
+  if (domain != NULL)
+    {
+      if (virDomainSetAutostart (domain, data->flag ? 1 : 0) < 0)
+        _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      virDomainFree (domain);
+    }
+
+  boolean_result_finish (data, task, error);
+}
+
+/**
+ * gh_machine_set_autostart_async:
+ *
+ * Whether the machine starts when the host (or, on a session connection, the user's
+ * libvirt daemon) starts.
+ */
+void
+gh_machine_set_autostart_async (GhMachine           *self,
+                                gboolean             autostart,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_set_autostart_async, 0,
+                          autostart
+                          /* Translators: %s is a machine's name */
+                          ? g_strdup_printf (_("Could not make “%s” start with the computer"),
+                                             gh_machine_get_display_name (self))
+                          /* Translators: %s is a machine's name */
+                          : g_strdup_printf (_("Could not stop “%s” starting with the computer"),
+                                             gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->flag = !!autostart;
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, set_autostart_thread);
+}
+
+gboolean
+gh_machine_set_autostart_finish (GhMachine     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return boolean_task_finish (self, result, gh_machine_set_autostart_async, error);
+}
+
+/* Runs in a worker: whether the volume whose keys are @keys is named by any other
+ * machine, or is the base image of another volume. */
+static gboolean
+volume_used_elsewhere (ActionData  *data,
+                       GHashTable  *keys,
+                       gboolean    *used,
+                       GError     **error)
+{
+  g_autoptr(GHashTable) others = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (!collect_used_by_others (data->conn, data->uuid, others, error)
+      || !collect_backing_stores (data->conn, keys, others, error))
+    return FALSE;
+
+  *used = keys_intersect (keys, others);
+  return TRUE;
+}
+
+static void
+remove_disk_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) disks = NULL;
+  GError *error = NULL;
+  virStorageVolPtr vol = NULL;
+  virDomainPtr domain;
+
+  domain = lookup_domain (data, &error);
+  if (domain == NULL)
+    goto out;
+
+  editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
+  if (editor == NULL)
+    goto out;
+
+  /* Which volume goes is decided before anything changes: if that cannot be decided,
+   * the disk stays too. */
+  disks = gh_domain_editor_dup_disks (editor);
+  for (guint i = 0; data->flag && i < disks->len; i++)
+    {
+      const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
+      gboolean used = FALSE;
+
+      if (g_strcmp0 (disk->target, data->text) != 0)
+        continue;
+
+      vol = add_storage_keys (data->conn, keys, disk->path, disk->pool, disk->volume);
+      if (vol == NULL)
+        {
+          _gh_error_set (&error, GH_ERROR_STORAGE, data->failure,
+                         _("its image is not a volume of a storage pool, so Greenhouse "
+                           "does not delete it"));
+          goto out;
+        }
+      if (!volume_used_elsewhere (data, keys, &used, &error))
+        {
+          g_prefix_error (&error, "%s: ", data->failure);
+          goto out;
+        }
+      if (used)
+        {
+          _gh_error_set (&error, GH_ERROR_STORAGE, data->failure,
+                         _("another machine or disk image uses its volume"));
+          goto out;
+        }
+    }
+
+  if (!gh_domain_editor_remove_disk (editor, data->text, &error))
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+  if (!define_editor (data, editor, &error))
+    goto out;
+
+  if (vol != NULL && virStorageVolDelete (vol, 0) < 0)
+    {
+      g_autofree char *what = NULL;
+
+      /* Translators: %s is a disk's target, like "vdb" */
+      what = g_strdup_printf (_("The disk “%s” was removed, but its volume could not be deleted"),
+                              data->text);
+      _gh_error_set_from_libvirt (&error, GH_ERROR_STORAGE, what);
+    }
+
+out:
+  g_clear_pointer (&vol, virStorageVolFree);
+  g_clear_pointer (&domain, virDomainFree);
+  boolean_result_finish (data, task, error);
+}
+
+/**
+ * gh_machine_remove_disk_async:
+ * @target: the disk's target, "vdb"
+ * @delete_volume: delete its storage volume too
+ *
+ * Takes a disk out of the machine's definition. With @delete_volume its volume is deleted
+ * afterwards, unless it is no pool's volume or another machine (or volume) uses it: then
+ * nothing changes and the error says why.
+ */
+void
+gh_machine_remove_disk_async (GhMachine           *self,
+                              const char          *target,
+                              gboolean             delete_volume,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (target != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_remove_disk_async, 0,
+                          /* Translators: %s is a disk's target, like "vdb" */
+                          g_strdup_printf (_("Could not remove the disk “%s”"), target),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->text = g_strdup (target);
+  data->flag = !!delete_volume;
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, remove_disk_thread);
+}
+
+gboolean
+gh_machine_remove_disk_finish (GhMachine     *self,
+                               GAsyncResult  *result,
+                               gboolean      *next_boot,
+                               GError       **error)
+{
+  return gh_machine_edit_finish_common (self, result, gh_machine_remove_disk_async,
+                                        next_boot, error);
+}
+
+/* Runs in a worker: a volume name in @pool that is not taken, "name-2.qcow2" and on. */
+static char *
+free_volume_name (virStoragePoolPtr  pool,
+                  const char        *machine)
+{
+  for (guint n = 2; n < 1000; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%u.qcow2", machine, n);
+      virStorageVolPtr taken = virStorageVolLookupByName (pool, name);
+
+      virResetLastError ();
+      if (taken == NULL)
+        return g_steal_pointer (&name);
+      virStorageVolFree (taken);
+    }
+
+  return g_uuid_string_random ();
+}
+
+/* Runs in a worker: the pool of the machine's first disk that is a pool's volume. */
+static virStoragePoolPtr
+pool_of_first_volume (virConnectPtr   conn,
+                      GhDomainEditor *editor)
+{
+  g_autoptr(GPtrArray) disks = gh_domain_editor_dup_disks (editor);
+  virStoragePoolPtr pool = NULL;
+
+  for (guint i = 0; i < disks->len && pool == NULL; i++)
+    {
+      const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
+      GhDomainDisk lookup = { .path = disk->path, .pool = disk->pool, .volume = disk->volume };
+      virStorageVolPtr vol;
+
+      if (g_strcmp0 (disk->device, "disk") != 0)
+        continue;
+      vol = _gh_domain_disk_lookup_volume (&lookup, conn);
+      if (vol != NULL)
+        {
+          pool = virStoragePoolLookupByVolume (vol);
+          virStorageVolFree (vol);
+        }
+    }
+  virResetLastError ();
+
+  return pool;
+}
+
+static void
+add_disk_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autofree char *volume_name = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *target = NULL;
+  GhStoragePlace place = { 0 };
+  GhStorageUndo undo = { 0 };
+  GError *error = NULL;
+  virStoragePoolPtr pool = NULL;
+  virStorageVolPtr vol = NULL;
+  virDomainPtr domain;
+
+  domain = lookup_domain (data, &error);
+  if (domain == NULL)
+    goto out;
+
+  editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
+  if (editor == NULL)
+    goto out;
+
+  /* Beside the machine's other disks, else where new machines' disks go. */
+  pool = pool_of_first_volume (data->conn, editor);
+  if (pool != NULL)
+    goto have_pool;
+  if (!_gh_storage_find_place (data->conn, data->session, data->local, &place, &error))
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+  pool = _gh_storage_ensure_pool (data->conn, &place, data->local, &undo, &error);
+  if (pool == NULL)
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+
+have_pool:
+  volume_name = free_volume_name (pool, gh_domain_editor_get_name (editor));
+  vol = _gh_storage_create_volume (pool, volume_name, "qcow2", data->size, &error);
+  if (vol == NULL)
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+  path = virStorageVolGetPath (vol);
+  if (path == NULL)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_STORAGE, data->failure);
+      goto out;
+    }
+
+  target = gh_domain_editor_add_disk (editor, path, "qcow2", TRUE, &error);
+  if (target == NULL)
+    g_prefix_error (&error, "%s: ", data->failure);
+  else
+    define_editor (data, editor, &error);
+
+out:
+  /* A disk no machine got is not left behind. */
+  if (error != NULL && vol != NULL)
+    virStorageVolDelete (vol, 0);
+  if (error != NULL && pool != NULL)
+    _gh_storage_undo_pool (pool, &undo);
+  g_clear_pointer (&vol, virStorageVolFree);
+  g_clear_pointer (&pool, virStoragePoolFree);
+  _gh_storage_undo_clear (&undo);
+  _gh_storage_place_clear (&place);
+  g_clear_pointer (&domain, virDomainFree);
+  boolean_result_finish (data, task, error);
+}
+
+/**
+ * gh_machine_add_disk_async:
+ * @capacity: bytes; the qcow2 volume grows up to it as the guest writes
+ *
+ * Makes a new, empty volume in the pool new machines' disks go to and gives it to the
+ * machine as a virtio disk. If the machine cannot have it, the volume is deleted again.
+ */
+void
+gh_machine_add_disk_async (GhMachine           *self,
+                           guint64              capacity,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GhConnection) connection = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (capacity > 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_add_disk_async, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not add a disk to “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->size = capacity;
+  connection = g_weak_ref_get (&self->connection);
+  if (connection != NULL)
+    {
+      data->session = gh_connection_is_session (connection);
+      data->local = !gh_connection_is_remote (connection);
+    }
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, add_disk_thread);
+}
+
+gboolean
+gh_machine_add_disk_finish (GhMachine     *self,
+                            GAsyncResult  *result,
+                            gboolean      *next_boot,
+                            GError       **error)
+{
+  return gh_machine_edit_finish_common (self, result, gh_machine_add_disk_async,
+                                        next_boot, error);
+}
+
+static void
+attach_new_mdev_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *xml = NULL;
+  GError *error = NULL;
+  virNodeDevicePtr device = NULL;
+  virDomainPtr domain;
+  gboolean created = FALSE;
+
+  domain = lookup_domain (data, &error);
+  if (domain == NULL)
+    goto out;
+
+  editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
+  if (editor == NULL)
+    goto out;
+
+  {
+    g_autofree char *parent = g_markup_escape_text (data->text, -1);
+    g_autofree char *type = g_markup_escape_text (data->text2, -1);
+
+    xml = g_strdup_printf ("<device>\n"
+                           "  <parent>%s</parent>\n"
+                           "  <capability type='mdev'>\n"
+                           "    <type id='%s'/>\n"
+                           "    <uuid>%s</uuid>\n"
+                           "  </capability>\n"
+                           "</device>\n", parent, type, uuid);
+  }
+
+  /* Persistent and started with the host: the machine needs it at every boot. */
+  device = virNodeDeviceDefineXML (data->conn, xml, 0);
+  if (device == NULL)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      goto out;
+    }
+  if (virNodeDeviceCreate (device, 0) < 0 || virNodeDeviceSetAutostart (device, 1) < 0)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      goto out;
+    }
+  created = TRUE;
+
+  if (!gh_domain_editor_attach_mdev (editor, uuid, NULL, data->flag, &error))
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+  define_editor (data, editor, &error);
+
+out:
+  /* An mediated device no machine got would hold a share of the GPU for nothing. */
+  if (error != NULL && device != NULL)
+    {
+      if (created)
+        virNodeDeviceDestroy (device);
+      virNodeDeviceUndefine (device, 0);
+      virResetLastError ();
+    }
+  g_clear_pointer (&device, virNodeDeviceFree);
+  g_clear_pointer (&domain, virDomainFree);
+  boolean_result_finish (data, task, error);
+}
+
+/**
+ * gh_machine_attach_new_mdev_async:
+ * @parent: the node device name of the GPU that makes it ("pci_0000_00_02_0")
+ * @type_id: the mediated device type ("i915-GVTg_V5_4")
+ * @display: let the guest's display go through the mediated device (display='on')
+ *
+ * Defines a persistent mediated device of @type_id on @parent, starts it, makes it start
+ * with the host and gives it to the machine. Needs a system connection; on failure the
+ * device is removed again.
+ */
+void
+gh_machine_attach_new_mdev_async (GhMachine           *self,
+                                  const char          *parent,
+                                  const char          *type_id,
+                                  gboolean             display,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (parent != NULL);
+  g_return_if_fail (type_id != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_attach_new_mdev_async, 0,
+                          /* Translators: %s is a mediated GPU type, like "GVTg_V5_4" */
+                          g_strdup_printf (_("Could not create a virtual GPU of type “%s”"),
+                                           type_id),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->text = g_strdup (parent);
+  data->text2 = g_strdup (type_id);
+  data->flag = !!display;
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, attach_new_mdev_thread);
+}
+
+gboolean
+gh_machine_attach_new_mdev_finish (GhMachine     *self,
+                                   GAsyncResult  *result,
+                                   gboolean      *next_boot,
+                                   GError       **error)
+{
+  return gh_machine_edit_finish_common (self, result, gh_machine_attach_new_mdev_async,
+                                        next_boot, error);
 }

@@ -99,6 +99,63 @@ gboolean        gh_machine_edit_finish      (GhMachine       *self,
                                              gboolean        *next_boot,
                                              GError         **error);
 
+/* What a settings window needs beyond the XML edits of gh_machine_edit_async(). */
+void            gh_machine_dup_editor_async      (GhMachine           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GhDomainEditor *gh_machine_dup_editor_finish     (GhMachine           *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *autostart,
+                                                  GHashTable         **capacities,
+                                                  GError             **error);
+void            gh_machine_rename_async          (GhMachine           *self,
+                                                  const char          *name,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_rename_finish         (GhMachine           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void            gh_machine_set_autostart_async   (GhMachine           *self,
+                                                  gboolean             autostart,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_set_autostart_finish  (GhMachine           *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+void            gh_machine_add_disk_async        (GhMachine           *self,
+                                                  guint64              capacity,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_add_disk_finish       (GhMachine           *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *next_boot,
+                                                  GError             **error);
+void            gh_machine_remove_disk_async     (GhMachine           *self,
+                                                  const char          *target,
+                                                  gboolean             delete_volume,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_remove_disk_finish    (GhMachine           *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *next_boot,
+                                                  GError             **error);
+void            gh_machine_attach_new_mdev_async (GhMachine           *self,
+                                                  const char          *parent,
+                                                  const char          *type_id,
+                                                  gboolean             display,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_attach_new_mdev_finish (GhMachine          *self,
+                                                   GAsyncResult       *result,
+                                                   gboolean           *next_boot,
+                                                   GError            **error);
+
 char           *gh_machine_action_dup_failure  (GhMachineAction action,
                                                 const char     *name);
 const char     *gh_machine_state_get_label     (GhMachineState  state);

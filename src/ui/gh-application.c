@@ -8,6 +8,7 @@
 
 #include "gh-application.h"
 #include "gh-console-window.h"
+#include "gh-machine-settings.h"
 #include "gh-window.h"
 
 struct _GhApplication
@@ -673,4 +674,36 @@ gh_application_open_console (GhApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
+}
+
+GtkWindow *
+gh_application_open_settings (GhApplication *self,
+                              GhMachine     *machine)
+{
+  GhConnection *connection;
+  GhMachineSettings *window;
+
+  g_return_val_if_fail (GH_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
+
+  connection = gh_machine_get_connection (machine);
+  if (connection == NULL)
+    return NULL;
+
+  /* One window per machine, as for consoles. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (GH_IS_MACHINE_SETTINGS (l->data) &&
+          gh_machine_settings_is_for (l->data, gh_connection_get_uri (connection),
+                                      gh_machine_get_uuid (machine)))
+        {
+          gtk_window_present (l->data);
+          return l->data;
+        }
+    }
+
+  window = gh_machine_settings_new (GTK_APPLICATION (self), machine);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return GTK_WINDOW (window);
 }

@@ -39,4 +39,9 @@ void           gh_application_remove_connection (GhApplication     *self,
 GhConsoleWindow *gh_application_open_console    (GhApplication     *self,
                                                  GhMachine         *machine);
 
+/* Presents the settings window of @machine, opening one if it has none yet: each machine
+ * has at most one. Returns a borrowed reference to the window. */
+GtkWindow       *gh_application_open_settings   (GhApplication     *self,
+                                                 GhMachine         *machine);
+
 G_END_DECLS

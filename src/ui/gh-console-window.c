@@ -139,6 +139,18 @@ gh_console_window_show_error_action (GtkWidget  *widget,
   gh_error_dialog_present (widget, parameter);
 }
 
+static void
+gh_console_window_settings_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  GhConsoleWindow *self = GH_CONSOLE_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (GH_IS_APPLICATION (app))
+    gh_application_open_settings (GH_APPLICATION (app), self->machine);
+}
+
 /* ---- what the window shows ---------------------------------------------------------- */
 
 static void
@@ -1215,6 +1227,12 @@ gh_console_window_class_init (GhConsoleWindowClass *klass)
                                    gh_console_window_retry_action);
   gtk_widget_class_install_action (widget_class, "console.show-error", "(ss)",
                                    gh_console_window_show_error_action);
+  gtk_widget_class_install_action (widget_class, "console.settings", NULL,
+                                   gh_console_window_settings_action);
+
+  /* Reaches the window only while the guest does not have the keyboard. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "console.settings", NULL);
 }
 
 static void

@@ -214,28 +214,6 @@ chosen_display (GhCreateWizard *self)
 }
 
 static const char *
-display_path_title (const GhGraphicsPath *path)
-{
-  switch (path->kind)
-    {
-    case GH_GRAPHICS_PATH_VIRGL:
-      return _("3D Acceleration (virtio-gpu with virgl)");
-    case GH_GRAPHICS_PATH_VIRTIO_2D:
-      return _("Virtio GPU, Without 3D");
-    case GH_GRAPHICS_PATH_QXL:
-      return _("QXL");
-    case GH_GRAPHICS_PATH_VGA:
-      return _("Standard VGA");
-    case GH_GRAPHICS_PATH_VFIO:
-      return _("A Whole Host GPU (passthrough)");
-    case GH_GRAPHICS_PATH_MDEV:
-      return _("A Share of a Host GPU (mediated device)");
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static const char *
 name_for_machine (GhCreateWizard *self)
 {
   return gtk_editable_get_text (GTK_EDITABLE (self->name_row));
@@ -887,9 +865,9 @@ enter_display (GhCreateWizard *self)
       g_autofree char *title = NULL;
 
       if (path->device != NULL)
-        title = g_strdup_printf ("%s: %s", display_path_title (path), path->device);
+        title = g_strdup_printf ("%s: %s", gh_graphics_path_kind_get_title (path->kind), path->device);
       else
-        title = g_strdup (display_path_title (path));
+        title = g_strdup (gh_graphics_path_kind_get_title (path->kind));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path->reason);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
@@ -1040,7 +1018,7 @@ enter_review (GhCreateWizard *self)
                                chosen_firmware (self) == GH_FIRMWARE_UEFI ? _("UEFI") : _("BIOS"));
   adw_action_row_set_subtitle (self->summary_resources_row, resources);
   adw_action_row_set_subtitle (self->summary_display_row,
-                               display != NULL ? display_path_title (display) : "");
+                               display != NULL ? gh_graphics_path_kind_get_title (display->kind) : "");
   adw_action_row_set_subtitle (self->summary_connection_row, connection);
 
   update_xml (self);

@@ -216,6 +216,10 @@ gh_machine_row_update_actions (GhMachineRow *self)
   /* Deleting needs the machine's definition, which an unreachable daemon cannot give. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.delete",
                                  idle && state != GH_MACHINE_STATE_UNKNOWN);
+  /* So do settings: they are read from and written to the definition. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.settings",
+                                 state != GH_MACHINE_STATE_UNKNOWN
+                                 && gh_machine_get_persistent (self->machine));
 
   /* While Start runs the button stays, insensitive, until the new state arrives; Open
    * takes its place once the machine runs (or cannot start). */
@@ -438,19 +442,42 @@ machine_delete_action (GtkWidget  *widget,
   gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
+/* The application of the row's window: consoles and settings windows belong to it. */
+static GhApplication *
+gh_machine_row_get_application (GhMachineRow *self)
+{
+  GtkWindow *window = gh_machine_row_get_window (self);
+  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
+
+  return GH_IS_APPLICATION (app) ? GH_APPLICATION (app) : NULL;
+}
+
 static void
 machine_open_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
-  GtkWindow *window = gh_machine_row_get_window (self);
-  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
+  GhApplication *app = gh_machine_row_get_application (self);
 
   g_return_if_fail (self->machine != NULL);
-  g_return_if_fail (GH_IS_APPLICATION (app));
+  g_return_if_fail (app != NULL);
 
-  gh_application_open_console (GH_APPLICATION (app), self->machine);
+  gh_application_open_console (app, self->machine);
+}
+
+static void
+machine_settings_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  GhMachineRow *self = GH_MACHINE_ROW (widget);
+  GhApplication *app = gh_machine_row_get_application (self);
+
+  g_return_if_fail (self->machine != NULL);
+  g_return_if_fail (app != NULL);
+
+  gh_application_open_settings (app, self->machine);
 }
 
 /* Enter on a row does what its primary button does: Start for a machine that is off,
@@ -694,6 +721,8 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
                                    machine_delete_action);
   gtk_widget_class_install_action (widget_class, "machine.open", NULL,
                                    machine_open_action);
+  gtk_widget_class_install_action (widget_class, "machine.settings", NULL,
+                                   machine_settings_action);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0,
                                 gh_machine_row_activate_primary, NULL);

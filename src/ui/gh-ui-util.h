@@ -30,4 +30,7 @@ AdwToast   *gh_error_toast_new             (const char         *what,
 void        gh_error_dialog_present        (GtkWidget          *parent,
                                             GVariant           *parameter);
 
+/* "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
+const char *gh_graphics_path_kind_get_title (GhGraphicsPathKind kind);
+
 G_END_DECLS

@@ -377,6 +377,32 @@ test_memory (void)
   g_assert_cmpuint (gh_domain_editor_get_memory (memtune), ==, 6 * GIB);
 }
 
+/* What the settings window shows as the current display. */
+static void
+test_video_model (void)
+{
+  g_autoptr(GhDomainEditor) none = editor_new ("<domain><name>a</name><devices/></domain>");
+  g_autoptr(GhDomainEditor) qxl =
+    editor_new ("<domain><name>b</name><devices><video><model type='qxl'/></video>"
+                "</devices></domain>");
+  g_autoptr(GhDomainEditor) virgl =
+    editor_new ("<domain><name>c</name><devices>"
+                "<graphics type='vnc'/><graphics type='spice'><gl enable='yes'/></graphics>"
+                "<video><model type='virtio'/></video></devices></domain>");
+  g_autofree char *model = NULL;
+  gboolean gl = TRUE;
+
+  g_assert_null (gh_domain_editor_dup_video_model (none, &gl));
+  g_assert_false (gl);
+  model = gh_domain_editor_dup_video_model (qxl, &gl);
+  g_assert_cmpstr (model, ==, "qxl");
+  g_assert_false (gl);
+  g_clear_pointer (&model, g_free);
+  model = gh_domain_editor_dup_video_model (virgl, &gl);
+  g_assert_cmpstr (model, ==, "virtio");
+  g_assert_true (gl);
+}
+
 static void
 test_vcpus (void)
 {
@@ -1162,6 +1188,7 @@ main (int   argc,
   g_test_add_func ("/core/domain-editor/title-description", test_title_description);
   g_test_add_func ("/core/domain-editor/memory", test_memory);
   g_test_add_func ("/core/domain-editor/vcpus", test_vcpus);
+  g_test_add_func ("/core/domain-editor/video-model", test_video_model);
   g_test_add_func ("/core/domain-editor/boot-order/os", test_boot_order_os);
   g_test_add_func ("/core/domain-editor/boot-order/devices", test_boot_order_devices);
   g_test_add_func ("/core/domain-editor/cdrom", test_cdrom);

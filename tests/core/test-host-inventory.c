@@ -174,6 +174,23 @@ test_corpus_testdriver (void)
         }
     }
 
+  /* USB devices a guest could have; the root hubs are the host's own. */
+  {
+    GPtrArray *usb = gh_host_inventory_get_usb_devices (inventory);
+
+    g_assert_cmpuint (usb->len, >, 0);
+    for (guint i = 0; i < usb->len; i++)
+      {
+        const GhHostUsbDevice *device = g_ptr_array_index (usb, i);
+
+        g_assert_cmphex (device->vendor_id, !=, 0x1d6b);
+        g_assert_cmpuint (device->bus, >, 0);
+        if (i > 0)
+          g_assert_cmpuint (((GhHostUsbDevice *) g_ptr_array_index (usb, i - 1))->bus, <=,
+                            device->bus);
+      }
+  }
+
   /* A test:// host is not this machine: virgl is not checked there. */
   virgl = gh_host_inventory_get_virgl (inventory);
   g_assert_false (virgl->checked);

@@ -1,0 +1,527 @@
+/* test-machine-settings.c: a machine's settings window on the test driver
+ *
+ * The window is driven through its "settings." actions and properties, the way a
+ * person's clicks reach them. Pages are saved as screenshots for a machine of
+ * virt-manager's test-driver host (../shared/corpus), which has many kinds of devices;
+ * GPU passthrough runs on tests/data/host-gpus.xml, whose GPUs have IOMMU groups.
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <dlfcn.h>
+#include <string.h>
+
+#include "gh-application.h"
+#include "gh-display-test-util.h"
+#include "gh-machine-settings.h"
+#include "gh-test-util.h"
+
+typedef struct
+{
+  GhApplication *app;
+  GhConnection  *connection;  /* borrowed: the application holds it */
+} Fixture;
+
+static GhApplication *
+new_app (void)
+{
+  static guint n_apps;
+  g_autofree char *app_id = NULL;
+
+  /* A new id each time: libadwaita 1.2's AdwApplication keeps itself alive once
+   * registered. */
+  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.SettingsTest%u", n_apps++);
+
+  return gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
+}
+
+static gboolean
+fixture_connect (Fixture    *fixture,
+                 const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->app = new_app ();
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+
+  fixture->connection = gh_application_add_connection (fixture->app, uri, FALSE);
+  gh_test_wait_until (gh_connection_get_state (fixture->connection) ==
+                      GH_CONNECTION_STATE_CONNECTED, "the test driver to connect");
+  return TRUE;
+}
+
+/* virt-manager's test-driver host, or NULL with the test skipped. */
+static gboolean
+fixture_connect_corpus (Fixture *fixture)
+{
+  g_autofree char *path = gh_test_corpus_path ("virt-manager/testdriver/testdriver.xml");
+  g_autofree char *uri = NULL;
+
+  if (path == NULL)
+    {
+      g_test_skip ("../shared/corpus/virt-manager/testdriver/testdriver.xml is missing");
+      return FALSE;
+    }
+  uri = g_strconcat ("test://", path, NULL);
+  return fixture_connect (fixture, uri);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GList *windows;
+
+  if (fixture->app == NULL)
+    return;
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  gh_test_settle (100);
+
+  gh_application_remove_connection (fixture->app, fixture->connection, FALSE);
+  gh_test_settle (100);
+  g_clear_object (&fixture->app);
+}
+
+/* ---- driving the window ------------------------------------------------------------- */
+
+static gboolean
+is_busy (GhMachineSettings *settings)
+{
+  gboolean busy = TRUE;
+
+  g_object_get (settings, "busy", &busy, NULL);
+  return busy;
+}
+
+static gboolean
+is_loaded (GhMachineSettings *settings)
+{
+  gboolean loaded = FALSE;
+
+  g_object_get (settings, "loaded", &loaded, NULL);
+  return loaded;
+}
+
+static char *
+dup_error (GhMachineSettings *settings)
+{
+  char *error = NULL;
+
+  g_object_get (settings, "error", &error, NULL);
+  return error;
+}
+
+static void
+wait_idle (GhMachineSettings *settings)
+{
+  /* Let the action start its task first. */
+  gh_test_settle (20);
+  gh_test_wait_until (is_loaded (settings) && !is_busy (settings), "the settings to settle");
+}
+
+static GhMachine *
+find_machine (Fixture    *fixture,
+              const char *name)
+{
+  GhMachineList *list = gh_connection_get_machines (fixture->connection);
+
+  gh_test_wait_until (gh_machine_list_lookup_by_name (list, name) != NULL, name);
+  return gh_machine_list_lookup_by_name (list, name);
+}
+
+static GhMachineSettings *
+open_settings (Fixture    *fixture,
+               const char *name)
+{
+  GhMachine *machine = find_machine (fixture, name);
+  GtkWindow *window = gh_application_open_settings (fixture->app, machine);
+
+  g_assert_true (GH_IS_MACHINE_SETTINGS (window));
+  gtk_window_set_default_size (window, 680, 720);
+  wait_idle (GH_MACHINE_SETTINGS (window));
+  return GH_MACHINE_SETTINGS (window);
+}
+
+static void
+activate (GhMachineSettings *settings,
+          const char        *action,
+          GVariant          *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (settings), action, parameter));
+  wait_idle (settings);
+}
+
+static void
+screenshot_page (GhMachineSettings *settings,
+                 const char        *page,
+                 const char        *file_name)
+{
+  g_autofree char *path = NULL;
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (settings), page);
+  /* A window is drawn only once it is mapped and its first frame has come. */
+  gh_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (settings)), "the window to show");
+  path = gh_display_test_save_screenshot (GTK_WIDGET (settings), file_name);
+  gh_display_test_assert_png (path, 4000);
+}
+
+/* The row whose title is @title, anywhere under @root. */
+static AdwActionRow *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found;
+
+      if (ADW_IS_ACTION_ROW (child)
+          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return ADW_ACTION_ROW (child);
+      if ((found = find_row (child, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkButton *
+find_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkButton *found;
+
+      if (GTK_IS_BUTTON (child) && !GTK_IS_MENU_BUTTON (child))
+        return GTK_BUTTON (child);
+      if ((found = find_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_hostdevs (GhMachineSettings *settings)
+{
+  g_autoptr(GPtrArray) hostdevs =
+    gh_domain_editor_dup_hostdevs (gh_machine_settings_get_editor (settings));
+
+  return hostdevs->len;
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+/* Every page, for a machine with many kinds of devices; one window per machine. */
+static void
+test_pages (Fixture       *fixture,
+            gconstpointer  data)
+{
+  static const struct { const char *page; const char *file; } pages[] = {
+    { "general", "machine-settings-general.png" },
+    { "resources", "machine-settings-resources.png" },
+    { "boot", "machine-settings-boot.png" },
+    { "storage", "machine-settings-storage.png" },
+    { "display", "machine-settings-display.png" },
+    { "gpu", "machine-settings-gpu.png" },
+    { "devices", "machine-settings-devices.png" },
+  };
+  GhMachineSettings *settings;
+
+  if (!fixture_connect_corpus (fixture))
+    return;
+
+  settings = open_settings (fixture, "test-many-devices");
+  g_assert_true ((GtkWindow *) settings ==
+                 gh_application_open_settings (fixture->app,
+                                               find_machine (fixture, "test-many-devices")));
+  gh_test_wait_until_within (gh_os_db_get_loaded (gh_os_db_get_default ()),
+                             GH_TEST_OSINFO_TIMEOUT_SECONDS, "the OS database");
+  wait_idle (settings);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    screenshot_page (settings, pages[i].page, pages[i].file);
+
+  /* The corpus host's only GPU is in no IOMMU group: it says so and offers nothing. */
+  {
+    AdwActionRow *row = find_row (GTK_WIDGET (settings), "HD Graphics 530");
+
+    g_assert_nonnull (row);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "IOMMU"));
+    g_assert_null (find_button (GTK_WIDGET (row)));
+  }
+
+  /* Escape closes it. */
+  g_object_add_weak_pointer (G_OBJECT (settings), (gpointer *) &settings);
+  gtk_widget_activate_action (GTK_WIDGET (settings), "window.close", NULL);
+  gh_test_wait_until (settings == NULL, "the window to close");
+}
+
+/* Memory and title of a machine that is off: the domain's definition changes, and the
+ * machine's properties follow through libvirt's event. */
+static void
+test_memory_and_title (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  GhMachine *machine;
+  g_autofree char *error = NULL;
+  gboolean next_boot = TRUE;
+  const guint64 memory = G_GUINT64_CONSTANT (768) << 20;
+
+  if (!fixture_connect_corpus (fixture))
+    return;
+
+  machine = find_machine (fixture, "test-state-shutoff");
+  settings = open_settings (fixture, "test-state-shutoff");
+
+  activate (settings, "settings.set-memory", g_variant_new_uint64 (memory));
+  error = dup_error (settings);
+  g_assert_null (error);
+  g_object_get (settings, "next-boot", &next_boot, NULL);
+  g_assert_false (next_boot);
+  g_assert_cmpuint (gh_domain_editor_get_memory (gh_machine_settings_get_editor (settings)), ==,
+                    memory);
+  gh_test_wait_until (gh_machine_get_memory (machine) == memory, "the machine's new memory");
+
+  activate (settings, "settings.set-title", g_variant_new_string ("A calmer title"));
+  gh_test_wait_until (g_strcmp0 (gh_machine_get_title (machine), "A calmer title") == 0,
+                      "the machine's new title");
+
+  activate (settings, "settings.set-vcpus", g_variant_new_uint32 (3));
+  gh_test_wait_until (gh_machine_get_vcpus (machine) == 3, "the machine's processors");
+}
+
+/* A running machine keeps what it has until its next boot, and says so; it cannot be
+ * renamed, and libvirt's reason is shown. */
+static void
+test_running (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  g_autofree char *error = NULL;
+  gboolean next_boot = FALSE;
+
+  if (!fixture_connect_corpus (fixture))
+    return;
+
+  settings = open_settings (fixture, "test");
+  g_assert_cmpint (gh_machine_get_state (gh_machine_settings_get_machine (settings)), ==,
+                   GH_MACHINE_STATE_RUNNING);
+
+  activate (settings, "settings.set-memory", g_variant_new_uint64 (G_GUINT64_CONSTANT (1) << 30));
+  g_object_get (settings, "next-boot", &next_boot, NULL);
+  g_assert_true (next_boot);
+
+  activate (settings, "settings.rename", g_variant_new_string ("test-renamed"));
+  error = dup_error (settings);
+  g_assert_nonnull (error);
+  g_test_message ("rename refused: %s", error);
+  g_assert_nonnull (strstr (error, "active"));
+}
+
+/* Removing a disk asks first; Cancel keeps it, Keep Volume removes only the disk. */
+static void
+test_remove_disk_asks (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("storage.xml");
+  GhMachineSettings *settings;
+  AdwMessageDialog *dialog;
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autofree char *path = NULL;
+
+  fixture_connect (fixture, uri);
+  settings = open_settings (fixture, "owner");
+
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.remove-disk", "s", "vda");
+  gh_test_wait_until (gh_display_test_find_message_dialog () != NULL, "the question");
+  dialog = gh_display_test_find_message_dialog ();
+  /* Mapped is not drawn: its first frame comes after. */
+  gh_test_settle (500);
+  path = gh_display_test_save_screenshot (GTK_WIDGET (dialog), "machine-settings-remove-disk.png");
+  gh_display_test_assert_png (path, 2000);
+  g_assert_true (adw_message_dialog_has_response (dialog, "delete"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (dialog, "cancel");
+  wait_idle (settings);
+  disks = gh_domain_editor_dup_disks (gh_machine_settings_get_editor (settings));
+  g_assert_cmpuint (disks->len, ==, 4);
+  g_clear_pointer (&disks, g_ptr_array_unref);
+
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.remove-disk", "s", "vda");
+  gh_test_wait_until (gh_display_test_find_message_dialog () != NULL, "the question");
+  adw_message_dialog_response (gh_display_test_find_message_dialog (), "keep");
+  wait_idle (settings);
+  disks = gh_domain_editor_dup_disks (gh_machine_settings_get_editor (settings));
+  g_assert_cmpuint (disks->len, ==, 3);
+}
+
+/* ---- GPUs: tests/data/host-gpus.xml ------------------------------------------------- */
+
+static void
+guard_allow (gboolean allow)
+{
+  void (*allow_fn) (int) = (void (*) (int)) dlsym (RTLD_DEFAULT, "gh_libvirt_guard_allow");
+
+  if (allow_fn != NULL)
+    allow_fn (allow);
+}
+
+/* Plays another tool: a shut-off machine on the GPU host. */
+static void
+define_machine (Fixture    *fixture,
+                const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  virConnectPtr conn;
+
+  guard_allow (TRUE);
+  conn = _gh_connection_dup_virconnect (fixture->connection, &error);
+  g_assert_no_error (error);
+  virDomainFree (gh_test_virt_define (conn, name, "<devices/>"));
+  virConnectClose (conn);
+  guard_allow (FALSE);
+}
+
+/* The NVIDIA card (01:00.0) goes with its HDMI audio; the AMD card shares IOMMU group 13
+ * with the USB controller: its reason shows and it has no Attach. */
+static void
+test_gpu (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  GhMachineSettings *settings;
+  GhHostInventory *host;
+  AdwActionRow *amd_row = NULL;
+  g_autofree char *path = NULL;
+  GPtrArray *gpus;
+
+  fixture_connect (fixture, uri);
+  define_machine (fixture, "gpu-guest");
+  settings = open_settings (fixture, "gpu-guest");
+  host = gh_machine_settings_get_host (settings);
+  gh_test_wait_until (gh_host_inventory_get_loaded (host), "the host inventory");
+  wait_idle (settings);
+
+  gpus = gh_host_inventory_get_gpus (host);
+  for (guint i = 0; i < gpus->len; i++)
+    {
+      const GhHostPciDevice *gpu = g_ptr_array_index (gpus, i);
+
+      if (g_strcmp0 (gpu->address, "0000:02:00.0") == 0)
+        amd_row = find_row (GTK_WIDGET (settings), gh_host_pci_device_get_label (gpu));
+    }
+  g_assert_nonnull (amd_row);
+  g_test_message ("AMD: %s", adw_action_row_get_subtitle (amd_row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (amd_row), "IOMMU group 13"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (amd_row), "0000:00:14.0"));
+  g_assert_null (find_button (GTK_WIDGET (amd_row)));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (settings), "gpu");
+  path = gh_display_test_save_screenshot (GTK_WIDGET (settings),
+                                          "machine-settings-gpu-host-gpus.png");
+  gh_display_test_assert_png (path, 4000);
+
+  activate (settings, "settings.attach-gpu", g_variant_new_string ("0000:01:00.0"));
+  g_assert_cmpuint (count_hostdevs (settings), ==, 2);
+  g_clear_pointer (&path, g_free);
+  path = gh_display_test_save_screenshot (GTK_WIDGET (settings),
+                                          "machine-settings-gpu-attached.png");
+  activate (settings, "settings.detach-gpu", g_variant_new_string ("0000:01:00.0"));
+  g_assert_cmpuint (count_hostdevs (settings), ==, 0);
+
+  /* USB: the host's receiver, by what it is. */
+  {
+    GPtrArray *usb = gh_host_inventory_get_usb_devices (host);
+
+    if (usb->len > 0)
+      {
+        const GhHostUsbDevice *device = g_ptr_array_index (usb, 0);
+
+        activate (settings, "settings.attach-usb",
+                  g_variant_new ("(uu)", device->vendor_id, device->product_id));
+        g_assert_cmpuint (count_hostdevs (settings), ==, 1);
+        activate (settings, "settings.detach-usb",
+                  g_variant_new ("(uu)", device->vendor_id, device->product_id));
+        g_assert_cmpuint (count_hostdevs (settings), ==, 0);
+      }
+  }
+}
+
+/* When the NVIDIA card is the boot VGA of a host with no other GPU the window asks, and
+ * says the host will lose its display. */
+static void
+test_boot_vga_asks (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  GhMachineSettings *settings;
+  GhHostInventory *host;
+  AdwMessageDialog *dialog;
+  g_autofree char *path = NULL;
+  g_autofree char *reason = NULL;
+  const GhHostPciDevice *gpu;
+
+  fixture_connect (fixture, uri);
+  define_machine (fixture, "vga-guest");
+  settings = open_settings (fixture, "vga-guest");
+  host = gh_machine_settings_get_host (settings);
+  gh_test_wait_until (gh_host_inventory_get_loaded (host), "the host inventory");
+  gh_host_inventory_set_boot_vga (host, "0000:01:00.0");
+  wait_idle (settings);
+
+  gpu = gh_host_inventory_lookup_pci (host, "0000:01:00.0");
+  if (gh_host_inventory_gpu_is_passable (host, gpu, FALSE, &reason))
+    {
+      /* host-gpus.xml has other GPUs: the planner's rule only holds for a host with one. */
+      g_test_skip ("the boot VGA of host-gpus.xml is not its only GPU");
+      return;
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.attach-gpu", "s", "0000:01:00.0");
+  gh_test_wait_until (gh_display_test_find_message_dialog () != NULL, "the question");
+  dialog = gh_display_test_find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "no display"));
+  gh_test_settle (500);
+  path = gh_display_test_save_screenshot (GTK_WIDGET (dialog), "machine-settings-boot-vga.png");
+  gh_display_test_assert_png (path, 2000);
+  adw_message_dialog_response (dialog, "cancel");
+  wait_idle (settings);
+  g_assert_cmpuint (count_hostdevs (settings), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gh_test_init (&argc, &argv);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("Bail out! No display could be opened: run the display suite under "
+               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
+      return 1;
+    }
+
+  g_test_add ("/display/machine-settings/pages", Fixture, NULL, NULL, test_pages,
+              fixture_tear_down);
+  g_test_add ("/display/machine-settings/memory-and-title", Fixture, NULL, NULL,
+              test_memory_and_title, fixture_tear_down);
+  g_test_add ("/display/machine-settings/running", Fixture, NULL, NULL, test_running,
+              fixture_tear_down);
+  g_test_add ("/display/machine-settings/remove-disk-asks", Fixture, NULL, NULL,
+              test_remove_disk_asks, fixture_tear_down);
+  g_test_add ("/display/machine-settings/gpu", Fixture, NULL, NULL, test_gpu,
+              fixture_tear_down);
+  g_test_add ("/display/machine-settings/boot-vga-asks", Fixture, NULL, NULL,
+              test_boot_vga_asks, fixture_tear_down);
+
+  return g_test_run ();
+}
