@@ -66,7 +66,8 @@ guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
 /* The loaded libosinfo database, or NULL: for tests that walk every OS. */
 OsinfoDb       *_gh_os_db_get_db                 (GhOsDb               *self);
 
-/* Copies of the host's domain capabilities, for workers that outlive a reload. */
+/* Copies of the host's domain capabilities (NULL: unknown), for workers that outlive a
+ * reload. */
 GhHostDomainCaps *_gh_host_domain_caps_copy      (const GhHostDomainCaps *caps);
 void            _gh_host_domain_caps_free        (GhHostDomainCaps     *caps);
 

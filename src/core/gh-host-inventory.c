@@ -118,7 +118,12 @@ _gh_host_domain_caps_free (GhHostDomainCaps *caps)
 GhHostDomainCaps *
 _gh_host_domain_caps_copy (const GhHostDomainCaps *caps)
 {
-  GhHostDomainCaps *copy = g_new0 (GhHostDomainCaps, 1);
+  GhHostDomainCaps *copy;
+
+  if (caps == NULL)
+    return NULL;
+
+  copy = g_new0 (GhHostDomainCaps, 1);
 
   copy->emulator = g_strdup (caps->emulator);
   copy->domain_type = g_strdup (caps->domain_type);
