@@ -24,6 +24,7 @@
 
 #include "gh-console-window.h"
 #include "gh-create-wizard.h"
+#include "gh-machine-settings.h"
 #include "gh-core.h"
 #include "gh-e2e-util.h"
 #include "gh-spice-display.h"
@@ -938,6 +939,26 @@ test_echo_restart (void)
   stop_guest (&e2e.echo);
 }
 
+/* The preferences group titled @title under @root. */
+static GtkWidget *
+find_group (GtkWidget  *root,
+            const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_GROUP (child) &&
+          g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (child)), title) == 0)
+        return child;
+      if ((found = find_group (child, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The New Machine wizard, as a person goes through it, on install media made of the
  * installer's kernel and initrd (tests/e2e/guests/make-iso): the media is identified, the
  * machine is made, started, and its console shows the installer. */
@@ -1037,6 +1058,30 @@ test_wizard_installer (void)
     g_autoptr(Image) image = widget_image (GTK_WIDGET (window));
 
     save_image (image, "console-window-wizard.png");
+  }
+
+  /* Its settings on this session connection: the GPU page says that passthrough needs
+   * the system connection and offers to add it. */
+  {
+    GtkWindow *settings = gh_application_open_settings (app, guest.machine);
+    gboolean loaded = FALSE;
+    AdwPreferencesGroup *session_group;
+    g_autoptr(Image) image = NULL;
+
+    gh_e2e_wait_until ((g_object_get (settings, "loaded", &loaded, NULL), loaded), FRAME_TIMEOUT_S,
+                       "the settings to load");
+    gh_e2e_wait_until (gh_host_inventory_get_loaded (
+                         gh_machine_settings_get_host (GH_MACHINE_SETTINGS (settings))),
+                       FRAME_TIMEOUT_S, "the host inventory of the settings");
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (settings), "gpu");
+    session_group = ADW_PREFERENCES_GROUP (find_group (GTK_WIDGET (settings),
+                                                       "Passthrough Needs the System Connection"));
+    g_assert_nonnull (session_group);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (session_group)));
+    spin (1000);
+    image = widget_image (GTK_WIDGET (settings));
+    save_image (image, "machine-settings-gpu-session.png");
+    gtk_window_destroy (settings);
   }
 
   /* Deleting it takes its disk and leaves the ISO. */
