@@ -1058,7 +1058,6 @@ attach_gpu_action (GtkWidget  *widget,
   GhMachineSettings *self = GH_MACHINE_SETTINGS (widget);
   const char *address = g_variant_get_string (parameter, NULL);
   const GhHostPciDevice *gpu = gh_host_inventory_lookup_pci (self->host, address);
-  g_autofree char *reason = NULL;
   GtkWidget *dialog;
 
   if (gpu == NULL || gh_host_inventory_gpu_is_passable (self->host, gpu, FALSE, NULL))
@@ -1067,7 +1066,7 @@ attach_gpu_action (GtkWidget  *widget,
       attach_gpu (self, address, FALSE);
       return;
     }
-  if (!gh_host_inventory_gpu_is_passable (self->host, gpu, TRUE, &reason))
+  if (!gh_host_inventory_gpu_is_passable (self->host, gpu, TRUE, NULL))
     {
       attach_gpu (self, address, FALSE);
       return;
@@ -1078,8 +1077,8 @@ attach_gpu_action (GtkWidget  *widget,
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("%s is the only GPU of this computer and shows its screen. "
                                     "While the machine runs, this computer will have no display: "
-                                    "you will need another way in, such as SSH. %s"),
-                                  gh_host_pci_device_get_label (gpu), reason != NULL ? reason : "");
+                                    "you will need another way in, such as SSH."),
+                                  gh_host_pci_device_get_label (gpu));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "attach", _("_Give the GPU Away"),
