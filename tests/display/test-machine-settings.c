@@ -547,6 +547,44 @@ test_boot_vga_asks (Fixture       *fixture,
   gh_test_wait_until (count_hostdevs (settings) == 2, "the GPU and its audio to be attached");
 }
 
+/* Detach takes a virtual GPU that Greenhouse did not make from the machine, and leaves
+ * it on the host: whoever made it may still want it. */
+static void
+test_detach_mdev_not_made (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  GhMachineSettings *settings;
+  g_autofree char *error = NULL;
+  g_autoptr(GError) gerror = NULL;
+  virNodeDevicePtr device;
+  virConnectPtr conn;
+
+  fixture_connect (fixture, uri);
+  define_machine_with (fixture, "mdev-guest",
+                       "<devices><hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
+                       "<source><address uuid='3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1'/></source>"
+                       "</hostdev></devices>");
+  settings = open_settings (fixture, "mdev-guest");
+  g_assert_cmpuint (count_hostdevs (settings), ==, 1);
+
+  activate (settings, "settings.detach-mdev",
+            g_variant_new_string ("3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1"));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  g_assert_cmpuint (count_hostdevs (settings), ==, 0);
+
+  guard_allow (TRUE);
+  conn = _gh_connection_dup_virconnect (fixture->connection, &gerror);
+  g_assert_no_error (gerror);
+  device = virNodeDeviceLookupByName (conn,
+                                      "mdev_3a1f7c52_7e0b_4c4e_9a7e_52d4c1b0e6a1_0000_00_02_0");
+  g_assert_nonnull (device);
+  virNodeDeviceFree (device);
+  virConnectClose (conn);
+  guard_allow (FALSE);
+}
+
 /* ---- what the other pages change ---------------------------------------------------- */
 
 #define DEVICES_XML \
@@ -718,6 +756,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/boot-vga-asks", Fixture, NULL, NULL,
               test_boot_vga_asks, fixture_tear_down);
+  g_test_add ("/display/machine-settings/detach-mdev-not-made", Fixture, NULL, NULL,
+              test_detach_mdev_not_made, fixture_tear_down);
   g_test_add ("/display/machine-settings/cdrom", Fixture, NULL, NULL, test_cdrom,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/nic-model", Fixture, NULL, NULL, test_nic_model,
