@@ -120,6 +120,17 @@ first_child (xmlNode    *node,
   return node != NULL ? next_element (node->children, name) : NULL;
 }
 
+/* The first element from @node on, in any namespace. */
+static xmlNode *
+next_element_any (xmlNode *node)
+{
+  for (; node != NULL; node = node->next)
+    if (node->type == XML_ELEMENT_NODE)
+      return node;
+
+  return NULL;
+}
+
 static xmlNode *
 last_child (xmlNode    *node,
             const char *name)
@@ -1642,6 +1653,148 @@ gh_domain_editor_attach_mdev (GhDomainEditor  *self,
   return TRUE;
 }
 
+/* ---- Greenhouse's own metadata ------------------------------------------------------ */
+
+/* The child of @parent named @name in Greenhouse's metadata namespace, whatever prefix
+ * libvirt or another tool gave it. */
+static xmlNode *
+find_own_child (xmlNode    *parent,
+                const char *name)
+{
+  for (xmlNode *child = parent != NULL ? parent->children : NULL; child != NULL;
+       child = child->next)
+    if (child->type == XML_ELEMENT_NODE && child->ns != NULL
+        && g_strcmp0 ((const char *) child->ns->href, GH_DOMAIN_METADATA_NS) == 0
+        && strcmp ((const char *) child->name, name) == 0)
+      return child;
+
+  return NULL;
+}
+
+static xmlNode *
+find_made_mdev (GhDomainEditor *self,
+                const char     *uuid)
+{
+  xmlNode *own = find_own_child (first_child (self->root, "metadata"), "greenhouse");
+
+  for (xmlNode *child = own != NULL ? own->children : NULL; child != NULL; child = child->next)
+    {
+      g_autofree char *made_uuid = NULL;
+
+      if (child->type != XML_ELEMENT_NODE || child->ns == NULL
+          || g_strcmp0 ((const char *) child->ns->href, GH_DOMAIN_METADATA_NS) != 0
+          || strcmp ((const char *) child->name, "made-mdev") != 0)
+        continue;
+      made_uuid = dup_prop (child, "uuid");
+      if (made_uuid != NULL && g_ascii_strcasecmp (made_uuid, uuid) == 0)
+        return child;
+    }
+
+  return NULL;
+}
+
+/**
+ * gh_domain_editor_mark_mdev_made:
+ * @uuid: the mediated device's UUID
+ * @node_device: its node device name on the host ("mdev_<uuid>_<parent>")
+ *
+ * Records in the domain's own metadata that Greenhouse made the mediated device @uuid
+ * for this machine, so that taking it away can remove it from the host again. A device
+ * the user made elsewhere is never marked, and so never removed.
+ */
+void
+gh_domain_editor_mark_mdev_made (GhDomainEditor *self,
+                                 const char     *uuid,
+                                 const char     *node_device)
+{
+  static const char * const after[] = { "description", "title", "uuid", "name", NULL };
+  g_autofree char *escaped_uuid = NULL;
+  g_autofree char *escaped_device = NULL;
+  g_autofree char *xml = NULL;
+  xmlNode *metadata;
+  xmlNode *own;
+
+  g_return_if_fail (GH_IS_DOMAIN_EDITOR (self));
+  g_return_if_fail (uuid != NULL && node_device != NULL);
+
+  if (find_made_mdev (self, uuid) != NULL)
+    return;
+
+  metadata = first_child (self->root, "metadata");
+  if (metadata == NULL)
+    {
+      xmlNode *ref = NULL;
+
+      for (guint i = 0; after[i] != NULL && ref == NULL; i++)
+        ref = first_child (self->root, after[i]);
+      metadata = insert_after (self->root, new_element (self, "metadata"), ref);
+    }
+
+  own = find_own_child (metadata, "greenhouse");
+  if (own == NULL)
+    {
+      xml = g_strdup_printf ("<greenhouse:greenhouse xmlns:greenhouse='%s'/>",
+                             GH_DOMAIN_METADATA_NS);
+      own = insert_child (metadata, parse_element (self, xml), NULL);
+      g_clear_pointer (&xml, g_free);
+    }
+
+  escaped_uuid = g_markup_escape_text (uuid, -1);
+  escaped_device = g_markup_escape_text (node_device, -1);
+  /* The fragment parser gives the element its own copy of the namespace: point it at
+   * the one its parent declares, so the document declares it once. */
+  xml = g_strdup_printf ("<greenhouse:made-mdev xmlns:greenhouse='%s' uuid='%s' device='%s'/>",
+                         GH_DOMAIN_METADATA_NS, escaped_uuid, escaped_device);
+  {
+    xmlNode *made = parse_element (self, xml);
+
+    xmlSetNs (made, own->ns);
+    if (made->nsDef != NULL)
+      {
+        xmlFreeNsList (made->nsDef);
+        made->nsDef = NULL;
+      }
+    insert_child (own, made, NULL);
+  }
+}
+
+/**
+ * gh_domain_editor_dup_mdev_made:
+ *
+ * Returns: (nullable): the node device name of the mediated device @uuid when
+ *   Greenhouse made it for this machine, else %NULL
+ */
+char *
+gh_domain_editor_dup_mdev_made (GhDomainEditor *self,
+                                const char     *uuid)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  return dup_prop (find_made_mdev (self, uuid), "device");
+}
+
+/* Forgets that Greenhouse made @uuid, and the elements that held only that. */
+static void
+unmark_mdev_made (GhDomainEditor *self,
+                  const char     *uuid)
+{
+  xmlNode *made = find_made_mdev (self, uuid);
+  xmlNode *own;
+  xmlNode *metadata;
+
+  if (made == NULL)
+    return;
+
+  own = made->parent;
+  metadata = own->parent;
+  remove_node (made);
+  if (next_element_any (own->children) == NULL)
+    remove_node (own);
+  if (next_element_any (metadata->children) == NULL)
+    remove_node (metadata);
+}
+
 gboolean
 gh_domain_editor_detach_mdev (GhDomainEditor  *self,
                               const char      *uuid,
@@ -1665,6 +1818,7 @@ gh_domain_editor_detach_mdev (GhDomainEditor  *self,
     }
 
   remove_node (node);
+  unmark_mdev_made (self, uuid);
   return TRUE;
 }
 

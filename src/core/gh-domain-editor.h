@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* Greenhouse's own element in a domain's <metadata>: what it made for the machine. */
+#define GH_DOMAIN_METADATA_NS "https://greenhouse.invalid/xmlns/domain/1.0"
+
 /* One <disk> of the domain. */
 typedef struct
 {
@@ -195,6 +198,11 @@ gboolean        gh_domain_editor_detach_gpu          (GhDomainEditor      *self,
                                                       GError             **error);
 
 /* GhDomainInterface*, in document order. */
+void            gh_domain_editor_mark_mdev_made      (GhDomainEditor      *self,
+                                                      const char          *uuid,
+                                                      const char          *node_device);
+char           *gh_domain_editor_dup_mdev_made       (GhDomainEditor      *self,
+                                                      const char          *uuid);
 GPtrArray      *gh_domain_editor_dup_interfaces      (GhDomainEditor      *self);
 /* @mac NULL: every interface. */
 gboolean        gh_domain_editor_set_interface_model (GhDomainEditor      *self,

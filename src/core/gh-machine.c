@@ -2115,6 +2115,8 @@ attach_new_mdev_thread (GTask        *task,
       g_prefix_error (&error, "%s: ", data->failure);
       goto out;
     }
+  /* So that Detach can take it off the host again, and knows it may. */
+  gh_domain_editor_mark_mdev_made (editor, uuid, virNodeDeviceGetName (device));
   define_editor (data, editor, &error);
 
 out:
@@ -2179,5 +2181,177 @@ gh_machine_attach_new_mdev_finish (GhMachine     *self,
                                    GError       **error)
 {
   return gh_machine_edit_finish_common (self, result, gh_machine_attach_new_mdev_async,
+                                        next_boot, error);
+}
+
+/* Runs in a worker: whether a persistent domain other than @uuid's names the mediated
+ * device @mdev_uuid. When that cannot be read, it counts as used: a device left on the
+ * host costs a share of a GPU, one taken from a machine stops it from booting. */
+static gboolean
+mdev_used_elsewhere (virConnectPtr  conn,
+                     const char    *uuid,
+                     const char    *mdev_uuid)
+{
+  virDomainPtr *domains = NULL;
+  gboolean used = FALSE;
+  int n;
+
+  n = virConnectListAllDomains (conn, &domains, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+  if (n < 0)
+    {
+      virResetLastError ();
+      return TRUE;
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      char other_uuid[VIR_UUID_STRING_BUFLEN];
+      g_autoptr(GhDomainEditor) editor = NULL;
+      g_autoptr(GPtrArray) hostdevs = NULL;
+      char *xml;
+
+      if (used
+          || (virDomainGetUUIDString (domains[i], other_uuid) == 0
+              && g_ascii_strcasecmp (other_uuid, uuid) == 0))
+        goto next;
+
+      xml = virDomainGetXMLDesc (domains[i], VIR_DOMAIN_XML_INACTIVE);
+      editor = xml != NULL ? gh_domain_editor_new (xml, NULL) : NULL;
+      free (xml);
+      if (editor == NULL)
+        {
+          /* Undefined meanwhile: it uses nothing. Unreadable: it may. */
+          used = virGetLastErrorCode () != VIR_ERR_NO_DOMAIN;
+          virResetLastError ();
+          goto next;
+        }
+
+      hostdevs = gh_domain_editor_dup_hostdevs (editor);
+      for (guint j = 0; j < hostdevs->len && !used; j++)
+        {
+          const GhDomainHostdev *hostdev = g_ptr_array_index (hostdevs, j);
+
+          used = hostdev->kind == GH_DOMAIN_HOSTDEV_MDEV && hostdev->uuid != NULL
+                 && g_ascii_strcasecmp (hostdev->uuid, mdev_uuid) == 0;
+        }
+
+    next:
+      virDomainFree (domains[i]);
+    }
+  free (domains);
+
+  return used;
+}
+
+static void
+detach_mdev_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autofree char *node_device = NULL;
+  GError *error = NULL;
+  virNodeDevicePtr device = NULL;
+  virDomainPtr domain;
+
+  domain = lookup_domain (data, &error);
+  if (domain == NULL)
+    goto out;
+
+  editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
+  if (editor == NULL)
+    goto out;
+
+  node_device = gh_domain_editor_dup_mdev_made (editor, data->text);
+  if (!gh_domain_editor_detach_mdev (editor, data->text, &error))
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error)
+      || !define_editor (data, editor, &error))
+    goto out;
+
+  /* Only what Greenhouse made, and only once no machine needs it. */
+  if (node_device == NULL || mdev_used_elsewhere (data->conn, data->uuid, data->text))
+    goto out;
+
+  device = virNodeDeviceLookupByName (data->conn, node_device);
+  if (device == NULL)
+    {
+      /* Someone removed it already: what Detach was to do is done. */
+      virResetLastError ();
+      goto out;
+    }
+
+  /* A running machine still has it until it stops: it stays active until then (or
+   * the host's next boot), but is no longer defined, so it does not come back. */
+  if (!data->next_boot && virNodeDeviceIsActive (device) == 1
+      && virNodeDeviceDestroy (device) < 0)
+    goto failed;
+  if (virNodeDeviceUndefine (device, 0) < 0)
+    goto failed;
+  goto out;
+
+failed:
+  {
+    /* Translators: %s is a machine's name */
+    g_autofree char *what = g_strdup_printf (_("The virtual GPU was taken from “%s” but "
+                                               "stays on this computer"),
+                                             data->display_name);
+
+    _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, what);
+  }
+
+out:
+  g_clear_pointer (&device, virNodeDeviceFree);
+  g_clear_pointer (&domain, virDomainFree);
+  boolean_result_finish (data, task, error);
+}
+
+/**
+ * gh_machine_detach_mdev_async:
+ * @uuid: the mediated device's UUID
+ *
+ * Takes the mediated device @uuid away from the machine. When Greenhouse made it for
+ * this machine (gh_machine_attach_new_mdev_async()) and no other defined machine uses
+ * it, it is also stopped and removed from the host, undoing "Create and Attach"; a
+ * device made by anyone else stays as it is.
+ */
+void
+gh_machine_detach_mdev_async (GhMachine           *self,
+                              const char          *uuid,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ActionData *data;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (uuid != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = action_task_new (self, gh_machine_detach_mdev_async, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not take the virtual GPU from “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          cancellable, callback, user_data);
+  data = g_task_get_task_data (task);
+  data->text = g_strdup (uuid);
+
+  if (action_task_prepare (self, task, FALSE))
+    g_task_run_in_thread (task, detach_mdev_thread);
+}
+
+gboolean
+gh_machine_detach_mdev_finish (GhMachine     *self,
+                               GAsyncResult  *result,
+                               gboolean      *next_boot,
+                               GError       **error)
+{
+  return gh_machine_edit_finish_common (self, result, gh_machine_detach_mdev_async,
                                         next_boot, error);
 }

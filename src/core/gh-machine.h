@@ -155,6 +155,15 @@ gboolean        gh_machine_attach_new_mdev_finish (GhMachine          *self,
                                                    GAsyncResult       *result,
                                                    gboolean           *next_boot,
                                                    GError            **error);
+void            gh_machine_detach_mdev_async     (GhMachine           *self,
+                                                  const char          *uuid,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_detach_mdev_finish    (GhMachine           *self,
+                                                  GAsyncResult        *result,
+                                                  gboolean            *next_boot,
+                                                  GError             **error);
 
 char           *gh_machine_action_dup_failure  (GhMachineAction action,
                                                 const char     *name);

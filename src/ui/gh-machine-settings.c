@@ -230,7 +230,6 @@ typedef enum
   EDIT_DISPLAY_PATH,
   EDIT_ATTACH_GPU,
   EDIT_DETACH_GPU,
-  EDIT_DETACH_MDEV,
   EDIT_ATTACH_USB,
   EDIT_DETACH_USB,
   EDIT_NIC_MODEL,
@@ -294,8 +293,6 @@ run_edit (GhDomainEditor  *editor,
       return gh_domain_editor_attach_gpu (editor, edit->host, edit->text, edit->confirm, error);
     case EDIT_DETACH_GPU:
       return gh_domain_editor_detach_gpu (editor, edit->host, edit->text, error);
-    case EDIT_DETACH_MDEV:
-      return gh_domain_editor_detach_mdev (editor, edit->text, error);
     case EDIT_ATTACH_USB:
       return gh_domain_editor_attach_usb (editor, edit->a, edit->b, error);
     case EDIT_DETACH_USB:
@@ -357,6 +354,8 @@ next_boot_change_cb (GObject      *object,
     ok = gh_machine_remove_disk_finish (GH_MACHINE (object), result, &next_boot, &error);
   else if (tag == gh_machine_attach_new_mdev_async)
     ok = gh_machine_attach_new_mdev_finish (GH_MACHINE (object), result, &next_boot, &error);
+  else if (tag == gh_machine_detach_mdev_async)
+    ok = gh_machine_detach_mdev_finish (GH_MACHINE (object), result, &next_boot, &error);
   else if (tag == gh_machine_rename_async)
     ok = gh_machine_rename_finish (GH_MACHINE (object), result, &error);
   else
@@ -1132,15 +1131,17 @@ create_mdev_action (GtkWidget  *widget,
                                     next_boot_change_cb, g_object_ref (self));
 }
 
+/* Also takes the device off the host when this window made it: the undo of Create. */
 static void
 detach_mdev_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  Edit *edit = edit_new (EDIT_DETACH_MDEV);
+  GhMachineSettings *self = GH_MACHINE_SETTINGS (widget);
 
-  edit->text = g_strdup (g_variant_get_string (parameter, NULL));
-  start_edit (GH_MACHINE_SETTINGS (widget), edit);
+  busy_changed (self, +1);
+  gh_machine_detach_mdev_async (self->machine, g_variant_get_string (parameter, NULL),
+                                self->cancellable, next_boot_change_cb, g_object_ref (self));
 }
 
 static void

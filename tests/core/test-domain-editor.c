@@ -923,6 +923,106 @@ test_mdev (void)
   virConnectClose (conn);
 }
 
+/* "Create and Attach" marks the device as Greenhouse's in the domain's own metadata,
+ * which libvirt keeps; Detach forgets it and leaves other tools' metadata alone. */
+static void
+test_mdev_made (void)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  virConnectPtr conn = gh_test_virt_open (uri);
+  g_autoptr(GhDomainEditor) editor = new_test_domain (conn, "mdev-made");
+  g_autoptr(GhDomainEditor) attached = NULL;
+  g_autoptr(GhDomainEditor) detached = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *device = NULL;
+  g_autofree char *xml = NULL;
+  const char *uuid = "3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1";
+  const char *other = "5b0a3e8c-1f2d-4c6b-8e7a-9d1c2b3a4f50";
+  const char *node = "mdev_3a1f7c52_7e0b_4c4e_9a7e_52d4c1b0e6a1_0000_00_02_0";
+
+  /* One made elsewhere, never marked. */
+  g_assert_true (gh_domain_editor_attach_mdev (editor, other, NULL, FALSE, &error));
+  g_assert_true (gh_domain_editor_attach_mdev (editor, uuid, NULL, TRUE, &error));
+  g_assert_no_error (error);
+  gh_domain_editor_mark_mdev_made (editor, uuid, node);
+  gh_domain_editor_mark_mdev_made (editor, uuid, node);
+  attached = define_and_read_back (conn, editor);
+
+  device = gh_domain_editor_dup_mdev_made (attached, uuid);
+  g_assert_cmpstr (device, ==, node);
+  g_clear_pointer (&device, g_free);
+  g_assert_null (gh_domain_editor_dup_mdev_made (attached, other));
+  xml = gh_domain_editor_to_xml (attached);
+  g_assert_nonnull (strstr (xml, GH_DOMAIN_METADATA_NS));
+  /* Marked once, however often asked. */
+  g_assert_null (strstr (strstr (xml, "made-mdev") + 1, "made-mdev uuid"));
+  g_clear_pointer (&xml, g_free);
+
+  /* Detaching the one made elsewhere keeps the mark of the other. */
+  g_assert_true (gh_domain_editor_detach_mdev (attached, other, &error));
+  device = gh_domain_editor_dup_mdev_made (attached, uuid);
+  g_assert_cmpstr (device, ==, node);
+  g_clear_pointer (&device, g_free);
+
+  g_assert_true (gh_domain_editor_detach_mdev (attached, uuid, &error));
+  g_assert_no_error (error);
+  detached = define_and_read_back (conn, attached);
+  g_assert_null (gh_domain_editor_dup_mdev_made (detached, uuid));
+  xml = gh_domain_editor_to_xml (detached);
+  g_assert_null (strstr (xml, GH_DOMAIN_METADATA_NS));
+  g_assert_null (strstr (xml, "<metadata"));
+  g_clear_pointer (&xml, g_free);
+
+  virConnectClose (conn);
+}
+
+/* Greenhouse's element joins other tools' metadata and goes without touching it. */
+static void
+test_mdev_made_keeps_metadata (void)
+{
+  static const char *xml_in =
+    "<domain type=\"test\">\n"
+    "  <name>with-metadata</name>\n"
+    "  <metadata>\n"
+    "    <libosinfo:libosinfo xmlns:libosinfo=\"http://libosinfo.org/xmlns/libvirt/domain/1.0\">\n"
+    "      <libosinfo:os id=\"http://fedoraproject.org/fedora/40\"/>\n"
+    "    </libosinfo:libosinfo>\n"
+    "  </metadata>\n"
+    "  <memory unit=\"KiB\">262144</memory>\n"
+    "  <os>\n"
+    "    <type arch=\"x86_64\">hvm</type>\n"
+    "  </os>\n"
+    "  <devices>\n"
+    "  </devices>\n"
+    "</domain>\n";
+  const char *uuid = "3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1";
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GhDomainEditor) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *device = NULL;
+
+  editor = gh_domain_editor_new (xml_in, &error);
+  g_assert_no_error (error);
+  g_assert_true (gh_domain_editor_attach_mdev (editor, uuid, NULL, FALSE, &error));
+  gh_domain_editor_mark_mdev_made (editor, uuid, "mdev_x");
+  xml = gh_domain_editor_to_xml (editor);
+  g_test_message ("%s", xml);
+  g_assert_nonnull (strstr (xml, "libosinfo:os id="));
+  /* The namespace is declared once, on Greenhouse's element. */
+  g_assert_null (strstr (strstr (xml, GH_DOMAIN_METADATA_NS) + 1, GH_DOMAIN_METADATA_NS));
+
+  reread = gh_domain_editor_new (xml, &error);
+  g_assert_no_error (error);
+  device = gh_domain_editor_dup_mdev_made (reread, uuid);
+  g_assert_cmpstr (device, ==, "mdev_x");
+
+  g_assert_true (gh_domain_editor_detach_mdev (reread, uuid, &error));
+  g_clear_pointer (&xml, g_free);
+  xml = gh_domain_editor_to_xml (reread);
+  g_assert_cmpstr (xml, ==, xml_in);
+}
+
 static void
 test_usb (void)
 {
@@ -1197,6 +1297,9 @@ main (int   argc,
   g_test_add_func ("/core/domain-editor/interfaces", test_interfaces);
   g_test_add_func ("/core/domain-editor/pci-hostdevs", test_pci_hostdevs);
   g_test_add_func ("/core/domain-editor/mdev", test_mdev);
+  g_test_add_func ("/core/domain-editor/mdev-made", test_mdev_made);
+  g_test_add_func ("/core/domain-editor/mdev-made-keeps-metadata",
+                   test_mdev_made_keeps_metadata);
   g_test_add_func ("/core/domain-editor/usb", test_usb);
   g_test_add_func ("/core/domain-editor/gpu", test_gpu);
   g_test_add_func ("/core/domain-editor/machine-edit", test_machine_edit);

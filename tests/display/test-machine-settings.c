@@ -214,6 +214,40 @@ count_hostdevs (GhMachineSettings *settings)
   return hostdevs->len;
 }
 
+/* The machine's definition as the core reads it now, not as the window last saw it. */
+static GhDomainEditor *
+read_definition (GhMachineSettings *settings)
+{
+  GhMachine *machine = gh_machine_settings_get_machine (settings);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GhDomainEditor *editor;
+
+  gh_machine_dup_editor_async (machine, NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the machine's definition");
+  editor = gh_machine_dup_editor_finish (machine, result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (editor);
+  return editor;
+}
+
+/* The path in the CD-ROM drive @target, or NULL when it is empty. */
+static char *
+dup_cdrom_path (GhDomainEditor *editor,
+                const char     *target)
+{
+  g_autoptr(GPtrArray) cdroms = gh_domain_editor_dup_cdroms (editor);
+
+  for (guint i = 0; i < cdroms->len; i++)
+    {
+      const GhDomainEditorDisk *cdrom = g_ptr_array_index (cdroms, i);
+
+      if (g_strcmp0 (cdrom->target, target) == 0)
+        return g_strdup (cdrom->path);
+    }
+  g_assert_not_reached ();
+}
+
 /* ---- tests -------------------------------------------------------------------------- */
 
 /* Every page, for a machine with many kinds of devices; one window per machine. */
@@ -373,10 +407,11 @@ guard_allow (gboolean allow)
     allow_fn (allow);
 }
 
-/* Plays another tool: a shut-off machine on the GPU host. */
+/* Plays another tool: a shut-off machine with @devices_xml. */
 static void
-define_machine (Fixture    *fixture,
-                const char *name)
+define_machine_with (Fixture    *fixture,
+                     const char *name,
+                     const char *devices_xml)
 {
   g_autoptr(GError) error = NULL;
   virConnectPtr conn;
@@ -384,9 +419,17 @@ define_machine (Fixture    *fixture,
   guard_allow (TRUE);
   conn = _gh_connection_dup_virconnect (fixture->connection, &error);
   g_assert_no_error (error);
-  virDomainFree (gh_test_virt_define (conn, name, "<devices/>"));
+  virDomainFree (gh_test_virt_define (conn, name, devices_xml));
   virConnectClose (conn);
   guard_allow (FALSE);
+}
+
+/* A shut-off machine on the GPU host. */
+static void
+define_machine (Fixture    *fixture,
+                const char *name)
+{
+  define_machine_with (fixture, name, "<devices/>");
 }
 
 /* The NVIDIA card (01:00.0) goes with its HDMI audio; the AMD card shares IOMMU group 13
@@ -504,6 +547,189 @@ test_boot_vga_asks (Fixture       *fixture,
   gh_test_wait_until (count_hostdevs (settings) == 2, "the GPU and its audio to be attached");
 }
 
+/* Detach takes a virtual GPU that Greenhouse did not make from the machine, and leaves
+ * it on the host: whoever made it may still want it. */
+static void
+test_detach_mdev_not_made (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  GhMachineSettings *settings;
+  g_autofree char *error = NULL;
+  g_autoptr(GError) gerror = NULL;
+  virNodeDevicePtr device;
+  virConnectPtr conn;
+
+  fixture_connect (fixture, uri);
+  define_machine_with (fixture, "mdev-guest",
+                       "<devices><hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
+                       "<source><address uuid='3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1'/></source>"
+                       "</hostdev></devices>");
+  settings = open_settings (fixture, "mdev-guest");
+  g_assert_cmpuint (count_hostdevs (settings), ==, 1);
+
+  activate (settings, "settings.detach-mdev",
+            g_variant_new_string ("3a1f7c52-7e0b-4c4e-9a7e-52d4c1b0e6a1"));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  g_assert_cmpuint (count_hostdevs (settings), ==, 0);
+
+  guard_allow (TRUE);
+  conn = _gh_connection_dup_virconnect (fixture->connection, &gerror);
+  g_assert_no_error (gerror);
+  device = virNodeDeviceLookupByName (conn,
+                                      "mdev_3a1f7c52_7e0b_4c4e_9a7e_52d4c1b0e6a1_0000_00_02_0");
+  g_assert_nonnull (device);
+  virNodeDeviceFree (device);
+  virConnectClose (conn);
+  guard_allow (FALSE);
+}
+
+/* ---- what the other pages change ---------------------------------------------------- */
+
+#define DEVICES_XML \
+  "<devices>" \
+  "<disk type='file' device='cdrom'>" \
+  "<driver name='qemu' type='raw'/><source file='/srv/iso/first.iso'/>" \
+  "<target dev='sda' bus='sata'/><readonly/>" \
+  "</disk>" \
+  "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='e1000e'/></interface>" \
+  "<controller type='usb' model='qemu-xhci'/>" \
+  "<video><model type='vga'/></video>" \
+  "</devices>"
+
+/* Eject empties the drive; Insert, as the file chooser's answer calls it, fills it. */
+static void
+test_cdrom (Fixture       *fixture,
+            gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *error = NULL;
+
+  fixture_connect (fixture, "test:///default");
+  define_machine_with (fixture, "cdrom-guest", DEVICES_XML);
+  settings = open_settings (fixture, "cdrom-guest");
+
+  activate (settings, "settings.eject-cdrom", g_variant_new_string ("sda"));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  editor = read_definition (settings);
+  path = dup_cdrom_path (editor, "sda");
+  g_assert_null (path);
+  g_clear_object (&editor);
+
+  activate (settings, "settings.insert-cdrom",
+            g_variant_new ("(ss)", "sda", "/srv/iso/second.iso"));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  editor = read_definition (settings);
+  path = dup_cdrom_path (editor, "sda");
+  g_assert_cmpstr (path, ==, "/srv/iso/second.iso");
+}
+
+/* The network card's model, chosen by its MAC address. */
+static void
+test_nic_model (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GPtrArray) interfaces = NULL;
+  g_autofree char *error = NULL;
+  const GhDomainInterface *iface;
+
+  fixture_connect (fixture, "test:///default");
+  define_machine_with (fixture, "nic-guest", DEVICES_XML);
+  settings = open_settings (fixture, "nic-guest");
+
+  activate (settings, "settings.set-nic-model",
+            g_variant_new ("(ss)", "52:54:00:12:34:56", "virtio"));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  editor = read_definition (settings);
+  interfaces = gh_domain_editor_dup_interfaces (editor);
+  g_assert_cmpuint (interfaces->len, ==, 1);
+  iface = g_ptr_array_index (interfaces, 0);
+  g_assert_cmpstr (iface->mac, ==, "52:54:00:12:34:56");
+  g_assert_cmpstr (iface->model, ==, "virtio");
+}
+
+static char *
+dup_video_model (GhMachineSettings *settings,
+                 gboolean          *gl)
+{
+  g_autoptr(GhDomainEditor) editor = read_definition (settings);
+
+  return gh_domain_editor_dup_video_model (editor, gl);
+}
+
+/* A display path picked on the Display page changes the machine's video device. */
+static void
+test_display_path (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  g_autofree char *model = NULL;
+  g_autofree char *error = NULL;
+  gboolean gl = TRUE;
+
+  fixture_connect (fixture, "test:///default");
+  define_machine_with (fixture, "display-guest", DEVICES_XML);
+  settings = open_settings (fixture, "display-guest");
+  gh_test_wait_until (gh_host_inventory_get_loaded (gh_machine_settings_get_host (settings)),
+                      "the host inventory");
+  wait_idle (settings);
+
+  activate (settings, "settings.set-display-path", g_variant_new_string ("virtio-2d"));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  model = dup_video_model (settings, &gl);
+  g_assert_cmpstr (model, ==, "virtio");
+  g_assert_false (gl);
+  g_clear_pointer (&model, g_free);
+
+  activate (settings, "settings.set-display-path", g_variant_new_string ("qxl"));
+  model = dup_video_model (settings, &gl);
+  g_assert_cmpstr (model, ==, "qxl");
+}
+
+/* Add Disk makes a volume and gives it to the machine beside its other disks. */
+static void
+test_add_disk (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("storage.xml");
+  GhMachineSettings *settings;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autofree char *error = NULL;
+  gboolean found = FALSE;
+
+  fixture_connect (fixture, uri);
+  settings = open_settings (fixture, "owner");
+  editor = read_definition (settings);
+  disks = gh_domain_editor_dup_disks (editor);
+  g_assert_cmpuint (disks->len, ==, 4);
+  g_clear_pointer (&disks, g_ptr_array_unref);
+  g_clear_object (&editor);
+
+  activate (settings, "settings.add-disk", g_variant_new_uint64 (G_GUINT64_CONSTANT (1) << 30));
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+  editor = read_definition (settings);
+  disks = gh_domain_editor_dup_disks (editor);
+  g_assert_cmpuint (disks->len, ==, 5);
+  for (guint i = 0; i < disks->len; i++)
+    {
+      const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
+
+      found |= g_strcmp0 (disk->target, "vdd") == 0;
+    }
+  g_assert_true (found);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -530,6 +756,16 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/boot-vga-asks", Fixture, NULL, NULL,
               test_boot_vga_asks, fixture_tear_down);
+  g_test_add ("/display/machine-settings/detach-mdev-not-made", Fixture, NULL, NULL,
+              test_detach_mdev_not_made, fixture_tear_down);
+  g_test_add ("/display/machine-settings/cdrom", Fixture, NULL, NULL, test_cdrom,
+              fixture_tear_down);
+  g_test_add ("/display/machine-settings/nic-model", Fixture, NULL, NULL, test_nic_model,
+              fixture_tear_down);
+  g_test_add ("/display/machine-settings/display-path", Fixture, NULL, NULL,
+              test_display_path, fixture_tear_down);
+  g_test_add ("/display/machine-settings/add-disk", Fixture, NULL, NULL, test_add_disk,
+              fixture_tear_down);
 
   return g_test_run ();
 }
