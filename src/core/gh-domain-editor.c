@@ -328,6 +328,7 @@ insert_child (xmlNode *parent,
               ? dup_child_indent (parent->parent) : g_strdup ("");
       xmlAddChild (parent, xmlNewDocText (parent->doc, (const xmlChar *) line));
       xmlAddChild (parent, child);
+      g_free (line);
       line = g_strconcat ("\n", own != NULL ? own : "", NULL);
       xmlAddChild (parent, xmlNewDocText (parent->doc, (const xmlChar *) line));
     }
