@@ -368,6 +368,28 @@ select_os_in_list (GhCreateWizard *self)
   gtk_single_selection_set_selected (self->os_selection, GTK_INVALID_LIST_POSITION);
 }
 
+/* What the media row says of the OS: found on the media, picked instead, or unknown. */
+static void
+update_media_row (GhCreateWizard *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (self->media == NULL)
+    return;
+
+  if (self->os == NULL)
+    subtitle = g_strdup (_("Unknown operating system: pick it below, or go on with a generic machine"));
+  else if (g_strcmp0 (osinfo_entity_get_id (OSINFO_ENTITY (self->os)), self->media->os_id) != 0)
+    /* Translators: an OS name the user picked */
+    subtitle = g_strdup_printf (_("%s, as chosen below"), os_display_name (self->os));
+  else if (self->media->live)
+    /* Translators: an OS name, found on the install media */
+    subtitle = g_strdup_printf (_("%s (live system)"), os_display_name (self->os));
+  else
+    subtitle = g_strdup (os_display_name (self->os));
+  adw_action_row_set_subtitle (self->media_row, subtitle);
+}
+
 static void
 set_os (GhCreateWizard *self,
         OsinfoOs       *os)
@@ -378,23 +400,7 @@ set_os (GhCreateWizard *self,
   g_set_object (&self->os, os);
   gh_os_requirements_for_os (os, &self->requirements);
   g_clear_object (&self->plan);
-
-  if (self->media != NULL)
-    {
-      g_autofree char *subtitle = NULL;
-
-      if (os == NULL)
-        subtitle = g_strdup (_("Unknown operating system: pick it below, or go on with a generic machine"));
-      else if (self->media->os_id != NULL && g_strcmp0 (osinfo_entity_get_id (OSINFO_ENTITY (os)),
-                                                        self->media->os_id) == 0)
-        /* Translators: an OS name, found on the install media */
-        subtitle = g_strdup_printf (self->media->live ? _("%s (live system)") : _("%s"),
-                                    os_display_name (os));
-      else
-        /* Translators: an OS name the user picked */
-        subtitle = g_strdup_printf (_("%s, as chosen below"), os_display_name (os));
-      adw_action_row_set_subtitle (self->media_row, subtitle);
-    }
+  update_media_row (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OS_ID]);
 }
@@ -539,12 +545,9 @@ identify_cb (GObject      *object,
 
   g_clear_pointer (&self->media, gh_media_info_free);
   self->media = g_steal_pointer (&media);
-  g_clear_object (&self->os);
   set_os (self, self->media->os_id != NULL ? gh_os_db_lookup_os (self->os_db, self->media->os_id) : NULL);
-  /* set_os() said nothing when the OS was already NULL. */
-  if (self->os == NULL)
-    adw_action_row_set_subtitle (self->media_row,
-                                 _("Unknown operating system: pick it below, or go on with a generic machine"));
+  /* New media with the same OS as before: set_os() had nothing to change. */
+  update_media_row (self);
   enter_os (self);
 }
 
@@ -949,12 +952,10 @@ default_name (GhCreateWizard *self)
     {
       g_autofree char *basename = g_path_get_basename (self->source_path);
       char *dot = strrchr (basename, '.');
-      g_autofree char *name = NULL;
 
       if (dot != NULL && dot != basename)
         *dot = '\0';
-      name = g_strdup (basename);
-      return gh_machine_creator_suggest_name (self->creator, name);
+      return gh_machine_creator_suggest_name (self->creator, basename);
     }
   return gh_machine_creator_suggest_name (self->creator, base != NULL ? base : "machine");
 }
