@@ -35,6 +35,7 @@ struct _GhMachine
   guint install_done : 1;       /* the last reading: the installer has stopped the guest */
   guint finishing_install : 1;  /* a worker is at it */
   guint install_failed : 1;     /* it failed once: not again on every event */
+  guint install_held : 1;       /* the user shut it down mid-install */
 };
 
 G_DEFINE_FINAL_TYPE (GhMachine, gh_machine, G_TYPE_OBJECT)
@@ -816,8 +817,15 @@ gh_machine_perform_async (GhMachine           *self,
                                                          gh_machine_get_display_name (self)),
                           cancellable, callback, user_data);
 
-  if (action_task_prepare (self, task, TRUE))
-    g_task_run_in_thread (task, perform_thread);
+  if (!action_task_prepare (self, task, TRUE))
+    return;
+
+  /* A shutdown asked for mid-install ends as the installer's own reboot does: it must
+   * not be taken for the install being done. Starting again runs the installer. */
+  if (self->installing)
+    self->install_held = action == GH_MACHINE_ACTION_SHUT_DOWN;
+
+  g_task_run_in_thread (task, perform_thread);
 }
 
 gboolean
@@ -2524,7 +2532,8 @@ _gh_machine_check_install (GhMachine *self)
 
   g_return_if_fail (GH_IS_MACHINE (self));
 
-  if (!self->install_done || self->finishing_install || self->install_failed)
+  if (!self->install_done || self->finishing_install || self->install_failed
+      || self->install_held)
     return;
 
   task = action_task_new (self, _gh_machine_check_install, 0,
