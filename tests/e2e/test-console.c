@@ -3,9 +3,9 @@
  * Two guests, both booted directly from the Debian installer's kernel with an 800x600
  * framebuffer: the installer itself (its first screen waits for a key), and the "echo"
  * guest of tests/e2e/guests, which writes every line typed on its keyboard to its serial
- * port, where the test reads it. The display gets its sockets from
- * virDomainOpenGraphicsFD(), as in the console window. tests/e2e/run-e2e runs this with
- * --xvfb and XDG dirs of its own.
+ * port, where the test reads it, and whose guest agent lets libvirt reboot and shut it down.
+ * The display gets its sockets from virDomainOpenGraphicsFD(), as in the console window.
+ * tests/e2e/run-e2e runs this with --xvfb and XDG dirs of its own.
  *
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -37,6 +37,8 @@
 #define WIZARD_NAME "greenhouse-e2e-wizard"
 /* What libosinfo calls the ISO that tests/e2e/guests/make-iso writes. */
 #define WIZARD_OS "http://debian.org/debian/testing"
+/* What the echo guest's agent (tests/e2e/guests/guest-agent.sh) calls its guest. */
+#define ECHO_AGENT_HOST_NAME "greenhouse-echo"
 
 /* TCG boots a kernel in tens of seconds on a loaded CI machine. */
 #define OPEN_TIMEOUT_S  30
@@ -82,11 +84,13 @@ domain_xml (const char *name,
             guint       memory_mib,
             const char *initrd,
             const char *cmdline,
-            const char *serial_log)
+            const char *serial_log,
+            const char *agent_socket)
 {
   int kvm_fd = g_open ("/dev/kvm", O_RDWR | O_CLOEXEC, 0);
   const char *type = kvm_fd >= 0 ? "kvm" : "qemu";
   g_autofree char *serial = NULL;
+  g_autofree char *agent = NULL;
 
   if (kvm_fd >= 0)
     g_close (kvm_fd, NULL);
@@ -94,6 +98,13 @@ domain_xml (const char *name,
   serial = serial_log != NULL
     ? g_strdup_printf ("<serial type='file'><source path='%s' append='on'/></serial>", serial_log)
     : g_strdup ("<serial type='pty'/>");
+  /* libvirt would put the socket under $XDG_CONFIG_HOME, which run-e2e makes too deep for
+   * a socket's path (108 bytes); libvirt adds the virtio-serial bus itself. */
+  agent = agent_socket != NULL
+    ? g_strdup_printf ("<channel type='unix'><source mode='bind' path='%s'/>"
+                       "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>",
+                       agent_socket)
+    : g_strdup ("");
 
   /* What Greenhouse gives the machines it creates, for the console. */
   return g_strdup_printf (
@@ -114,9 +125,10 @@ domain_xml (const char *name,
     "    <redirdev bus='usb' type='spicevmc'/>"
     "    <redirdev bus='usb' type='spicevmc'/>"
     "    <video><model type='qxl'/></video>"
+    "    %s"
     "  </devices>"
     "</domain>",
-    type, name, memory_mib, initrd, cmdline, serial);
+    type, name, memory_mib, initrd, cmdline, serial, agent);
 }
 
 static GhMachine *
@@ -145,16 +157,19 @@ session_changed_cb (GhSpiceSession *session,
   gh_spice_display_set_session (guest->display, gh_spice_session_get_session (session));
 }
 
-/* Defines and starts @guest from outside, then shows its display in a window of its size. */
+/* Defines and starts @guest from outside, then shows its display in a window of its size.
+ * With @agent_socket, the domain has the guest agent's channel, on that socket. */
 static void
 start_guest (Guest      *guest,
              const char *name,
              guint       memory_mib,
              const char *initrd,
              const char *cmdline,
-             const char *serial_log)
+             const char *serial_log,
+             const char *agent_socket)
 {
-  g_autofree char *xml = domain_xml (name, memory_mib, initrd, cmdline, serial_log);
+  g_autofree char *xml = domain_xml (name, memory_mib, initrd, cmdline, serial_log,
+                                     agent_socket);
 
   guest->serial_log = g_strdup (serial_log);
 
@@ -647,7 +662,7 @@ test_installer_frame (void)
   int width, height;
 
   start_guest (&e2e.installer, INSTALLER_NAME, 1024, INSTALLER_DIR "/initrd.gz",
-               "vga=788 priority=high", NULL);
+               "vga=788 priority=high", NULL, NULL);
 
   /* The installer's first question (the language) on the framebuffer. */
   screen = wait_for_still_screen (&e2e.installer, 4, "the installer's first screen");
@@ -775,10 +790,13 @@ test_echo_typing (void)
 {
   g_autofree char *initrd = echo_initramfs ();
   g_autofree char *log = g_build_filename (g_get_user_runtime_dir (), "echo-serial.log", NULL);
+  g_autofree char *agent_socket = g_build_filename (g_get_user_runtime_dir (), "echo-agent.sock",
+                                                    NULL);
   const char *line = "Hello, World 42!";
   g_autofree char *expected = g_strdup_printf ("GOT:%s", line);
 
-  start_guest (&e2e.echo, ECHO_NAME, 256, initrd, "vga=788 console=tty1 console=ttyS0", log);
+  start_guest (&e2e.echo, ECHO_NAME, 256, initrd, "vga=788 console=tty1 console=ttyS0", log,
+               agent_socket);
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-READY", 1,
                         "the echo guest's banner on its serial port");
   gh_e2e_wait_until (gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S, "the first frame");
@@ -866,12 +884,71 @@ test_echo_blocked_server (void)
     }
 }
 
+/* Waits until libvirt can reach @guest's agent. virDomainReboot and virDomainShutdown use
+ * the agent only once libvirt has connected to it, which it does when the guest has opened
+ * its port (after every boot), and fall back to ACPI before that, which the echo guest's
+ * kernel ignores. A question the agent answers is the one sure sign. */
+static void
+wait_for_agent (Guest      *guest,
+                const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) BOOT_TIMEOUT_S * G_USEC_PER_SEC;
+  g_autofree char *last_error = NULL;
+
+  for (;;)
+    {
+      g_autofree char *host_name = NULL;
+
+      gh_e2e_allow_outside_calls (TRUE);
+      host_name = virDomainGetHostname (guest->domain, VIR_DOMAIN_GET_HOSTNAME_AGENT);
+      if (host_name == NULL)
+        {
+          g_free (last_error);
+          last_error = g_strdup (virGetLastErrorMessage ());
+        }
+      gh_e2e_allow_outside_calls (FALSE);
+
+      if (host_name != NULL)
+        {
+          g_assert_cmpstr (host_name, ==, ECHO_AGENT_HOST_NAME);
+          return;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *text = NULL;
+
+          g_file_get_contents (guest->serial_log, &text, NULL, NULL);
+          g_error ("%s: libvirt did not reach the guest agent within %d s (%s); the serial "
+                   "port said:\n%s", what, BOOT_TIMEOUT_S, last_error,
+                   text != NULL ? text : "(nothing)");
+        }
+      spin (500);
+    }
+}
+
+/* Asks for @action as the console window's menu does, through GhMachine. */
+static void
+perform (Guest           *guest,
+         GhMachineAction  action,
+         const char      *what)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_perform_async (guest->machine, action, NULL, gh_e2e_store_result, &result);
+  /* libvirt returns once QEMU reports the reset or the power-off that the agent caused. */
+  gh_e2e_wait_until (result != NULL, BOOT_TIMEOUT_S, "%s", what);
+  gh_machine_perform_finish (guest->machine, result, &error);
+  g_assert_no_error (error);
+}
+
 /* The guest restarts inside the same QEMU: the display channel stays, its surface is
- * destroyed and made again. virDomainReboot cannot be the trigger here: it asks the guest
- * through ACPI or an agent, and the installer's kernel has neither an ACPI button driver
- * nor an agent. So the guest reboots itself (asked through the display's own key path),
- * then is reset from outside, which is what virDomainReboot ends in for a guest that
- * listens. */
+ * destroyed and made again, and the display must show the guest again by itself. Three
+ * ways: the guest reboots itself (asked through the display's own key path); Greenhouse's
+ * Reboot, virDomainReboot in its default mode, which libvirt hands to the guest agent (its
+ * ACPI mode would do nothing: the installer's kernel has no ACPI button driver); and a
+ * reset from outside, which needs nothing of the guest. @n_banners counts the guest's
+ * GREENHOUSE-ECHO-READY lines once it is back. */
 static void
 reboot_and_check (const char *how,
                   guint       n_banners,
@@ -892,38 +969,75 @@ reboot_and_check (const char *how,
 static void
 test_echo_reboot (void)
 {
-  int rc;
+  guint n_banners = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY");
+  guint n_reboots = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING");
 
   type_text (e2e.echo.display, "reboot");
   tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
-  wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING", 1, "the guest's own reboot");
-  reboot_and_check ("the guest's own reboot", 2, "console-echo-rebooted.png");
+  wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING", n_reboots + 1,
+                        "the guest's own reboot");
+  reboot_and_check ("the guest's own reboot", n_banners + 1, "console-echo-rebooted.png");
+}
+
+static void
+test_echo_reboot_agent (void)
+{
+  guint n_banners, n_reboots;
+
+  wait_for_agent (&e2e.echo, "before Reboot");
+  n_banners = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY");
+  n_reboots = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING");
+
+  perform (&e2e.echo, GH_MACHINE_ACTION_REBOOT, "Reboot through the guest agent");
+  wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING", n_reboots + 1,
+                        "the guest agent's reboot");
+  reboot_and_check ("Reboot through the guest agent", n_banners + 1,
+                    "console-echo-rebooted-agent.png");
+}
+
+static void
+test_echo_reset (void)
+{
+  guint n_banners = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY");
+  int rc;
 
   gh_e2e_allow_outside_calls (TRUE);
   rc = virDomainReset (e2e.echo.domain, 0);
   gh_e2e_allow_outside_calls (FALSE);
   g_assert_cmpint (rc, ==, 0);
-  reboot_and_check ("a reset from outside", 3, "console-echo-reset.png");
+  reboot_and_check ("a reset from outside", n_banners + 1, "console-echo-reset.png");
+}
+
+/* The console says the guest stopped when it went, however it went. */
+static void
+wait_for_guest_stopped (Guest      *guest,
+                        const char *how)
+{
+  gh_e2e_wait_until (gh_spice_session_get_state (guest->session) ==
+              GH_SPICE_SESSION_STATE_GUEST_STOPPED,
+              FRAME_TIMEOUT_S, "the guest-stopped state after %s", how);
+  gh_e2e_wait_until (!gh_spice_display_get_ready (guest->display), FRAME_TIMEOUT_S,
+              "the stopped guest's frame to go after %s", how);
 }
 
 static void
 test_echo_restart (void)
 {
-  guint n_banners = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY");
+  guint n_banners, n_power_offs;
   int rc;
 
-  /* Off: the console says the guest stopped. */
-  gh_e2e_allow_outside_calls (TRUE);
-  rc = virDomainDestroy (e2e.echo.domain);
-  gh_e2e_allow_outside_calls (FALSE);
-  g_assert_cmpint (rc, ==, 0);
-  gh_e2e_wait_until (gh_spice_session_get_state (e2e.echo.session) ==
-              GH_SPICE_SESSION_STATE_GUEST_STOPPED,
-              FRAME_TIMEOUT_S, "the guest-stopped state");
-  gh_e2e_wait_until (!gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S,
-              "the frame of the stopped guest to go");
+  /* Off through Greenhouse's Shut Down: virDomainShutdown, which the guest agent obeys. */
+  wait_for_agent (&e2e.echo, "before Shut Down");
+  n_power_offs = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-POWERING-OFF");
+  perform (&e2e.echo, GH_MACHINE_ACTION_SHUT_DOWN, "Shut Down through the guest agent");
+  wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-POWERING-OFF", n_power_offs + 1,
+                        "the guest agent's power-off");
+  wait_for_guest_stopped (&e2e.echo, "Shut Down");
+  gh_e2e_wait_until (gh_machine_get_state (e2e.echo.machine) == GH_MACHINE_STATE_SHUT_OFF,
+                     FRAME_TIMEOUT_S, "the machine to be shut off");
 
   /* On again from outside: the display comes back by itself. */
+  n_banners = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY");
   gh_e2e_allow_outside_calls (TRUE);
   rc = virDomainCreate (e2e.echo.domain);
   gh_e2e_allow_outside_calls (FALSE);
@@ -935,6 +1049,13 @@ test_echo_restart (void)
                         "the echo guest's banner after the restart");
   wait_for_still_screen (&e2e.echo, 2, "the restarted guest's screen");
   g_assert_cmpfloat (compare_with_screenshot (&e2e.echo, "console-echo-restarted.png"), >=, 0.99);
+
+  /* Off from outside, without asking the guest. */
+  gh_e2e_allow_outside_calls (TRUE);
+  rc = virDomainDestroy (e2e.echo.domain);
+  gh_e2e_allow_outside_calls (FALSE);
+  g_assert_cmpint (rc, ==, 0);
+  wait_for_guest_stopped (&e2e.echo, "a destroy from outside");
 
   stop_guest (&e2e.echo);
 }
@@ -1127,6 +1248,8 @@ main (int   argc,
   g_test_add_func ("/e2e/console/echo-typing", test_echo_typing);
   g_test_add_func ("/e2e/console/echo-blocked-server", test_echo_blocked_server);
   g_test_add_func ("/e2e/console/echo-reboot", test_echo_reboot);
+  g_test_add_func ("/e2e/console/echo-reboot-agent", test_echo_reboot_agent);
+  g_test_add_func ("/e2e/console/echo-reset", test_echo_reset);
   g_test_add_func ("/e2e/console/echo-restart", test_echo_restart);
   g_test_add_func ("/e2e/console/wizard-installer", test_wizard_installer);
 
