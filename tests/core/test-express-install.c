@@ -390,6 +390,7 @@ test_boot_files_missing (void)
   g_assert_false (_gh_express_extract (iso, members, fds, NULL, &error));
   close (fds[0]);
   g_unlink (path);
+  g_clear_pointer (&path, g_free);
   g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
   g_assert_cmpstr (error->message, ==, "Could not read the installer from the install media: "
                                        "it has no file “isolinux/vmlinuz”");
