@@ -23,6 +23,7 @@
 #include <libvirt/virterror.h>
 
 #include "gh-console-window.h"
+#include "gh-machine-row.h"
 #include "gh-create-wizard.h"
 #include "gh-machine-settings.h"
 #include "gh-core.h"
@@ -1282,6 +1283,7 @@ test_wizard_express (void)
   GhConsoleWindow *window;
   Guest guest = { NULL, };
   g_autoptr(Image) screen = NULL;
+  g_autoptr(GtkWidget) row = NULL;
   guint64 frames_before;
   gint64 deadline;
 
@@ -1291,6 +1293,10 @@ test_wizard_express (void)
 
   window = create_with_wizard (app, EXPRESS_NAME, TRUE, &guest);
   g_assert_true (gh_machine_get_installing (guest.machine));
+  /* The main window's row says so while the installer runs. */
+  row = g_object_ref_sink (gh_machine_row_new (guest.machine));
+  gh_e2e_wait_until (g_strcmp0 (gh_machine_row_get_state_text (GH_MACHINE_ROW (row)), "Installing") == 0,
+                     FRAME_TIMEOUT_S, "the row to say Installing");
   screen = wait_for_installer (&guest, "console-wizard-express-timeout.png");
   save_image (screen, "console-wizard-express.png");
 
@@ -1327,6 +1333,7 @@ test_wizard_express (void)
   g_assert_nonnull (xml);
   g_assert_null (strstr (xml, "<kernel>"));
   g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+  g_assert_cmpstr (gh_machine_row_get_state_text (GH_MACHINE_ROW (row)), ==, "Running");
   gh_e2e_wait_until (gh_spice_display_get_ready (guest.display) &&
                      gh_spice_display_get_n_frames (guest.display) > frames_before,
                      BOOT_TIMEOUT_S, "the console to show the installed machine");
