@@ -433,6 +433,7 @@ _gh_express_generate (OsinfoMedia            *media,
   const char *what = _("Could not prepare the automatic installation");
   g_autoptr(OsinfoInstallScript) install_script = NULL;
   g_autoptr(OsinfoInstallConfig) install_config = NULL;
+  g_autoptr(GMainContext) context = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *filename;
 
@@ -461,8 +462,14 @@ _gh_express_generate (OsinfoMedia            *media,
       return FALSE;
     }
 
+  /* libosinfo's sync call runs its async one in a loop on the thread-default context,
+   * which in a worker is the global default one: the main thread would then take its
+   * callbacks and this worker wait for ever. A context of its own keeps it all here. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
   script->text = osinfo_install_script_generate_for_media (install_script, media, install_config,
                                                            NULL, &local_error);
+  g_main_context_pop_thread_default (context);
   if (script->text == NULL)
     {
       _gh_error_set (error, GH_ERROR_FAILED, what,

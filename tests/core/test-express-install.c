@@ -178,6 +178,46 @@ test_generate_fedora (void)
   g_assert_nonnull (strstr (script.cmdline, "inst.ks=file:/fedora.ks"));
 }
 
+typedef struct
+{
+  GhExpressConfig *config;
+  gint             done;     /* 1: written, 2: failed */
+} GenerateRun;
+
+static gpointer
+generate_thread (gpointer data)
+{
+  GenerateRun *run = data;
+  g_autoptr(OsinfoMedia) media = db_media ("http://debian.org/debian/testing", 0);
+  g_auto(GhExpressScript) script = { NULL };
+  gboolean ok;
+
+  ok = _gh_express_generate (media, run->config, "x", NULL, &script, NULL)
+       && script.text != NULL;
+  g_atomic_int_set (&run->done, ok ? 1 : 2);
+  return NULL;
+}
+
+/* The creator writes the script in a worker while the main thread runs its loop:
+ * libosinfo must not need the main thread for it. */
+static void
+test_generate_in_worker (void)
+{
+  g_autoptr(GhExpressConfig) config = test_config ();
+  GenerateRun run = { config, 0 };
+  GThread *thread;
+
+  loaded_db ();
+  /* As an application's main thread does while its loop runs. */
+  g_assert_true (g_main_context_acquire (NULL));
+  thread = g_thread_new ("generate", generate_thread, &run);
+  gh_test_wait_until_within (g_atomic_int_get (&run.done) != 0, 30,
+                             "the script to be written in a worker");
+  g_main_context_release (NULL);
+  g_thread_join (thread);
+  g_assert_cmpint (run.done, ==, 1);
+}
+
 /* An empty password is never written into an installed system. */
 static void
 test_generate_refuses (void)
@@ -423,6 +463,7 @@ main (int   argc,
   g_test_add_func ("/core/express/generate/debian", test_generate_debian);
   g_test_add_func ("/core/express/generate/fedora", test_generate_fedora);
   g_test_add_func ("/core/express/generate/refuses", test_generate_refuses);
+  g_test_add_func ("/core/express/generate/in-worker", test_generate_in_worker);
   g_test_add_func ("/core/express/hostname", test_hostname);
   g_test_add_func ("/core/express/config-for-user", test_config_for_user);
   g_test_add_func ("/core/express/boot-files", test_boot_files);
