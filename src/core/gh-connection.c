@@ -390,12 +390,14 @@ apply_refreshed (GhConnection *self,
   else if (machine != NULL)
     {
       _gh_machine_update (machine, refreshed->info);
+      _gh_machine_check_install (machine);
     }
   else
     {
       g_autoptr(GhMachine) added = _gh_machine_new (self, refreshed->info);
 
       _gh_machine_list_add (self->machines, added);
+      _gh_machine_check_install (added);
     }
 }
 
@@ -955,6 +957,14 @@ open_cb (GObject      *object,
 
   self->reconnect_delay = 0;
   set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
+
+  /* An installer that finished while nobody watched. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->machines)); i++)
+    {
+      g_autoptr(GhMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
+
+      _gh_machine_check_install (machine);
+    }
 
   /* Events that came in while the list was read. */
   start_refresh (self);

@@ -26,6 +26,8 @@ typedef struct
   guint64         memory;       /* bytes */
   gboolean        has_spice;
   gboolean        persistent;
+  gboolean        installing;     /* in the install phase of an express install */
+  gboolean        install_done;   /* …and the guest stopped it: its installer is done */
 } GhMachineInfo;
 
 /* Worker thread only: these call libvirt. */
@@ -46,6 +48,9 @@ void            _gh_machine_update               (GhMachine            *self,
                                                   const GhMachineInfo  *info);
 void            _gh_machine_set_state            (GhMachine            *self,
                                                   GhMachineState        state);
+/* Main thread, connected: when the guest has stopped the install phase of an express
+ * install, boots the installed system (once; a worker does it). */
+void            _gh_machine_check_install        (GhMachine            *self);
 
 GhMachineList  *_gh_machine_list_new             (void);
 void            _gh_machine_list_add             (GhMachineList        *self,

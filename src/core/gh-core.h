@@ -11,6 +11,7 @@
 #include "gh-domain-builder.h"
 #include "gh-domain-editor.h"
 #include "gh-error.h"
+#include "gh-express-install.h"
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 #include "gh-host-report.h"

@@ -8,6 +8,7 @@
 
 #include "gh-core-private.h"
 #include "gh-domain-builder.h"
+#include "gh-domain-editor.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -43,6 +44,11 @@ gh_domain_spec_copy (const GhDomainSpec *spec)
   copy->disk_format = g_strdup (spec->disk_format);
   copy->cdrom_path = g_strdup (spec->cdrom_path);
   copy->display = spec->display != NULL ? gh_graphics_path_copy (spec->display) : NULL;
+  copy->install_media = spec->install_media != NULL ? g_object_ref (spec->install_media) : NULL;
+  copy->express = spec->express != NULL ? gh_express_config_copy (spec->express) : NULL;
+  copy->kernel_path = g_strdup (spec->kernel_path);
+  copy->initrd_path = g_strdup (spec->initrd_path);
+  copy->cmdline = g_strdup (spec->cmdline);
   return copy;
 }
 
@@ -59,6 +65,11 @@ gh_domain_spec_free (GhDomainSpec *spec)
   g_free (spec->disk_format);
   g_free (spec->cdrom_path);
   g_clear_pointer (&spec->display, gh_graphics_path_free);
+  g_clear_object (&spec->install_media);
+  g_clear_pointer (&spec->express, gh_express_config_free);
+  g_free (spec->kernel_path);
+  g_free (spec->initrd_path);
+  g_free (spec->cmdline);
   g_free (spec);
 }
 
@@ -231,16 +242,26 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   if (spec->title != NULL && spec->title[0] != '\0')
     append (xml, 1, "<title>%s</title>", spec->title);
 
+  if (spec->os != NULL || spec->kernel_path != NULL)
+    append (xml, 1, "<metadata>");
   /* Read back by gh-machine-info, and by virt-manager and GNOME Boxes alike. */
   if (spec->os != NULL)
     {
-      append (xml, 1, "<metadata>");
       append (xml, 2, "<libosinfo:libosinfo xmlns:libosinfo='%s'>", LIBOSINFO_NS);
       append (xml, 3, "<libosinfo:os id='%s'/>",
               osinfo_entity_get_id (OSINFO_ENTITY (spec->os)));
       append (xml, 2, "</libosinfo:libosinfo>");
-      append (xml, 1, "</metadata>");
     }
+  /* What finishing the install takes away again (GhMachine does it). */
+  if (spec->kernel_path != NULL)
+    {
+      append (xml, 2, "<greenhouse:greenhouse xmlns:greenhouse='%s'>", GH_DOMAIN_METADATA_NS);
+      append (xml, 3, "<greenhouse:express-install kernel='%s' initrd='%s'/>",
+              spec->kernel_path, spec->initrd_path != NULL ? spec->initrd_path : "");
+      append (xml, 2, "</greenhouse:greenhouse>");
+    }
+  if (spec->os != NULL || spec->kernel_path != NULL)
+    append (xml, 1, "</metadata>");
 
   append (xml, 1, "<memory unit='KiB'>%" G_GUINT64_FORMAT "</memory>", memory_kib);
   append (xml, 1, "<currentMemory unit='KiB'>%" G_GUINT64_FORMAT "</currentMemory>",
@@ -251,6 +272,14 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
    * firmware descriptors, so no path to a firmware file is written here. */
   append (xml, 1, efi ? "<os firmware='efi'>" : "<os>");
   append (xml, 2, "<type arch='%s' machine='%s'>hvm</type>", arch, req.q35 ? "q35" : "pc");
+  if (spec->kernel_path != NULL)
+    {
+      append (xml, 2, "<kernel>%s</kernel>", spec->kernel_path);
+      if (spec->initrd_path != NULL)
+        append (xml, 2, "<initrd>%s</initrd>", spec->initrd_path);
+      if (spec->cmdline != NULL && spec->cmdline[0] != '\0')
+        append (xml, 2, "<cmdline>%s</cmdline>", spec->cmdline);
+    }
   append (xml, 1, "</os>");
 
   append (xml, 1, "<features>");
@@ -270,7 +299,9 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   append (xml, 1, "</clock>");
 
   append (xml, 1, "<on_poweroff>destroy</on_poweroff>");
-  append (xml, 1, "<on_reboot>restart</on_reboot>");
+  /* The installer reboots when it is done: the install phase stops there instead, so
+   * that Greenhouse can boot the installed system from its disk. */
+  append (xml, 1, "<on_reboot>%s</on_reboot>", spec->kernel_path != NULL ? "destroy" : "restart");
   append (xml, 1, "<on_crash>destroy</on_crash>");
 
   append (xml, 1, "<devices>");

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <osinfo/osinfo.h>
 
+#include "gh-express-install.h"
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 
@@ -35,6 +36,14 @@ typedef struct
   char           *disk_format;   /* "qcow2" or "raw" */
   char           *cdrom_path;    /* install media; NULL: no CD-ROM */
   GhGraphicsPath *display;       /* the display path the user chose (a copy) */
+  /* The express install: what the wizard asks for… */
+  OsinfoMedia    *install_media; /* what cdrom_path is, as libosinfo identified it */
+  GhExpressConfig *express;      /* NULL: the user installs by hand */
+  /* …and what the creator makes of it: the install phase boots the media's kernel with
+   * an initrd that holds the answers, and stops at the installer's reboot. */
+  char           *kernel_path;   /* NULL: the machine boots as usual */
+  char           *initrd_path;
+  char           *cmdline;
 } GhDomainSpec;
 
 GhDomainSpec   *gh_domain_spec_new          (void);
@@ -54,7 +63,9 @@ gboolean        gh_domain_caps_offers_uefi  (const GhHostDomainCaps *caps);
 
 /* The domain XML to define: paravirtual (virtio) devices where the OS has drivers, the
  * libosinfo metadata, the console's devices from @spec->display, the CD-ROM first in the
- * boot order when there is one. @caps (NULL: unknown) picks the emulator, domain type and
+ * boot order when there is one. With @spec->kernel_path, the install phase of an express
+ * install: the kernel, initrd and command line boot directly, a reboot stops the machine
+ * and Greenhouse's metadata notes the two files, so that the install can be finished. @caps (NULL: unknown) picks the emulator, domain type and
  * machine. Pure: the same input gives the same XML. Fails only on a spec that cannot be
  * a machine (no name, no memory). */
 char           *gh_domain_builder_build     (const GhDomainSpec     *spec,

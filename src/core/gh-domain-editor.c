@@ -1823,6 +1823,154 @@ gh_domain_editor_detach_mdev (GhDomainEditor  *self,
   return TRUE;
 }
 
+/* ---- An express install's install phase -------------------------------------------- */
+
+static xmlNode *
+find_express_install (GhDomainEditor *self)
+{
+  xmlNode *own = find_own_child (first_child (self->root, "metadata"), "greenhouse");
+
+  return find_own_child (own, "express-install");
+}
+
+/**
+ * gh_domain_editor_get_express_install:
+ * @kernel: (out) (optional): the install phase's kernel
+ * @initrd: (out) (optional): its initrd, which holds the installer's answers
+ *
+ * Returns: whether the domain is in the install phase of an express install
+ */
+gboolean
+gh_domain_editor_get_express_install (GhDomainEditor  *self,
+                                      char           **kernel,
+                                      char           **initrd)
+{
+  xmlNode *node;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  node = find_express_install (self);
+  if (kernel != NULL)
+    *kernel = dup_prop (node, "kernel");
+  if (initrd != NULL)
+    *initrd = dup_prop (node, "initrd");
+  return node != NULL;
+}
+
+/* The boot entries of the disks (not CD-ROMs) first, the others after them. */
+static GStrv
+dup_boot_order_disks_first (GhDomainEditor *self)
+{
+  g_auto(GStrv) order = gh_domain_editor_dup_boot_order (self);
+  g_autoptr(GPtrArray) disks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  GPtrArray *result;
+
+  if (gh_domain_editor_get_boot_per_device (self))
+    {
+      for (guint i = 0; order[i] != NULL; i++)
+        {
+          xmlNode *device = find_device_by_key (self, order[i]);
+
+          if (device != NULL && is_element (device, "disk")
+              && (prop_equals (device, "device", "disk")
+                  || xmlHasProp (device, (const xmlChar *) "device") == NULL))
+            g_ptr_array_add (disks, order[i]);
+          else
+            g_ptr_array_add (others, order[i]);
+        }
+    }
+  else
+    {
+      for (guint i = 0; order[i] != NULL; i++)
+        g_ptr_array_add (g_str_equal (order[i], "hd") ? disks : others, order[i]);
+    }
+
+  result = g_ptr_array_new ();
+  for (guint i = 0; i < disks->len; i++)
+    g_ptr_array_add (result, g_strdup (g_ptr_array_index (disks, i)));
+  for (guint i = 0; i < others->len; i++)
+    g_ptr_array_add (result, g_strdup (g_ptr_array_index (others, i)));
+  g_ptr_array_add (result, NULL);
+  return (GStrv) g_ptr_array_free (result, FALSE);
+}
+
+/**
+ * gh_domain_editor_end_express_install:
+ *
+ * Turns the install phase of an express install into the installed machine: no
+ * installer kernel, initrd or command line, a reboot restarts it again, the install
+ * media is ejected and the disks boot first. Greenhouse's note of the install goes; the
+ * two files it names are the caller's to delete.
+ */
+gboolean
+gh_domain_editor_end_express_install (GhDomainEditor  *self,
+                                      GError         **error)
+{
+  static const char * const boot_files[] = { "kernel", "initrd", "cmdline", NULL };
+  g_auto(GStrv) order = NULL;
+  xmlNode *note;
+  xmlNode *os;
+  xmlNode *on_reboot;
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  note = find_express_install (self);
+  if (note == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_INVALID_STATE, _("Could not finish the installation"),
+                     _("The machine is not being installed"));
+      return FALSE;
+    }
+
+  /* Checked before anything changes. */
+  order = dup_boot_order_disks_first (self);
+  if (!gh_domain_editor_set_boot_order (self, (const char * const *) order, error))
+    return FALSE;
+
+  os = first_child (self->root, "os");
+  for (guint i = 0; boot_files[i] != NULL; i++)
+    {
+      xmlNode *node;
+
+      while ((node = first_child (os, boot_files[i])) != NULL)
+        remove_node (node);
+    }
+
+  on_reboot = first_child (self->root, "on_reboot");
+  if (on_reboot != NULL)
+    set_text (on_reboot, "restart");
+
+  /* An installer that boots again from its CD would install again. */
+  devices = first_child (self->root, "devices");
+  for (xmlNode *disk = first_child (devices, "disk"); disk != NULL;
+       disk = next_element (disk->next, "disk"))
+    {
+      xmlNode *node;
+
+      if (!prop_equals (disk, "device", "cdrom"))
+        continue;
+      while ((node = first_child (disk, "source")) != NULL)
+        remove_node (node);
+      while ((node = first_child (disk, "backingStore")) != NULL)
+        remove_node (node);
+    }
+
+  {
+    xmlNode *own = note->parent;
+    xmlNode *metadata = own->parent;
+
+    remove_node (note);
+    if (next_element_any (own->children) == NULL)
+      remove_node (own);
+    if (next_element_any (metadata->children) == NULL)
+      remove_node (metadata);
+  }
+
+  return TRUE;
+}
+
 /* A USB hostdev by vendor and product (@at FALSE) or by bus and device (@at TRUE). */
 static xmlNode *
 find_usb (GhDomainEditor *self,

@@ -204,6 +204,13 @@ void            gh_domain_editor_mark_mdev_made      (GhDomainEditor      *self,
 char           *gh_domain_editor_dup_mdev_made       (GhDomainEditor      *self,
                                                       const char          *uuid);
 GPtrArray      *gh_domain_editor_dup_interfaces      (GhDomainEditor      *self);
+
+/* The install phase of an express install: Greenhouse's note of its kernel and initrd. */
+gboolean        gh_domain_editor_get_express_install (GhDomainEditor      *self,
+                                                      char               **kernel,
+                                                      char               **initrd);
+gboolean        gh_domain_editor_end_express_install (GhDomainEditor      *self,
+                                                      GError             **error);
 /* @mac NULL: every interface. */
 gboolean        gh_domain_editor_set_interface_model (GhDomainEditor      *self,
                                                       const char          *mac,

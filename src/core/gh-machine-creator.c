@@ -4,10 +4,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <errno.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "gh-core-enums.h"
 #include "gh-core-private.h"
+#include "gh-express-install-private.h"
 #include "gh-machine-creator.h"
 #include "gh-storage.h"
 
@@ -239,6 +243,8 @@ gh_create_step_get_label (GhCreateStep step)
       return _("Preparing the storage");
     case GH_CREATE_STEP_VOLUME:
       return _("Creating the disk");
+    case GH_CREATE_STEP_EXPRESS:
+      return _("Preparing the automatic installation");
     case GH_CREATE_STEP_DEFINE:
       return _("Creating the machine");
     case GH_CREATE_STEP_START:
@@ -455,6 +461,25 @@ get_caps (GhMachineCreator *self)
   return self->host != NULL ? gh_host_inventory_get_domain_caps (self->host) : NULL;
 }
 
+/* What the express step puts into @spec, but the paths: the command line. */
+static gboolean
+express_fill_cmdline (GhDomainSpec  *spec,
+                      GError       **error)
+{
+  if (spec->install_media == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED,
+                     _("Could not prepare the automatic installation"),
+                     _("Greenhouse does not know what the install media is"));
+      return FALSE;
+    }
+
+  g_free (spec->cmdline);
+  spec->cmdline = _gh_express_dup_cmdline (spec->install_media, spec->express, spec->name,
+                                           _gh_express_target_disk (spec->os), error);
+  return spec->cmdline != NULL;
+}
+
 char *
 gh_machine_creator_dup_xml (GhMachineCreator    *self,
                             const GhDomainSpec  *spec,
@@ -470,6 +495,20 @@ gh_machine_creator_dup_xml (GhMachineCreator    *self,
     {
       g_free (copy->disk_path);
       copy->disk_path = gh_machine_creator_dup_disk_path (self, spec->name);
+    }
+
+  /* A directory pool's volumes are files named like them in its directory. */
+  if (spec->express != NULL && spec->name != NULL && self->host_info != NULL)
+    {
+      g_autofree char *kernel = _gh_express_dup_kernel_volume (spec->name);
+      g_autofree char *initrd = _gh_express_dup_initrd_volume (spec->name);
+
+      if (!express_fill_cmdline (copy, error))
+        return NULL;
+      g_free (copy->kernel_path);
+      copy->kernel_path = g_build_filename (self->host_info->pool_path, kernel, NULL);
+      g_free (copy->initrd_path);
+      copy->initrd_path = g_build_filename (self->host_info->pool_path, initrd, NULL);
     }
 
   return gh_domain_builder_build (copy, get_caps (self), error);
@@ -521,8 +560,21 @@ typedef struct
   virStoragePoolPtr pool;
   GhStorageUndo     pool_undo;
   virStorageVolPtr  volume;
+  virStorageVolPtr  kernel;     /* an express install's */
+  virStorageVolPtr  initrd;
   virDomainPtr      domain;
 } Made;
+
+static void
+delete_new_volume (virStorageVolPtr *volume)
+{
+  if (*volume == NULL)
+    return;
+
+  if (virStorageVolDelete (*volume, 0) < 0)
+    g_debug ("Could not delete the new volume: %s", virGetLastErrorMessage ());
+  g_clear_pointer (volume, virStorageVolFree);
+}
 
 static void
 undefine_new_domain (virDomainPtr domain)
@@ -563,12 +615,9 @@ rollback (Made *made)
       g_clear_pointer (&made->domain, virDomainFree);
     }
 
-  if (made->volume != NULL)
-    {
-      if (virStorageVolDelete (made->volume, 0) < 0)
-        g_debug ("Could not delete the new volume: %s", virGetLastErrorMessage ());
-      g_clear_pointer (&made->volume, virStorageVolFree);
-    }
+  delete_new_volume (&made->initrd);
+  delete_new_volume (&made->kernel);
+  delete_new_volume (&made->volume);
 
   if (made->pool != NULL)
     {
@@ -583,6 +632,8 @@ static void
 made_release (Made *made)
 {
   g_clear_pointer (&made->domain, virDomainFree);
+  g_clear_pointer (&made->initrd, virStorageVolFree);
+  g_clear_pointer (&made->kernel, virStorageVolFree);
   g_clear_pointer (&made->volume, virStorageVolFree);
   g_clear_pointer (&made->pool, virStoragePoolFree);
   _gh_storage_undo_clear (&made->pool_undo);
@@ -654,6 +705,124 @@ make_volume (TaskData      *data,
   return TRUE;
 }
 
+/* Sets @error to "@what: the detail of @cause", for a storage helper's error that names
+ * the disk where the install's files are meant. */
+static void
+rephrase_error (GError     **error,
+                const char  *what,
+                GError      *cause)
+{
+  _gh_error_set (error, cause->code, what, gh_error_get_detail (cause));
+}
+
+/* One file of the install phase as a new raw volume @name in @volume, uploaded through
+ * libvirt; a volume made before a failure is in @volume too, for the rollback. */
+static gboolean
+upload_install_file (TaskData          *data,
+                     Made              *made,
+                     const char        *name,
+                     const char        *path,
+                     virStorageVolPtr  *volume,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  const char *what = _("Could not prepare the automatic installation");
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      _gh_error_set (error, GH_ERROR_STORAGE, what, g_strerror (errno));
+      return FALSE;
+    }
+
+  *volume = _gh_storage_create_volume (made->pool, name, "raw", (guint64) st.st_size,
+                                       &local_error);
+  if (*volume == NULL)
+    {
+      rephrase_error (error, what, local_error);
+      return FALSE;
+    }
+
+  if (!_gh_storage_upload (data->conn, *volume, path, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        rephrase_error (error, what, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The express step: the installer's kernel and its initrd with the answers, as two
+ * volumes of the pool (so it works on every connection that can read the media). */
+static gboolean
+make_install_volumes (TaskData      *data,
+                      Made          *made,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  const char *what = _("Could not prepare the automatic installation");
+  GhDomainSpec *spec = data->spec;
+  g_auto(GhExpressScript) script = { NULL };
+  g_autofree char *kernel_file = NULL;
+  g_autofree char *initrd_file = NULL;
+  g_autofree char *kernel_name = NULL;
+  g_autofree char *initrd_name = NULL;
+  gboolean ok = FALSE;
+
+  if (spec->install_media == NULL || spec->cdrom_path == NULL)
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what,
+                     _("Greenhouse does not know what the install media is"));
+      return FALSE;
+    }
+  /* The installer is read out of the image here, on this computer. */
+  if (!data->local)
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what,
+                     _("the install media must be on this computer"));
+      return FALSE;
+    }
+
+  if (!_gh_express_generate (spec->install_media, spec->express, spec->name,
+                             _gh_express_target_disk (spec->os), &script, error))
+    return FALSE;
+
+  if (!_gh_express_write_boot_files (spec->cdrom_path, spec->install_media, &script,
+                                     &kernel_file, &initrd_file, cancellable, error))
+    return FALSE;
+
+  kernel_name = _gh_express_dup_kernel_volume (spec->name);
+  initrd_name = _gh_express_dup_initrd_volume (spec->name);
+  if (!upload_install_file (data, made, kernel_name, kernel_file, &made->kernel, cancellable,
+                            error)
+      || !upload_install_file (data, made, initrd_name, initrd_file, &made->initrd, cancellable,
+                               error))
+    goto out;
+
+  g_free (spec->kernel_path);
+  spec->kernel_path = virStorageVolGetPath (made->kernel);
+  g_free (spec->initrd_path);
+  spec->initrd_path = virStorageVolGetPath (made->initrd);
+  if (spec->kernel_path == NULL || spec->initrd_path == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE, what);
+      goto out;
+    }
+  g_free (spec->cmdline);
+  spec->cmdline = g_steal_pointer (&script.cmdline);
+  ok = TRUE;
+
+out:
+  /* The initrd holds the password: no copy stays behind in the temporary directory. */
+  g_unlink (kernel_file);
+  g_unlink (initrd_file);
+  return ok;
+}
+
 static gboolean
 run_steps (GTask         *task,
            TaskData      *data,
@@ -679,6 +848,14 @@ run_steps (GTask         *task,
   if (!make_volume (data, made, cancellable, error)
       || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+
+  if (data->spec->express != NULL)
+    {
+      notify_step (task, GH_CREATE_STEP_EXPRESS);
+      if (!make_install_volumes (data, made, cancellable, error)
+          || g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
 
   notify_step (task, GH_CREATE_STEP_DEFINE);
   xml = gh_domain_builder_build (data->spec, data->caps, error);

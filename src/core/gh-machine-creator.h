@@ -19,6 +19,7 @@ typedef enum
   GH_CREATE_STEP_NONE,
   GH_CREATE_STEP_POOL,       /* the storage pool, made if missing */
   GH_CREATE_STEP_VOLUME,     /* the new disk, or the imported image */
+  GH_CREATE_STEP_EXPRESS,    /* an express install's kernel and initrd (spec->express) */
   GH_CREATE_STEP_DEFINE,
   GH_CREATE_STEP_START,
   GH_CREATE_STEP_DONE,
@@ -63,15 +64,18 @@ char               *gh_machine_creator_suggest_name   (GhMachineCreator    *self
 char               *gh_machine_creator_dup_disk_path  (GhMachineCreator    *self,
                                                        const char          *name);
 
-/* The exact XML create_async() defines for @spec (disk_path as dup_disk_path() gives). */
+/* The exact XML create_async() defines for @spec (disk_path as dup_disk_path() gives;
+ * with @spec->express, the install phase's kernel and initrd volumes in the pool). */
 char               *gh_machine_creator_dup_xml        (GhMachineCreator    *self,
                                                        const GhDomainSpec  *spec,
                                                        GError             **error);
 
 /* Makes the pool if missing, a qcow2 volume of @disk_size bytes (or, with @import_path,
- * a copy of that qcow2 or raw image), defines the domain and, with @start, starts it.
+ * a copy of that qcow2 or raw image), with @spec->express (and @spec->install_media, the
+ * local file @spec->cdrom_path) the install phase's kernel and initrd holding the
+ * answers, defines the domain and, with @start, starts it.
  * :step follows on the main thread. On any failure, or when cancelled, everything made
- * so far (domain, volume, a pool it made) is removed again before it finishes with the
+ * so far (domain, volumes, a pool it made) is removed again before it finishes with the
  * error. Finishes with the new domain's UUID. */
 void                gh_machine_creator_create_async   (GhMachineCreator    *self,
                                                        const GhDomainSpec  *spec,

@@ -12,6 +12,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "gh-core-private.h"
+#include "gh-domain-editor.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -145,6 +146,7 @@ _gh_machine_info_new_from_xml (const char  *xml,
 
   ctx = xmlXPathNewContext (doc);
   xmlXPathRegisterNs (ctx, (const xmlChar *) "libosinfo", (const xmlChar *) LIBOSINFO_NS);
+  xmlXPathRegisterNs (ctx, (const xmlChar *) "gh", (const xmlChar *) GH_DOMAIN_METADATA_NS);
 
   info->name = eval_string (ctx, "string(/domain/name)");
   info->uuid = eval_string (ctx, "string(/domain/uuid)");
@@ -152,6 +154,7 @@ _gh_machine_info_new_from_xml (const char  *xml,
   info->description = eval_string (ctx, "string(/domain/description)");
   info->os_id = eval_string (ctx, "string(/domain/metadata/libosinfo:libosinfo/libosinfo:os/@id)");
   info->has_spice = eval_boolean (ctx, "boolean(/domain/devices/graphics[@type='spice'])");
+  info->installing = eval_boolean (ctx, "boolean(/domain/metadata/gh:greenhouse/gh:express-install)");
 
   /* The vCPUs the guest has now, not the hot-plug maximum. */
   vcpus = eval_string (ctx, "string(/domain/vcpu/@current)");
@@ -212,6 +215,10 @@ _gh_machine_info_new_from_domain (virDomainPtr   domain,
       return NULL;
     }
   info->state = _gh_machine_state_from_libvirt (state);
+  /* The installer's last reboot: on_reboot=destroy makes QEMU stop as at a guest
+   * shutdown. The user's "Force Off" is DESTROYED instead, and the phase stays. */
+  info->install_done = info->installing && state == VIR_DOMAIN_SHUTOFF
+                       && reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN;
 
   persistent = virDomainIsPersistent (domain);
   info->persistent = persistent == 1;

@@ -31,6 +31,11 @@ struct _GhMachine
   guint64 memory;
   guint has_spice : 1;
   guint persistent : 1;
+  guint installing : 1;
+  guint install_done : 1;       /* the last reading: the installer has stopped the guest */
+  guint finishing_install : 1;  /* a worker is at it */
+  guint install_failed : 1;     /* it failed once: not again on every event */
+  guint install_held : 1;       /* the user shut it down mid-install */
 };
 
 G_DEFINE_FINAL_TYPE (GhMachine, gh_machine, G_TYPE_OBJECT)
@@ -49,6 +54,7 @@ enum {
   PROP_OS_ID,
   PROP_HAS_SPICE,
   PROP_PERSISTENT,
+  PROP_INSTALLING,
   N_PROPS
 };
 
@@ -128,6 +134,10 @@ gh_machine_get_property (GObject    *object,
       g_value_set_boolean (value, self->persistent);
       break;
 
+    case PROP_INSTALLING:
+      g_value_set_boolean (value, self->installing);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -159,6 +169,9 @@ gh_machine_class_init (GhMachineClass *klass)
   properties[PROP_OS_ID] = g_param_spec_string ("os-id", NULL, NULL, NULL, flags);
   properties[PROP_HAS_SPICE] = g_param_spec_boolean ("has-spice", NULL, NULL, FALSE, flags);
   properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, FALSE, flags);
+  /* In the install phase of an express install: the installer runs, or has stopped and
+   * Greenhouse is about to boot the installed system. */
+  properties[PROP_INSTALLING] = g_param_spec_boolean ("installing", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -205,6 +218,8 @@ _gh_machine_new (GhConnection        *connection,
   self->memory = info->memory;
   self->has_spice = !!info->has_spice;
   self->persistent = !!info->persistent;
+  self->installing = !!info->installing;
+  self->install_done = !!info->install_done;
 
   return self;
 }
@@ -255,6 +270,13 @@ _gh_machine_update (GhMachine           *self,
       self->persistent = !!info->persistent;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
     }
+
+  if (self->installing != !!info->installing)
+    {
+      self->installing = !!info->installing;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTALLING]);
+    }
+  self->install_done = !!info->install_done;
 
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -363,6 +385,13 @@ gh_machine_get_has_spice (GhMachine *self)
 {
   g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
   return self->has_spice;
+}
+
+gboolean
+gh_machine_get_installing (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  return self->installing;
 }
 
 gboolean
@@ -788,8 +817,15 @@ gh_machine_perform_async (GhMachine           *self,
                                                          gh_machine_get_display_name (self)),
                           cancellable, callback, user_data);
 
-  if (action_task_prepare (self, task, TRUE))
-    g_task_run_in_thread (task, perform_thread);
+  if (!action_task_prepare (self, task, TRUE))
+    return;
+
+  /* A shutdown asked for mid-install ends as the installer's own reboot does: it must
+   * not be taken for the install being done. Starting again runs the installer. */
+  if (self->installing)
+    self->install_held = action == GH_MACHINE_ACTION_SHUT_DOWN;
+
+  g_task_run_in_thread (task, perform_thread);
 }
 
 gboolean
@@ -1114,6 +1150,12 @@ collect_owned_volumes (virConnectPtr   conn,
   return g_steal_pointer (&volumes);
 }
 
+static void delete_install_volume (virConnectPtr  conn,
+                                   const char    *path);
+static void read_install_files    (virDomainPtr   domain,
+                                   char         **kernel,
+                                   char         **initrd);
+
 static int
 undefine_domain (virDomainPtr domain)
 {
@@ -1155,6 +1197,8 @@ delete_thread (GTask        *task,
   ActionData *data = task_data;
   g_autoptr(GPtrArray) volumes = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *install_kernel = NULL;
+  g_autofree char *install_initrd = NULL;
   const char *failure = data->failure;
   virDomainPtr domain;
   int persistent;
@@ -1162,6 +1206,10 @@ delete_thread (GTask        *task,
   domain = lookup_domain (data, &error);
   if (domain == NULL)
     goto out;
+
+  /* The files of an unfinished express install are Greenhouse's, not the user's data:
+   * they go with the machine, whether its disks stay or not. */
+  read_install_files (domain, &install_kernel, &install_initrd);
 
   /* Decide which volumes go before the domain is gone and its XML with it; if that
    * cannot be decided, nothing is deleted, the machine included. */
@@ -1187,6 +1235,9 @@ delete_thread (GTask        *task,
       _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
       goto out;
     }
+
+  delete_install_volume (data->conn, install_kernel);
+  delete_install_volume (data->conn, install_initrd);
 
   for (guint i = 0; volumes != NULL && i < volumes->len; i++)
     {
@@ -2354,4 +2405,145 @@ gh_machine_detach_mdev_finish (GhMachine     *self,
 {
   return gh_machine_edit_finish_common (self, result, gh_machine_detach_mdev_async,
                                         next_boot, error);
+}
+
+/* ---- Finishing an express install ----------------------------------------------------- */
+
+/* Runs in a worker: deletes the volume at @path, if there is one; what fails is logged,
+ * as a left-over file is no reason to fail what the user asked for. */
+static void
+delete_install_volume (virConnectPtr  conn,
+                       const char    *path)
+{
+  virStorageVolPtr vol;
+
+  if (path == NULL || path[0] == '\0')
+    return;
+
+  vol = virStorageVolLookupByPath (conn, path);
+  if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+    g_debug ("Could not delete the install file %s: %s", path, virGetLastErrorMessage ());
+  g_clear_pointer (&vol, virStorageVolFree);
+  virResetLastError ();
+}
+
+/* Runs in a worker: the install phase's two files of @domain's persistent definition. */
+static void
+read_install_files (virDomainPtr   domain,
+                    char         **kernel,
+                    char         **initrd)
+{
+  g_autoptr(GhDomainEditor) editor = NULL;
+  char *xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+
+  if (xml == NULL)
+    {
+      virResetLastError ();
+      return;
+    }
+  editor = gh_domain_editor_new (xml, NULL);
+  free (xml);
+  if (editor != NULL)
+    gh_domain_editor_get_express_install (editor, kernel, initrd);
+}
+
+static void
+finish_install_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  ActionData *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kernel = NULL;
+  g_autofree char *initrd = NULL;
+  virDomainPtr domain;
+  int state = VIR_DOMAIN_NOSTATE;
+  int reason = 0;
+
+  domain = lookup_domain (data, &error);
+  if (domain == NULL)
+    goto out;
+
+  /* Read again here: the user may have started it meanwhile. */
+  if (virDomainGetState (domain, &state, &reason, 0) < 0)
+    {
+      _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      goto out;
+    }
+  if (state != VIR_DOMAIN_SHUTOFF || reason != VIR_DOMAIN_SHUTOFF_SHUTDOWN)
+    goto out;
+
+  editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
+  if (editor == NULL)
+    goto out;
+  if (!gh_domain_editor_get_express_install (editor, &kernel, &initrd))
+    goto out;
+  if (!gh_domain_editor_end_express_install (editor, &error))
+    {
+      g_prefix_error (&error, "%s: ", data->failure);
+      goto out;
+    }
+  if (!define_editor (data, editor, &error))
+    goto out;
+
+  /* The installed system no longer needs them; the answers in the initrd hold the
+   * password, so they go at once. */
+  delete_install_volume (data->conn, kernel);
+  delete_install_volume (data->conn, initrd);
+
+  if (virDomainCreate (domain) < 0)
+    _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+
+out:
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_pointer (&editor, g_object_unref);
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+finish_install_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GhMachine *self = GH_MACHINE (object);
+  g_autoptr(GError) error = NULL;
+
+  self->finishing_install = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* The machine stays in the install phase, stopped: starting it by hand runs the
+       * installer again, and deleting it removes its files. */
+      self->install_failed = TRUE;
+      g_warning ("%s", error->message);
+    }
+}
+
+void
+_gh_machine_check_install (GhMachine *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GH_IS_MACHINE (self));
+
+  if (!self->install_done || self->finishing_install || self->install_failed
+      || self->install_held)
+    return;
+
+  task = action_task_new (self, _gh_machine_check_install, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not finish installing “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          NULL, finish_install_cb, NULL);
+  if (!action_task_prepare (self, task, FALSE))
+    return;
+
+  self->finishing_install = TRUE;
+  g_task_run_in_thread (task, finish_install_thread);
 }

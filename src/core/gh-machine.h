@@ -57,6 +57,9 @@ guint64         gh_machine_get_memory       (GhMachine       *self);
 const char     *gh_machine_get_os_id        (GhMachine       *self);
 gboolean        gh_machine_get_has_spice    (GhMachine       *self);
 gboolean        gh_machine_get_persistent   (GhMachine       *self);
+/* In the install phase of an express install: Greenhouse boots the installed system
+ * by itself when the installer is done. */
+gboolean        gh_machine_get_installing   (GhMachine       *self);
 
 gboolean        gh_machine_can_perform      (GhMachine       *self,
                                              GhMachineAction  action);

@@ -354,6 +354,7 @@ gh_media_info_copy (const GhMediaInfo *info)
   copy->volume_id = g_strdup (info->volume_id);
   copy->installer = info->installer;
   copy->live = info->live;
+  copy->media = info->media != NULL ? g_object_ref (info->media) : NULL;
 
   return copy;
 }
@@ -368,6 +369,7 @@ gh_media_info_free (GhMediaInfo *info)
   g_free (info->os_id);
   g_free (info->os_name);
   g_free (info->volume_id);
+  g_clear_object (&info->media);
   g_free (info);
 }
 
@@ -507,6 +509,7 @@ identify_media_thread (GTask        *task,
   info->volume_id = g_strdup (osinfo_media_get_volume_id (media));
   info->installer = osinfo_media_get_installer (media);
   info->live = osinfo_media_get_live (media);
+  info->media = g_object_ref (media);
 
   os = osinfo_media_get_os (media);
   if (os != NULL)

@@ -46,6 +46,7 @@ typedef struct
   char     *volume_id;   /* the ISO 9660 volume label; NULL when it has none */
   gboolean  installer;   /* it installs an OS */
   gboolean  live;        /* it runs an OS without installing it */
+  OsinfoMedia *media;    /* libosinfo's view of it, for an express install; NULL: unknown */
 } GhMediaInfo;
 
 #define GH_TYPE_MEDIA_INFO (gh_media_info_get_type ())

@@ -11,6 +11,7 @@
 #include "gh-application.h"
 #include "gh-create-wizard.h"
 #include "gh-domain-builder.h"
+#include "gh-express-install.h"
 #include "gh-machine-creator.h"
 #include "gh-ui-util.h"
 
@@ -56,6 +57,11 @@ struct _GhCreateWizard
   AdwPreferencesGroup *display_group;
   AdwEntryRow        *name_row;
   GtkLabel           *name_error_label;
+  AdwPreferencesGroup *express_group;
+  AdwExpanderRow     *express_row;
+  AdwEntryRow        *express_user_row;
+  AdwPasswordEntryRow *express_password_row;
+  GtkLabel           *express_hint_label;
   AdwActionRow       *summary_os_row;
   AdwActionRow       *summary_source_row;
   AdwActionRow       *summary_resources_row;
@@ -77,6 +83,7 @@ struct _GhCreateWizard
   GtkSingleSelection *os_selection;
   char               *source_path;
   GhMediaInfo        *media;
+  GhExpressConfig    *express_defaults; /* who the person running Greenhouse is */
   OsinfoOs           *os;
   GhGraphicsPlan     *plan;
   GPtrArray          *display_rows;    /* AdwActionRow, one per path of the plan, by rank */
@@ -95,6 +102,8 @@ struct _GhCreateWizard
   guint               close_when_done : 1;
   guint               name_edited : 1;
   guint               setting_name : 1;
+  guint               express_supported : 1;
+  guint               express_offered : 1; /* the switch was turned on once for this media */
 };
 
 G_DEFINE_FINAL_TYPE (GhCreateWizard, gh_create_wizard, ADW_TYPE_WINDOW)
@@ -113,6 +122,10 @@ enum {
   PROP_NAME,
   PROP_CREATED_UUID,
   PROP_ERROR,
+  PROP_EXPRESS,
+  PROP_EXPRESS_SUPPORTED,
+  PROP_EXPRESS_USER,
+  PROP_EXPRESS_PASSWORD,
   N_PROPS
 };
 
@@ -219,6 +232,108 @@ name_for_machine (GhCreateWizard *self)
   return gtk_editable_get_text (GTK_EDITABLE (self->name_row));
 }
 
+/* The media the machine installs from, when libosinfo knows it and the system chosen is
+ * the one on it: what an express install needs. */
+static OsinfoMedia *
+express_media (GhCreateWizard *self)
+{
+  if (self->source != SOURCE_MEDIA || self->media == NULL || self->media->media == NULL ||
+      self->os == NULL)
+    return NULL;
+  if (g_strcmp0 (osinfo_entity_get_id (OSINFO_ENTITY (self->os)), self->media->os_id) != 0)
+    return NULL;
+  return self->media->media;
+}
+
+static gboolean
+express_enabled (GhCreateWizard *self)
+{
+  return self->express_supported && adw_expander_row_get_enable_expansion (self->express_row);
+}
+
+/* What useradd and the installers take: a lower-case letter first, then lower-case
+ * letters, digits, "-" and "_". */
+static gboolean
+login_is_valid (const char *login)
+{
+  if (!g_ascii_islower (login[0]))
+    return FALSE;
+  for (const char *c = login; *c != '\0'; c++)
+    if (!g_ascii_islower (*c) && !g_ascii_isdigit (*c) && *c != '-' && *c != '_')
+      return FALSE;
+  return strlen (login) <= 32;
+}
+
+static gboolean
+express_is_valid (GhCreateWizard *self,
+                  char          **problem)
+{
+  const char *login = gtk_editable_get_text (GTK_EDITABLE (self->express_user_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->express_password_row));
+
+  *problem = NULL;
+  if (!express_enabled (self))
+    return TRUE;
+  if (login[0] == '\0')
+    {
+      *problem = g_strdup (_("Choose a user name for the new account."));
+      return FALSE;
+    }
+  if (!login_is_valid (login))
+    {
+      *problem = g_strdup (_("A user name starts with a lower-case letter and holds only "
+                             "lower-case letters, digits, “-” and “_”."));
+      return FALSE;
+    }
+  if (strcmp (login, "root") == 0)
+    {
+      *problem = g_strdup (_("“root” is the administrator’s name: choose another one for the account."));
+      return FALSE;
+    }
+  if (password[0] == '\0')
+    {
+      *problem = g_strdup (_("Choose a password for the new account."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What the Express Install row offers for the media and system chosen. */
+static void
+update_express_row (GhCreateWizard *self)
+{
+  OsinfoMedia *media = express_media (self);
+  g_autofree char *reason = NULL;
+  gboolean supported = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->express_group), self->source == SOURCE_MEDIA);
+  if (media != NULL)
+    supported = gh_express_install_supported (media, &reason);
+  else if (self->media == NULL || self->media->os_id == NULL)
+    reason = g_strdup (_("Greenhouse cannot tell which system this media holds, so it cannot "
+                         "install it by itself."));
+  else
+    reason = g_strdup (_("The system chosen is not the one on the media, so Greenhouse cannot "
+                         "install it by itself."));
+
+  self->express_supported = supported;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->express_row), supported);
+  adw_expander_row_set_subtitle (self->express_row,
+                                 supported
+                                 ? _("The system installs itself without questions. The password is also the administrator’s.")
+                                 : reason);
+  if (!supported)
+    adw_expander_row_set_enable_expansion (self->express_row, FALSE);
+  else if (!self->express_offered)
+    {
+      /* Offered once per media: turned off, it stays off. */
+      self->express_offered = TRUE;
+      adw_expander_row_set_enable_expansion (self->express_row, TRUE);
+      adw_expander_row_set_expanded (self->express_row, TRUE);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPRESS_SUPPORTED]);
+}
+
 /* What the spec for the current choices holds. */
 static GhDomainSpec *
 build_spec (GhCreateWizard *self)
@@ -239,6 +354,23 @@ build_spec (GhCreateWizard *self)
     spec->cdrom_path = g_strdup (self->source_path);
   if (display != NULL)
     spec->display = gh_graphics_path_copy (display);
+  if (express_enabled (self))
+    {
+      const char *login = gtk_editable_get_text (GTK_EDITABLE (self->express_user_row));
+      GhExpressConfig *express = gh_express_config_copy (self->express_defaults);
+
+      /* Someone else's account: the real name would be wrong. */
+      if (g_strcmp0 (login, express->user_login) != 0)
+        {
+          g_clear_pointer (&express->user_realname, g_free);
+          g_free (express->user_login);
+          express->user_login = g_strdup (login);
+        }
+      g_free (express->password);
+      express->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->express_password_row)));
+      spec->express = express;
+      spec->install_media = g_object_ref (express_media (self));
+    }
 
   return g_steal_pointer (&spec);
 }
@@ -284,6 +416,8 @@ update_buttons (GhCreateWizard *self)
   gboolean progress = g_strcmp0 (page, "progress") == 0;
   gboolean can_next = FALSE;
   g_autofree char *problem = NULL;
+  g_autofree char *express_problem = NULL;
+  gboolean express_valid = express_is_valid (self, &express_problem);
 
   /* The resources page's defaults need the host's limits and its firmware. */
   if (g_strcmp0 (page, "os") == 0)
@@ -298,7 +432,7 @@ update_buttons (GhCreateWizard *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next", can_next && !self->creating);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.create",
                                  review && !self->creating && name_is_valid (self, &problem) &&
-                                 chosen_display (self) != NULL);
+                                 express_valid && chosen_display (self) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back",
                                  g_strcmp0 (page, "source") != 0 && !progress);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), g_strcmp0 (page, "source") != 0 && !progress);
@@ -312,6 +446,9 @@ update_buttons (GhCreateWizard *self)
         gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
       else
         gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+
+      gtk_label_set_text (self->express_hint_label, express_problem != NULL ? express_problem : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->express_hint_label), express_problem != NULL);
     }
 }
 
@@ -545,6 +682,7 @@ identify_cb (GObject      *object,
 
   g_clear_pointer (&self->media, gh_media_info_free);
   self->media = g_steal_pointer (&media);
+  self->express_offered = FALSE;
   set_os (self, self->media->os_id != NULL ? gh_os_db_lookup_os (self->os_db, self->media->os_id) : NULL);
   /* New media with the same OS as before: set_os() had nothing to change. */
   update_media_row (self);
@@ -1022,6 +1160,7 @@ enter_review (GhCreateWizard *self)
                                display != NULL ? gh_graphics_path_kind_get_title (display->kind) : "");
   adw_action_row_set_subtitle (self->summary_connection_row, connection);
 
+  update_express_row (self);
   update_xml (self);
   show_page (self, "review");
 }
@@ -1036,7 +1175,7 @@ update_progress (GhCreateWizard *self)
   for (guint i = 0; i < self->progress_rows->len; i++)
     {
       AdwActionRow *row = g_ptr_array_index (self->progress_rows, i);
-      GhCreateStep row_step = GH_CREATE_STEP_POOL + i;
+      GhCreateStep row_step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "gh-step"));
       GtkStack *state = g_object_get_data (G_OBJECT (row), "gh-state");
 
       if (row_step < step)
@@ -1057,7 +1196,8 @@ step_changed_cb (GhMachineCreator *creator,
 }
 
 static void
-fill_progress (GhCreateWizard *self)
+fill_progress (GhCreateWizard *self,
+               gboolean        express)
 {
   GtkWidget *child;
 
@@ -1067,12 +1207,16 @@ fill_progress (GhCreateWizard *self)
 
   for (GhCreateStep step = GH_CREATE_STEP_POOL; step < GH_CREATE_STEP_DONE; step++)
     {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *state = gtk_stack_new ();
-      GtkWidget *spinner = gtk_spinner_new ();
-      GtkWidget *done = gtk_image_new_from_icon_name ("object-select-symbolic");
-      GtkWidget *waiting = gtk_image_new_from_icon_name ("content-loading-symbolic");
+      GtkWidget *row, *state, *spinner, *done, *waiting;
 
+      if (step == GH_CREATE_STEP_EXPRESS && !express)
+        continue;
+
+      row = adw_action_row_new ();
+      state = gtk_stack_new ();
+      spinner = gtk_spinner_new ();
+      done = gtk_image_new_from_icon_name ("object-select-symbolic");
+      waiting = gtk_image_new_from_icon_name ("content-loading-symbolic");
       gtk_spinner_start (GTK_SPINNER (spinner));
       gtk_widget_add_css_class (waiting, "dim-label");
       gtk_widget_add_css_class (done, "success");
@@ -1082,6 +1226,7 @@ fill_progress (GhCreateWizard *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gh_create_step_get_label (step));
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), state);
       g_object_set_data (G_OBJECT (row), "gh-state", state);
+      g_object_set_data (G_OBJECT (row), "gh-step", GINT_TO_POINTER (step));
       gtk_list_box_append (self->progress_list, row);
       g_ptr_array_add (self->progress_rows, row);
     }
@@ -1171,7 +1316,7 @@ create_action (GtkWidget  *widget,
   /* Translators: a machine name */
   title = g_strdup_printf (_("Creating “%s”"), spec->name);
   adw_status_page_set_title (self->progress_page, title);
-  fill_progress (self);
+  fill_progress (self, spec->express != NULL);
   show_page (self, "progress");
 
   gh_machine_creator_create_async (self->creator, spec, chosen_disk_size (self),
@@ -1360,6 +1505,7 @@ gh_create_wizard_finalize (GObject *object)
   GhCreateWizard *self = GH_CREATE_WIZARD (object);
 
   g_clear_pointer (&self->media, gh_media_info_free);
+  g_clear_pointer (&self->express_defaults, gh_express_config_free);
   g_clear_pointer (&self->display_rows, g_ptr_array_unref);
   g_clear_pointer (&self->progress_rows, g_ptr_array_unref);
   g_free (self->source_path);
@@ -1424,6 +1570,15 @@ gh_create_wizard_get_property (GObject    *object,
     case PROP_ERROR:
       g_value_set_string (value, self->error);
       break;
+    case PROP_EXPRESS:
+      g_value_set_boolean (value, express_enabled (self));
+      break;
+    case PROP_EXPRESS_SUPPORTED:
+      g_value_set_boolean (value, self->express_supported);
+      break;
+    case PROP_EXPRESS_USER:
+      g_value_set_string (value, gtk_editable_get_text (GTK_EDITABLE (self->express_user_row)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1485,9 +1640,39 @@ gh_create_wizard_set_property (GObject      *object,
     case PROP_NAME:
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), g_value_get_string (value));
       break;
+    case PROP_EXPRESS:
+      adw_expander_row_set_enable_expansion (self->express_row, g_value_get_boolean (value));
+      break;
+    case PROP_EXPRESS_USER:
+      gtk_editable_set_text (GTK_EDITABLE (self->express_user_row), g_value_get_string (value));
+      break;
+    case PROP_EXPRESS_PASSWORD:
+      gtk_editable_set_text (GTK_EDITABLE (self->express_password_row), g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* The switch and the user name change the XML (the install's kernel) and what Create
+ * needs; the password changes only the latter. */
+static void
+express_changed_cb (GhCreateWizard *self)
+{
+  if (page_is (self, "review"))
+    {
+      update_xml (self);
+      update_buttons (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPRESS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPRESS_USER]);
+}
+
+static void
+express_password_changed_cb (GhCreateWizard *self)
+{
+  if (page_is (self, "review"))
+    update_buttons (self);
 }
 
 static void
@@ -1546,6 +1731,20 @@ gh_create_wizard_class_init (GhCreateWizardClass *klass)
   properties[PROP_ERROR] =
     g_param_spec_string ("error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Express install: on by default where it is offered; the password can be set, never
+   * read back. */
+  properties[PROP_EXPRESS] =
+    g_param_spec_boolean ("express", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EXPRESS_SUPPORTED] =
+    g_param_spec_boolean ("express-supported", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EXPRESS_USER] =
+    g_param_spec_string ("express-user", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EXPRESS_PASSWORD] =
+    g_param_spec_string ("express-password", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1576,6 +1775,11 @@ gh_create_wizard_class_init (GhCreateWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, display_group);
   gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, name_row);
   gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, name_error_label);
+  gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, express_group);
+  gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, express_row);
+  gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, express_user_row);
+  gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, express_password_row);
+  gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, express_hint_label);
   gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, summary_os_row);
   gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, summary_source_row);
   gtk_widget_class_bind_template_child (widget_class, GhCreateWizard, summary_resources_row);
@@ -1634,6 +1838,15 @@ gh_create_wizard_init (GhCreateWizard *self)
   g_signal_connect (self->os_search, "search-changed", G_CALLBACK (os_search_changed_cb), self);
 
   g_signal_connect (self->name_row, "changed", G_CALLBACK (name_changed_cb), self);
+  self->express_defaults = gh_express_config_new_for_user ();
+  /* Running as root, there is no name to offer for an ordinary account. */
+  if (g_strcmp0 (self->express_defaults->user_login, "root") != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->express_user_row), self->express_defaults->user_login);
+  g_signal_connect_swapped (self->express_row, "notify::enable-expansion",
+                            G_CALLBACK (express_changed_cb), self);
+  g_signal_connect_swapped (self->express_user_row, "changed", G_CALLBACK (express_changed_cb), self);
+  g_signal_connect_swapped (self->express_password_row, "changed",
+                            G_CALLBACK (express_password_changed_cb), self);
   g_signal_connect_swapped (self->memory_adjustment, "value-changed",
                             G_CALLBACK (resources_changed_cb), self);
 

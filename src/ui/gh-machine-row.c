@@ -233,7 +233,11 @@ gh_machine_row_update_state (GhMachineRow *self)
   GhMachineState state = gh_machine_get_state (self->machine);
 
   gtk_image_set_from_icon_name (self->state_image, gh_machine_state_get_icon_name (state));
-  gtk_label_set_label (self->state_label, gh_machine_state_get_label (state));
+  /* A machine installing itself runs the installer, not yet its system. */
+  if (state == GH_MACHINE_STATE_RUNNING && gh_machine_get_installing (self->machine))
+    gtk_label_set_label (self->state_label, _("Installing"));
+  else
+    gtk_label_set_label (self->state_label, gh_machine_state_get_label (state));
 
   for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
     {
@@ -813,6 +817,15 @@ gh_machine_row_get_title (GhMachineRow *self)
 }
 
 /* The OS name, or "" when the row shows none. */
+/* What the row says of the machine's state: "Running", "Installing"… */
+const char *
+gh_machine_row_get_state_text (GhMachineRow *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->state_label);
+}
+
 const char *
 gh_machine_row_get_subtitle (GhMachineRow *self)
 {
@@ -874,6 +887,9 @@ gh_machine_row_set_machine (GhMachineRow *self,
                                G_CALLBACK (gh_machine_row_update_os), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (machine, "notify::state",
+                               G_CALLBACK (gh_machine_row_update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (machine, "notify::installing",
                                G_CALLBACK (gh_machine_row_update_state), self,
                                G_CONNECT_SWAPPED);
 

@@ -23,5 +23,6 @@ void        gh_machine_row_set_machine  (GhMachineRow *self,
                                          GhMachine    *machine);
 const char *gh_machine_row_get_title    (GhMachineRow *self);
 const char *gh_machine_row_get_subtitle (GhMachineRow *self);
+const char *gh_machine_row_get_state_text (GhMachineRow *self);
 
 G_END_DECLS

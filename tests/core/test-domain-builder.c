@@ -158,6 +158,7 @@ xml_parse (Xml        *xml,
   g_assert_nonnull (xml->doc);
   xml->ctx = xmlXPathNewContext (xml->doc);
   xmlXPathRegisterNs (xml->ctx, (const xmlChar *) "libosinfo", (const xmlChar *) LIBOSINFO_NS);
+  xmlXPathRegisterNs (xml->ctx, (const xmlChar *) "gh", (const xmlChar *) GH_DOMAIN_METADATA_NS);
 }
 
 static char *
@@ -507,6 +508,58 @@ test_build_refuses (void)
   g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
 }
 
+/* The install phase of an express install boots the installer with its answers and
+ * stops when it reboots; the metadata says which files to take away afterwards. */
+static void
+test_build_express (void)
+{
+  g_autoptr(GhDomainSpec) spec = spec_for (lookup_os ("debiantesting"), NULL);
+  g_autoptr(GhDomainSpec) copy = NULL;
+  g_auto(Xml) xml = { NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+
+  spec->express = gh_express_config_new_for_user ();
+  spec->express->password = g_strdup ("never-in-xml");
+  spec->kernel_path = g_strdup ("/pool/new-machine-install-kernel");
+  spec->initrd_path = g_strdup ("/pool/new-machine-install-initrd");
+  spec->cmdline = g_strdup ("keyboard-configuration/xkb-keymap=us debconf/priority=critical");
+
+  text = build (spec, NULL);
+  xml_parse (&xml, text);
+  assert_common (&xml, spec, text);
+  assert_xml_string (&xml, "/domain/os/kernel", spec->kernel_path);
+  assert_xml_string (&xml, "/domain/os/initrd", spec->initrd_path);
+  assert_xml_string (&xml, "/domain/os/cmdline", spec->cmdline);
+  assert_xml_string (&xml, "/domain/on_reboot", "destroy");
+  assert_xml_string (&xml, "/domain/on_poweroff", "destroy");
+  assert_xml_string (&xml, "/domain/metadata/gh:greenhouse/gh:express-install/@kernel",
+                     spec->kernel_path);
+  assert_xml_string (&xml, "/domain/metadata/gh:greenhouse/gh:express-install/@initrd",
+                     spec->initrd_path);
+  assert_xml_string (&xml, "/domain/metadata/libosinfo:libosinfo/libosinfo:os/@id",
+                     "http://debian.org/debian/testing");
+  g_assert_null (strstr (text, "never-in-xml"));
+  assert_valid_for_libvirt (&xml);
+
+  /* The copy carries the wizard's answers and the creator's files alike. */
+  copy = gh_domain_spec_copy (spec);
+  g_assert_true (copy->express != spec->express);
+  g_assert_cmpstr (copy->express->password, ==, "never-in-xml");
+  again = build (copy, NULL);
+  g_assert_cmpstr (again, ==, text);
+
+  /* Without the files, an ordinary machine: it restarts on reboot. */
+  xml_clear (&xml);
+  g_clear_pointer (&spec->kernel_path, g_free);
+  g_clear_pointer (&text, g_free);
+  text = build (spec, NULL);
+  xml_parse (&xml, text);
+  g_assert_cmpint (xml_count (&xml, "/domain/os/kernel"), ==, 0);
+  g_assert_cmpint (xml_count (&xml, "/domain/metadata/gh:greenhouse"), ==, 0);
+  assert_xml_string (&xml, "/domain/on_reboot", "restart");
+}
+
 static void
 test_spec_copy (void)
 {
@@ -555,6 +608,7 @@ main (int   argc,
   g_test_add_func ("/core/domain-builder/unknown-os", test_build_unknown_os);
   g_test_add_func ("/core/domain-builder/refuses", test_build_refuses);
   g_test_add_func ("/core/domain-builder/spec-copy", test_spec_copy);
+  g_test_add_func ("/core/domain-builder/express", test_build_express);
 
   ret = g_test_run ();
 

@@ -1275,6 +1275,114 @@ test_machine_edit (void)
   gh_test_close_connection (connection);
 }
 
+/* The install phase becomes the installed machine: what another tool wrote stays. */
+static const char express_xml[] =
+  "<domain type='kvm'>\n"
+  "  <name>express</name>\n"
+  "  <metadata>\n"
+  "    <libosinfo:libosinfo xmlns:libosinfo='http://libosinfo.org/xmlns/libvirt/domain/1.0'>\n"
+  "      <libosinfo:os id='http://debian.org/debian/testing'/>\n"
+  "    </libosinfo:libosinfo>\n"
+  "    <greenhouse:greenhouse xmlns:greenhouse='" GH_DOMAIN_METADATA_NS "'>\n"
+  "      <greenhouse:express-install kernel='/p/express-install-kernel' "
+  "initrd='/p/express-install-initrd'/>\n"
+  "    </greenhouse:greenhouse>\n"
+  "  </metadata>\n"
+  "  <memory unit='KiB'>1048576</memory>\n"
+  "  <os>\n"
+  "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+  "    <kernel>/p/express-install-kernel</kernel>\n"
+  "    <initrd>/p/express-install-initrd</initrd>\n"
+  "    <cmdline>debconf/priority=critical</cmdline>\n"
+  "  </os>\n"
+  "  <on_poweroff>destroy</on_poweroff>\n"
+  "  <on_reboot>destroy</on_reboot>\n"
+  "  <devices>\n"
+  "    <disk type='file' device='cdrom'>\n"
+  "      <source file='/media/debian.iso'/>\n"
+  "      <target dev='sda' bus='sata'/>\n"
+  "      <readonly/>\n"
+  "      <boot order='1'/>\n"
+  "    </disk>\n"
+  "    <disk type='file' device='disk'>\n"
+  "      <source file='/p/express.qcow2'/>\n"
+  "      <target dev='vda' bus='virtio'/>\n"
+  "      <boot order='2'/>\n"
+  "    </disk>\n"
+  "    <!-- the user's own -->\n"
+  "    <watchdog model='itco' action='reset'/>\n"
+  "  </devices>\n"
+  "</domain>\n";
+
+static void
+test_express_install (void)
+{
+  g_autoptr(GhDomainEditor) editor = editor_new (express_xml);
+  g_autoptr(GhDomainEditor) ended = NULL;
+  g_autoptr(GPtrArray) cdroms = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kernel = NULL;
+  g_autofree char *initrd = NULL;
+  g_autofree char *xml = NULL;
+  g_auto(GStrv) order = NULL;
+  const char * const disk_first[] = { "disk:vda", "disk:sda", NULL };
+
+  g_assert_true (gh_domain_editor_get_express_install (editor, &kernel, &initrd));
+  g_assert_cmpstr (kernel, ==, "/p/express-install-kernel");
+  g_assert_cmpstr (initrd, ==, "/p/express-install-initrd");
+
+  g_assert_true (gh_domain_editor_end_express_install (editor, &error));
+  g_assert_no_error (error);
+  ended = reread (editor);
+  xml = gh_domain_editor_to_xml (ended);
+
+  g_assert_false (gh_domain_editor_get_express_install (ended, NULL, NULL));
+  g_assert_null (strstr (xml, "<kernel>"));
+  g_assert_null (strstr (xml, "<initrd>"));
+  g_assert_null (strstr (xml, "<cmdline>"));
+  g_assert_null (strstr (xml, "greenhouse"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+  g_assert_nonnull (strstr (xml, "<on_poweroff>destroy</on_poweroff>"));
+  /* What Greenhouse did not write stays, laid out as it was. */
+  g_assert_nonnull (strstr (xml, "    <libosinfo:libosinfo xmlns:libosinfo="));
+  g_assert_nonnull (strstr (xml, "    <!-- the user's own -->\n"
+                                 "    <watchdog model=\"itco\" action=\"reset\"/>\n"));
+  g_assert_nonnull (strstr (xml, "  <os>\n    <type arch=\"x86_64\" machine=\"q35\">hvm</type>\n"
+                                 "  </os>\n"));
+
+  /* The installer is ejected, the installed disk boots. */
+  cdroms = gh_domain_editor_dup_cdroms (ended);
+  g_assert_cmpuint (cdroms->len, ==, 1);
+  g_assert_null (((GhDomainEditorDisk *) g_ptr_array_index (cdroms, 0))->path);
+  order = gh_domain_editor_dup_boot_order (ended);
+  g_assert_cmpstrv (order, disk_first);
+
+  /* Only once. */
+  g_assert_false (gh_domain_editor_end_express_install (ended, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_STATE);
+}
+
+static void
+test_express_install_boot_os (void)
+{
+  g_autoptr(GString) xml = g_string_new (express_xml);
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) order = NULL;
+  const char * const hd_first[] = { "hd", "cdrom", NULL };
+
+  /* An <os><boot dev> list puts hd first, the rest after it. */
+  g_string_replace (xml, "      <boot order='1'/>\n", "", 0);
+  g_string_replace (xml, "      <boot order='2'/>\n", "", 0);
+  g_string_replace (xml, "    <cmdline>", "    <boot dev='cdrom'/>\n    <boot dev='hd'/>\n"
+                                          "    <cmdline>", 0);
+  editor = editor_new (xml->str);
+  g_assert_true (gh_domain_editor_end_express_install (editor, &error));
+  g_assert_no_error (error);
+  order = gh_domain_editor_dup_boot_order (editor);
+  g_assert_cmpstrv (order, hd_first);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1303,6 +1411,8 @@ main (int   argc,
   g_test_add_func ("/core/domain-editor/usb", test_usb);
   g_test_add_func ("/core/domain-editor/gpu", test_gpu);
   g_test_add_func ("/core/domain-editor/machine-edit", test_machine_edit);
+  g_test_add_func ("/core/domain-editor/express-install", test_express_install);
+  g_test_add_func ("/core/domain-editor/express-install-boot-os", test_express_install_boot_os);
 
   return g_test_run ();
 }

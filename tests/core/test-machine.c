@@ -1201,6 +1201,78 @@ test_machine_state_labels (void)
   g_assert_cmpint (_gh_machine_state_from_libvirt (999), ==, GH_MACHINE_STATE_UNKNOWN);
 }
 
+#define EXPRESS_UUID "5b0c3a1e-9f8d-4c2b-a7e6-1d2c3b4a5f60"
+#define EXPRESS_XML \
+  "<uuid>" EXPRESS_UUID "</uuid>" \
+  "<metadata><greenhouse:greenhouse xmlns:greenhouse='" GH_DOMAIN_METADATA_NS "'>" \
+  "<greenhouse:express-install kernel='/nowhere/k' initrd='/nowhere/i'/>" \
+  "</greenhouse:greenhouse></metadata>" \
+  "<on_reboot>destroy</on_reboot>" \
+  "<devices><disk type='file' device='disk'><source file='/nowhere/disk.img'/>" \
+  "<target dev='vda' bus='virtio'/></disk></devices>"
+
+/* Greenhouse finishes an express install when the installer stops the guest, and only
+ * then: not when the user forces it off or shuts it down. */
+static void
+test_machine_express_install (void)
+{
+  g_autoptr(GhConnection) connection = gh_test_open_connection (DEFAULT_URI);
+  GhMachineList *list = gh_connection_get_machines (connection);
+  virConnectPtr plain = gh_test_virt_open (DEFAULT_URI);
+  g_autoptr(GhDomainEditor) editor = NULL;
+  virDomainPtr domain;
+  GhMachine *machine;
+  char *xml;
+
+  domain = gh_test_virt_define (plain, "gh-express", EXPRESS_XML);
+  gh_test_wait_until (gh_test_list_find (list, "gh-express") != NULL,
+                      "an installing domain to appear");
+  machine = gh_test_list_find (list, "gh-express");
+  g_assert_true (gh_machine_get_installing (machine));
+
+  /* Forced off: the installer did not finish. */
+  g_assert_cmpint (virDomainCreate (domain), ==, 0);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_settle (300);
+  g_assert_true (gh_machine_get_installing (machine));
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
+
+  /* Shut down through Greenhouse: the user's, not the installer's. */
+  perform_ok (machine, GH_MACHINE_ACTION_START, GH_MACHINE_STATE_RUNNING);
+  perform_ok (machine, GH_MACHINE_ACTION_SHUT_DOWN, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_settle (300);
+  g_assert_true (gh_machine_get_installing (machine));
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
+
+  /* The guest stops itself (the test driver's shutdown is a guest shutdown to libvirt):
+   * Greenhouse boots the installed system by itself. */
+  perform_ok (machine, GH_MACHINE_ACTION_START, GH_MACHINE_STATE_RUNNING);
+  g_assert_cmpint (virDomainShutdown (domain), ==, 0);
+  gh_test_wait_until (!gh_machine_get_installing (machine)
+                      && gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
+                      "the install to be finished and the machine started");
+
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  editor = gh_domain_editor_new (xml, NULL);
+  free (xml);
+  g_assert_nonnull (editor);
+  g_assert_false (gh_domain_editor_get_express_install (editor, NULL, NULL));
+  xml = gh_domain_editor_to_xml (editor);
+  g_assert_null (strstr (xml, "<kernel>"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+  g_free (xml);
+
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  gh_test_wait_until (gh_test_list_find (list, "gh-express") == NULL,
+                      "an undefined domain to leave the list");
+  virDomainFree (domain);
+  virConnectClose (plain);
+  gh_test_close_connection (connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1233,6 +1305,7 @@ main (int   argc,
   g_test_add_func ("/core/machine/delete-vanished", test_machine_delete_vanished);
   g_test_add_func ("/core/machine/state-labels", test_machine_state_labels);
   g_test_add_func ("/core/machine/metadata-events", test_machine_metadata_events);
+  g_test_add_func ("/core/machine/express-install", test_machine_express_install);
 
   return g_test_run ();
 }

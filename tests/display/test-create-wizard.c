@@ -133,6 +133,35 @@ on_page (GhCreateWizard *wizard,
   return g_strcmp0 (gh_create_wizard_get_page (wizard), page) == 0;
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      if ((found = find_action_button (child, action)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The Create button follows the wizard.create action's state. */
+static gboolean
+create_enabled (GhCreateWizard *wizard)
+{
+  GtkWidget *button = find_action_button (GTK_WIDGET (wizard), "wizard.create");
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
 /* Presses Next until the page is @page: Next waits for what the host allows. */
 static void
 next_to (GhCreateWizard *wizard,
@@ -310,6 +339,78 @@ test_media_to_console (Fixture       *fixture,
   g_rmdir (tmp);
 }
 
+/* Install media whose system installs itself: the Express Install row is on, asks for a
+ * user name and a password, and the XML boots the installer's kernel. Nothing is created:
+ * the test driver has no storage to upload the installer to (the e2e suite creates such
+ * machines on a real daemon). */
+static void
+test_express (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("gh-wizard-XXXXXX", NULL);
+  g_autofree char *iso = g_build_filename (tmp, "installer.iso", NULL);
+  g_autofree char *make_iso = g_build_filename (g_getenv ("GREENHOUSE_SOURCE_DIR"), "tests", "e2e",
+                                                "guests", "make-iso", NULL);
+  g_autofree char *user = NULL;
+  g_autofree char *xml = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "sh", make_iso, iso, NULL };
+  gboolean express = FALSE, supported = FALSE;
+  int status = 0;
+  GhCreateWizard *wizard;
+
+  /* The Debian installer's kernel and initrd with the netinst volume label. */
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  wizard = open_wizard (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.use-media", "s", iso);
+  gh_test_wait_until (on_page (wizard, "os"), "the media to be identified");
+  next_to (wizard, "review");
+
+  /* Offered, on, for the person running Greenhouse; Create waits for a password. */
+  g_object_get (wizard, "express", &express, "express-supported", &supported,
+                "express-user", &user, NULL);
+  g_assert_true (supported);
+  g_assert_true (express);
+  /* Root has no ordinary account to offer. */
+  g_assert_cmpstr (user, ==, strcmp (g_get_user_name (), "root") == 0 ? "" : g_get_user_name ());
+  g_assert_false (create_enabled (wizard));
+  screenshot (wizard, "create-wizard-5-review-express.png");
+
+  /* A user name the installers refuse, then a good one with a password. */
+  g_object_set (wizard, "express-user", "Ann Other", "express-password", "secret", NULL);
+  gh_test_settle (50);
+  g_assert_false (create_enabled (wizard));
+  screenshot (wizard, "create-wizard-5-review-express-bad-user.png");
+  g_object_set (wizard, "express-user", "root", NULL);
+  gh_test_settle (50);
+  g_assert_false (create_enabled (wizard));
+  g_object_set (wizard, "express-user", "ann", NULL);
+  gh_test_settle (50);
+  g_assert_true (create_enabled (wizard));
+  xml = gh_create_wizard_dup_xml (wizard);
+  g_assert_nonnull (strstr (xml, "<kernel>"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>destroy</on_reboot>"));
+  /* The password goes to the installer, never into the machine's XML. */
+  g_assert_null (strstr (xml, "secret"));
+
+  /* Off: an ordinary install from the media. */
+  g_object_set (wizard, "express", FALSE, "express-password", "", NULL);
+  gh_test_settle (50);
+  g_assert_true (create_enabled (wizard));
+  g_clear_pointer (&xml, g_free);
+  xml = gh_create_wizard_dup_xml (wizard);
+  g_assert_null (strstr (xml, "<kernel>"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  g_unlink (iso);
+  g_rmdir (tmp);
+}
+
 /* Media libosinfo does not know: the user picks the OS from the list. */
 static void
 test_unknown_media (Fixture       *fixture,
@@ -404,6 +505,8 @@ main (int   argc,
 
   g_test_add ("/display/create-wizard/media-to-console", Fixture, NULL,
               fixture_set_up, test_media_to_console, fixture_tear_down);
+  g_test_add ("/display/create-wizard/express", Fixture, NULL,
+              fixture_set_up, test_express, fixture_tear_down);
   g_test_add ("/display/create-wizard/unknown-media", Fixture, NULL,
               fixture_set_up, test_unknown_media, fixture_tear_down);
   g_test_add ("/display/create-wizard/blank", Fixture, NULL,

@@ -23,6 +23,7 @@
 #include <libvirt/virterror.h>
 
 #include "gh-console-window.h"
+#include "gh-machine-row.h"
 #include "gh-create-wizard.h"
 #include "gh-machine-settings.h"
 #include "gh-core.h"
@@ -35,6 +36,7 @@
 #define INSTALLER_NAME "greenhouse-e2e-installer"
 #define ECHO_NAME "greenhouse-e2e-echo"
 #define WIZARD_NAME "greenhouse-e2e-wizard"
+#define EXPRESS_NAME "greenhouse-e2e-express"
 /* What libosinfo calls the ISO that tests/e2e/guests/make-iso writes. */
 #define WIZARD_OS "http://debian.org/debian/testing"
 /* What the echo guest's agent (tests/e2e/guests/guest-agent.sh) calls its guest. */
@@ -546,6 +548,10 @@ evdev_for_char (char      c,
     return 52;
   if (c == '-')
     return 12;
+  if (c == '/')
+    return 53;
+  if (c == '\'')
+    return 40;
   for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
     if ((p = strchr (rows[r], c)) != NULL)
       return row_start[r] + (p - rows[r]);
@@ -1080,29 +1086,25 @@ find_group (GtkWidget  *root,
   return NULL;
 }
 
-/* The New Machine wizard, as a person goes through it, on install media made of the
+/* Goes through the New Machine wizard, as a person does, with install media made of the
  * installer's kernel and initrd (tests/e2e/guests/make-iso): the media is identified, the
- * machine is made, started, and its console shows the installer. */
-static void
-test_wizard_installer (void)
+ * machine @name is made and started, and its console opens. With @express the installer
+ * gets its answers, for the account "ann"; without, it asks. Fills @guest. */
+static GhConsoleWindow *
+create_with_wizard (GhApplication *app,
+                    const char    *name,
+                    gboolean       express,
+                    Guest         *guest)
 {
   g_autofree char *iso = g_build_filename (e2e.files, "installer.iso", NULL);
-  g_autoptr(GhApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *os_id = NULL;
   GhCreateWizard *wizard;
   GhConsoleWindow *window = NULL;
-  Guest guest = { NULL, };
-  g_autoptr(Image) screen = NULL;
+  gboolean supported = FALSE;
   gint64 deadline;
 
   if (!g_file_test (iso, G_FILE_TEST_EXISTS))
     g_error ("%s is missing: run-e2e --copy it", iso);
-
-  app = gh_application_new ("org.greenhouse.Greenhouse.E2eWizard", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
 
   wizard = gh_create_wizard_new (NULL, e2e.connection);
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
@@ -1131,7 +1133,12 @@ test_wizard_installer (void)
       if (!gh_e2e_iterate_until (deadline))
         gh_e2e_fail_waiting ("the wizard's review page", FRAME_TIMEOUT_S);
     }
-  g_object_set (wizard, "name", WIZARD_NAME, NULL);
+  /* Debian's installer can install by itself, so the wizard offers it. */
+  g_object_get (wizard, "express-supported", &supported, NULL);
+  g_assert_true (supported);
+  g_object_set (wizard, "name", name, "express", express, NULL);
+  if (express)
+    g_object_set (wizard, "express-user", "ann", "express-password", "greenhouse", NULL);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.create", NULL);
 
   /* The wizard goes when the machine is there, and the machine's console comes. */
@@ -1145,35 +1152,88 @@ test_wizard_installer (void)
       window = l->data;
   g_assert_nonnull (window);
 
-  guest.machine = g_object_ref (lookup_machine (WIZARD_NAME));
-  g_assert_true (gh_machine_get_has_spice (guest.machine));
+  guest->machine = g_object_ref (lookup_machine (name));
+  g_assert_true (gh_machine_get_has_spice (guest->machine));
   gh_e2e_allow_outside_calls (TRUE);
-  guest.domain = virDomainLookupByName (e2e.plain, WIZARD_NAME);
+  guest->domain = virDomainLookupByName (e2e.plain, name);
   gh_e2e_allow_outside_calls (FALSE);
-  g_assert_nonnull (guest.domain);
-  guest.display = gh_console_window_get_display (window);
-  guest.scaled = TRUE;
-  g_assert_nonnull (guest.display);
+  g_assert_nonnull (guest->domain);
+  guest->display = gh_console_window_get_display (window);
+  guest->scaled = TRUE;
+  g_assert_nonnull (guest->display);
 
-  gh_e2e_wait_until (gh_spice_display_get_ready (guest.display), BOOT_TIMEOUT_S,
+  return window;
+}
+
+/* Waits until @guest shows the installer, and returns its still screen. The installer's
+ * grey dialogs sit on its blue background (a frame of it at least); before it come the
+ * boot loader's and the kernel's white on black, which is also what firmware that found
+ * nothing to start shows. */
+static Image *
+wait_for_installer (Guest      *guest,
+                    const char *timeout_artifact)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) BOOT_TIMEOUT_S * G_USEC_PER_SEC;
+
+  gh_e2e_wait_until (gh_spice_display_get_ready (guest->display), BOOT_TIMEOUT_S,
                      "the console's first frame");
-  /* The installer's grey dialogs sit on its blue background (a frame of it at least);
-   * before it come the boot loader's and the kernel's white on black, which is also what
-   * firmware that found nothing to start shows. */
-  deadline = g_get_monotonic_time () + (gint64) BOOT_TIMEOUT_S * G_USEC_PER_SEC;
   for (;;)
     {
-      g_clear_pointer (&screen, image_free);
-      screen = wait_for_still_screen (&guest, 4, "the installer booted from the ISO");
+      g_autoptr(Image) screen = wait_for_still_screen (guest, 4, "the installer booted from the ISO");
+
       if (fraction_of_colour (screen, 0x00, 0x00, 0xaa) > 0.03)
-        break;
+        return g_steal_pointer (&screen);
       if (g_get_monotonic_time () > deadline)
         {
-          save_image (screen, "console-wizard-timeout.png");
+          save_image (screen, timeout_artifact);
           g_error ("the installer's screen did not come within %d s", BOOT_TIMEOUT_S);
         }
       spin (1000);
     }
+}
+
+/* Stops and deletes the wizard's machine: its disk goes, the ISO stays. */
+static void
+delete_wizard_machine (Guest *guest)
+{
+  g_autofree char *iso = g_build_filename (e2e.files, "installer.iso", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_e2e_allow_outside_calls (TRUE);
+  virDomainDestroy (guest->domain);
+  gh_e2e_allow_outside_calls (FALSE);
+  gh_e2e_wait_until (gh_machine_get_state (guest->machine) == GH_MACHINE_STATE_SHUT_OFF,
+                     FRAME_TIMEOUT_S, "the wizard's machine to stop");
+  gh_machine_delete_async (guest->machine, TRUE, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, FRAME_TIMEOUT_S, "the wizard's machine to be deleted");
+  g_assert_true (gh_machine_delete_finish (guest->machine, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (iso, G_FILE_TEST_EXISTS));
+
+  g_clear_object (&guest->machine);
+  gh_e2e_allow_outside_calls (TRUE);
+  g_clear_pointer (&guest->domain, virDomainFree);
+  gh_e2e_allow_outside_calls (FALSE);
+}
+
+/* The wizard makes a machine that installs by hand: its console shows the installer. */
+static void
+test_wizard_installer (void)
+{
+  g_autoptr(GhApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  GhConsoleWindow *window;
+  Guest guest = { NULL, };
+  g_autoptr(Image) screen = NULL;
+
+  app = gh_application_new ("org.greenhouse.Greenhouse.E2eWizard", G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = create_with_wizard (app, WIZARD_NAME, FALSE, &guest);
+  g_assert_false (gh_machine_get_installing (guest.machine));
+  screen = wait_for_installer (&guest, "console-wizard-timeout.png");
   g_assert_cmpfloat (compare_with_screenshot (&guest, "console-wizard-installer.png"), >=, 0.99);
   {
     g_autoptr(Image) image = widget_image (GTK_WIDGET (window));
@@ -1207,21 +1267,84 @@ test_wizard_installer (void)
 
   /* Deleting it takes its disk and leaves the ISO. */
   gtk_window_destroy (GTK_WINDOW (window));
-  gh_e2e_allow_outside_calls (TRUE);
-  virDomainDestroy (guest.domain);
-  gh_e2e_allow_outside_calls (FALSE);
-  gh_e2e_wait_until (gh_machine_get_state (guest.machine) == GH_MACHINE_STATE_SHUT_OFF,
-                     FRAME_TIMEOUT_S, "the wizard's machine to stop");
-  gh_machine_delete_async (guest.machine, TRUE, NULL, gh_e2e_store_result, &result);
-  gh_e2e_wait_until (result != NULL, FRAME_TIMEOUT_S, "the wizard's machine to be deleted");
-  g_assert_true (gh_machine_delete_finish (guest.machine, result, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_test (iso, G_FILE_TEST_EXISTS));
+  delete_wizard_machine (&guest);
+}
 
-  g_clear_object (&guest.machine);
+/* The wizard makes a machine that installs by itself. The installer gets Greenhouse's
+ * answers (checked from its own shell, on its second console, through the console's key
+ * path); its reboot at the end is the end of the install phase: Greenhouse starts the
+ * machine again from its disk, and the console follows. */
+static void
+test_wizard_express (void)
+{
+  g_autoptr(GhApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  GhConsoleWindow *window;
+  Guest guest = { NULL, };
+  g_autoptr(Image) screen = NULL;
+  g_autoptr(GtkWidget) row = NULL;
+  guint64 frames_before;
+  gint64 deadline;
+
+  app = gh_application_new ("org.greenhouse.Greenhouse.E2eExpress", G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = create_with_wizard (app, EXPRESS_NAME, TRUE, &guest);
+  g_assert_true (gh_machine_get_installing (guest.machine));
+  /* The main window's row says so while the installer runs. */
+  row = g_object_ref_sink (gh_machine_row_new (guest.machine));
+  gh_e2e_wait_until (g_strcmp0 (gh_machine_row_get_state_text (GH_MACHINE_ROW (row)), "Installing") == 0,
+                     FRAME_TIMEOUT_S, "the row to say Installing");
+  screen = wait_for_installer (&guest, "console-wizard-express-timeout.png");
+  save_image (screen, "console-wizard-express.png");
+
+  /* The installer's shell finds the answers Greenhouse gave it, then reboots. A key typed
+   * before the console is ready may be lost: type again until the reboot comes. */
+  deadline = g_get_monotonic_time () + (gint64) BOOT_TIMEOUT_S * G_USEC_PER_SEC;
+  while (gh_machine_get_state (guest.machine) == GH_MACHINE_STATE_RUNNING &&
+         gh_machine_get_installing (guest.machine))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autoptr(Image) image = widget_image (GTK_WIDGET (window));
+
+          save_image (image, "console-wizard-express-shell.png");
+          g_error ("the installer did not reboot: are the answers in /preseed.cfg?");
+        }
+      gtk_widget_activate_action (GTK_WIDGET (window), "console.send-keys", "s", "ctrl-alt-f2");
+      spin (1000);
+      tap (guest.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+      spin (1000);
+      type_text (guest.display, "grep -q 'passwd/username ann' /preseed.cfg && reboot");
+      tap (guest.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+      spin (10000);
+    }
+
+  /* The install phase ends by itself: the machine runs again, from its disk. */
+  frames_before = gh_spice_display_get_n_frames (guest.display);
+  gh_e2e_wait_until (!gh_machine_get_installing (guest.machine) &&
+                     gh_machine_get_state (guest.machine) == GH_MACHINE_STATE_RUNNING,
+                     BOOT_TIMEOUT_S, "the install phase to end");
   gh_e2e_allow_outside_calls (TRUE);
-  g_clear_pointer (&guest.domain, virDomainFree);
+  xml = virDomainGetXMLDesc (guest.domain, VIR_DOMAIN_XML_INACTIVE);
   gh_e2e_allow_outside_calls (FALSE);
+  g_assert_nonnull (xml);
+  g_assert_null (strstr (xml, "<kernel>"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+  g_assert_cmpstr (gh_machine_row_get_state_text (GH_MACHINE_ROW (row)), ==, "Running");
+  gh_e2e_wait_until (gh_spice_display_get_ready (guest.display) &&
+                     gh_spice_display_get_n_frames (guest.display) > frames_before,
+                     BOOT_TIMEOUT_S, "the console to show the installed machine");
+  {
+    g_autoptr(Image) image = widget_image (GTK_WIDGET (window));
+
+    save_image (image, "console-window-wizard-express-done.png");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  delete_wizard_machine (&guest);
 }
 
 int
@@ -1252,6 +1375,7 @@ main (int   argc,
   g_test_add_func ("/e2e/console/echo-reset", test_echo_reset);
   g_test_add_func ("/e2e/console/echo-restart", test_echo_restart);
   g_test_add_func ("/e2e/console/wizard-installer", test_wizard_installer);
+  g_test_add_func ("/e2e/console/wizard-express", test_wizard_express);
 
   ret = g_test_run ();
 

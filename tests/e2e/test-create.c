@@ -30,6 +30,9 @@
 #define LOAD_TIMEOUT_S  60
 #define CREATE_TIMEOUT_S 120
 #define SMALL_DISK      ((guint64) 16 << 20)
+/* The Debian installer under TCG on a busy two-core machine: boot, start, reboot. */
+#define EXPRESS_LOGIN   "greenhouse-test"
+#define EXPRESS_LANGUAGE "en_GB"
 
 static struct
 {
@@ -38,6 +41,7 @@ static struct
   GhOsDb           *os_db;
   GhMachineCreator *creator;
   virConnectPtr     plain;      /* libvirt itself, used from worker threads only */
+  const char       *files;      /* run-e2e's copies: the installer ISO */
 } e2e;
 
 /* ---- Plain libvirt, off the main thread --------------------------------------------- */
@@ -550,6 +554,294 @@ test_start (void)
   assert_nothing_left (name);
 }
 
+/* ---- The express install ------------------------------------------------------------ */
+
+static char *
+installer_iso (void)
+{
+  g_autofree char *iso = NULL;
+
+  if (e2e.files == NULL)
+    return NULL;
+  iso = g_build_filename (e2e.files, "installer.iso", NULL);
+  return g_file_test (iso, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&iso) : NULL;
+}
+
+/* What the wizard makes for the ISO with "install it for me": the media as identified. */
+static GhDomainSpec *
+express_spec_for (const char *name,
+                  const char *iso)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GhMediaInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GhDomainSpec *spec;
+
+  gh_os_db_identify_media_async (e2e.os_db, iso, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, LOAD_TIMEOUT_S, "identifying %s", iso);
+  info = gh_os_db_identify_media_finish (e2e.os_db, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->os_id, ==, "http://debian.org/debian/testing");
+  g_assert_true (gh_express_install_supported (info->media, NULL));
+
+  spec = spec_for (name, lookup_os ("debiantesting"));
+  /* Below about 780 MiB the amd64 installer enters its low-memory mode, which asks
+   * other questions and proceeds in English whatever it is told. */
+  spec->memory = (guint64) 1024 << 20;
+  spec->cdrom_path = g_strdup (iso);
+  spec->install_media = g_object_ref (info->media);
+  spec->express = gh_express_config_new_for_user ();
+  g_free (spec->express->user_login);
+  spec->express->user_login = g_strdup (EXPRESS_LOGIN);
+  spec->express->password = g_strdup ("e2e-password");
+  g_free (spec->express->language);
+  spec->express->language = g_strdup (EXPRESS_LANGUAGE);
+  /* What the test types below is laid out for it. */
+  g_free (spec->express->keyboard);
+  spec->express->keyboard = g_strdup ("us");
+  return spec;
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    kernel;
+  gboolean    initrd;
+  gboolean    disk;
+} InstallFiles;
+
+static gpointer
+install_files_thread (gpointer data)
+{
+  InstallFiles *files = data;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (e2e.plain, "greenhouse");
+  const char *suffixes[] = { "-install-kernel", "-install-initrd", ".qcow2" };
+  gboolean *found[] = { &files->kernel, &files->initrd, &files->disk };
+
+  for (guint i = 0; pool != NULL && i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *volume_name = g_strconcat (files->name, suffixes[i], NULL);
+      virStorageVolPtr volume;
+
+      virStoragePoolRefresh (pool, 0);
+      volume = virStorageVolLookupByName (pool, volume_name);
+      *found[i] = volume != NULL;
+      if (volume != NULL)
+        virStorageVolFree (volume);
+    }
+  if (pool != NULL)
+    virStoragePoolFree (pool);
+
+  virResetLastError ();
+  return NULL;
+}
+
+/* The install files of machine @name are gone, its disk is not; then nothing is. */
+static void
+assert_only_disk_left (const char *name)
+{
+  InstallFiles files = { .name = name };
+
+  in_worker (install_files_thread, &files);
+  g_assert_false (files.kernel);
+  g_assert_false (files.initrd);
+  g_assert_true (files.disk);
+
+  remove_all (name);
+  assert_nothing_left (name);
+}
+
+static GhMachine *
+lookup_machine (const char *uuid)
+{
+  return gh_machine_list_lookup_by_uuid (gh_connection_get_machines (e2e.connection), uuid);
+}
+
+/* The whole express install of the Debian installer, made to finish at once: its own
+ * shell checks that it got the answers and reboots, as the installer does when done. */
+static void
+test_express (void)
+{
+  const char *name = DOMAIN_PREFIX "express";
+  g_autofree char *iso = installer_iso ();
+  g_autoptr(GhDomainSpec) spec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) steps = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *expected_xml = NULL;
+  g_autofree char *images = images_dir ();
+  g_autofree char *kernel = NULL;
+  g_autofree char *initrd = NULL;
+  Look look = { .name = name };
+  InstallFiles files = { .name = name };
+  g_autoptr(GAsyncResult) result = NULL;
+  GhMachine *machine;
+
+  if (iso == NULL)
+    {
+      g_test_skip ("no installer ISO in $GREENHOUSE_E2E_FILES");
+      return;
+    }
+
+  spec = express_spec_for (name, iso);
+  expected_xml = gh_machine_creator_dup_xml (e2e.creator, spec, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (expected_xml, spec->express->password));
+
+  uuid = create (spec, SMALL_DISK, NULL, TRUE, GH_CREATE_STEP_NONE, &steps, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (uuid);
+  g_assert_cmpuint (steps->len, ==, 6);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 2), ==, GH_CREATE_STEP_EXPRESS);
+  g_assert_cmpint (g_array_index (steps, GhCreateStep, 3), ==, GH_CREATE_STEP_DEFINE);
+
+  /* The install phase: the installer with its answers, stopped by its reboot. */
+  kernel = g_build_filename (images, DOMAIN_PREFIX "express-install-kernel", NULL);
+  initrd = g_build_filename (images, DOMAIN_PREFIX "express-install-initrd", NULL);
+  in_worker (look_thread, &look);
+  g_assert_true (look.running);
+  {
+    g_autofree char *kernel_xml = g_strdup_printf ("<kernel>%s</kernel>", kernel);
+    g_autofree char *initrd_xml = g_strdup_printf ("<initrd>%s</initrd>", initrd);
+    /* libvirt writes metadata back as libxml2 does, in double quotes. */
+    g_autofree char *note = g_strdup_printf ("express-install kernel=\"%s\" initrd=\"%s\"",
+                                             kernel, initrd);
+
+    g_assert_nonnull (strstr (look.xml, kernel_xml));
+    g_assert_nonnull (strstr (look.xml, initrd_xml));
+    g_assert_nonnull (strstr (look.xml, "<cmdline>keyboard-configuration/xkb-keymap=us"));
+    g_assert_nonnull (strstr (look.xml, "<on_reboot>destroy</on_reboot>"));
+    g_assert_nonnull (strstr (look.xml, note));
+    /* The review page showed what was made. */
+    g_assert_nonnull (strstr (expected_xml, kernel_xml));
+    g_assert_nonnull (strstr (expected_xml, initrd_xml));
+    g_assert_nonnull (strstr (expected_xml, "<cmdline>keyboard-configuration/xkb-keymap=us"));
+    g_assert_null (strstr (look.xml, spec->express->password));
+  }
+  look_clear (&look);
+  in_worker (install_files_thread, &files);
+  g_assert_true (files.kernel);
+  g_assert_true (files.initrd);
+  g_assert_true (files.disk);
+
+  gh_e2e_wait_until (lookup_machine (uuid) != NULL, OPEN_TIMEOUT_S, "the new machine's row");
+  machine = lookup_machine (uuid);
+  g_assert_true (gh_machine_get_installing (machine));
+
+  /* Forced off by the user mid-install: not the installer's end, so the install phase
+   * stays. (The installer's own reboot ending it, and the machine started from its disk,
+   * is /e2e/console/wizard-express, through the wizard and the console.) */
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_FORCE_OFF, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, OPEN_TIMEOUT_S, "forcing “%s” off", name);
+  g_assert_true (gh_machine_perform_finish (machine, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  gh_e2e_wait_until (gh_machine_get_state (machine) == GH_MACHINE_STATE_SHUT_OFF,
+                     OPEN_TIMEOUT_S, "“%s” to stop", name);
+  /* What finishing would do, it would have started by now. */
+  {
+    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+    while (gh_e2e_iterate_until (until))
+      ;
+  }
+  g_assert_true (gh_machine_get_installing (machine));
+  in_worker (look_thread, &look);
+  g_assert_nonnull (strstr (look.xml, "<on_reboot>destroy</on_reboot>"));
+  look_clear (&look);
+
+  /* Deleted, keeping its disk: the install files go all the same. */
+  gh_machine_delete_async (machine, FALSE, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, CREATE_TIMEOUT_S, "deleting “%s”", name);
+  g_assert_true (gh_machine_delete_finish (machine, result, &error));
+  g_assert_no_error (error);
+  assert_only_disk_left (name);
+}
+
+/* A define refused after the express step takes the install files back too. */
+static void
+test_express_rollback (void)
+{
+  const char *name = DOMAIN_PREFIX "express-refused";
+  g_autofree char *iso = installer_iso ();
+  g_autoptr(GhDomainSpec) spec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *dir = greenhouse_dir ();
+
+  if (iso == NULL)
+    {
+      g_test_skip ("no installer ISO in $GREENHOUSE_E2E_FILES");
+      return;
+    }
+
+  spec = express_spec_for (name, iso);
+  g_free (spec->display->video_xml);
+  spec->display->video_xml = g_strdup ("<video><model type='no-such-model'/></video>\n");
+
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_null (uuid);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_cmpint (gh_machine_creator_get_step (e2e.creator), ==, GH_CREATE_STEP_DEFINE);
+
+  /* The pool goes only when it is empty: the install volumes went first. */
+  assert_nothing_left (name);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  /* Cancelled while the installer is read out of the media. */
+  g_clear_error (&error);
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_EXPRESS, NULL, &error);
+  g_assert_null (uuid);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_nothing_left (name);
+
+  /* No password: the installer would ask, or leave the system open. */
+  g_clear_error (&error);
+  g_clear_pointer (&spec->express->password, g_free);
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_null (uuid);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==,
+                   "Could not prepare the automatic installation: the user has no password");
+  g_assert_cmpint (gh_machine_creator_get_step (e2e.creator), ==, GH_CREATE_STEP_EXPRESS);
+  assert_nothing_left (name);
+}
+
+/* Deleting a machine mid-install takes its install files, even when its disk stays. */
+static void
+test_express_delete (void)
+{
+  const char *name = DOMAIN_PREFIX "express-deleted";
+  g_autofree char *iso = installer_iso ();
+  g_autoptr(GhDomainSpec) spec = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  GhMachine *machine;
+
+  if (iso == NULL)
+    {
+      g_test_skip ("no installer ISO in $GREENHOUSE_E2E_FILES");
+      return;
+    }
+
+  spec = express_spec_for (name, iso);
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_no_error (error);
+  gh_e2e_wait_until (lookup_machine (uuid) != NULL, OPEN_TIMEOUT_S, "the new machine's row");
+  machine = lookup_machine (uuid);
+  g_assert_true (gh_machine_get_installing (machine));
+  /* Never started: not stopped by an installer, so nothing is finished. */
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
+
+  gh_machine_delete_async (machine, FALSE, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, CREATE_TIMEOUT_S, "deleting “%s”", name);
+  g_assert_true (gh_machine_delete_finish (machine, result, &error));
+  g_assert_no_error (error);
+
+  assert_only_disk_left (name);
+}
+
 static void
 test_names (void)
 {
@@ -578,6 +870,7 @@ main (int   argc,
 {
   if (!gh_e2e_init (&argc, &argv, "/e2e/create"))
     return g_test_run ();
+  e2e.files = g_getenv ("GREENHOUSE_E2E_FILES");
 
   g_test_add_func ("/e2e/create/open", test_open);
   g_test_add_func ("/e2e/create/names", test_names);
@@ -594,6 +887,9 @@ main (int   argc,
   g_test_add_func ("/e2e/create/rollback-define", test_rollback_define);
   g_test_add_func ("/e2e/create/cancel", test_cancel);
   g_test_add_func ("/e2e/create/start", test_start);
+  g_test_add_func ("/e2e/create/express-rollback", test_express_rollback);
+  g_test_add_func ("/e2e/create/express-delete", test_express_delete);
+  g_test_add_func ("/e2e/create/express", test_express);
   g_test_add_func ("/e2e/create/close", test_close);
 
   return g_test_run ();
