@@ -302,7 +302,8 @@ run_wizard (Bench *self)
       !wait_for (self, on_review_page, "the review page"))
     return;
 
-  g_object_set (self->wizard, "name", self->name, NULL);
+  /* virt-install beside it boots the installer to be used by hand: so does this one. */
+  g_object_set (self->wizard, "name", self->name, "express", FALSE, NULL);
   self->chosen_json = describe_choices (self->wizard);
   g_printerr ("gh-create-bench: creating %s: {%s}\n", self->name, self->chosen_json);
 
