@@ -10,6 +10,7 @@
 #include <libvirt/virterror.h>
 
 #include "gh-test-util.h"
+#include "../guard/gh-libvirt-guard-check.h"
 
 static void
 drop_log_cb (const char     *log_domain,
@@ -24,6 +25,8 @@ gh_test_init (int    *argc,
               char ***argv)
 {
   /* Names are UTF-8 whatever the environment says; the app runs in a UTF-8 locale too. */
+  gh_libvirt_guard_check_loaded ();
+
   if (setlocale (LC_ALL, "") == NULL || !g_get_charset (NULL))
     setlocale (LC_ALL, "C.UTF-8");
 

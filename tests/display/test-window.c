@@ -20,6 +20,7 @@
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
 #include "gh-window.h"
+#include "../guard/gh-libvirt-guard-check.h"
 
 #define TIMEOUT_SECONDS 30
 
@@ -1659,6 +1660,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  gh_libvirt_guard_check_loaded ();
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
