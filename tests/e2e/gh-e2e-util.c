@@ -5,10 +5,19 @@
  */
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "gh-core.h"
 #include "gh-e2e-util.h"
+#include "../guard/gh-libvirt-guard-check.h"
 
 static GhE2eDescribe describe;
 
@@ -32,6 +41,8 @@ gh_e2e_init (int         *argc,
              char      ***argv,
              const char  *suite)
 {
+  gh_libvirt_guard_check_loaded ();
+
   /* Failure messages quote libvirt's and Greenhouse's UTF-8 text. */
   setlocale (LC_ALL, "");
   g_test_init (argc, argv, NULL);
@@ -121,4 +132,135 @@ gh_e2e_fail_waiting (const char *what,
   g_error ("%s did not happen within %d s%s%s%s", what, seconds,
            describe != NULL ? " (" : "", describe != NULL ? describe () : "",
            describe != NULL ? ")" : "");
+}
+
+struct _GhE2eSerial
+{
+  int      fd;
+  guint    watch;
+  GString *text;
+};
+
+static gboolean
+serial_readable_cb (int          fd,
+                    GIOCondition condition,
+                    gpointer     user_data)
+{
+  GhE2eSerial *serial = user_data;
+  char buffer[4096];
+  gssize n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (serial->text, buffer, n);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+    {
+      /* QEMU went away: what it wrote stays readable. */
+      serial->watch = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+GhE2eSerial *
+gh_e2e_serial_open (virDomainPtr   domain,
+                    GError       **error)
+{
+  g_autoptr(GhE2eSerial) serial = g_new0 (GhE2eSerial, 1);
+  g_autofree char *xml = NULL;
+  g_autofree char *path = NULL;
+  struct termios raw;
+  const char *start;
+  const char *source;
+
+  serial->fd = -1;
+  serial->text = g_string_new (NULL);
+
+  gh_e2e_allow_outside_calls (TRUE);
+  xml = virDomainGetXMLDesc (domain, 0);
+  gh_e2e_allow_outside_calls (FALSE);
+  if (xml == NULL
+      || (start = strstr (xml, "<serial type='pty'>")) == NULL
+      || (source = strstr (start, "<source path='")) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "the running guest has no serial pty: %s", xml != NULL ? xml : "(no XML)");
+      return NULL;
+    }
+  source += strlen ("<source path='");
+  path = g_strndup (source, strcspn (source, "'"));
+
+  serial->fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (serial->fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot open the guest's serial port %s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+  /* Raw, without echo: the pty would otherwise send what it reads back to the guest. */
+  if (tcgetattr (serial->fd, &raw) == 0)
+    {
+      cfmakeraw (&raw);
+      tcsetattr (serial->fd, TCSANOW, &raw);
+    }
+  serial->watch = g_unix_fd_add (serial->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                 serial_readable_cb, serial);
+  return g_steal_pointer (&serial);
+}
+
+gboolean
+gh_e2e_serial_wait_for (GhE2eSerial *serial,
+                        const char  *needle,
+                        int          seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (strstr (serial->text->str, needle) == NULL)
+    if (!gh_e2e_iterate_until (deadline))
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+gh_e2e_serial_get_text (GhE2eSerial *serial)
+{
+  return serial->text->str;
+}
+
+void
+gh_e2e_serial_free (GhE2eSerial *serial)
+{
+  g_clear_handle_id (&serial->watch, g_source_remove);
+  if (serial->fd >= 0)
+    close (serial->fd);
+  g_string_free (serial->text, TRUE);
+  g_free (serial);
+}
+
+gboolean
+gh_e2e_shell_run (GhE2eSerial   *serial,
+                  const char    *tty,
+                  GhE2eTypeLine  type_line,
+                  gpointer       user_data,
+                  const char    *command,
+                  const char    *done,
+                  int            seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  static guint n_tries;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *token = g_strdup_printf ("gh-ready-%u", ++n_tries);
+      g_autofree char *echo = g_strdup_printf ("echo %s >%s", token, tty);
+
+      type_line (echo, user_data);
+      if (!gh_e2e_serial_wait_for (serial, token, 20))
+        continue;
+      type_line (command, user_data);
+      if (gh_e2e_serial_wait_for (serial, done, 30))
+        return TRUE;
+    }
+  return FALSE;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libvirt/libvirt.h>
 
 G_BEGIN_DECLS
 
@@ -50,5 +51,38 @@ void         gh_e2e_fail_waiting     (const char      *what,
           gh_e2e_fail_waiting (gh_e2e_what_, (int) (seconds));                         \
         }                                                                              \
   } G_STMT_END
+
+/* What a running guest writes on its first serial port (`<serial type='pty'>`), read from
+ * the pty libvirt made for it: how a test knows that the guest is ready for what it sends
+ * next, rather than waiting for time to pass. */
+typedef struct _GhE2eSerial GhE2eSerial;
+
+GhE2eSerial *gh_e2e_serial_open      (virDomainPtr     domain,
+                                      GError         **error);
+/* Iterates the main context until @needle was printed, or @seconds have passed. */
+gboolean     gh_e2e_serial_wait_for  (GhE2eSerial     *serial,
+                                      const char      *needle,
+                                      int              seconds);
+const char  *gh_e2e_serial_get_text  (GhE2eSerial     *serial);
+void         gh_e2e_serial_free      (GhE2eSerial     *serial);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhE2eSerial, gh_e2e_serial_free)
+
+/* Types @line and Enter into a guest's shell, after Ctrl+C: whatever a lost or early key
+ * left on the line (half a command, an open quote) is thrown away first. */
+typedef void (*GhE2eTypeLine) (const char *line,
+                               gpointer    user_data);
+
+/* Runs @command in the guest's shell, which must print @done on the serial port (through
+ * `>/dev/ttyS0`, say) when it worked. Each try first types `echo gh-ready-N >@tty` and
+ * waits up to 20 s for it to come back: only a shell that answered gets @command. A try
+ * whose echo or @done does not come back starts again with Ctrl+C. FALSE after @seconds. */
+gboolean     gh_e2e_shell_run        (GhE2eSerial     *serial,
+                                      const char      *tty,
+                                      GhE2eTypeLine    type_line,
+                                      gpointer         user_data,
+                                      const char      *command,
+                                      const char      *done,
+                                      int              seconds);
 
 G_END_DECLS

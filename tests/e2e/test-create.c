@@ -665,8 +665,8 @@ key_for_char (char   c,
   };
   static const struct { char c; guint code; gboolean shift; } others[] = {
     { ' ', 57, FALSE }, { '-', 12, FALSE }, { '_', 12, TRUE }, { '/', 53, FALSE },
-    { '.', 52, FALSE }, { '\'', 40, FALSE }, { '&', 8, TRUE }, { '|', 43, TRUE },
-    { '\n', 28, FALSE },
+    { '.', 52, FALSE }, { '>', 52, TRUE }, { '\'', 40, FALSE }, { '&', 8, TRUE },
+    { '|', 43, TRUE }, { '\n', 28, FALSE },
   };
   const char *letter = c != '\0' ? strchr (letters, g_ascii_tolower (c)) : NULL;
 
@@ -674,6 +674,19 @@ key_for_char (char   c,
     {
       *code = letter_codes[letter - letters];
       *shift = g_ascii_isupper (c);
+      return TRUE;
+    }
+  /* KEY_1 is 2, ..., KEY_9 is 10, KEY_0 is 11. */
+  if (c >= '1' && c <= '9')
+    {
+      *code = 2 + (c - '1');
+      *shift = FALSE;
+      return TRUE;
+    }
+  if (c == '0')
+    {
+      *code = 11;
+      *shift = FALSE;
       return TRUE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
@@ -692,8 +705,9 @@ typedef struct
   const char *text;
 } Typing;
 
-/* Switches to the installer's second console (Ctrl+Alt+F2), activates it and types. A
- * machine that is not running (yet, or any more) just takes nothing. */
+/* Switches to the installer's second console (Ctrl+Alt+F2), activates it, throws away
+ * whatever is on the line (Ctrl+C) and types a line. A machine that is not running (yet,
+ * or any more) just takes nothing; the serial port tells whether the shell got it. */
 static gpointer
 type_thread (gpointer data)
 {
@@ -707,14 +721,9 @@ type_thread (gpointer data)
     goto out;
 
   virDomainSendKey (domain, VIR_KEYCODE_SET_LINUX, 50, vt2, G_N_ELEMENTS (vt2), 0);
-  g_usleep (500 * 1000);
   /* "Please press Enter to activate this console." */
   virDomainSendKey (domain, VIR_KEYCODE_SET_LINUX, 50, enter, 1, 0);
-  g_usleep (2000 * 1000);
-  /* Keys that came while the shell started may have left a line half typed, or inside
-   * an open quote: Ctrl+C gives a fresh prompt. */
   virDomainSendKey (domain, VIR_KEYCODE_SET_LINUX, 50, ctrl_c, G_N_ELEMENTS (ctrl_c), 0);
-  g_usleep (500 * 1000);
 
   for (const char *p = typing->text; *p != '\0'; p++)
     {
@@ -729,14 +738,22 @@ type_thread (gpointer data)
       keys[n++] = code;
       if (virDomainSendKey (domain, VIR_KEYCODE_SET_LINUX, 30, keys, n, 0) < 0)
         break;
-      /* TCG: give the guest time for each key. */
-      g_usleep (30 * 1000);
     }
+  virDomainSendKey (domain, VIR_KEYCODE_SET_LINUX, 30, enter, 1, 0);
 
   virDomainFree (domain);
 out:
   virResetLastError ();
   return NULL;
+}
+
+static void
+type_line_into_installer (const char *line,
+                          gpointer    user_data)
+{
+  Typing typing = { user_data, line };
+
+  in_worker (type_thread, &typing);
 }
 
 static GhMachine *
@@ -762,13 +779,8 @@ test_express (void)
   g_autofree char *initrd = NULL;
   Look look = { .name = name };
   InstallFiles files = { .name = name };
-  Typing typing = {
-    name,
-    "grep -q 'passwd/username " EXPRESS_LOGIN "' /preseed.cfg && "
-    "debconf-get debian-installer/locale | grep -q " EXPRESS_LANGUAGE " && reboot\n",
-  };
+  g_autoptr(GhE2eSerial) serial = NULL;
   GhMachine *machine;
-  gint64 deadline;
 
   if (iso == NULL)
     {
@@ -821,21 +833,30 @@ test_express (void)
   machine = lookup_machine (uuid);
   g_assert_true (gh_machine_get_installing (machine));
 
-  /* The installer comes up in 20 to 40 s under TCG; until its shell answers, what is
-   * typed is lost, so it is typed again until the guest reboots. */
-  deadline = g_get_monotonic_time () + (gint64) INSTALL_TIMEOUT_S * G_USEC_PER_SEC;
-  while (gh_machine_get_installing (machine))
-    {
-      gint64 next = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  /* The installer's shell checks that it got Greenhouse's answers, and reboots as the
+   * installer does when it is done. What is typed goes only to a shell that answered on
+   * the serial port. */
+  gh_e2e_allow_outside_calls (TRUE);
+  {
+    virDomainPtr domain = virDomainLookupByName (e2e.plain, name);
 
-      if (g_get_monotonic_time () > deadline)
-        gh_e2e_fail_waiting ("the installer's reboot and Greenhouse finishing the install",
-                             INSTALL_TIMEOUT_S);
-      if (gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING)
-        in_worker (type_thread, &typing);
-      while (gh_machine_get_installing (machine) && g_get_monotonic_time () < next)
-        gh_e2e_iterate_until (next);
-    }
+    g_assert_nonnull (domain);
+    gh_e2e_allow_outside_calls (FALSE);
+    serial = gh_e2e_serial_open (domain, &error);
+    gh_e2e_allow_outside_calls (TRUE);
+    virDomainFree (domain);
+  }
+  gh_e2e_allow_outside_calls (FALSE);
+  g_assert_no_error (error);
+  if (!gh_e2e_shell_run (serial, "/dev/ttyS0", type_line_into_installer, (gpointer) name,
+                         "grep -q 'passwd/username " EXPRESS_LOGIN "' /preseed.cfg && "
+                         "debconf-get debian-installer/locale | grep -q " EXPRESS_LANGUAGE " && "
+                         "echo gh-answers-ok >/dev/ttyS0 && reboot",
+                         "gh-answers-ok", INSTALL_TIMEOUT_S))
+    g_error ("the installer's shell did not find Greenhouse's answers within %d s; its "
+             "serial port said:\n%s", INSTALL_TIMEOUT_S, gh_e2e_serial_get_text (serial));
+  gh_e2e_wait_until (!gh_machine_get_installing (machine), OPEN_TIMEOUT_S,
+                     "Greenhouse to finish the install after the installer's reboot");
 
   /* Greenhouse booted the installed system by itself. */
   gh_e2e_wait_until (gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
