@@ -10,6 +10,12 @@
 #include "gh-display-test-util.h"
 #include "gh-test-util.h"
 
+static void
+set_true_cb (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
 char *
 gh_display_test_save_screenshot (GtkWidget  *window,
                                  const char *file_name)
@@ -21,30 +27,45 @@ gh_display_test_save_screenshot (GtkWidget  *window,
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
   GskRenderer *renderer;
-  int width;
-  int height;
+  gint64 deadline;
+  int width = 0;
+  int height = 0;
 
   if (artifacts_dir == NULL)
     artifacts_dir = g_get_tmp_dir ();
   g_assert_no_errno (g_mkdir_with_parents (artifacts_dir, 0755));
   path = g_build_filename (artifacts_dir, file_name, NULL);
 
-  /* Two frames: the first after a change may still lay out, and spinners and revealers
-   * settle. */
-  gtk_widget_queue_draw (window);
+  /* Spinners and revealers settle; then whole frames: a widget paintable shows what was
+   * drawn last, and nothing before the window's first frame. Under load a frame can come
+   * late, so each is waited for, not assumed. */
   gh_test_settle (300);
+  deadline = gh_test_deadline ();
+  for (guint n_painted = 0; n_painted < 2 || node == NULL; n_painted++)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+      gboolean painted = FALSE;
+      gulong handler;
 
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
+      g_assert_nonnull (clock);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true_cb), &painted);
+      gtk_widget_queue_draw (window);
+      gh_test_wait_until (painted, "a frame of the window to be drawn");
+      g_signal_handler_disconnect (clock, handler);
 
-  /* Made now, not before the frames above: a widget paintable shows what was drawn last. */
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+      width = gtk_widget_get_width (window);
+      height = gtk_widget_get_height (window);
+      g_assert_cmpint (width, >, 100);
+      g_assert_cmpint (height, >, 100);
+
+      g_clear_pointer (&node, gsk_render_node_unref);
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (window);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   texture = gsk_renderer_render_texture (renderer, node,
