@@ -101,13 +101,19 @@ gh_virgl_probe_result_copy (const GhVirglProbeResult *result)
 /* How long the pipes may stay open once the probe's process group is killed: only a
  * grandchild that left the group can hold them longer. */
 #define PIPES_GRACE_MS 1000
+/* How long a killed probe may take to be reaped. A process stuck in the kernel (a GPU
+ * driver in uninterruptible sleep) dies only when the kernel lets it, maybe never: then
+ * the worker gives up on it, and GSubprocess reaps it whenever it ends. */
+#define REAP_GRACE_MS 2000
 
 typedef struct
 {
   GMainContext *context;
   GSubprocess  *process;
   GCancellable *cancellable;    /* cancels communicate(), as a last resort */
+  GCancellable *wait_cancellable; /* gives up waiting for a child that does not end */
   GSource      *grace;          /* then cancels it, once the child is stopped */
+  GSource      *reap_grace;     /* then gives up on the child */
   GBytes       *out;
   GBytes       *err;
   GError       *error;          /* from communicate() */
@@ -116,6 +122,7 @@ typedef struct
   gboolean      waited;
   gboolean      timed_out;
   gboolean      stopped;
+  gboolean      unreapable;
 } Run;
 
 static void
@@ -144,7 +151,7 @@ wait_cb (GObject      *object,
 {
   Run *run = user_data;
 
-  /* It only fails when cancelled, which we never do. */
+  /* It only fails when cancelled: the child did not end after it was killed. */
   g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
   run->waited = TRUE;
 }
@@ -155,6 +162,17 @@ grace_cb (gpointer user_data)
   Run *run = user_data;
 
   g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+reap_grace_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->unreapable = TRUE;
+  g_cancellable_cancel (run->cancellable);
+  g_cancellable_cancel (run->wait_cancellable);
   return G_SOURCE_REMOVE;
 }
 
@@ -181,6 +199,16 @@ stop_child (Run *run)
   run->grace = g_timeout_source_new (PIPES_GRACE_MS);
   g_source_set_callback (run->grace, grace_cb, run, NULL);
   g_source_attach (run->grace, run->context);
+  run->reap_grace = g_timeout_source_new (REAP_GRACE_MS);
+  g_source_set_callback (run->reap_grace, reap_grace_cb, run, NULL);
+  g_source_attach (run->reap_grace, run->context);
+}
+
+static void
+source_destroy_and_unref (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
 }
 
 static gboolean
@@ -346,11 +374,12 @@ gh_virgl_probe_run (const char         *probe_path,
 
   run.context = context;
   run.cancellable = g_cancellable_new ();
+  run.wait_cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), &run, NULL);
 
   g_subprocess_communicate_async (run.process, NULL, run.cancellable, communicate_cb, &run);
-  g_subprocess_wait_async (run.process, NULL, wait_cb, &run);
+  g_subprocess_wait_async (run.process, run.wait_cancellable, wait_cb, &run);
 
   timeout = g_timeout_source_new (timeout_ms);
   g_source_set_callback (timeout, timeout_cb, &run, NULL);
@@ -364,15 +393,20 @@ gh_virgl_probe_run (const char         *probe_path,
     }
 
   g_source_destroy (timeout);
-  if (run.grace != NULL)
-    {
-      g_source_destroy (run.grace);
-      g_source_unref (run.grace);
-    }
+  g_clear_pointer (&run.grace, source_destroy_and_unref);
+  g_clear_pointer (&run.reap_grace, source_destroy_and_unref);
   g_cancellable_disconnect (cancellable, cancel_id);
   g_main_context_pop_thread_default (context);
 
-  if (run.timed_out)
+  if (run.timed_out && run.unreapable)
+    {
+      result = result_not_usable (g_strdup_printf (_("The virgl probe did not answer within "
+                                                      "%u seconds and could not be stopped: "
+                                                      "it is stuck in the kernel, probably in "
+                                                      "the GPU's driver"),
+                                                   (timeout_ms + 999) / 1000));
+    }
+  else if (run.timed_out)
     {
       result = result_not_usable (g_strdup_printf (_("The virgl probe did not answer within "
                                                       "%u seconds and was stopped"),
@@ -414,6 +448,7 @@ gh_virgl_probe_run (const char         *probe_path,
   g_clear_pointer (&run.out, g_bytes_unref);
   g_clear_pointer (&run.err, g_bytes_unref);
   g_clear_object (&run.cancellable);
+  g_clear_object (&run.wait_cancellable);
   g_clear_object (&run.process);
 
   return result;

@@ -268,6 +268,48 @@ test_hang_kills_group (void)
   g_assert_cmpint (errno, ==, ESRCH);
 }
 
+/* A probe stuck in the kernel once killed (uninterruptible sleep in a GPU driver) ends
+ * when the kernel lets it, maybe never: the worker gives up on it, with that reason,
+ * instead of waiting for ever. */
+static void
+test_unreapable (void)
+{
+  const char *double_path = g_getenv ("GREENHOUSE_PROBE_UNREAPABLE");
+  g_autofree char *pid_file = g_build_filename (doubles_dir, "tracer.pid", NULL);
+  g_autofree char *body = NULL;
+  g_autofree char *probe = NULL;
+  g_autoptr(GhVirglProbeResult) result = NULL;
+  g_autofree char *contents = NULL;
+  gint64 start;
+  gint64 pid;
+
+  if (double_path == NULL)
+    {
+      g_test_skip ("GREENHOUSE_PROBE_UNREAPABLE is not set (run through meson test)");
+      return;
+    }
+  /* exec: the double must be the very process that the probe's runner spawned. */
+  body = g_strdup_printf ("exec '%s' '%s'", double_path, pid_file);
+  probe = write_double ("unreapable", body);
+
+  start = g_get_monotonic_time ();
+  result = gh_virgl_probe_run (probe, NULL, 1000, NULL);
+  if (!g_file_get_contents (pid_file, &contents, NULL, NULL))
+    {
+      g_test_skip ("this system does not let a process trace its parent");
+      return;
+    }
+  g_assert_false (result->usable);
+  g_assert_nonnull (strstr (result->reason, "could not be stopped"));
+  /* The timeout, the pipes' grace and the reaping grace, and no more. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  /* Its tracer gone, the double finishes dying and GSubprocess reaps it. */
+  pid = g_ascii_strtoll (contents, NULL, 10);
+  g_assert_cmpint (pid, >, 1);
+  g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
+}
+
 static void
 test_missing_binary (void)
 {
@@ -329,6 +371,7 @@ main (int   argc,
   doubles_dir = g_dir_make_tmp ("greenhouse-probe-XXXXXX", &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/core/virgl-probe/unreapable", test_unreapable);
   g_test_add_func ("/core/virgl-probe/path", test_path);
   g_test_add_func ("/core/virgl-probe/software-renderers", test_software_renderers);
   g_test_add_func ("/core/virgl-probe/real/no-render-node", test_real_no_render_node);
