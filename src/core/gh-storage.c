@@ -455,12 +455,18 @@ _gh_storage_volume_stands_alone (virStoragePoolPtr   pool,
   g_autofree char *backing = NULL;
   g_autofree char *seen = NULL;
 
-  /* libvirt reads a directory pool's files again only when it refreshes. */
-  if (virStoragePoolRefresh (pool, 0) < 0)
+  /* libvirt reads a directory pool's files again only when it refreshes; it refuses to
+   * while another volume of the pool is being built, which does not last. */
+  for (guint tries = 0; virStoragePoolRefresh (pool, 0) < 0; tries++)
     {
-      _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE, what);
-      return FALSE;
+      if (tries == 30)
+        {
+          _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE, what);
+          return FALSE;
+        }
+      g_usleep (100 * G_TIME_SPAN_MILLISECOND);
     }
+  virResetLastError ();
 
   desc = virStorageVolGetXMLDesc (volume, 0);
   if (desc == NULL)
