@@ -15,10 +15,12 @@
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 #include "gh-host-report.h"
+#include "gh-image.h"
 #include "gh-machine.h"
 #include "gh-machine-creator.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"
+#include "gh-text.h"
 #include "gh-virgl-probe.h"
 
 void gh_core_init (void);

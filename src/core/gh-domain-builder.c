@@ -205,9 +205,15 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   gboolean kvm;
   guint64 memory_kib;
   guint boot_order = 1;
+  const char *paths[4];
 
   g_return_val_if_fail (spec != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  paths[0] = spec->disk_path;
+  paths[1] = spec->cdrom_path;
+  paths[2] = spec->kernel_path;
+  paths[3] = spec->initrd_path;
 
   if (spec->name == NULL || spec->name[0] == '\0')
     {
@@ -215,6 +221,20 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
                      _("it has no name"));
       return NULL;
     }
+
+  /* What goes into the XML as text must be XML's text, unchanged: a control character
+   * or a file name that is not UTF-8 is refused, never written differently. */
+  if (!gh_text_check (spec->name, GH_TEXT_LINE, _("Could not use the name of the new machine"),
+                      error)
+      || (spec->title != NULL
+          && !gh_text_check (spec->title, GH_TEXT_LINE,
+                             _("Could not use the title of the new machine"), error)))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (paths[i] != NULL
+        && !gh_text_check (paths[i], GH_TEXT_PATH, _("Could not describe the new machine"),
+                           error))
+      return NULL;
 
   memory_kib = spec->memory / 1024;
   if (memory_kib == 0)

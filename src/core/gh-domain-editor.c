@@ -594,30 +594,40 @@ set_domain_text (GhDomainEditor     *self,
   set_text (node, text);
 }
 
-void
-gh_domain_editor_set_title (GhDomainEditor *self,
-                            const char     *title)
+gboolean
+gh_domain_editor_set_title (GhDomainEditor  *self,
+                            const char      *title,
+                            GError         **error)
 {
   static const char * const after[] = { "uuid", "name", NULL };
-  g_autofree char *line = NULL;
 
-  g_return_if_fail (GH_IS_DOMAIN_EDITOR (self));
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
 
-  /* libvirt refuses a title with a line break. */
-  if (title != NULL)
-    line = g_strdelimit (g_strdup (title), "\r\n", ' ');
-  set_domain_text (self, "title", line, after);
+  /* One line (libvirt refuses a line break), and never changed behind the user's back. */
+  if (title != NULL
+      && !gh_text_check (title, GH_TEXT_LINE, _("Could not change the title"), error))
+    return FALSE;
+
+  set_domain_text (self, "title", title, after);
+  return TRUE;
 }
 
-void
-gh_domain_editor_set_description (GhDomainEditor *self,
-                                  const char     *description)
+gboolean
+gh_domain_editor_set_description (GhDomainEditor  *self,
+                                  const char      *description,
+                                  GError         **error)
 {
   static const char * const after[] = { "title", "uuid", "name", NULL };
 
-  g_return_if_fail (GH_IS_DOMAIN_EDITOR (self));
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  if (description != NULL
+      && !gh_text_check (description, GH_TEXT_LINES, _("Could not change the description"),
+                         error))
+    return FALSE;
 
   set_domain_text (self, "description", description, after);
+  return TRUE;
 }
 
 /* ---- Memory and processors ---------------------------------------------------------- */
@@ -1217,6 +1227,9 @@ gh_domain_editor_insert_cdrom (GhDomainEditor  *self,
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
   g_return_val_if_fail (target != NULL, FALSE);
   g_return_val_if_fail (path != NULL && path[0] != '\0', FALSE);
+
+  if (!gh_text_check (path, GH_TEXT_PATH, _("Could not insert the disc"), error))
+    return FALSE;
 
   disk = find_disk (self, target, "cdrom", _("Could not insert the disc"), error);
   if (disk == NULL)

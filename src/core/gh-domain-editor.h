@@ -80,13 +80,17 @@ GhDomainEditor *gh_domain_editor_new                 (const char          *xml,
 char           *gh_domain_editor_to_xml              (GhDomainEditor      *self);
 
 const char     *gh_domain_editor_get_name            (GhDomainEditor      *self);
-/* NULL when the domain has none; setting NULL or "" removes it. */
+/* NULL when the domain has none; setting NULL or "" removes it. Text that is not UTF-8,
+ * or has a control character (a description may have tabs and line breaks), is refused
+ * with the reason, as gh_text_check() gives it. */
 char           *gh_domain_editor_dup_title           (GhDomainEditor      *self);
-void            gh_domain_editor_set_title           (GhDomainEditor      *self,
-                                                      const char          *title);
+gboolean        gh_domain_editor_set_title           (GhDomainEditor      *self,
+                                                      const char          *title,
+                                                      GError             **error);
 char           *gh_domain_editor_dup_description     (GhDomainEditor      *self);
-void            gh_domain_editor_set_description     (GhDomainEditor      *self,
-                                                      const char          *description);
+gboolean        gh_domain_editor_set_description     (GhDomainEditor      *self,
+                                                      const char          *description,
+                                                      GError             **error);
 
 /* Bytes. Setting changes <memory> and <currentMemory>, the balloon's target, alike. */
 guint64         gh_domain_editor_get_memory          (GhDomainEditor      *self);

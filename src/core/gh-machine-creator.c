@@ -12,6 +12,7 @@
 #include "gh-core-enums.h"
 #include "gh-core-private.h"
 #include "gh-express-install-private.h"
+#include "gh-image.h"
 #include "gh-machine-creator.h"
 #include "gh-storage.h"
 
@@ -74,6 +75,7 @@ typedef struct
   GhHostDomainCaps *caps;
   guint64           disk_size;
   char             *import_path;
+  GhImageInfo       import;       /* what the image is, read before anything is made */
   gboolean          start;
 } TaskData;
 
@@ -653,9 +655,8 @@ make_volume (TaskData      *data,
 
   if (data->import_path != NULL)
     {
-      format = _gh_storage_probe_format (data->import_path, &size, error);
-      if (format == NULL)
-        return FALSE;
+      format = data->import.format;
+      size = data->import.file_size;
     }
   else if (size == 0)
     {
@@ -689,7 +690,8 @@ make_volume (TaskData      *data,
     return FALSE;
 
   if (data->import_path != NULL
-      && !_gh_storage_upload (data->conn, made->volume, data->import_path, cancellable, error))
+      && (!_gh_storage_upload (data->conn, made->volume, data->import_path, cancellable, error)
+          || !_gh_storage_volume_stands_alone (made->pool, made->volume, format, error)))
     return FALSE;
 
   g_free (data->spec->disk_path);
@@ -834,6 +836,11 @@ run_steps (GTask         *task,
   g_autofree char *xml = NULL;
   GhStoragePlace place;
   char uuid_string[VIR_UUID_STRING_BUFLEN];
+
+  /* An image that is not what it seems, or that reaches other files, is refused before
+   * anything is made. */
+  if (data->import_path != NULL && !gh_image_inspect (data->import_path, &data->import, error))
+    return FALSE;
 
   notify_step (task, GH_CREATE_STEP_POOL);
   if (!_gh_storage_find_place (data->conn, data->session, data->local, &place, error))

@@ -1684,17 +1684,21 @@ gh_machine_rename_async (GhMachine           *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autofree char *shown = NULL;
+  GError *error = NULL;
   ActionData *data;
 
   g_return_if_fail (GH_IS_MACHINE (self));
   g_return_if_fail (name != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
+  /* The message shows a name it refuses, too: as valid text. */
+  shown = gh_text_dup_display (name);
   task = action_task_new (self, gh_machine_rename_async, 0,
                           /* Translators: the first %s is a machine's name, the second
                            * the name it was to get */
                           g_strdup_printf (_("Could not rename “%s” to “%s”"),
-                                           gh_machine_get_display_name (self), name),
+                                           gh_machine_get_display_name (self), shown),
                           cancellable, callback, user_data);
   data = g_task_get_task_data (task);
   data->text = g_strdup (name);
@@ -1703,6 +1707,12 @@ gh_machine_rename_async (GhMachine           *self,
     {
       g_task_return_error (task, gh_error_new (GH_ERROR_FAILED, data->failure,
                                                _("a machine needs a name")));
+      return;
+    }
+  /* libvirt would write it into the XML as it is, or not at all. */
+  if (!gh_text_check (name, GH_TEXT_LINE, data->failure, &error))
+    {
+      g_task_return_error (task, error);
       return;
     }
 

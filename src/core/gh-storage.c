@@ -338,36 +338,6 @@ _gh_storage_create_volume (virStoragePoolPtr   pool,
   return volume;
 }
 
-const char *
-_gh_storage_probe_format (const char  *path,
-                          guint64     *size,
-                          GError     **error)
-{
-  static const guint8 qcow_magic[] = { 'Q', 'F', 'I', 0xfb };
-  guint8 head[4] = { 0 };
-  GStatBuf st;
-  int fd;
-  gssize n;
-
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) != 0)
-    {
-      int saved = errno;
-
-      if (fd >= 0)
-        close (fd);
-      _gh_error_set (error, GH_ERROR_STORAGE, _("Could not read the disk image"),
-                     g_strerror (saved));
-      return NULL;
-    }
-
-  n = read (fd, head, sizeof head);
-  close (fd);
-
-  *size = (guint64) st.st_size;
-  return n == sizeof head && memcmp (head, qcow_magic, sizeof head) == 0 ? "qcow2" : "raw";
-}
-
 typedef struct
 {
   int           fd;
@@ -445,4 +415,77 @@ _gh_storage_upload (virConnectPtr      conn,
   virStreamFree (stream);
   close (source.fd);
   return ret == 0;
+}
+
+/* The text of the XPath @expr in @xml, or NULL when it is empty or missing. */
+static char *
+xml_dup_string (const char *xml,
+                const char *expr)
+{
+  xmlDoc *doc;
+  xmlXPathContext *ctx;
+  xmlXPathObject *obj;
+  char *value = NULL;
+
+  doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
+                                                            | XML_PARSE_NOWARNING);
+  if (doc == NULL)
+    return NULL;
+
+  ctx = xmlXPathNewContext (doc);
+  obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
+  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL
+      && obj->stringval[0] != '\0')
+    value = g_strdup ((const char *) obj->stringval);
+
+  xmlXPathFreeObject (obj);
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+  return value;
+}
+
+gboolean
+_gh_storage_volume_stands_alone (virStoragePoolPtr   pool,
+                                 virStorageVolPtr    volume,
+                                 const char         *format,
+                                 GError            **error)
+{
+  const char *what = _("Could not copy the disk image");
+  g_autofree char *desc = NULL;
+  g_autofree char *backing = NULL;
+  g_autofree char *seen = NULL;
+
+  /* libvirt reads a directory pool's files again only when it refreshes; it refuses to
+   * while another volume of the pool is being built, which does not last. */
+  for (guint tries = 0; virStoragePoolRefresh (pool, 0) < 0; tries++)
+    {
+      if (tries == 30)
+        {
+          _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE, what);
+          return FALSE;
+        }
+      g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+    }
+  virResetLastError ();
+
+  desc = virStorageVolGetXMLDesc (volume, 0);
+  if (desc == NULL)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE, what);
+      return FALSE;
+    }
+
+  backing = xml_dup_string (desc, "string(/volume/backingStore/path)");
+  seen = xml_dup_string (desc, "string(/volume/target/format/@type)");
+  /* libvirt names the format it finds; a raw image may be an ISO's bytes. */
+  if (backing != NULL
+      || (seen != NULL && !g_str_equal (seen, format)
+          && !(g_str_equal (format, "raw") && g_str_equal (seen, "iso"))))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what,
+                     _("the image changed while it was copied, and no longer stands alone"));
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -67,11 +67,6 @@ virStorageVolPtr    _gh_storage_create_volume    (virStoragePoolPtr pool,
                                                   guint64          capacity,
                                                   GError         **error);
 
-/* "qcow2" or "raw", from the first bytes of the local file @path. */
-const char         *_gh_storage_probe_format     (const char      *path,
-                                                  guint64         *size,
-                                                  GError         **error);
-
 /* Writes the local file @path into @volume through libvirt (virStorageVolUpload), so the
  * daemon owns what it writes and it works on any connection. Stops when @cancellable is
  * cancelled. */
@@ -80,5 +75,13 @@ gboolean            _gh_storage_upload           (virConnectPtr    conn,
                                                   const char      *path,
                                                   GCancellable    *cancellable,
                                                   GError         **error);
+
+/* After an upload into @volume of @pool: libvirt, reading the file again, sees a
+ * @format image that names no other file (no <backingStore> in the volume's
+ * definition). The image was inspected before; this catches one that changed since. */
+gboolean            _gh_storage_volume_stands_alone (virStoragePoolPtr pool,
+                                                     virStorageVolPtr  volume,
+                                                     const char       *format,
+                                                     GError          **error);
 
 G_END_DECLS

@@ -383,6 +383,7 @@ name_is_valid (GhCreateWizard *self,
 {
   const char *name = name_for_machine (self);
   const GhCreateHost *host = gh_machine_creator_get_host (self->creator);
+  g_autoptr(GError) error = NULL;
 
   *problem = NULL;
   if (name[0] == '\0')
@@ -393,6 +394,12 @@ name_is_valid (GhCreateWizard *self,
   if (strchr (name, '/') != NULL)
     {
       *problem = g_strdup (_("A name cannot contain “/”."));
+      return FALSE;
+    }
+  if (!gh_text_check (name, GH_TEXT_LINE, NULL, &error))
+    {
+      /* Translators: the reason, like "it contains an invisible control character (U+0007)" */
+      *problem = g_strdup_printf (_("This name cannot be used: %s."), error->message);
       return FALSE;
     }
   if (host != NULL && host->taken_names != NULL &&

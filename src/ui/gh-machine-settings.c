@@ -272,11 +272,9 @@ run_edit (GhDomainEditor  *editor,
   switch (edit->kind)
     {
     case EDIT_TITLE:
-      gh_domain_editor_set_title (editor, edit->text);
-      return TRUE;
+      return gh_domain_editor_set_title (editor, edit->text, error);
     case EDIT_DESCRIPTION:
-      gh_domain_editor_set_description (editor, edit->text);
-      return TRUE;
+      return gh_domain_editor_set_description (editor, edit->text, error);
     case EDIT_MEMORY:
       return gh_domain_editor_set_memory (editor, edit->number, error);
     case EDIT_VCPUS:

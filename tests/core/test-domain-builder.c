@@ -508,6 +508,73 @@ test_build_refuses (void)
   g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
 }
 
+/* A name, a title or a path that XML cannot hold as it is: refused with the reason,
+ * never written as invalid XML or as other text. */
+static void
+test_build_refuses_control (void)
+{
+  static const struct { const char *text; const char *detail; } texts[] = {
+    { "nul-free\x01", "it contains an invisible control character (U+0001)" },
+    { "tab\there", "it contains an invisible control character (U+0009)" },
+    { "line\nbreak", "it contains an invisible control character (U+000A)" },
+    { "del\x7f", "it contains an invisible control character (U+007F)" },
+    { "c1\xc2\x9b", "it contains an invisible control character (U+009B)" },
+    { "latin1-\xe9", "it is not valid UTF-8 text" },
+  };
+  g_autoptr(GhDomainSpec) good = spec_for (lookup_os ("fedora37"), NULL);
+  g_autofree char *xml = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GhDomainSpec) spec = gh_domain_spec_copy (good);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_strconcat ("/srv/media/", texts[i].text, ".iso", NULL);
+      g_autofree char *detail = NULL;
+
+      g_free (spec->name);
+      spec->name = g_strdup (texts[i].text);
+      g_assert_null (gh_domain_builder_build (spec, NULL, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+      g_assert_cmpstr (gh_error_get_what (error), ==, "Could not use the name of the new machine");
+      g_assert_cmpstr (gh_error_get_detail (error), ==, texts[i].detail);
+      g_clear_error (&error);
+
+      g_free (spec->name);
+      spec->name = g_strdup ("new-machine");
+      g_free (spec->title);
+      spec->title = g_strdup (texts[i].text);
+      g_assert_null (gh_domain_builder_build (spec, NULL, &error));
+      g_assert_cmpstr (gh_error_get_what (error), ==, "Could not use the title of the new machine");
+      g_assert_cmpstr (gh_error_get_detail (error), ==, texts[i].detail);
+      g_clear_error (&error);
+
+      /* Paths are named as GLib displays a file name. */
+      g_clear_pointer (&spec->title, g_free);
+      g_free (spec->cdrom_path);
+      spec->cdrom_path = g_strdup (path);
+      g_assert_null (gh_domain_builder_build (spec, NULL, &error));
+      g_assert_cmpstr (gh_error_get_what (error), ==, "Could not describe the new machine");
+      detail = g_strdup (gh_error_get_detail (error));
+      g_assert_true (g_str_has_prefix (detail, "the file name “/srv/media/"));
+      g_assert_true (g_utf8_validate (detail, -1, NULL));
+      g_assert_nonnull (strstr (detail, g_utf8_validate (path, -1, NULL)
+                                        ? "contains an invisible control character"
+                                        : "is not UTF-8 text"));
+      g_clear_error (&error);
+
+      g_free (spec->cdrom_path);
+      spec->cdrom_path = g_strdup ("/srv/media/install.iso");
+      g_free (spec->disk_path);
+      spec->disk_path = g_strdup (path);
+      g_assert_null (gh_domain_builder_build (spec, NULL, &error));
+      g_assert_true (g_str_has_prefix (gh_error_get_detail (error), "the file name “/srv/media/"));
+    }
+
+  /* Markup characters are text, and XML holds them. */
+  xml = build (good, NULL);
+  g_assert_nonnull (xml);
+}
+
 /* The install phase of an express install boots the installer with its answers and
  * stops when it reboots; the metadata says which files to take away afterwards. */
 static void
@@ -607,6 +674,7 @@ main (int   argc,
   g_test_add_func ("/core/domain-builder/winxp", test_build_old_os);
   g_test_add_func ("/core/domain-builder/unknown-os", test_build_unknown_os);
   g_test_add_func ("/core/domain-builder/refuses", test_build_refuses);
+  g_test_add_func ("/core/domain-builder/refuses-control", test_build_refuses_control);
   g_test_add_func ("/core/domain-builder/spec-copy", test_spec_copy);
   g_test_add_func ("/core/domain-builder/express", test_build_express);
 

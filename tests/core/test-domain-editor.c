@@ -322,9 +322,10 @@ test_title_description (void)
   g_assert_null (gh_domain_editor_dup_title (editor));
   g_assert_cmpstr (gh_domain_editor_get_name (editor), ==, "qemu-commandline");
 
-  /* Markup characters are text, and a title has one line. */
-  gh_domain_editor_set_title (editor, "Tom & <Jerry>\nsecond line");
-  gh_domain_editor_set_description (editor, "Uses &amp; literally, on\ntwo lines");
+  /* Markup characters are text; a description may have more than one line. */
+  g_assert_true (gh_domain_editor_set_title (editor, "Tom & <Jerry> second line", NULL));
+  g_assert_true (gh_domain_editor_set_description (editor, "Uses &amp; literally, on\ntwo lines",
+                                                   NULL));
   again = reread (editor);
   title = gh_domain_editor_dup_title (again);
   description = gh_domain_editor_dup_description (again);
@@ -336,13 +337,68 @@ test_title_description (void)
   g_assert_nonnull (strstr (xml, "</uuid>\n  <title>Tom &amp; &lt;Jerry&gt; second line</title>\n"
                                  "  <description>"));
 
-  gh_domain_editor_set_title (again, NULL);
-  gh_domain_editor_set_description (again, "");
+  g_assert_true (gh_domain_editor_set_title (again, NULL, NULL));
+  g_assert_true (gh_domain_editor_set_description (again, "", NULL));
   g_clear_pointer (&xml, g_free);
   xml = gh_domain_editor_to_xml (again);
   g_assert_null (strstr (xml, "<title"));
   g_assert_null (strstr (xml, "<description"));
   g_assert_nonnull (strstr (xml, "</uuid>\n  <memory"));
+}
+
+/* A title, a description or a disc's file that XML cannot hold as it is, is refused with
+ * the reason, and the document stays as it was: never invalid XML, never other text. */
+static void
+test_refuses_control (void)
+{
+  static const struct { const char *text; const char *detail; } titles[] = {
+    { "bell\a", "it contains an invisible control character (U+0007)" },
+    { "two\nlines", "it contains an invisible control character (U+000A)" },
+    { "del\x7f", "it contains an invisible control character (U+007F)" },
+    { "c1 \xc2\x85 next line", "it contains an invisible control character (U+0085)" },
+    { "latin1 \xe9t\xe9", "it is not valid UTF-8 text" },
+  };
+  g_autoptr(GhDomainEditor) editor = editor_from_data ("qemu-commandline.xml");
+  g_autofree char *before = gh_domain_editor_to_xml (editor);
+  g_autoptr(GhDomainEditor) disc = editor_from_data ("boot-order-devices.xml");
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autofree char *message = g_strconcat ("Could not change the title: ", titles[i].detail,
+                                              NULL);
+
+      g_assert_false (gh_domain_editor_set_title (editor, titles[i].text, &error));
+      g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+      g_assert_cmpstr (error->message, ==, message);
+      g_assert_cmpstr (gh_error_get_detail (error), ==, titles[i].detail);
+      g_clear_error (&error);
+
+      /* Line breaks and tabs are a description's own; the rest is refused. */
+      if (strchr (titles[i].text, '\n') != NULL)
+        continue;
+      g_assert_false (gh_domain_editor_set_description (editor, titles[i].text, &error));
+      g_assert_cmpstr (gh_error_get_what (error), ==, "Could not change the description");
+      g_assert_cmpstr (gh_error_get_detail (error), ==, titles[i].detail);
+      g_clear_error (&error);
+    }
+
+  after = gh_domain_editor_to_xml (editor);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (gh_domain_editor_set_description (editor, "tab\tand\r\nlines", NULL));
+
+  /* A file name XML cannot hold is named as GLib shows it. */
+  g_assert_false (gh_domain_editor_insert_cdrom (disc, "sda", "/tmp/\xe9t\xe9.iso", &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==,
+                   "Could not insert the disc: the file name “/tmp/\xef\xbf\xbdt\xef\xbf\xbd.iso” "
+                   "is not UTF-8 text, which a machine’s definition cannot hold; rename the file");
+  g_clear_error (&error);
+  g_assert_false (gh_domain_editor_insert_cdrom (disc, "sda", "/tmp/a\tb.iso", &error));
+  g_assert_cmpstr (gh_error_get_detail (error), ==,
+                   "the file name “/tmp/a\xef\xbf\xbd" "b.iso” contains an invisible control "
+                   "character (U+0009); rename the file");
 }
 
 static void
@@ -1167,7 +1223,7 @@ failing_edit (GhDomainEditor  *editor,
               gpointer         user_data,
               GError         **error)
 {
-  gh_domain_editor_set_title (editor, "never defined");
+  g_assert_true (gh_domain_editor_set_title (editor, "never defined", NULL));
   return gh_domain_editor_remove_disk (editor, "vdz", error);
 }
 
@@ -1394,6 +1450,7 @@ main (int   argc,
   g_test_add_func ("/core/domain-editor/round-trip/text", test_round_trip_text);
   g_test_add_func ("/core/domain-editor/not-a-domain", test_not_a_domain);
   g_test_add_func ("/core/domain-editor/title-description", test_title_description);
+  g_test_add_func ("/core/domain-editor/refuses-control", test_refuses_control);
   g_test_add_func ("/core/domain-editor/memory", test_memory);
   g_test_add_func ("/core/domain-editor/vcpus", test_vcpus);
   g_test_add_func ("/core/domain-editor/video-model", test_video_model);

@@ -83,6 +83,25 @@ test_rename (void)
 
   gh_test_wait_until (gh_test_list_find (list, "to-rename") != NULL, "the new machine");
   machine = gh_test_list_find (list, "to-rename");
+
+  /* A name XML cannot hold as it is: refused with the reason, shown as valid text. */
+  gh_machine_rename_async (machine, "bell\a", NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the rename to be refused");
+  g_assert_false (gh_machine_rename_finish (machine, result, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "Could not rename “to-rename” to “bell\xef\xbf\xbd”: "
+                                       "it contains an invisible control character (U+0007)");
+  g_clear_error (&error);
+  g_clear_object (&result);
+  gh_machine_rename_async (machine, "caf\xe9", NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the rename to be refused");
+  g_assert_false (gh_machine_rename_finish (machine, result, &error));
+  g_assert_cmpstr (gh_error_get_detail (error), ==, "it is not valid UTF-8 text");
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_nonnull (gh_test_list_find (list, "to-rename"));
+
   gh_machine_rename_async (machine, "renamed", NULL, gh_test_store_result, &result);
   gh_test_wait_result (&result, "the rename");
   g_assert_true (gh_machine_rename_finish (machine, result, &error));

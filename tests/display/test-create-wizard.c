@@ -152,6 +152,26 @@ find_action_button (GtkWidget  *root,
   return NULL;
 }
 
+/* A visible label whose text starts with @prefix, under @root. */
+static GtkLabel *
+find_visible_label (GtkWidget  *root,
+                    const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_is_visible (child) &&
+          g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix))
+        return GTK_LABEL (child);
+      if ((found = find_visible_label (child, prefix)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The Create button follows the wizard.create action's state. */
 static gboolean
 create_enabled (GhCreateWizard *wizard)
@@ -238,6 +258,7 @@ test_media_to_console (Fixture       *fixture,
   g_autofree char *xml = NULL;
   g_autofree char *tmp = NULL;
   GhCreateWizard *wizard;
+  GtkLabel *label;
   guint64 memory = 0, disk = 0;
   guint vcpus = 0;
   GtkWidget *expander;
@@ -306,6 +327,17 @@ test_media_to_console (Fixture       *fixture,
   gh_test_settle (50);
   g_assert_true (on_page (wizard, "review"));
   screenshot (wizard, "create-wizard-5-review-name-taken.png");
+
+  /* A name XML cannot hold as it is: Create waits, and the review says why. */
+  g_object_set (wizard, "name", "bell\a", NULL);
+  gh_test_settle (50);
+  g_assert_false (create_enabled (wizard));
+  label = find_visible_label (GTK_WIDGET (wizard), "This name cannot be used");
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_text (label), ==,
+                   "This name cannot be used: it contains an invisible control character "
+                   "(U+0007).");
+  screenshot (wizard, "create-wizard-5-review-name-control.png");
 
   /* Create: the progress, then the console of the new machine. The guard holds the
    * define in its worker, so that the progress can be seen half-way. */
