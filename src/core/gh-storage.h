@@ -80,5 +80,12 @@ gboolean            _gh_storage_upload           (virConnectPtr    conn,
                                                   const char      *path,
                                                   GCancellable    *cancellable,
                                                   GError         **error);
+/* The same from @fd, read from where it stands to its end; @fd stays open. For a file
+ * that exists nowhere but in this process (an install's answers). */
+gboolean            _gh_storage_upload_fd        (virConnectPtr    conn,
+                                                  virStorageVolPtr volume,
+                                                  int              fd,
+                                                  GCancellable    *cancellable,
+                                                  GError         **error);
 
 G_END_DECLS
