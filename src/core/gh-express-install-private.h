@@ -56,10 +56,12 @@ char                *_gh_express_dup_cmdline         (OsinfoMedia           *med
 const char          *_gh_express_target_disk         (OsinfoOs              *os);
 
 /* Copies the files @members (paths inside the ISO 9660 image @iso_path, as libosinfo
- * names them) to @fds, one pass over the image. */
+ * names them) to @fds, one pass over the image; fails on a file over its @max_sizes,
+ * and between blocks when @cancellable is cancelled. */
 gboolean             _gh_express_extract             (const char            *iso_path,
                                                       const char * const    *members,
                                                       const int             *fds,
+                                                      const goffset         *max_sizes,
                                                       GCancellable          *cancellable,
                                                       GError               **error);
 
@@ -71,12 +73,13 @@ gboolean             _gh_express_append_to_initrd    (int                    fd,
                                                       GError               **error);
 
 /* Worker: the kernel and initrd of @media (on @iso_path), the initrd with @script added,
- * in two new temporary files whose paths it returns. */
+ * in two new temporary files that have no name, so no copy of the password outlives
+ * them; returns their descriptors, at their start, for the caller to close. */
 gboolean             _gh_express_write_boot_files    (const char            *iso_path,
                                                       OsinfoMedia           *media,
                                                       const GhExpressScript *script,
-                                                      char                 **kernel_path,
-                                                      char                 **initrd_path,
+                                                      int                   *kernel_fd,
+                                                      int                   *initrd_fd,
                                                       GCancellable          *cancellable,
                                                       GError               **error);
 

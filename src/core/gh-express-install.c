@@ -4,6 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* O_TMPFILE */
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -290,6 +293,233 @@ gh_express_install_supported (OsinfoMedia  *media,
   return script != NULL;
 }
 
+/* ---- Which answers -------------------------------------------------------------------- */
+
+/* How the scripts of osinfo-db carry the answers, which decides what survives in them:
+ *
+ * A preseed (Debian, Ubuntu) holds each answer as the rest of a "d-i question type value"
+ * line: a line break starts a new question, a "\" at the end joins the next line to it,
+ * and the installer's shell tools that load and apply it may eat a backslash or the
+ * blanks at either end. The login, the language and the keyboard also go onto the
+ * kernel's command line, where a space starts a new parameter.
+ *
+ * A kickstart (Fedora, RHEL) sets the passwords in its %post, a bash script, as
+ * echo '<password>' |passwd --stdin, or as rootpw '<password>', which the kickstart
+ * parser splits as a shell does: inside '…' every character stands for itself but "'",
+ * which Greenhouse writes as '\'' (end the quote, a quoted ', open it again). A line break
+ * would end passwd's one line; a password starting with "-" is an option to echo and to
+ * the kickstart parser. The login, language, time zone and keyboard stand unquoted on
+ * command lines of the kickstart and of %post.
+ *
+ * Other scripts are held to both sets of rules and more. */
+typedef enum
+{
+  SCRIPT_PRESEED,
+  SCRIPT_KICKSTART,
+  SCRIPT_OTHER,
+} ScriptKind;
+
+static ScriptKind
+script_kind (OsinfoInstallScript *script)
+{
+  const char *id = osinfo_entity_get_id (OSINFO_ENTITY (script));
+
+  if (strstr (id, "/preseed/") != NULL)
+    return SCRIPT_PRESEED;
+  if (strstr (id, "/kickstart/") != NULL)
+    return SCRIPT_KICKSTART;
+  return SCRIPT_OTHER;
+}
+
+/* Longer than anyone types, shorter than passwd --stdin's buffer. */
+#define MAX_PASSWORD_BYTES 256
+#define MAX_NAME_BYTES 256
+
+static gboolean
+has_control (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_blank_ends (const char *text)
+{
+  gsize len = strlen (text);
+
+  return len > 0 && (g_ascii_isspace (text[0]) || g_ascii_isspace (text[len - 1])
+                     || g_unichar_isspace (g_utf8_get_char (text))
+                     || g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (text + len))));
+}
+
+/* Only the characters of @allowed (and ASCII letters and digits), @min to @max bytes,
+ * not starting with one of @not_first. */
+static gboolean
+is_plain (const char *text,
+          const char *allowed,
+          const char *not_first,
+          gsize       min,
+          gsize       max)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len < min || len > max)
+    return FALSE;
+  if (len > 0 && strchr (not_first, text[0]) != NULL)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr (allowed, *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+login_is_valid (const char *login)
+{
+  /* What useradd and Debian's adduser both take: a lower-case letter first. */
+  if (login == NULL || !g_ascii_islower (login[0]) || strlen (login) > 32)
+    return FALSE;
+  for (const char *p = login; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+language_is_valid (const char *language)
+{
+  /* "de", "de_DE", "ast_ES": what glibc names a locale by, without codeset or modifier. */
+  gsize len = strlen (language);
+  const char *country = strchr (language, '_');
+  gsize lang_len = country != NULL ? (gsize) (country - language) : len;
+
+  if (lang_len < 2 || lang_len > 3)
+    return FALSE;
+  for (gsize i = 0; i < lang_len; i++)
+    if (!g_ascii_islower (language[i]))
+      return FALSE;
+  if (country == NULL)
+    return TRUE;
+  return strlen (country) == 3 && g_ascii_isupper (country[1]) && g_ascii_isupper (country[2]);
+}
+
+static gboolean
+timezone_is_valid (const char *zone)
+{
+  /* "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5". */
+  return is_plain (zone, "/_+-", "/-+_", 1, 64) && strstr (zone, "//") == NULL
+         && strstr (zone, "..") == NULL && !g_str_has_suffix (zone, "/");
+}
+
+static gboolean
+hostname_is_valid (const char *hostname)
+{
+  gsize len = strlen (hostname);
+
+  return is_plain (hostname, "-", "-", 1, 63) && hostname[len - 1] != '-';
+}
+
+static gboolean
+refuse (GError     **error,
+        const char  *reason)
+{
+  _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, NULL, reason);
+  return FALSE;
+}
+
+static gboolean
+check_password (const char  *password,
+                ScriptKind   kind,
+                GError     **error)
+{
+  if (password == NULL || password[0] == '\0')
+    return refuse (error, _("Choose a password for the new account."));
+  if (!g_utf8_validate (password, -1, NULL))
+    return refuse (error, _("The password is not valid text."));
+  if (strlen (password) > MAX_PASSWORD_BYTES)
+    return refuse (error, _("The password is too long for the installer."));
+  if (has_control (password))
+    return refuse (error, _("The password cannot hold a line break, a tab or another "
+                            "control character."));
+
+  if (kind != SCRIPT_KICKSTART)
+    {
+      if (strchr (password, '\\') != NULL)
+        return refuse (error, _("This system’s installer would change a “\\” in the "
+                                "password: choose a password without one."));
+      if (has_blank_ends (password))
+        return refuse (error, _("This system’s installer would drop a space at the start or "
+                                "end of the password: choose a password without one."));
+    }
+  if (kind != SCRIPT_PRESEED && password[0] == '-')
+    return refuse (error, _("This system’s installer would take a password that starts with "
+                            "“-” for an option: choose another one."));
+  if (kind == SCRIPT_OTHER && strpbrk (password, "'\"$`") != NULL)
+    return refuse (error, _("This system’s installer cannot take “'”, “\"”, “$” or “`” in "
+                            "a password: choose a password without them."));
+
+  return TRUE;
+}
+
+gboolean
+gh_express_config_check (const GhExpressConfig  *config,
+                         OsinfoMedia            *media,
+                         GError                **error)
+{
+  g_autoptr(OsinfoInstallScript) script = NULL;
+  g_autoptr(GhExpressConfig) host = NULL;
+  g_autofree char *reason = NULL;
+  const char *language, *timezone, *keyboard;
+  ScriptKind kind;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (OSINFO_IS_MEDIA (media), FALSE);
+
+  script = _gh_express_find_script (media, &reason);
+  if (script == NULL)
+    return refuse (error, reason);
+  kind = script_kind (script);
+
+  if (config->user_login == NULL || config->user_login[0] == '\0')
+    return refuse (error, _("Choose a user name for the new account."));
+  if (!login_is_valid (config->user_login))
+    return refuse (error, _("A user name starts with a lower-case letter and holds only "
+                            "lower-case letters, digits, “-” and “_”."));
+  if (g_str_equal (config->user_login, "root"))
+    return refuse (error, _("“root” is the administrator’s name: choose another one for the "
+                            "account."));
+
+  /* The real name becomes the account's GECOS field, where "," and ":" separate fields. */
+  if (config->user_realname != NULL
+      && (!g_utf8_validate (config->user_realname, -1, NULL)
+          || strlen (config->user_realname) > MAX_NAME_BYTES
+          || has_control (config->user_realname)
+          || has_blank_ends (config->user_realname)
+          || strpbrk (config->user_realname, ",:\\") != NULL))
+    return refuse (error, _("The account’s full name cannot hold “,”, “:”, “\\”, a line "
+                            "break, or a space at its start or end."));
+
+  if (config->hostname != NULL && config->hostname[0] != '\0'
+      && !hostname_is_valid (config->hostname))
+    return refuse (error, _("A computer name holds only letters, digits and “-”, and neither "
+                            "starts nor ends with “-”."));
+
+  host = gh_express_config_new_for_user ();
+  language = config->language != NULL ? config->language : host->language;
+  timezone = config->timezone != NULL ? config->timezone : host->timezone;
+  keyboard = config->keyboard != NULL ? config->keyboard : host->keyboard;
+  if (language != NULL && !language_is_valid (language))
+    return refuse (error, _("The installer does not know the language of this session."));
+  if (timezone != NULL && !timezone_is_valid (timezone))
+    return refuse (error, _("The installer does not know the time zone of this computer."));
+  if (keyboard != NULL && !(is_plain (keyboard, "_-", "_-", 1, 32) && g_ascii_islower (keyboard[0])))
+    return refuse (error, _("The installer does not know the keyboard layout of this session."));
+
+  return check_password (config->password, kind, error);
+}
+
 /* ---- The script ----------------------------------------------------------------------- */
 
 char *
@@ -324,6 +554,22 @@ char *
 _gh_express_dup_initrd_volume (const char *machine_name)
 {
   return g_strconcat (machine_name, "-install-initrd", NULL);
+}
+
+/* @text with each "'" as '\'', for inside '…' in a shell. */
+static char *
+dup_single_quote_escaped (const char *text)
+{
+  GString *escaped = g_string_sized_new (strlen (text) + 8);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\'')
+        g_string_append (escaped, "'\\''");
+      else
+        g_string_append_c (escaped, *p);
+    }
+  return g_string_free (escaped, FALSE);
 }
 
 /* The script, set to be injected through the initrd, and libosinfo's config from
@@ -371,14 +617,23 @@ make_config (OsinfoMedia            *media,
                                            ? config->user_realname : config->user_login);
   if (config->password != NULL)
     {
-      osinfo_install_config_set_user_password (install_config, config->password);
-      osinfo_install_config_set_admin_password (install_config, config->password);
+      g_autofree char *password = NULL;
+
+      /* A kickstart quotes it as '…' for a shell (see script_kind()). */
+      if (script_kind (script) == SCRIPT_KICKSTART)
+        password = dup_single_quote_escaped (config->password);
+      else
+        password = g_strdup (config->password);
+      osinfo_install_config_set_user_password (install_config, password);
+      osinfo_install_config_set_admin_password (install_config, password);
+      free_secret (g_steal_pointer (&password));
     }
   osinfo_install_config_set_hostname (install_config, hostname);
-  if (config->language != NULL || host->language != NULL)
-    osinfo_install_config_set_l10n_language (install_config,
-                                             config->language != NULL ? config->language
-                                                                      : host->language);
+  /* A kickstart's "lang" line needs one; Debian's own script says en_US for none. */
+  osinfo_install_config_set_l10n_language (install_config,
+                                           config->language != NULL ? config->language
+                                           : host->language != NULL ? host->language
+                                           : "en_US");
   osinfo_install_config_set_l10n_timezone (install_config,
                                            config->timezone != NULL ? config->timezone
                                                                     : host->timezone);
@@ -447,6 +702,13 @@ _gh_express_generate (OsinfoMedia            *media,
   if (config->password == NULL || config->password[0] == '\0')
     {
       _gh_error_set (error, GH_ERROR_FAILED, what, _("the user has no password"));
+      return FALSE;
+    }
+
+  /* The wizard asked this before Create; it is asked again for whatever else gets here. */
+  if (!gh_express_config_check (config, media, &local_error))
+    {
+      _gh_error_set (error, local_error->code, what, gh_error_get_detail (local_error));
       return FALSE;
     }
 
@@ -526,10 +788,80 @@ same_member (const char *entry,
   return g_ascii_strcasecmp (plain, member) == 0;
 }
 
+/* Copies the entry @archive stands on into @fd, a block at a time, stopping past
+ * @max_size bytes or when @cancellable is cancelled. */
+static gboolean
+copy_member (struct archive  *archive,
+             int              fd,
+             goffset          size,
+             goffset          max_size,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  const char *what = _("Could not read the installer from the install media");
+  goffset written = 0;
+
+  for (;;)
+    {
+      const void *block;
+      size_t len;
+      la_int64_t offset;
+      int ret;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      ret = archive_read_data_block (archive, &block, &len, &offset);
+      /* A file may end in a hole too. */
+      if (ret == ARCHIVE_EOF && size > written && ftruncate (fd, size) != 0)
+        {
+          _gh_error_set (error, GH_ERROR_FAILED, what, g_strerror (errno));
+          return FALSE;
+        }
+      if (ret == ARCHIVE_EOF)
+        return TRUE;
+      if (ret != ARCHIVE_OK && ret != ARCHIVE_WARN)
+        {
+          _gh_error_set (error, GH_ERROR_FAILED, what, archive_error_string (archive));
+          return FALSE;
+        }
+
+      /* A sparse hole (zisofs) is zeros up to @offset. */
+      if (offset < written || (goffset) offset > max_size || (goffset) len > max_size - offset)
+        {
+          _gh_error_set (error, GH_ERROR_FAILED, what,
+                         _("the installer on it is much larger than an installer can be"));
+          return FALSE;
+        }
+      if (offset > written
+          && (ftruncate (fd, offset) != 0 || lseek (fd, offset, SEEK_SET) != offset))
+        {
+          _gh_error_set (error, GH_ERROR_FAILED, what, g_strerror (errno));
+          return FALSE;
+        }
+
+      for (size_t done = 0; done < len;)
+        {
+          gssize n = write (fd, (const char *) block + done, len - done);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              _gh_error_set (error, GH_ERROR_FAILED, what, g_strerror (n < 0 ? errno : ENOSPC));
+              return FALSE;
+            }
+          done += n;
+        }
+      written = offset + len;
+    }
+}
+
 gboolean
 _gh_express_extract (const char          *iso_path,
                      const char * const  *members,
                      const int           *fds,
+                     const goffset       *max_sizes,
                      GCancellable        *cancellable,
                      GError             **error)
 {
@@ -563,11 +895,18 @@ _gh_express_extract (const char          *iso_path,
         {
           if (found[i] || !same_member (name, skip_root (members[i])))
             continue;
-          if (archive_read_data_into_fd (archive, fds[i]) != ARCHIVE_OK)
+          /* The size the image claims (a zisofs file's, once expanded) is refused before
+           * a byte is written; copy_member() holds the bytes to it too. */
+          if (archive_entry_size_is_set (entry) && archive_entry_size (entry) > max_sizes[i])
             {
-              _gh_error_set (error, GH_ERROR_FAILED, what, archive_error_string (archive));
+              _gh_error_set (error, GH_ERROR_FAILED, what,
+                             _("the installer on it is much larger than an installer can be"));
               goto out;
             }
+          if (!copy_member (archive, fds[i],
+                            archive_entry_size_is_set (entry) ? archive_entry_size (entry) : 0,
+                            max_sizes[i], cancellable, error))
+            goto out;
           found[i] = TRUE;
           n_found++;
           break;
@@ -649,16 +988,35 @@ out:
   return ok;
 }
 
+/* A file in the temporary directory that has no name from the start (O_TMPFILE), or
+ * loses it at once: it goes with its last descriptor, even if Greenhouse dies. */
 static int
-open_temporary (char    **path,
-                GError  **error)
+open_temporary (GError **error)
 {
+  const char *what = _("Could not prepare the automatic installation");
   g_autoptr(GError) local_error = NULL;
-  int fd = g_file_open_tmp ("greenhouse-install-XXXXXX", path, &local_error);
+  g_autofree char *path = NULL;
+  int fd;
 
+  fd = open (g_get_tmp_dir (), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    return fd;
+
+  fd = g_file_open_tmp ("greenhouse-install-XXXXXX", &path, &local_error);
   if (fd < 0)
-    _gh_error_set (error, GH_ERROR_FAILED, _("Could not prepare the automatic installation"),
-                   local_error->message);
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, what, local_error->message);
+      return -1;
+    }
+  if (g_unlink (path) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_unlink (path);
+      _gh_error_set (error, GH_ERROR_FAILED, what, g_strerror (saved));
+      return -1;
+    }
   return fd;
 }
 
@@ -666,13 +1024,16 @@ gboolean
 _gh_express_write_boot_files (const char             *iso_path,
                               OsinfoMedia            *media,
                               const GhExpressScript  *script,
-                              char                  **kernel_path,
-                              char                  **initrd_path,
+                              int                    *kernel_fd,
+                              int                    *initrd_fd,
                               GCancellable           *cancellable,
                               GError                **error)
 {
-  g_autofree char *kernel = NULL;
-  g_autofree char *initrd = NULL;
+  const char *what = _("Could not prepare the automatic installation");
+  /* Far above any installer's: Debian's kernel is 8 MB and Fedora's 14 MB, their initrds
+   * 40 and 100 MB, Ubuntu desktop's casper initrd 110 MB. A file claiming more is not
+   * an installer, but an image built to fill the temporary directory. */
+  const goffset max_sizes[2] = { G_GOFFSET_CONSTANT (128) << 20, G_GOFFSET_CONSTANT (1) << 30 };
   const char *members[3] = { NULL };
   int fds[2] = { -1, -1 };
   gboolean ok = FALSE;
@@ -681,46 +1042,36 @@ _gh_express_write_boot_files (const char             *iso_path,
   members[1] = osinfo_media_get_initrd_path (media);
   if (members[0] == NULL || members[1] == NULL)
     {
-      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not prepare the automatic installation"),
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what,
                      _("Greenhouse does not know where the installer is on this media"));
       return FALSE;
     }
 
-  fds[0] = open_temporary (&kernel, error);
-  if (fds[0] < 0)
-    goto out;
-  fds[1] = open_temporary (&initrd, error);
-  if (fds[1] < 0)
-    goto out;
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    {
+      fds[i] = open_temporary (error);
+      if (fds[i] < 0)
+        goto out;
+    }
 
-  if (!_gh_express_extract (iso_path, members, fds, cancellable, error)
+  if (!_gh_express_extract (iso_path, members, fds, max_sizes, cancellable, error)
       || !_gh_express_append_to_initrd (fds[1], script->filename, script->text, error))
     goto out;
 
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
-    {
-      int fd = fds[i];
+    if (lseek (fds[i], 0, SEEK_SET) != 0)
+      {
+        _gh_error_set (error, GH_ERROR_FAILED, what, g_strerror (errno));
+        goto out;
+      }
 
-      fds[i] = -1;
-      if (close (fd) != 0)
-        {
-          _gh_error_set (error, GH_ERROR_FAILED,
-                         _("Could not prepare the automatic installation"), g_strerror (errno));
-          goto out;
-        }
-    }
-
-  *kernel_path = g_steal_pointer (&kernel);
-  *initrd_path = g_steal_pointer (&initrd);
+  *kernel_fd = g_steal_fd (&fds[0]);
+  *initrd_fd = g_steal_fd (&fds[1]);
   ok = TRUE;
 
 out:
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
-  if (kernel != NULL)
-    g_unlink (kernel);
-  if (initrd != NULL)
-    g_unlink (initrd);
   return ok;
 }

@@ -40,4 +40,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhExpressConfig, gh_express_config_free)
 gboolean         gh_express_install_supported   (OsinfoMedia           *media,
                                                  char                 **reason);
 
+/* Whether the installer of @media takes every answer of @config (a NULL language, time
+ * zone or keyboard: this session's) exactly as it is, so that the installed system has
+ * this login and this password and no other. FALSE with @error, whose message is a
+ * sentence a person can read (translated), saying which answer and why. */
+gboolean         gh_express_config_check        (const GhExpressConfig *config,
+                                                 OsinfoMedia           *media,
+                                                 GError               **error);
+
 G_END_DECLS

@@ -717,13 +717,14 @@ rephrase_error (GError     **error,
   _gh_error_set (error, cause->code, what, gh_error_get_detail (cause));
 }
 
-/* One file of the install phase as a new raw volume @name in @volume, uploaded through
- * libvirt; a volume made before a failure is in @volume too, for the rollback. */
+/* One file of the install phase (@fd, which has no name) as a new raw volume @name in
+ * @volume, uploaded through libvirt; a volume made before a failure is in @volume too,
+ * for the rollback. */
 static gboolean
 upload_install_file (TaskData          *data,
                      Made              *made,
                      const char        *name,
-                     const char        *path,
+                     int                fd,
                      virStorageVolPtr  *volume,
                      GCancellable      *cancellable,
                      GError           **error)
@@ -732,7 +733,7 @@ upload_install_file (TaskData          *data,
   g_autoptr(GError) local_error = NULL;
   GStatBuf st;
 
-  if (g_stat (path, &st) != 0)
+  if (fstat (fd, &st) != 0)
     {
       _gh_error_set (error, GH_ERROR_STORAGE, what, g_strerror (errno));
       return FALSE;
@@ -746,7 +747,7 @@ upload_install_file (TaskData          *data,
       return FALSE;
     }
 
-  if (!_gh_storage_upload (data->conn, *volume, path, cancellable, &local_error))
+  if (!_gh_storage_upload_fd (data->conn, *volume, fd, cancellable, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -769,11 +770,11 @@ make_install_volumes (TaskData      *data,
   const char *what = _("Could not prepare the automatic installation");
   GhDomainSpec *spec = data->spec;
   g_auto(GhExpressScript) script = { NULL };
-  g_autofree char *kernel_file = NULL;
-  g_autofree char *initrd_file = NULL;
+  int kernel_fd = -1;
+  int initrd_fd = -1;
+  gboolean ok = FALSE;
   g_autofree char *kernel_name = NULL;
   g_autofree char *initrd_name = NULL;
-  gboolean ok = FALSE;
 
   if (spec->install_media == NULL || spec->cdrom_path == NULL)
     {
@@ -794,14 +795,14 @@ make_install_volumes (TaskData      *data,
     return FALSE;
 
   if (!_gh_express_write_boot_files (spec->cdrom_path, spec->install_media, &script,
-                                     &kernel_file, &initrd_file, cancellable, error))
+                                     &kernel_fd, &initrd_fd, cancellable, error))
     return FALSE;
 
   kernel_name = _gh_express_dup_kernel_volume (spec->name);
   initrd_name = _gh_express_dup_initrd_volume (spec->name);
-  if (!upload_install_file (data, made, kernel_name, kernel_file, &made->kernel, cancellable,
+  if (!upload_install_file (data, made, kernel_name, kernel_fd, &made->kernel, cancellable,
                             error)
-      || !upload_install_file (data, made, initrd_name, initrd_file, &made->initrd, cancellable,
+      || !upload_install_file (data, made, initrd_name, initrd_fd, &made->initrd, cancellable,
                                error))
     goto out;
 
@@ -819,9 +820,9 @@ make_install_volumes (TaskData      *data,
   ok = TRUE;
 
 out:
-  /* The initrd holds the password: no copy stays behind in the temporary directory. */
-  g_unlink (kernel_file);
-  g_unlink (initrd_file);
+  /* The files have no name: closing them frees the last copy of the password. */
+  close (kernel_fd);
+  close (initrd_fd);
   return ok;
 }
 

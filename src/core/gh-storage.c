@@ -374,17 +374,33 @@ _gh_storage_upload (virConnectPtr      conn,
                     GCancellable      *cancellable,
                     GError           **error)
 {
-  const char *what = _("Could not copy the disk image");
-  UploadSource source = { -1, cancellable, 0 };
-  virStreamPtr stream;
-  int ret;
+  gboolean ok;
+  int fd;
 
-  source.fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (source.fd < 0)
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
     {
-      _gh_error_set (error, GH_ERROR_STORAGE, what, g_strerror (errno));
+      _gh_error_set (error, GH_ERROR_STORAGE, _("Could not copy the disk image"),
+                     g_strerror (errno));
       return FALSE;
     }
+
+  ok = _gh_storage_upload_fd (conn, volume, fd, cancellable, error);
+  close (fd);
+  return ok;
+}
+
+gboolean
+_gh_storage_upload_fd (virConnectPtr      conn,
+                       virStorageVolPtr   volume,
+                       int                fd,
+                       GCancellable      *cancellable,
+                       GError           **error)
+{
+  const char *what = _("Could not copy the disk image");
+  UploadSource source = { fd, cancellable, 0 };
+  virStreamPtr stream;
+  int ret;
 
   stream = virStreamNew (conn, 0);
   if (stream == NULL || virStorageVolUpload (volume, stream, 0, 0, 0) < 0)
@@ -392,7 +408,6 @@ _gh_storage_upload (virConnectPtr      conn,
       _gh_error_set_from_libvirt (error, GH_ERROR_STORAGE, what);
       if (stream != NULL)
         virStreamFree (stream);
-      close (source.fd);
       return FALSE;
     }
 
@@ -413,7 +428,6 @@ _gh_storage_upload (virConnectPtr      conn,
     }
 
   virStreamFree (stream);
-  close (source.fd);
   return ret == 0;
 }
 

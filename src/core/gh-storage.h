@@ -75,6 +75,13 @@ gboolean            _gh_storage_upload           (virConnectPtr    conn,
                                                   const char      *path,
                                                   GCancellable    *cancellable,
                                                   GError         **error);
+/* The same from @fd, read from where it stands to its end; @fd stays open. For a file
+ * that exists nowhere but in this process (an install's answers). */
+gboolean            _gh_storage_upload_fd        (virConnectPtr    conn,
+                                                  virStorageVolPtr volume,
+                                                  int              fd,
+                                                  GCancellable    *cancellable,
+                                                  GError         **error);
 
 /* After an upload into @volume of @pool: libvirt, reading the file again, sees a
  * @format image that names no other file (no <backingStore> in the volume's

@@ -264,10 +264,31 @@ login_is_valid (const char *login)
   return strlen (login) <= 32;
 }
 
+/* The answers of the Express Install row. */
+static GhExpressConfig *
+dup_express_config (GhCreateWizard *self)
+{
+  const char *login = gtk_editable_get_text (GTK_EDITABLE (self->express_user_row));
+  GhExpressConfig *express = gh_express_config_copy (self->express_defaults);
+
+  /* Someone else's account: the real name would be wrong. */
+  if (g_strcmp0 (login, express->user_login) != 0)
+    {
+      g_clear_pointer (&express->user_realname, g_free);
+      g_free (express->user_login);
+      express->user_login = g_strdup (login);
+    }
+  g_free (express->password);
+  express->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->express_password_row)));
+  return express;
+}
+
 static gboolean
 express_is_valid (GhCreateWizard *self,
                   char          **problem)
 {
+  g_autoptr(GhExpressConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
   const char *login = gtk_editable_get_text (GTK_EDITABLE (self->express_user_row));
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->express_password_row));
 
@@ -293,6 +314,14 @@ express_is_valid (GhCreateWizard *self,
   if (password[0] == '\0')
     {
       *problem = g_strdup (_("Choose a password for the new account."));
+      return FALSE;
+    }
+
+  /* What the installer of this media would not take exactly as typed. */
+  config = dup_express_config (self);
+  if (express_media (self) != NULL && !gh_express_config_check (config, express_media (self), &error))
+    {
+      *problem = g_strdup (gh_error_get_detail (error));
       return FALSE;
     }
   return TRUE;
@@ -356,19 +385,7 @@ build_spec (GhCreateWizard *self)
     spec->display = gh_graphics_path_copy (display);
   if (express_enabled (self))
     {
-      const char *login = gtk_editable_get_text (GTK_EDITABLE (self->express_user_row));
-      GhExpressConfig *express = gh_express_config_copy (self->express_defaults);
-
-      /* Someone else's account: the real name would be wrong. */
-      if (g_strcmp0 (login, express->user_login) != 0)
-        {
-          g_clear_pointer (&express->user_realname, g_free);
-          g_free (express->user_login);
-          express->user_login = g_strdup (login);
-        }
-      g_free (express->password);
-      express->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->express_password_row)));
-      spec->express = express;
+      spec->express = dup_express_config (self);
       spec->install_media = g_object_ref (express_media (self));
     }
 
@@ -712,8 +729,9 @@ use_source (GhCreateWizard *self,
   if (source == SOURCE_MEDIA)
     {
       g_autofree char *basename = g_path_get_basename (path);
-      /* Translators: a file name */
-      g_autofree char *description = g_strdup_printf (_("Reading “%s”"), basename);
+      /* The status page's description is markup: the name is escaped for it.
+       * Translators: a file name */
+      g_autofree char *description = g_markup_printf_escaped (_("Reading “%s”"), basename);
 
       adw_status_page_set_description (self->identify_page, description);
       gtk_spinner_start (self->identify_spinner);
@@ -898,8 +916,9 @@ enter_resources (GhCreateWizard *self)
   g_autofree char *available = format_gib (host->pool_available);
   gboolean uefi_host = gh_domain_caps_offers_uefi (caps);
 
-  /* Translators: an OS name */
-  description = g_strdup_printf (_("Recommended for %s"), os_display_name (self->os));
+  /* A group's description is markup.
+   * Translators: an OS name */
+  description = g_markup_printf_escaped (_("Recommended for %s"), os_display_name (self->os));
   adw_preferences_group_set_description (self->resources_group, description);
 
   /* Never more than the host has, never less than the OS's minimum where the host can. */
@@ -1000,7 +1019,7 @@ enter_display (GhCreateWizard *self)
   recommended = gh_graphics_plan_get_recommended (self->plan);
 
   /* Translators: an OS name */
-  description = g_strdup_printf (_("What suits %s best on this computer comes first."),
+  description = g_markup_printf_escaped (_("What suits %s best on this computer comes first."),
                                  os_display_name (self->os));
   adw_preferences_group_set_description (self->display_group, description);
 
@@ -1016,6 +1035,8 @@ enter_display (GhCreateWizard *self)
         title = g_strdup_printf ("%s: %s", gh_graphics_path_kind_get_title (path->kind), path->device);
       else
         title = g_strdup (gh_graphics_path_kind_get_title (path->kind));
+      /* A device's name is the host's, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), path->reason);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);

@@ -243,6 +243,25 @@ find_widget_of_type (GtkWidget *root,
   return NULL;
 }
 
+/* A label under @root whose text, as it reads on screen, starts with @text. */
+static GtkLabel *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), text))
+        return GTK_LABEL (child);
+      if ((found = find_label (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* ---- tests -------------------------------------------------------------------------- */
 
 /* From install media to a machine whose console opens, a screenshot on every page. */
@@ -380,7 +399,8 @@ test_express (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autofree char *tmp = g_dir_make_tmp ("gh-wizard-XXXXXX", NULL);
-  g_autofree char *iso = g_build_filename (tmp, "installer.iso", NULL);
+  /* A file name that is not markup. */
+  g_autofree char *iso = g_build_filename (tmp, "Debian & <Test>.iso", NULL);
   g_autofree char *make_iso = g_build_filename (g_getenv ("GREENHOUSE_SOURCE_DIR"), "tests", "e2e",
                                                 "guests", "make-iso", NULL);
   g_autofree char *user = NULL;
@@ -400,7 +420,11 @@ test_express (Fixture       *fixture,
   wizard = open_wizard (fixture);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.use-media", "s", iso);
   gh_test_wait_until (on_page (wizard, "os"), "the media to be identified");
+  /* The file name reads as it is, "&" and "<" too. */
+  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "Debian & <Test>.iso"));
   next_to (wizard, "review");
+  g_assert_nonnull (find_label (GTK_WIDGET (wizard),
+                                "The install media “Debian & <Test>.iso”, with a new "));
 
   /* Offered, on, for the person running Greenhouse; Create waits for a password. */
   g_object_get (wizard, "express", &express, "express-supported", &supported,
@@ -421,6 +445,27 @@ test_express (Fixture       *fixture,
   gh_test_settle (50);
   g_assert_false (create_enabled (wizard));
   g_object_set (wizard, "express-user", "ann", NULL);
+  gh_test_settle (50);
+  g_assert_true (create_enabled (wizard));
+
+  /* A password Debian's installer would not set as typed: refused, with the reason
+   * under the row, until it is changed. */
+  g_object_set (wizard, "express-password", "back\\slash", NULL);
+  gh_test_settle (50);
+  g_assert_false (create_enabled (wizard));
+  {
+    GtkLabel *hint = find_label (GTK_WIDGET (wizard),
+                                 "This system’s installer would change a “\\” in the "
+                                 "password: choose a password without one.");
+
+    g_assert_nonnull (hint);
+    g_assert_true (gtk_widget_is_visible (GTK_WIDGET (hint)));
+  }
+  screenshot (wizard, "create-wizard-5-review-express-bad-password.png");
+  g_object_set (wizard, "express-password", "it's \"$HOME\" `id`", NULL);
+  gh_test_settle (50);
+  g_assert_true (create_enabled (wizard));
+  g_object_set (wizard, "express-password", "secret", NULL);
   gh_test_settle (50);
   g_assert_true (create_enabled (wizard));
   xml = gh_create_wizard_dup_xml (wizard);
