@@ -2240,6 +2240,8 @@ free_nodes (GPtrArray *nodes)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlNode, xmlFreeNode)
 
+static gboolean graphics_is_open (xmlNode *graphics);
+
 gboolean
 gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
                                     const GhGraphicsPath  *path,
@@ -2262,6 +2264,15 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (fragments) && ok; i++)
     ok = (parsed[i] = parse_fragment (self, fragments[i], error)) != NULL;
+  /* Whatever made the path, the machine never gets a port anyone can open. */
+  for (guint i = 0; ok && i < parsed[1]->len; i++)
+    if (graphics_is_open (g_ptr_array_index (parsed[1], i)))
+      {
+        _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, NULL,
+                       _("A display on a network port without a password would let anyone "
+                         "who reaches it control the machine"));
+        ok = FALSE;
+      }
   if (!ok)
     {
       for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
@@ -2331,6 +2342,119 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
     g_ptr_array_unref (parsed[i]);
 
   return TRUE;
+}
+
+/* ---- Display ports ----------------------------------------------------------------- */
+
+void
+gh_domain_open_display_free (GhDomainOpenDisplay *display)
+{
+  if (display == NULL)
+    return;
+
+  g_free (display->type);
+  g_free (display->address);
+  g_free (display);
+}
+
+/* A display server on a TCP port: a <listen> of type address or network, or no <listen>
+ * at all, where libvirt listens on qemu.conf's address (its own listen, port and
+ * autoport attributes say the same). Listen none and socket take no TCP connection. */
+static gboolean
+graphics_listens_on_tcp (xmlNode *graphics)
+{
+  gboolean any = FALSE;
+
+  if (!prop_equals (graphics, "type", "spice") && !prop_equals (graphics, "type", "vnc")
+      && !prop_equals (graphics, "type", "rdp"))
+    return FALSE;
+
+  for (xmlNode *listen = first_child (graphics, "listen"); listen != NULL;
+       listen = next_element (listen->next, "listen"))
+    {
+      any = TRUE;
+      if (prop_equals (listen, "type", "address") || prop_equals (listen, "type", "network"))
+        return TRUE;
+    }
+
+  return !any;
+}
+
+static gboolean
+graphics_is_open (xmlNode *graphics)
+{
+  g_autofree char *passwd = dup_prop (graphics, "passwd");
+
+  return graphics_listens_on_tcp (graphics) && (passwd == NULL || passwd[0] == '\0');
+}
+
+GPtrArray *
+gh_domain_editor_dup_open_displays (GhDomainEditor *self)
+{
+  GPtrArray *displays =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_open_display_free);
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), displays);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
+       node = next_element (node->next, "graphics"))
+    {
+      GhDomainOpenDisplay *display;
+      xmlNode *listen;
+      guint64 port = 0;
+
+      if (!graphics_is_open (node))
+        continue;
+
+      display = g_new0 (GhDomainOpenDisplay, 1);
+      display->type = dup_prop (node, "type");
+      for (listen = first_child (node, "listen"); listen != NULL && display->address == NULL;
+           listen = next_element (listen->next, "listen"))
+        display->address = dup_prop (listen, "address");
+      if (display->address == NULL)
+        display->address = dup_prop (node, "listen");
+      /* -1 (autoport) in a definition; the port itself once QEMU has one. */
+      if (prop_uint (node, "port", &port) && port > 0 && port <= G_MAXUINT16)
+        display->port = (int) port;
+      g_ptr_array_add (displays, display);
+    }
+
+  return displays;
+}
+
+guint
+gh_domain_editor_close_open_displays (GhDomainEditor *self)
+{
+  static const char * const tcp_props[] = { "listen", "port", "tlsPort", "autoport",
+                                             "websocket", NULL };
+  xmlNode *devices;
+  guint n_closed = 0;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
+       node = next_element (node->next, "graphics"))
+    {
+      xmlNode *listen;
+
+      if (!graphics_is_open (node) || prop_equals (node, "type", "rdp"))
+        continue;
+
+      while ((listen = first_child (node, "listen")) != NULL)
+        remove_node (listen);
+      for (guint i = 0; tcp_props[i] != NULL; i++)
+        xmlUnsetProp (node, (const xmlChar *) tcp_props[i]);
+
+      listen = new_element (self, "listen");
+      set_prop (listen, "type", "socket");
+      insert_child (node, listen, next_element_any (node->children));
+      n_closed++;
+    }
+
+  return n_closed;
 }
 
 /* ---- Network ----------------------------------------------------------------------- */

@@ -145,6 +145,28 @@ gboolean        gh_domain_editor_set_graphics_path   (GhDomainEditor      *self,
                                                       const GhGraphicsPath *path,
                                                       GError             **error);
 
+/* A <graphics> whose server takes TCP connections and has no password: anyone who can
+ * reach the port sees the screen and has the keyboard, mouse and USB redirection. */
+typedef struct
+{
+  char *type;     /* "spice", "vnc", "rdp" */
+  char *address;  /* what it listens on; NULL: the daemon's default (qemu.conf) */
+  int   port;     /* 0: picked when the machine starts */
+} GhDomainOpenDisplay;
+
+void gh_domain_open_display_free (GhDomainOpenDisplay *display);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDomainOpenDisplay, gh_domain_open_display_free)
+
+/* GhDomainOpenDisplay*, in document order; empty when every display is private (listen
+ * none or socket) or has a password. Read a definition with its secrets (SECURE):
+ * without them every password looks missing. */
+GPtrArray      *gh_domain_editor_dup_open_displays   (GhDomainEditor      *self);
+/* Makes every open display listen on a UNIX socket that libvirt places in its own
+ * directory (<listen type='socket'/>), dropping the TCP listen, port and autoport;
+ * every other attribute and child stays. RDP, which has no socket, is left as it is.
+ * Returns: how many displays changed. */
+guint           gh_domain_editor_close_open_displays (GhDomainEditor      *self);
+
 /* GhDomainHostdev*, in document order. */
 GPtrArray      *gh_domain_editor_dup_hostdevs        (GhDomainEditor      *self);
 /* PCI addresses as "0000:01:00.0" (or "01:00.0"). Each gets a managed vfio-pci
