@@ -2107,20 +2107,20 @@ gh_domain_editor_detach_usb_at (GhDomainEditor  *self,
 /* ---- GPUs -------------------------------------------------------------------------- */
 
 static const GhHostPciDevice *
-lookup_gpu (GhHostInventory  *host,
+lookup_gpu (GhHost          *host,
             const char       *address,
             const char       *what,
             GError          **error)
 {
-  const GhHostPciDevice *gpu = gh_host_inventory_lookup_pci (host, address);
+  const GhHostPciDevice *gpu = gh_host_lookup_pci (host, address);
   PciAddress parsed;
 
-  /* The inventory's addresses are written in full: "01:00.0" is the same device. */
+  /* The host's addresses are written in full: "01:00.0" is the same device. */
   if (gpu == NULL && parse_pci_address (address, &parsed))
     {
       g_autofree char *full = pci_address_to_string (&parsed);
 
-      gpu = gh_host_inventory_lookup_pci (host, full);
+      gpu = gh_host_lookup_pci (host, full);
     }
 
   if (gpu == NULL)
@@ -2137,7 +2137,7 @@ lookup_gpu (GhHostInventory  *host,
 
 gboolean
 gh_domain_editor_attach_gpu (GhDomainEditor   *self,
-                             GhHostInventory  *host,
+                             GhHost           *host,
                              const char       *address,
                              gboolean          confirm,
                              GError          **error)
@@ -2149,7 +2149,7 @@ gh_domain_editor_attach_gpu (GhDomainEditor   *self,
   const GhHostPciDevice *gpu;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
   /* Translators: %s is a PCI address */
@@ -2158,13 +2158,13 @@ gh_domain_editor_attach_gpu (GhDomainEditor   *self,
   if (gpu == NULL)
     return FALSE;
 
-  if (!gh_host_inventory_gpu_is_passable (host, gpu, confirm, &reason))
+  if (!gh_host_gpu_is_passable (host, gpu, confirm, &reason))
     {
       _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what, reason);
       return FALSE;
     }
 
-  functions = gh_host_inventory_dup_gpu_functions (host, gpu);
+  functions = gh_host_dup_gpu_functions (host, gpu);
   addresses = g_ptr_array_new ();
   g_ptr_array_add (addresses, gpu->address);
   for (guint i = 0; i < functions->len; i++)
@@ -2177,7 +2177,7 @@ gh_domain_editor_attach_gpu (GhDomainEditor   *self,
 
 gboolean
 gh_domain_editor_detach_gpu (GhDomainEditor   *self,
-                             GhHostInventory  *host,
+                             GhHost           *host,
                              const char       *address,
                              GError          **error)
 {
@@ -2186,7 +2186,7 @@ gh_domain_editor_detach_gpu (GhDomainEditor   *self,
   const GhHostPciDevice *gpu;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
   /* Translators: %s is a PCI address */
@@ -2199,7 +2199,7 @@ gh_domain_editor_detach_gpu (GhDomainEditor   *self,
     return FALSE;
 
   /* Its other functions go with it when they are there; one already gone is no error. */
-  functions = gh_host_inventory_dup_gpu_functions (host, gpu);
+  functions = gh_host_dup_gpu_functions (host, gpu);
   for (guint i = 0; i < functions->len; i++)
     {
       const GhHostPciDevice *function = g_ptr_array_index (functions, i);

@@ -9,7 +9,7 @@
 #include <glib-object.h>
 
 #include "gh-graphics-planner.h"
-#include "gh-host-inventory.h"
+#include "gh-host.h"
 
 G_BEGIN_DECLS
 
@@ -207,15 +207,16 @@ gboolean        gh_domain_editor_detach_usb_at       (GhDomainEditor      *self,
 
 /* Gives the machine the host GPU at @address with every other function of its slot (its
  * HDMI audio), or refuses, saying why, a GPU that cannot go whole (see
- * gh_host_inventory_gpu_is_passable()). */
+ * gh_host_gpu_is_passable()). @host is a snapshot (gh_host_inventory_dup_host()): these
+ * run in a worker, which must never read the inventory the main thread reloads. */
 gboolean        gh_domain_editor_attach_gpu          (GhDomainEditor      *self,
-                                                      GhHostInventory     *host,
+                                                      GhHost              *host,
                                                       const char          *address,
                                                       gboolean             confirm,
                                                       GError             **error);
 /* Takes the GPU and the other functions of its slot away from the machine. */
 gboolean        gh_domain_editor_detach_gpu          (GhDomainEditor      *self,
-                                                      GhHostInventory     *host,
+                                                      GhHost              *host,
                                                       const char          *address,
                                                       GError             **error);
 

@@ -246,7 +246,7 @@ typedef struct
   guint                 b;
   GStrv                 order;
   gboolean              confirm;
-  GhHostInventory      *host;
+  GhHost               *host;   /* a snapshot: the inventory may reload meanwhile */
   GhGraphicsPlan       *plan;
   const GhGraphicsPath *path;   /* owned by @plan */
 } Edit;
@@ -257,7 +257,7 @@ edit_free (Edit *edit)
   g_free (edit->text);
   g_free (edit->text2);
   g_strfreev (edit->order);
-  g_clear_object (&edit->host);
+  g_clear_pointer (&edit->host, gh_host_unref);
   g_clear_object (&edit->plan);
   g_free (edit);
 }
@@ -1034,7 +1034,7 @@ attach_gpu (GhMachineSettings *self,
 
   edit->text = g_strdup (address);
   edit->confirm = confirm;
-  edit->host = g_object_ref (self->host);
+  edit->host = gh_host_inventory_dup_host (self->host);
   start_edit (self, edit);
 }
 
@@ -1100,7 +1100,7 @@ detach_gpu_action (GtkWidget  *widget,
   Edit *edit = edit_new (EDIT_DETACH_GPU);
 
   edit->text = g_strdup (g_variant_get_string (parameter, NULL));
-  edit->host = g_object_ref (self->host);
+  edit->host = gh_host_inventory_dup_host (self->host);
   start_edit (self, edit);
 }
 

@@ -1213,7 +1213,8 @@ test_gpu (void)
 {
   g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
   g_autoptr(GhConnection) connection = gh_test_open_connection (uri);
-  g_autoptr(GhHostInventory) host = load_inventory (connection);
+  g_autoptr(GhHostInventory) inventory = load_inventory (connection);
+  g_autoptr(GhHost) host = gh_host_inventory_dup_host (inventory);
   virConnectPtr conn = gh_test_virt_open (uri);
   g_autoptr(GhDomainEditor) editor = new_test_domain (conn, "gpu");
   g_autoptr(GhDomainEditor) attached = NULL;
@@ -1221,6 +1222,8 @@ test_gpu (void)
   g_autoptr(GPtrArray) hostdevs = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* The edit reads its own snapshot of the host, as a worker does: not the inventory. */
+  g_clear_object (&inventory);
   g_assert_true (gh_domain_editor_attach_gpu (editor, host, "0000:01:00.0", FALSE, &error));
   g_assert_no_error (error);
   attached = define_and_read_back (conn, editor);
