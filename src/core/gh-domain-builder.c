@@ -420,5 +420,19 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   append (xml, 1, "</devices>");
   append (xml, 0, "</domain>");
 
+  /* Whatever made the display path, no machine is born with a port anyone can open. */
+  {
+    g_autoptr(GhDomainEditor) editor = gh_domain_editor_new (xml->str, NULL);
+    g_autoptr(GPtrArray) open = editor != NULL ? gh_domain_editor_dup_open_displays (editor)
+                                               : NULL;
+
+    if (open != NULL && open->len > 0)
+      {
+        _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not describe the new machine"),
+                       _("its display would listen on a network port without a password"));
+        return NULL;
+      }
+  }
+
   return g_string_free (g_steal_pointer (&xml), FALSE);
 }

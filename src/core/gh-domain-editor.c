@@ -2120,20 +2120,20 @@ gh_domain_editor_detach_usb_at (GhDomainEditor  *self,
 /* ---- GPUs -------------------------------------------------------------------------- */
 
 static const GhHostPciDevice *
-lookup_gpu (GhHostInventory  *host,
+lookup_gpu (GhHost          *host,
             const char       *address,
             const char       *what,
             GError          **error)
 {
-  const GhHostPciDevice *gpu = gh_host_inventory_lookup_pci (host, address);
+  const GhHostPciDevice *gpu = gh_host_lookup_pci (host, address);
   PciAddress parsed;
 
-  /* The inventory's addresses are written in full: "01:00.0" is the same device. */
+  /* The host's addresses are written in full: "01:00.0" is the same device. */
   if (gpu == NULL && parse_pci_address (address, &parsed))
     {
       g_autofree char *full = pci_address_to_string (&parsed);
 
-      gpu = gh_host_inventory_lookup_pci (host, full);
+      gpu = gh_host_lookup_pci (host, full);
     }
 
   if (gpu == NULL)
@@ -2150,7 +2150,7 @@ lookup_gpu (GhHostInventory  *host,
 
 gboolean
 gh_domain_editor_attach_gpu (GhDomainEditor   *self,
-                             GhHostInventory  *host,
+                             GhHost           *host,
                              const char       *address,
                              gboolean          confirm,
                              GError          **error)
@@ -2162,7 +2162,7 @@ gh_domain_editor_attach_gpu (GhDomainEditor   *self,
   const GhHostPciDevice *gpu;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
   /* Translators: %s is a PCI address */
@@ -2171,13 +2171,13 @@ gh_domain_editor_attach_gpu (GhDomainEditor   *self,
   if (gpu == NULL)
     return FALSE;
 
-  if (!gh_host_inventory_gpu_is_passable (host, gpu, confirm, &reason))
+  if (!gh_host_gpu_is_passable (host, gpu, confirm, &reason))
     {
       _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what, reason);
       return FALSE;
     }
 
-  functions = gh_host_inventory_dup_gpu_functions (host, gpu);
+  functions = gh_host_dup_gpu_functions (host, gpu);
   addresses = g_ptr_array_new ();
   g_ptr_array_add (addresses, gpu->address);
   for (guint i = 0; i < functions->len; i++)
@@ -2190,7 +2190,7 @@ gh_domain_editor_attach_gpu (GhDomainEditor   *self,
 
 gboolean
 gh_domain_editor_detach_gpu (GhDomainEditor   *self,
-                             GhHostInventory  *host,
+                             GhHost           *host,
                              const char       *address,
                              GError          **error)
 {
@@ -2199,7 +2199,7 @@ gh_domain_editor_detach_gpu (GhDomainEditor   *self,
   const GhHostPciDevice *gpu;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
   /* Translators: %s is a PCI address */
@@ -2212,7 +2212,7 @@ gh_domain_editor_detach_gpu (GhDomainEditor   *self,
     return FALSE;
 
   /* Its other functions go with it when they are there; one already gone is no error. */
-  functions = gh_host_inventory_dup_gpu_functions (host, gpu);
+  functions = gh_host_dup_gpu_functions (host, gpu);
   for (guint i = 0; i < functions->len; i++)
     {
       const GhHostPciDevice *function = g_ptr_array_index (functions, i);
@@ -2253,6 +2253,8 @@ free_nodes (GPtrArray *nodes)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlNode, xmlFreeNode)
 
+static gboolean graphics_is_open (xmlNode *graphics);
+
 gboolean
 gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
                                     const GhGraphicsPath  *path,
@@ -2275,6 +2277,15 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (fragments) && ok; i++)
     ok = (parsed[i] = parse_fragment (self, fragments[i], error)) != NULL;
+  /* Whatever made the path, the machine never gets a port anyone can open. */
+  for (guint i = 0; ok && i < parsed[1]->len; i++)
+    if (graphics_is_open (g_ptr_array_index (parsed[1], i)))
+      {
+        _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, NULL,
+                       _("A display on a network port without a password would let anyone "
+                         "who reaches it control the machine"));
+        ok = FALSE;
+      }
   if (!ok)
     {
       for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
@@ -2344,6 +2355,119 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
     g_ptr_array_unref (parsed[i]);
 
   return TRUE;
+}
+
+/* ---- Display ports ----------------------------------------------------------------- */
+
+void
+gh_domain_open_display_free (GhDomainOpenDisplay *display)
+{
+  if (display == NULL)
+    return;
+
+  g_free (display->type);
+  g_free (display->address);
+  g_free (display);
+}
+
+/* A display server on a TCP port: a <listen> of type address or network, or no <listen>
+ * at all, where libvirt listens on qemu.conf's address (its own listen, port and
+ * autoport attributes say the same). Listen none and socket take no TCP connection. */
+static gboolean
+graphics_listens_on_tcp (xmlNode *graphics)
+{
+  gboolean any = FALSE;
+
+  if (!prop_equals (graphics, "type", "spice") && !prop_equals (graphics, "type", "vnc")
+      && !prop_equals (graphics, "type", "rdp"))
+    return FALSE;
+
+  for (xmlNode *listen = first_child (graphics, "listen"); listen != NULL;
+       listen = next_element (listen->next, "listen"))
+    {
+      any = TRUE;
+      if (prop_equals (listen, "type", "address") || prop_equals (listen, "type", "network"))
+        return TRUE;
+    }
+
+  return !any;
+}
+
+static gboolean
+graphics_is_open (xmlNode *graphics)
+{
+  g_autofree char *passwd = dup_prop (graphics, "passwd");
+
+  return graphics_listens_on_tcp (graphics) && (passwd == NULL || passwd[0] == '\0');
+}
+
+GPtrArray *
+gh_domain_editor_dup_open_displays (GhDomainEditor *self)
+{
+  GPtrArray *displays =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_open_display_free);
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), displays);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
+       node = next_element (node->next, "graphics"))
+    {
+      GhDomainOpenDisplay *display;
+      xmlNode *listen;
+      guint64 port = 0;
+
+      if (!graphics_is_open (node))
+        continue;
+
+      display = g_new0 (GhDomainOpenDisplay, 1);
+      display->type = dup_prop (node, "type");
+      for (listen = first_child (node, "listen"); listen != NULL && display->address == NULL;
+           listen = next_element (listen->next, "listen"))
+        display->address = dup_prop (listen, "address");
+      if (display->address == NULL)
+        display->address = dup_prop (node, "listen");
+      /* -1 (autoport) in a definition; the port itself once QEMU has one. */
+      if (prop_uint (node, "port", &port) && port > 0 && port <= G_MAXUINT16)
+        display->port = (int) port;
+      g_ptr_array_add (displays, display);
+    }
+
+  return displays;
+}
+
+guint
+gh_domain_editor_close_open_displays (GhDomainEditor *self)
+{
+  static const char * const tcp_props[] = { "listen", "port", "tlsPort", "autoport",
+                                             "websocket", NULL };
+  xmlNode *devices;
+  guint n_closed = 0;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
+       node = next_element (node->next, "graphics"))
+    {
+      xmlNode *listen;
+
+      if (!graphics_is_open (node) || prop_equals (node, "type", "rdp"))
+        continue;
+
+      while ((listen = first_child (node, "listen")) != NULL)
+        remove_node (listen);
+      for (guint i = 0; tcp_props[i] != NULL; i++)
+        xmlUnsetProp (node, (const xmlChar *) tcp_props[i]);
+
+      listen = new_element (self, "listen");
+      set_prop (listen, "type", "socket");
+      insert_child (node, listen, next_element_any (node->children));
+      n_closed++;
+    }
+
+  return n_closed;
 }
 
 /* ---- Network ----------------------------------------------------------------------- */

@@ -9,7 +9,7 @@
 #include <glib-object.h>
 
 #include "gh-graphics-planner.h"
-#include "gh-host-inventory.h"
+#include "gh-host.h"
 
 G_BEGIN_DECLS
 
@@ -149,6 +149,28 @@ gboolean        gh_domain_editor_set_graphics_path   (GhDomainEditor      *self,
                                                       const GhGraphicsPath *path,
                                                       GError             **error);
 
+/* A <graphics> whose server takes TCP connections and has no password: anyone who can
+ * reach the port sees the screen and has the keyboard, mouse and USB redirection. */
+typedef struct
+{
+  char *type;     /* "spice", "vnc", "rdp" */
+  char *address;  /* what it listens on; NULL: the daemon's default (qemu.conf) */
+  int   port;     /* 0: picked when the machine starts */
+} GhDomainOpenDisplay;
+
+void gh_domain_open_display_free (GhDomainOpenDisplay *display);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDomainOpenDisplay, gh_domain_open_display_free)
+
+/* GhDomainOpenDisplay*, in document order; empty when every display is private (listen
+ * none or socket) or has a password. Read a definition with its secrets (SECURE):
+ * without them every password looks missing. */
+GPtrArray      *gh_domain_editor_dup_open_displays   (GhDomainEditor      *self);
+/* Makes every open display listen on a UNIX socket that libvirt places in its own
+ * directory (<listen type='socket'/>), dropping the TCP listen, port and autoport;
+ * every other attribute and child stays. RDP, which has no socket, is left as it is.
+ * Returns: how many displays changed. */
+guint           gh_domain_editor_close_open_displays (GhDomainEditor      *self);
+
 /* GhDomainHostdev*, in document order. */
 GPtrArray      *gh_domain_editor_dup_hostdevs        (GhDomainEditor      *self);
 /* PCI addresses as "0000:01:00.0" (or "01:00.0"). Each gets a managed vfio-pci
@@ -189,15 +211,16 @@ gboolean        gh_domain_editor_detach_usb_at       (GhDomainEditor      *self,
 
 /* Gives the machine the host GPU at @address with every other function of its slot (its
  * HDMI audio), or refuses, saying why, a GPU that cannot go whole (see
- * gh_host_inventory_gpu_is_passable()). */
+ * gh_host_gpu_is_passable()). @host is a snapshot (gh_host_inventory_dup_host()): these
+ * run in a worker, which must never read the inventory the main thread reloads. */
 gboolean        gh_domain_editor_attach_gpu          (GhDomainEditor      *self,
-                                                      GhHostInventory     *host,
+                                                      GhHost              *host,
                                                       const char          *address,
                                                       gboolean             confirm,
                                                       GError             **error);
 /* Takes the GPU and the other functions of its slot away from the machine. */
 gboolean        gh_domain_editor_detach_gpu          (GhDomainEditor      *self,
-                                                      GhHostInventory     *host,
+                                                      GhHost              *host,
                                                       const char          *address,
                                                       GError             **error);
 

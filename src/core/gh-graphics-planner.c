@@ -220,9 +220,12 @@ video_xml (const char *model,
                           "</video>\n", model);
 }
 
-/* SPICE, reached through a file descriptor on this computer (listen none), or through
- * the remote host's loopback over the connection's own tunnel. OpenGL only ever with
- * listen none: a SPICE client that cannot take GL scanouts is disconnected. */
+/* SPICE, reached through a file descriptor on this computer (listen none), or on a
+ * remote host through a UNIX socket in libvirt's own directory there (no path: libvirt
+ * picks one), which only the daemon's user can open and SSH can carry. Never a TCP port:
+ * one without a password gives every user of the host the guest's screen, keyboard and
+ * USB. OpenGL only ever with listen none: a SPICE client that cannot take GL scanouts is
+ * disconnected. */
 static char *
 graphics_xml (const Inputs *in,
               gboolean      gl,
@@ -232,7 +235,7 @@ graphics_xml (const Inputs *in,
   GString *xml = g_string_new ("<graphics type='spice'>\n");
 
   if (remote)
-    g_string_append (xml, "  <listen type='address' address='127.0.0.1'/>\n");
+    g_string_append (xml, "  <listen type='socket'/>\n");
   else
     g_string_append (xml, "  <listen type='none'/>\n");
 

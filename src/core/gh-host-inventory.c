@@ -12,11 +12,14 @@
 
 #include "gh-core-private.h"
 #include "gh-host-inventory.h"
+#include "gh-host-private.h"
 
 /* How it stays current:
  *
- * - Everything the host says is read in a worker thread into a HostData, plain data
- *   that the main thread then swaps in whole: a reader never sees half a reload.
+ * - Everything the host says is read in a worker thread into a GhHost, plain data
+ *   that the main thread then swaps in whole: a reader never sees half a reload, and a
+ *   worker that holds the old one (gh_host_inventory_dup_host()) keeps it intact.
+ *   Overrides change a copy, never a GhHost someone may hold.
  * - The worker holds the connection's virConnectPtr, never a GObject (GhConnection's
  *   rule: a GObject whose last reference a worker dropped would be disposed there).
  * - GhConnection::node-devices-changed and a reconnection ask for a reload; reloads do
@@ -39,23 +42,6 @@ static const char * const qemu_module_dirs[] = {
   "/usr/lib/qemu",
 };
 
-typedef struct
-{
-  GhHostDomainCaps *caps;          /* NULL: unknown */
-  char             *devices_error;
-  GPtrArray        *pci;           /* GhHostPciDevice*, every PCI device, by address */
-  GHashTable       *pci_by_name;   /* borrowed */
-  GHashTable       *pci_by_address;/* borrowed */
-  GPtrArray        *gpus;          /* borrowed GhHostPciDevice*, by address */
-  GPtrArray        *mdev_types;    /* GhHostMdevType* */
-  GPtrArray        *mdevs;         /* GhHostMdev* */
-  GPtrArray        *usb;           /* GhHostUsbDevice*, by bus and device */
-  GHashTable       *render_nodes;  /* path → parent node device name (or "") */
-  GHashTable       *drm_parents;   /* node device names with a DRM device */
-  GHashTable       *seen;          /* node device names already parsed */
-  char            **render_node_list;
-  GhHostVirgl      *virgl;
-} HostData;
 
 struct _GhHostInventory
 {
@@ -63,7 +49,7 @@ struct _GhHostInventory
 
   /* Owned references */
   GhConnection     *connection;    /* NULL for inventories made from XML */
-  HostData         *data;
+  GhHost           *host;          /* never changed once here: replaced */
   GhHostDomainCaps *recorded_caps; /* from gh_host_inventory_set_domain_caps_xml() */
   GhHostVirgl      *virgl_override;
   char             *boot_vga_override;
@@ -139,130 +125,6 @@ _gh_host_domain_caps_copy (const GhHostDomainCaps *caps)
   return copy;
 }
 
-static void
-pci_device_free (GhHostPciDevice *device)
-{
-  g_free (device->name);
-  g_free (device->address);
-  g_free (device->vendor);
-  g_free (device->product);
-  g_free (device->driver);
-  g_strfreev (device->iommu_members);
-  g_free (device->render_node);
-  g_free (device);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostPciDevice, pci_device_free)
-
-static void
-mdev_type_free (GhHostMdevType *type)
-{
-  g_free (type->id);
-  g_free (type->name);
-  g_free (type->device_api);
-  g_free (type->parent);
-  g_free (type->parent_address);
-  g_free (type);
-}
-
-static void
-mdev_free (GhHostMdev *mdev)
-{
-  g_free (mdev->name);
-  g_free (mdev->uuid);
-  g_free (mdev->type_id);
-  g_free (mdev->parent);
-  g_free (mdev);
-}
-
-static void
-usb_device_free (GhHostUsbDevice *usb)
-{
-  g_free (usb->name);
-  g_free (usb->vendor);
-  g_free (usb->product);
-  g_free (usb);
-}
-
-static void
-virgl_free (GhHostVirgl *virgl)
-{
-  if (virgl == NULL)
-    return;
-
-  g_free (virgl->module_path);
-  gh_virgl_probe_result_free (virgl->probe);
-  g_free (virgl->reason);
-  g_free (virgl);
-}
-
-static GhHostVirgl *
-virgl_copy (const GhHostVirgl *virgl)
-{
-  GhHostVirgl *copy = g_new0 (GhHostVirgl, 1);
-
-  copy->checked = virgl->checked;
-  copy->module_present = virgl->module_present;
-  copy->module_path = g_strdup (virgl->module_path);
-  copy->probe = gh_virgl_probe_result_copy (virgl->probe);
-  copy->usable = virgl->usable;
-  copy->reason = g_strdup (virgl->reason);
-  return copy;
-}
-
-static GhHostVirgl *
-virgl_new_unchecked (void)
-{
-  GhHostVirgl *virgl = g_new0 (GhHostVirgl, 1);
-
-  virgl->reason = g_strdup (_("virgl can only be checked on this computer's own connections"));
-  return virgl;
-}
-
-static HostData *
-host_data_new (void)
-{
-  HostData *data = g_new0 (HostData, 1);
-
-  data->pci = g_ptr_array_new_with_free_func ((GDestroyNotify) pci_device_free);
-  data->pci_by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  data->pci_by_address = g_hash_table_new (g_str_hash, g_str_equal);
-  data->gpus = g_ptr_array_new ();
-  data->mdev_types = g_ptr_array_new_with_free_func ((GDestroyNotify) mdev_type_free);
-  data->mdevs = g_ptr_array_new_with_free_func ((GDestroyNotify) mdev_free);
-  data->usb = g_ptr_array_new_with_free_func ((GDestroyNotify) usb_device_free);
-  data->render_nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  data->drm_parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  data->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  data->virgl = virgl_new_unchecked ();
-
-  return data;
-}
-
-static void
-host_data_free (HostData *data)
-{
-  if (data == NULL)
-    return;
-
-  _gh_host_domain_caps_free (data->caps);
-  g_free (data->devices_error);
-  g_clear_pointer (&data->gpus, g_ptr_array_unref);
-  g_clear_pointer (&data->pci_by_name, g_hash_table_unref);
-  g_clear_pointer (&data->pci_by_address, g_hash_table_unref);
-  g_clear_pointer (&data->pci, g_ptr_array_unref);
-  g_clear_pointer (&data->mdev_types, g_ptr_array_unref);
-  g_clear_pointer (&data->mdevs, g_ptr_array_unref);
-  g_clear_pointer (&data->usb, g_ptr_array_unref);
-  g_clear_pointer (&data->render_nodes, g_hash_table_unref);
-  g_clear_pointer (&data->drm_parents, g_hash_table_unref);
-  g_clear_pointer (&data->seen, g_hash_table_unref);
-  g_strfreev (data->render_node_list);
-  virgl_free (data->virgl);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HostData, host_data_free)
 
 /* ---- Reading libvirt's XML ------------------------------------------------------- */
 
@@ -439,7 +301,7 @@ format_pci_address (guint domain,
 
 /* The types a device can create: <capability type='mdev_types'> anywhere under @cap. */
 static void
-add_mdev_types (HostData        *data,
+add_mdev_types (GhHost        *data,
                 xmlXPathContext *ctx,
                 xmlNode         *cap,
                 const char      *parent,
@@ -460,7 +322,7 @@ add_mdev_types (HostData        *data,
       type->parent_address = g_strdup (parent_address);
 
       if (type->id == NULL)
-        mdev_type_free (type);
+        _gh_host_mdev_type_free (type);
       else
         g_ptr_array_add (data->mdev_types, type);
     }
@@ -469,7 +331,7 @@ add_mdev_types (HostData        *data,
 }
 
 static void
-add_pci_device (HostData        *data,
+add_pci_device (GhHost        *data,
                 xmlXPathContext *ctx,
                 xmlNode         *device,
                 xmlNode         *cap,
@@ -524,7 +386,7 @@ add_pci_device (HostData        *data,
 }
 
 static void
-add_drm_device (HostData        *data,
+add_drm_device (GhHost        *data,
                 xmlXPathContext *ctx,
                 xmlNode         *device,
                 xmlNode         *cap,
@@ -542,7 +404,7 @@ add_drm_device (HostData        *data,
 }
 
 static void
-add_mdev (HostData        *data,
+add_mdev (GhHost        *data,
           xmlXPathContext *ctx,
           xmlNode         *cap,
           const char      *name,
@@ -565,7 +427,7 @@ add_mdev (HostData        *data,
 }
 
 static void
-add_usb_device (HostData        *data,
+add_usb_device (GhHost        *data,
                 xmlXPathContext *ctx,
                 xmlNode         *cap,
                 const char      *name)
@@ -582,13 +444,13 @@ add_usb_device (HostData        *data,
 
   /* A root hub is the host's own controller: no guest can have it. */
   if (usb->vendor_id == 0x1d6b)
-    usb_device_free (usb);
+    _gh_host_usb_device_free (usb);
   else
     g_ptr_array_add (data->usb, usb);
 }
 
 static void
-add_device (HostData        *data,
+add_device (GhHost        *data,
             xmlXPathContext *ctx,
             xmlNode         *device)
 {
@@ -624,7 +486,7 @@ add_device (HostData        *data,
 /* One <device>, or any document whose top-level <device>s describe a host: a test-driver
  * file (<node>), or several virsh nodedev-dumpxml outputs wrapped in one element. */
 static gboolean
-host_data_add_device_xml (HostData    *data,
+host_data_add_device_xml (GhHost    *data,
                           const char  *xml,
                           GError     **error)
 {
@@ -708,7 +570,7 @@ compare_mdevs (gconstpointer a,
 /* A display controller says so with its PCI class (0x03xxxx). Daemons and recordings
  * that leave the class out still give it away by the DRM device it drives. */
 static gboolean
-is_display_controller (HostData              *data,
+is_display_controller (GhHost              *data,
                        const GhHostPciDevice *pci)
 {
   if (pci->class_code != 0)
@@ -720,7 +582,7 @@ is_display_controller (HostData              *data,
 /* Sorts everything and links what refers to what: render nodes to GPUs, mdev types to
  * their parent's address. */
 static void
-host_data_finish (HostData *data)
+host_data_finish (GhHost *data)
 {
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   GHashTableIter iter;
@@ -778,7 +640,7 @@ host_data_finish (HostData *data)
 /* ---- This machine: sysfs, /dev/dri, QEMU's modules, the probe (worker thread) ----- */
 
 static void
-read_boot_vga (HostData *data)
+read_boot_vga (GhHost *data)
 {
   for (guint i = 0; i < data->gpus->len; i++)
     {
@@ -794,7 +656,7 @@ read_boot_vga (HostData *data)
 
 /* A session daemon may have no node devices at all: /dev/dri is what QEMU will open. */
 static void
-scan_render_nodes (HostData *data)
+scan_render_nodes (GhHost *data)
 {
   g_auto(GStrv) nodes = gh_virgl_probe_dup_render_nodes ();
 
@@ -829,7 +691,7 @@ find_virgl_module (void)
 
 /* The render node virgl should use: the boot GPU's, else the first. */
 static const char *
-choose_render_node (HostData *data)
+choose_render_node (GhHost *data)
 {
   for (guint i = 0; i < data->gpus->len; i++)
     {
@@ -843,7 +705,7 @@ choose_render_node (HostData *data)
 }
 
 static void
-check_virgl (HostData     *data,
+check_virgl (GhHost     *data,
              const char   *probe_path,
              GCancellable *cancellable)
 {
@@ -873,7 +735,7 @@ check_virgl (HostData     *data,
   else
     virgl->usable = TRUE;
 
-  virgl_free (data->virgl);
+  _gh_host_virgl_free (data->virgl);
   data->virgl = virgl;
 }
 
@@ -886,7 +748,7 @@ typedef struct
   char          *uri;
   char          *probe_path;
   gboolean       local;
-  HostData      *result;
+  GhHost      *result;
 } LoadData;
 
 static void
@@ -896,7 +758,7 @@ load_data_free (LoadData *data)
   g_clear_pointer (&data->conn, virConnectClose);
   g_free (data->uri);
   g_free (data->probe_path);
-  host_data_free (data->result);
+  g_clear_pointer (&data->result, gh_host_unref);
   g_free (data);
 }
 
@@ -945,7 +807,7 @@ read_domain_caps (virConnectPtr conn)
 
 static gboolean
 read_node_devices (virConnectPtr   conn,
-                   HostData       *data,
+                   GhHost       *data,
                    GError        **error)
 {
   /* Capability flags only: the test driver rejects ACTIVE and INACTIVE. */
@@ -993,7 +855,7 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LoadData *data = task_data;
-  g_autoptr(HostData) host = host_data_new ();
+  g_autoptr(GhHost) host = _gh_host_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *caps_xml = NULL;
 
@@ -1044,28 +906,38 @@ connection_is_this_machine (GhConnection *connection)
          && (g_str_has_prefix (uri, "qemu:") || g_str_has_prefix (uri, "qemu+unix:"));
 }
 
+/* Changes @host, which nobody else holds yet. */
 static void
-apply_overrides (GhHostInventory *self)
+apply_overrides (GhHostInventory *self,
+                 GhHost          *host)
 {
-  HostData *data = self->data;
-
   /* Recorded capabilities stand in for unknown ones, on every reload. */
-  if (self->recorded_caps != NULL && data->caps == NULL)
-    data->caps = _gh_host_domain_caps_copy (self->recorded_caps);
+  if (self->recorded_caps != NULL && host->caps == NULL)
+    host->caps = _gh_host_domain_caps_copy (self->recorded_caps);
 
   if (self->virgl_override != NULL)
     {
-      virgl_free (data->virgl);
-      data->virgl = virgl_copy (self->virgl_override);
+      _gh_host_virgl_free (host->virgl);
+      host->virgl = _gh_host_virgl_copy (self->virgl_override);
     }
 
   if (self->boot_vga_override != NULL)
-    for (guint i = 0; i < data->gpus->len; i++)
+    for (guint i = 0; i < host->gpus->len; i++)
       {
-        GhHostPciDevice *gpu = g_ptr_array_index (data->gpus, i);
+        GhHostPciDevice *gpu = g_ptr_array_index (host->gpus, i);
 
         gpu->boot_vga = g_strcmp0 (gpu->address, self->boot_vga_override) == 0;
       }
+}
+
+/* A new override: a changed copy replaces the host, which a worker may be reading. */
+static void
+replace_with_overrides (GhHostInventory *self)
+{
+  g_autoptr(GhHost) old = g_steal_pointer (&self->host);
+
+  self->host = _gh_host_copy (old);
+  apply_overrides (self, self->host);
 }
 
 static void start_load (GhHostInventory *self);
@@ -1088,11 +960,11 @@ load_cb (GObject      *object,
 
   if (g_task_propagate_boolean (G_TASK (result), &error))
     {
-      HostData *old = self->data;
+      GhHost *old = self->host;
 
-      self->data = g_steal_pointer (&data->result);
-      apply_overrides (self);
-      host_data_free (old);
+      self->host = g_steal_pointer (&data->result);
+      apply_overrides (self, self->host);
+      gh_host_unref (old);
       self->n_loads++;
       g_clear_error (&self->load_error);
 
@@ -1207,9 +1079,9 @@ gh_host_inventory_finalize (GObject *object)
 {
   GhHostInventory *self = (GhHostInventory *)object;
 
-  g_clear_pointer (&self->data, host_data_free);
+  g_clear_pointer (&self->host, gh_host_unref);
   g_clear_pointer (&self->recorded_caps, _gh_host_domain_caps_free);
-  g_clear_pointer (&self->virgl_override, virgl_free);
+  g_clear_pointer (&self->virgl_override, _gh_host_virgl_free);
   g_clear_pointer (&self->boot_vga_override, g_free);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
   g_clear_error (&self->load_error);
@@ -1268,8 +1140,8 @@ gh_host_inventory_class_init (GhHostInventoryClass *klass)
 static void
 gh_host_inventory_init (GhHostInventory *self)
 {
-  self->data = host_data_new ();
-  host_data_finish (self->data);
+  self->host = _gh_host_new ();
+  host_data_finish (self->host);
 }
 
 GhHostInventory *
@@ -1339,7 +1211,7 @@ gh_host_inventory_new_from_xml (const char         *domain_caps_xml,
                                 GError            **error)
 {
   g_autoptr(GhHostInventory) self = g_object_new (GH_TYPE_HOST_INVENTORY, NULL);
-  g_autoptr(HostData) data = host_data_new ();
+  g_autoptr(GhHost) data = _gh_host_new ();
 
   if (domain_caps_xml != NULL)
     {
@@ -1354,8 +1226,8 @@ gh_host_inventory_new_from_xml (const char         *domain_caps_xml,
 
   host_data_finish (data);
 
-  host_data_free (self->data);
-  self->data = g_steal_pointer (&data);
+  gh_host_unref (self->host);
+  self->host = g_steal_pointer (&data);
   self->loaded = TRUE;
 
   return g_steal_pointer (&self);
@@ -1378,8 +1250,8 @@ gh_host_inventory_set_domain_caps_xml (GhHostInventory  *self,
   /* Kept for reloads; what the daemon itself says wins when it says something. */
   g_clear_pointer (&self->recorded_caps, _gh_host_domain_caps_free);
   self->recorded_caps = caps;
-  if (self->data->caps == NULL)
-    apply_overrides (self);
+  if (self->host->caps == NULL)
+    replace_with_overrides (self);
 
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
@@ -1392,9 +1264,9 @@ gh_host_inventory_set_virgl (GhHostInventory   *self,
   g_return_if_fail (GH_IS_HOST_INVENTORY (self));
   g_return_if_fail (virgl != NULL);
 
-  g_clear_pointer (&self->virgl_override, virgl_free);
-  self->virgl_override = virgl_copy (virgl);
-  apply_overrides (self);
+  g_clear_pointer (&self->virgl_override, _gh_host_virgl_free);
+  self->virgl_override = _gh_host_virgl_copy (virgl);
+  replace_with_overrides (self);
 
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -1407,7 +1279,7 @@ gh_host_inventory_set_boot_vga (GhHostInventory *self,
 
   g_free (self->boot_vga_override);
   self->boot_vga_override = g_strdup (address != NULL ? address : "");
-  apply_overrides (self);
+  replace_with_overrides (self);
 
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -1419,18 +1291,31 @@ gh_host_inventory_get_loaded (GhHostInventory *self)
   return self->loaded;
 }
 
+/**
+ * gh_host_inventory_dup_host:
+ *
+ * Returns: (transfer full): what the inventory holds now; a reload or an override
+ *   replaces it, never changes it
+ */
+GhHost *
+gh_host_inventory_dup_host (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+  return gh_host_ref (self->host);
+}
+
 const GhHostDomainCaps *
 gh_host_inventory_get_domain_caps (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->caps;
+  return self->host->caps;
 }
 
 const char *
 gh_host_inventory_get_devices_error (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->devices_error;
+  return self->host->devices_error;
 }
 
 /**
@@ -1442,7 +1327,7 @@ GPtrArray *
 gh_host_inventory_get_gpus (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->gpus;
+  return self->host->gpus;
 }
 
 const GhHostPciDevice *
@@ -1452,184 +1337,60 @@ gh_host_inventory_lookup_pci (GhHostInventory *self,
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
   g_return_val_if_fail (address != NULL, NULL);
 
-  return g_hash_table_lookup (self->data->pci_by_address, address);
+  return g_hash_table_lookup (self->host->pci_by_address, address);
 }
 
 GPtrArray *
 gh_host_inventory_get_mdev_types (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->mdev_types;
+  return self->host->mdev_types;
 }
 
 GPtrArray *
 gh_host_inventory_get_mdevs (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->mdevs;
+  return self->host->mdevs;
 }
 
 GPtrArray *
 gh_host_inventory_get_usb_devices (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->usb;
+  return self->host->usb;
 }
 
 const char * const *
 gh_host_inventory_get_render_nodes (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return (const char * const *) self->data->render_node_list;
+  return (const char * const *) self->host->render_node_list;
 }
 
 const GhHostVirgl *
 gh_host_inventory_get_virgl (GhHostInventory *self)
 {
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
-  return self->data->virgl;
+  return self->host->virgl;
 }
 
-const char *
-gh_host_pci_device_get_label (const GhHostPciDevice *device)
+gboolean
+gh_host_inventory_gpu_is_passable (GhHostInventory       *self,
+                                   const GhHostPciDevice *gpu,
+                                   gboolean               confirm,
+                                   char                 **reason)
 {
-  g_return_val_if_fail (device != NULL, NULL);
-  return device->product != NULL ? device->product : device->address;
-}
-
-static gboolean
-same_slot (const GhHostPciDevice *gpu,
-           const char            *address)
-{
-  g_autofree char *prefix = g_strndup (gpu->address, strlen (gpu->address) - 1);
-
-  /* "0000:01:00." is the slot; the last digit is the function. */
-  return g_str_has_prefix (address, prefix) && strlen (address) == strlen (gpu->address);
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), FALSE);
+  return gh_host_gpu_is_passable (self->host, gpu, confirm, reason);
 }
 
 GPtrArray *
 gh_host_inventory_dup_gpu_functions (GhHostInventory       *self,
                                      const GhHostPciDevice *gpu)
 {
-  GPtrArray *functions = g_ptr_array_new ();
-
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), functions);
-  g_return_val_if_fail (gpu != NULL, functions);
-
-  for (guint i = 0; gpu->iommu_members != NULL && gpu->iommu_members[i] != NULL; i++)
-    {
-      const char *address = gpu->iommu_members[i];
-      GhHostPciDevice *member = g_hash_table_lookup (self->data->pci_by_address, address);
-
-      if (member != NULL && member != gpu && same_slot (gpu, address))
-        g_ptr_array_add (functions, member);
-    }
-
-  return functions;
-}
-
-/* The host's GPUs, counted by slot: a GPU's HDMI audio function is not a second GPU. */
-static guint
-count_gpu_slots (GhHostInventory *self)
-{
-  g_autoptr(GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < self->data->gpus->len; i++)
-    {
-      const GhHostPciDevice *gpu = g_ptr_array_index (self->data->gpus, i);
-
-      g_hash_table_add (slots, g_strndup (gpu->address, strlen (gpu->address) - 2));
-    }
-
-  return g_hash_table_size (slots);
-}
-
-static char *
-describe_member (GhHostInventory *self,
-                 const char      *address)
-{
-  GhHostPciDevice *member = g_hash_table_lookup (self->data->pci_by_address, address);
-
-  if (member == NULL || member->product == NULL)
-    return g_strdup (address);
-
-  /* Translators: a PCI device: its address, then its name (“0000:00:14.0 (USB controller)”) */
-  return g_strdup_printf (_("%s (%s)"), address, member->product);
-}
-
-gboolean
-gh_host_inventory_gpu_is_passable (GhHostInventory        *self,
-                                   const GhHostPciDevice  *gpu,
-                                   gboolean                confirm,
-                                   char                  **reason)
-{
-  g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *reason_text = NULL;
-  gboolean passable = FALSE;
-
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), FALSE);
-  g_return_val_if_fail (gpu != NULL, FALSE);
-
-  for (guint i = 0; gpu->iommu_members != NULL && gpu->iommu_members[i] != NULL; i++)
-    {
-      const char *address = gpu->iommu_members[i];
-      GhHostPciDevice *member = g_hash_table_lookup (self->data->pci_by_address, address);
-
-      if (g_strcmp0 (address, gpu->address) == 0 || same_slot (gpu, address))
-        continue;
-      if (member != NULL && member->bridge)
-        continue;
-      g_ptr_array_add (others, describe_member (self, address));
-    }
-
-  if (gpu->iommu_group < 0)
-    {
-      /* Translators: %s is a PCI address such as 0000:01:00.0 */
-      reason_text = g_strdup_printf (_("GPU %s is in no IOMMU group: the IOMMU is off "
-                                       "(turn on VT-d or AMD-Vi and intel_iommu=on)"),
-                                     gpu->address);
-    }
-  else if (others->len > 0)
-    {
-      g_autofree char *list = NULL;
-
-      g_ptr_array_add (others, NULL);
-      list = g_strjoinv (", ", (char **) others->pdata);
-      /* Translators: GPU 0000:01:00.0 shares IOMMU group 13 with 0000:00:14.0 (USB …) */
-      reason_text = g_strdup_printf (_("GPU %s shares IOMMU group %d with %s, which would "
-                                       "have to go to the machine too"),
-                                     gpu->address, gpu->iommu_group, list);
-    }
-  else if (gpu->boot_vga && count_gpu_slots (self) == 1 && !confirm)
-    {
-      reason_text = g_strdup_printf (_("GPU %s is this computer's only GPU and shows its "
-                                       "screen: passing it through needs your confirmation, "
-                                       "and the host loses its display while the machine "
-                                       "runs"), gpu->address);
-    }
-  else if (gpu->boot_vga && count_gpu_slots (self) == 1)
-    {
-      passable = TRUE;
-      reason_text = g_strdup_printf (_("GPU %s is this computer's only GPU: the host loses "
-                                       "its display while the machine runs"), gpu->address);
-    }
-  else if (gpu->boot_vga)
-    {
-      passable = TRUE;
-      reason_text = g_strdup_printf (_("GPU %s is the one this computer starts on: its "
-                                       "screens go dark while the machine runs"), gpu->address);
-    }
-  else
-    {
-      passable = TRUE;
-      reason_text = g_strdup_printf (_("GPU %s and its IOMMU group %d can go to a machine "
-                                       "whole"), gpu->address, gpu->iommu_group);
-    }
-
-  if (reason != NULL)
-    *reason = g_steal_pointer (&reason_text);
-
-  return passable;
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), g_ptr_array_new ());
+  return gh_host_dup_gpu_functions (self->host, gpu);
 }
 
 guint

@@ -1547,7 +1547,10 @@ dup_editor_thread (GTask        *task,
   domain = lookup_domain (data, &error);
   if (domain != NULL)
     {
-      g_autoptr(GhDomainEditor) editor = read_editor (data, domain, 0, &error);
+      /* SECURE: only with the passwords can the window tell a display that has one from
+       * a display open to anyone who reaches its port. */
+      g_autoptr(GhDomainEditor) editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE,
+                                                      &error);
 
       if (editor != NULL && virDomainGetAutostart (domain, &autostart) < 0)
         _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);

@@ -44,6 +44,8 @@ struct _GhConsoleWindow
   GtkPopover            *usb_popover;
   GtkStack              *usb_stack;
   GtkListBox            *usb_list;
+  GtkRevealer           *port_revealer;  /* the display is open to others */
+  GtkLabel              *port_label;
 
   /* Owned references */
   GhMachine             *machine;
@@ -149,6 +151,51 @@ gh_console_window_settings_action (GtkWidget  *widget,
 
   if (GH_IS_APPLICATION (app))
     gh_application_open_settings (GH_APPLICATION (app), self->machine);
+}
+
+/* ---- a display open to others ------------------------------------------------------- */
+
+static void
+port_editor_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GhConsoleWindow) self = user_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const GhDomainOpenDisplay *display;
+  g_autofree char *text = NULL;
+  const char *host = NULL;
+
+  editor = gh_machine_dup_editor_finish (GH_MACHINE (object), result, NULL, NULL, NULL);
+  if (self->port_revealer == NULL)
+    return;
+  open = editor != NULL ? gh_domain_editor_dup_open_displays (editor) : NULL;
+  gtk_revealer_set_reveal_child (self->port_revealer, open != NULL && open->len > 0);
+  if (open == NULL || open->len == 0)
+    return;
+
+  display = g_ptr_array_index (open, 0);
+  if (self->connection != NULL && gh_connection_is_remote (self->connection))
+    uri = g_uri_parse (self->uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
+  host = uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : _("this computer");
+  if (display->port > 0)
+    /* Translators: %d is a port number, %s a host name or "this computer" */
+    text = g_strdup_printf (_("Anyone who can reach port %d on %s can see and control "
+                              "this machine"), display->port, host);
+  else
+    text = g_strdup_printf (_("Anyone who can reach its display port on %s can see and "
+                              "control this machine"), host);
+  gtk_label_set_text (self->port_label, text);
+}
+
+/* The definition, read again when the machine starts or stops: the settings' switch to a
+ * private socket is where the banner's button leads. */
+static void
+gh_console_window_check_display_port (GhConsoleWindow *self)
+{
+  gh_machine_dup_editor_async (self->machine, NULL, port_editor_cb, g_object_ref (self));
 }
 
 /* ---- what the window shows ---------------------------------------------------------- */
@@ -1080,6 +1127,11 @@ gh_console_window_constructed (GObject *object)
   g_signal_connect_object (self->display, "notify::keyboard-grabbed",
                            G_CALLBACK (on_keyboard_grabbed_changed), self, G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (self->machine, "notify::state",
+                           G_CALLBACK (gh_console_window_check_display_port), self,
+                           G_CONNECT_SWAPPED);
+  gh_console_window_check_display_port (self);
+
   gh_console_window_update_title (self);
   on_session_state_changed (self);
   on_machines_changed (self);
@@ -1210,6 +1262,8 @@ gh_console_window_class_init (GhConsoleWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, grab_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, port_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, port_label);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, usb_popover);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, usb_stack);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, usb_list);

@@ -36,6 +36,7 @@ struct _GhMachineSettings
   AdwActionRow        *display_current_row;
   AdwActionRow        *display_recommended_row;
   AdwPreferencesGroup *display_group;
+  AdwPreferencesGroup *display_port_group;
   AdwPreferencesGroup *session_group;
   AdwPreferencesGroup *gpu_group;
   AdwPreferencesGroup *mdev_group;
@@ -233,6 +234,7 @@ typedef enum
   EDIT_ATTACH_USB,
   EDIT_DETACH_USB,
   EDIT_NIC_MODEL,
+  EDIT_CLOSE_DISPLAY_PORTS,
 } EditKind;
 
 /* What a worker needs to make one edit: copies, and references to immutable objects. */
@@ -246,7 +248,7 @@ typedef struct
   guint                 b;
   GStrv                 order;
   gboolean              confirm;
-  GhHostInventory      *host;
+  GhHost               *host;   /* a snapshot: the inventory may reload meanwhile */
   GhGraphicsPlan       *plan;
   const GhGraphicsPath *path;   /* owned by @plan */
 } Edit;
@@ -257,7 +259,7 @@ edit_free (Edit *edit)
   g_free (edit->text);
   g_free (edit->text2);
   g_strfreev (edit->order);
-  g_clear_object (&edit->host);
+  g_clear_pointer (&edit->host, gh_host_unref);
   g_clear_object (&edit->plan);
   g_free (edit);
 }
@@ -297,6 +299,9 @@ run_edit (GhDomainEditor  *editor,
       return gh_domain_editor_detach_usb (editor, edit->a, edit->b, error);
     case EDIT_NIC_MODEL:
       return gh_domain_editor_set_interface_model (editor, edit->text, edit->text2, error);
+    case EDIT_CLOSE_DISPLAY_PORTS:
+      gh_domain_editor_close_open_displays (editor);
+      return TRUE;
     default:
       g_assert_not_reached ();
     }
@@ -926,6 +931,74 @@ set_display_path_action (GtkWidget  *widget,
   g_warning ("No display path “%s” for this machine", wanted);
 }
 
+/* Where the machine's display is, in the words of its connection: a host name, else this
+ * computer. */
+static char *
+dup_host_name (GhMachineSettings *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (gh_connection_get_uri (self->connection),
+                                     G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL || host[0] == '\0' || !gh_connection_is_remote (self->connection))
+    return g_strdup (_("this computer"));
+  return g_strdup (host);
+}
+
+static gboolean
+is_loopback (const char *address)
+{
+  return address != NULL && (g_str_has_prefix (address, "127.") || g_str_equal (address, "::1")
+                             || g_str_equal (address, "localhost"));
+}
+
+static void
+change_display_ports_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  start_edit (GH_MACHINE_SETTINGS (widget), edit_new (EDIT_CLOSE_DISPLAY_PORTS));
+}
+
+/* A display on a TCP port without a password is anyone's who reaches the port: say so,
+ * in words, and offer the socket. */
+static void
+fill_display_ports (GhMachineSettings *self)
+{
+  g_autoptr(GPtrArray) open = gh_domain_editor_dup_open_displays (self->editor);
+  g_autofree char *host = dup_host_name (self);
+
+  group_clear (self->display_port_group);
+  gtk_widget_set_visible (GTK_WIDGET (self->display_port_group), open->len > 0);
+
+  for (guint i = 0; i < open->len; i++)
+    {
+      const GhDomainOpenDisplay *display = g_ptr_array_index (open, i);
+      g_autofree char *type = g_ascii_strup (display->type, -1);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      if (is_loopback (display->address) && display->port > 0)
+        /* Translators: %d is a port number, %s a host name or "this computer" */
+        title = g_strdup_printf (_("Anyone with an account on %2$s can reach port %1$d and "
+                                   "see and control this machine"), display->port, host);
+      else if (is_loopback (display->address))
+        title = g_strdup_printf (_("Anyone with an account on %s can reach its display port "
+                                   "and see and control this machine"), host);
+      else if (display->port > 0)
+        /* Translators: %d is a port number, %s a host name or "this computer" */
+        title = g_strdup_printf (_("Anyone who can reach port %d on %s can see and control "
+                                   "this machine"), display->port, host);
+      else
+        title = g_strdup_printf (_("Anyone who can reach its display port on %s can see and "
+                                   "control this machine"), host);
+
+      /* Translators: %s is a display protocol, "SPICE" or "VNC" */
+      subtitle = g_strdup_printf (_("%s display, no password"), type);
+      group_add_row (self->display_port_group, title, subtitle);
+    }
+}
+
 static void
 fill_display (GhMachineSettings *self)
 {
@@ -934,6 +1007,8 @@ fill_display (GhMachineSettings *self)
   const GhGraphicsPath *recommended;
   GhGraphicsPathKind current;
   gboolean known;
+
+  fill_display_ports (self);
 
   current = current_path_kind (self, &known);
   if (known)
@@ -1032,7 +1107,7 @@ attach_gpu (GhMachineSettings *self,
 
   edit->text = g_strdup (address);
   edit->confirm = confirm;
-  edit->host = g_object_ref (self->host);
+  edit->host = gh_host_inventory_dup_host (self->host);
   start_edit (self, edit);
 }
 
@@ -1098,7 +1173,7 @@ detach_gpu_action (GtkWidget  *widget,
   Edit *edit = edit_new (EDIT_DETACH_GPU);
 
   edit->text = g_strdup (g_variant_get_string (parameter, NULL));
-  edit->host = g_object_ref (self->host);
+  edit->host = gh_host_inventory_dup_host (self->host);
   start_edit (self, edit);
 }
 
@@ -1647,6 +1722,7 @@ gh_machine_settings_class_init (GhMachineSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, display_current_row);
   gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, display_recommended_row);
   gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, display_group);
+  gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, display_port_group);
   gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, session_group);
   gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, gpu_group);
   gtk_widget_class_bind_template_child (widget_class, GhMachineSettings, mdev_group);
@@ -1676,6 +1752,8 @@ gh_machine_settings_class_init (GhMachineSettingsClass *klass)
   gtk_widget_class_install_action (widget_class, "settings.remove-disk", "s", remove_disk_action);
   gtk_widget_class_install_action (widget_class, "settings.set-display-path", "s",
                                    set_display_path_action);
+  gtk_widget_class_install_action (widget_class, "settings.close-display-ports", NULL,
+                                   change_display_ports_action);
   gtk_widget_class_install_action (widget_class, "settings.attach-gpu", "s", attach_gpu_action);
   gtk_widget_class_install_action (widget_class, "settings.detach-gpu", "s", detach_gpu_action);
   gtk_widget_class_install_action (widget_class, "settings.create-mdev", "(ss)",

@@ -789,6 +789,114 @@ test_graphics_path (void)
   g_assert_null (strstr (xml, "qxl"));
 }
 
+/* Displays that anyone who reaches a TCP port can take, and the ones that are private. */
+static const char open_displays_xml[] =
+  "<domain type='kvm'>\n"
+  "  <name>open-ports</name>\n"
+  "  <devices>\n"
+  "    <graphics type='spice' port='5901' autoport='no' listen='0.0.0.0' keymap='de'"
+  " defaultMode='any'>\n"
+  "      <listen type='address' address='0.0.0.0'/>\n"
+  "      <image compression='off'/>\n"
+  "      <clipboard copypaste='no'/>\n"
+  "    </graphics>\n"
+  "    <graphics type='vnc' port='-1' autoport='yes' sharePolicy='force-shared'/>\n"
+  "    <graphics type='vnc'>\n"
+  "      <listen type='network' network='default'/>\n"
+  "    </graphics>\n"
+  "    <graphics type='vnc' port='5903' passwd='s3cret'>\n"
+  "      <listen type='address' address='0.0.0.0'/>\n"
+  "    </graphics>\n"
+  "    <graphics type='spice'>\n"
+  "      <listen type='none'/>\n"
+  "    </graphics>\n"
+  "    <graphics type='spice'>\n"
+  "      <listen type='socket' socket='/run/user/1000/spice.sock'/>\n"
+  "    </graphics>\n"
+  "    <graphics type='egl-headless'/>\n"
+  "    <video>\n"
+  "      <model type='virtio'/>\n"
+  "    </video>\n"
+  "  </devices>\n"
+  "</domain>\n";
+
+static void
+test_open_displays (void)
+{
+  g_autoptr(GhDomainEditor) editor = editor_new (open_displays_xml);
+  g_autoptr(GhDomainEditor) closed = NULL;
+  g_autoptr(GPtrArray) open = gh_domain_editor_dup_open_displays (editor);
+  g_autoptr(GPtrArray) still_open = NULL;
+  g_autofree char *xml = NULL;
+  const GhDomainOpenDisplay *display;
+
+  /* The one with a password, listen none, the socket and egl-headless are private. */
+  g_assert_cmpuint (open->len, ==, 3);
+  display = g_ptr_array_index (open, 0);
+  g_assert_cmpstr (display->type, ==, "spice");
+  g_assert_cmpstr (display->address, ==, "0.0.0.0");
+  g_assert_cmpint (display->port, ==, 5901);
+  display = g_ptr_array_index (open, 1);
+  g_assert_cmpstr (display->type, ==, "vnc");
+  g_assert_null (display->address);
+  g_assert_cmpint (display->port, ==, 0);
+  display = g_ptr_array_index (open, 2);
+  g_assert_cmpstr (display->type, ==, "vnc");
+  g_assert_cmpint (display->port, ==, 0);
+
+  g_assert_cmpuint (gh_domain_editor_close_open_displays (editor), ==, 3);
+  closed = reread (editor);
+  still_open = gh_domain_editor_dup_open_displays (closed);
+  g_assert_cmpuint (still_open->len, ==, 0);
+  g_assert_cmpuint (gh_domain_editor_close_open_displays (closed), ==, 0);
+
+  xml = gh_domain_editor_to_xml (closed);
+  g_test_message ("%s", xml);
+  /* The SPICE display keeps its keymap, mode and children; only the TCP part went. */
+  g_assert_nonnull (strstr (xml, "    <graphics type=\"spice\" keymap=\"de\" defaultMode=\"any\">\n"
+                                 "      <listen type=\"socket\"/>\n"
+                                 "      <image compression=\"off\"/>\n"
+                                 "      <clipboard copypaste=\"no\"/>\n"
+                                 "    </graphics>\n"));
+  g_assert_nonnull (strstr (xml, "    <graphics type=\"vnc\" sharePolicy=\"force-shared\">\n"
+                                 "      <listen type=\"socket\"/>\n"
+                                 "    </graphics>\n"));
+  g_assert_nonnull (strstr (xml, "    <graphics type=\"vnc\">\n"
+                                 "      <listen type=\"socket\"/>\n"
+                                 "    </graphics>\n"));
+  /* What was private or had a password stays as it was. */
+  g_assert_nonnull (strstr (xml, "<graphics type=\"vnc\" port=\"5903\" passwd=\"s3cret\">\n"
+                                 "      <listen type=\"address\" address=\"0.0.0.0\"/>"));
+  g_assert_nonnull (strstr (xml, "<listen type=\"none\"/>"));
+  g_assert_nonnull (strstr (xml, "<listen type=\"socket\" socket=\"/run/user/1000/spice.sock\"/>"));
+  g_assert_nonnull (strstr (xml, "<graphics type=\"egl-headless\"/>"));
+  g_assert_nonnull (strstr (xml, "<model type=\"virtio\"/>"));
+  g_assert_null (strstr (xml, "5901"));
+  g_assert_null (strstr (xml, "autoport"));
+  g_assert_cmpuint (count (xml, "0.0.0.0"), ==, 1);
+}
+
+/* A display path that would open a port is refused, and the machine keeps its display. */
+static void
+test_graphics_path_refuses_open_port (void)
+{
+  g_autoptr(GhDomainEditor) editor = editor_new (open_displays_xml);
+  g_autofree char *before = gh_domain_editor_to_xml (editor);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  GhGraphicsPath open = {
+    .kind = GH_GRAPHICS_PATH_VGA,
+    .video_xml = (char *) "<video><model type='vga'/></video>",
+    .graphics_xml = (char *) "<graphics type='vnc'><listen type='address' "
+                             "address='0.0.0.0'/></graphics>",
+  };
+
+  g_assert_false (gh_domain_editor_set_graphics_path (editor, &open, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  after = gh_domain_editor_to_xml (editor);
+  g_assert_cmpstr (after, ==, before);
+}
+
 static void
 test_interfaces (void)
 {
@@ -1161,7 +1269,8 @@ test_gpu (void)
 {
   g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
   g_autoptr(GhConnection) connection = gh_test_open_connection (uri);
-  g_autoptr(GhHostInventory) host = load_inventory (connection);
+  g_autoptr(GhHostInventory) inventory = load_inventory (connection);
+  g_autoptr(GhHost) host = gh_host_inventory_dup_host (inventory);
   virConnectPtr conn = gh_test_virt_open (uri);
   g_autoptr(GhDomainEditor) editor = new_test_domain (conn, "gpu");
   g_autoptr(GhDomainEditor) attached = NULL;
@@ -1169,6 +1278,8 @@ test_gpu (void)
   g_autoptr(GPtrArray) hostdevs = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* The edit reads its own snapshot of the host, as a worker does: not the inventory. */
+  g_clear_object (&inventory);
   g_assert_true (gh_domain_editor_attach_gpu (editor, host, "0000:01:00.0", FALSE, &error));
   g_assert_no_error (error);
   attached = define_and_read_back (conn, editor);
@@ -1459,6 +1570,9 @@ main (int   argc,
   g_test_add_func ("/core/domain-editor/cdrom", test_cdrom);
   g_test_add_func ("/core/domain-editor/disks", test_disks);
   g_test_add_func ("/core/domain-editor/graphics-path", test_graphics_path);
+  g_test_add_func ("/core/domain-editor/open-displays", test_open_displays);
+  g_test_add_func ("/core/domain-editor/graphics-path-refuses-open-port",
+                   test_graphics_path_refuses_open_port);
   g_test_add_func ("/core/domain-editor/interfaces", test_interfaces);
   g_test_add_func ("/core/domain-editor/pci-hostdevs", test_pci_hostdevs);
   g_test_add_func ("/core/domain-editor/mdev", test_mdev);

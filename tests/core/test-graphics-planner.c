@@ -222,6 +222,26 @@ count (const char *haystack,
   return n;
 }
 
+/* No display of @devices takes TCP connections without a password: read as the
+ * settings window reads a machine's definition. */
+static void
+assert_no_open_port (const char *what,
+                     const char *devices)
+{
+  g_autofree char *xml = g_strconcat ("<domain type='kvm'><name>x</name><devices>", devices,
+                                      "</devices></domain>", NULL);
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+
+  editor = gh_domain_editor_new (xml, &error);
+  g_assert_no_error (error);
+  open = gh_domain_editor_dup_open_displays (editor);
+  if (open->len > 0 || strstr (devices, "type='address'") != NULL
+      || strstr (devices, "type='network'") != NULL)
+    g_error ("%s: a display on a TCP port without a password:\n%s", what, devices);
+}
+
 static void
 assert_plan_invariants (GhGraphicsPlan            *plan,
                         GhGraphicsConnectionFlags  connection,
@@ -266,6 +286,11 @@ assert_plan_invariants (GhGraphicsPlan            *plan,
         }
       if (!(connection & GH_GRAPHICS_CONNECTION_REMOTE))
         g_assert_nonnull (strstr (path->graphics_xml, "<listen type='none'/>"));
+      else if (count (path->graphics_xml, "<listen type='socket'/>") != 1
+               || count (path->graphics_xml, "<listen") != 1)
+        g_error ("%s: a remote display that is not on a UNIX socket:\n%s", label,
+                 path->graphics_xml);
+      assert_no_open_port (label, devices);
 
       /* What goes with every SPICE display. */
       g_assert_cmpuint (count (devices, "<input type='tablet' bus='usb'/>"), ==, 1);
@@ -524,15 +549,16 @@ test_plan_xml (void)
   g_assert_null (strstr (path->hostdev_xml, "slot='0x01'"));
   g_assert_cmpstr (path->firmware, ==, "efi");
 
-  /* Remote: no GL anywhere, SPICE on the remote host's loopback. */
+  /* Remote: no GL anywhere, SPICE on a UNIX socket of libvirt's choosing, no TCP port. */
   for (guint i = 0; i < gh_graphics_plan_get_n_paths (remote); i++)
     {
       path = gh_graphics_plan_get_path (remote, i);
       g_assert_false (gh_graphics_path_uses_spice_gl (path));
       g_assert_null (strstr (path->graphics_xml, "<gl"));
       g_assert_null (strstr (path->video_xml, "accel3d"));
-      g_assert_nonnull (strstr (path->graphics_xml, "<listen type='address' "
-                                                    "address='127.0.0.1'/>"));
+      g_assert_nonnull (strstr (path->graphics_xml, "<listen type='socket'/>"));
+      g_assert_null (strstr (path->graphics_xml, "address="));
+      g_assert_null (strstr (path->graphics_xml, "port="));
     }
 
   /* A mediated device has a UUID that does not change from one plan to the next. */
@@ -585,6 +611,68 @@ test_connection_flags (void)
 
       g_assert_cmpint (gh_graphics_connection_flags_for (connection), ==, cases[i].flags);
     }
+}
+
+/* Every path the planner offers, on every host, connection and preference, built into a
+ * whole machine as the creator would: no display takes TCP connections without a
+ * password. Anyone on the host could otherwise watch and drive the guest. */
+static void
+test_no_open_port (void)
+{
+  static const GhGraphicsConnectionFlags connections[] = {
+    SESSION, SYSTEM, REMOTE, REMOTE | SYSTEM,
+  };
+  static const GhGraphicsPreference preferences[] = { BEST, COMPAT };
+  static const char * const oses[] = { "fedora37", "win11", "win7", NULL };
+  guint n_built = 0;
+
+  for (guint h = 0; h < N_HOSTS; h++)
+    for (guint c = 0; c < G_N_ELEMENTS (connections); c++)
+      for (guint p = 0; p < G_N_ELEMENTS (preferences); p++)
+        for (guint o = 0; o < G_N_ELEMENTS (oses); o++)
+          {
+            OsinfoOs *os = oses[o] != NULL ? lookup_os (oses[o]) : NULL;
+            g_autoptr(GhGraphicsPlan) plan = NULL;
+
+            plan = gh_graphics_planner_plan (os, hosts[h], connections[c], preferences[p],
+                                             TRUE);
+            for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
+              {
+                const GhGraphicsPath *path = gh_graphics_plan_get_path (plan, i);
+                g_autoptr(GhDomainSpec) spec = gh_domain_spec_new ();
+                g_autoptr(GhDomainEditor) editor = NULL;
+                g_autoptr(GPtrArray) open = NULL;
+                g_autoptr(GError) error = NULL;
+                g_autofree char *xml = NULL;
+                g_autofree char *what = NULL;
+
+                what = g_strdup_printf ("%s on %s (%#x, %d): %s",
+                                        oses[o] != NULL ? oses[o] : "no OS", host_names[h],
+                                        connections[c], preferences[p],
+                                        gh_graphics_path_kind_to_string (path->kind));
+
+                spec->name = g_strdup ("open-port");
+                spec->os = os != NULL ? g_object_ref (os) : NULL;
+                spec->memory = 1024 * 1024 * 1024;
+                spec->vcpus = 1;
+                spec->display = gh_graphics_path_copy (path);
+                xml = gh_domain_builder_build (spec,
+                                               gh_host_inventory_get_domain_caps (hosts[h]),
+                                               &error);
+                if (xml == NULL)
+                  g_error ("%s: %s", what, error->message);
+
+                editor = gh_domain_editor_new (xml, &error);
+                g_assert_no_error (error);
+                open = gh_domain_editor_dup_open_displays (editor);
+                if (open->len > 0)
+                  g_error ("%s: a display on a TCP port without a password:\n%s", what, xml);
+                n_built++;
+              }
+          }
+
+  g_test_message ("%u machines built, none with an open display port", n_built);
+  g_assert_cmpuint (n_built, >, 100);
 }
 
 /* Every OS osinfo-db knows, on every host and connection: a plan, and the rules hold. */
@@ -673,6 +761,7 @@ main (int   argc,
   g_test_add_func ("/core/planner/os-without-db", test_os_without_db);
   g_test_add_func ("/core/planner/connection-flags", test_connection_flags);
   g_test_add_func ("/core/planner/every-os", test_every_os);
+  g_test_add_func ("/core/planner/no-open-port", test_no_open_port);
 
   ret = g_test_run ();
 

@@ -414,6 +414,61 @@ test_recorded_caps_survive_reload (void)
   gh_test_close_connection (connection);
 }
 
+/* What a worker holds (gh_host_inventory_dup_host()) is the host as it was when the work
+ * began: no override, reload or end of the inventory changes or frees it. The sanitizer
+ * build runs this to show no use after free. */
+static void
+test_snapshot (void)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  g_autoptr(GhConnection) connection = gh_test_open_connection (uri);
+  g_autoptr(GhHostInventory) inventory = load_inventory (connection);
+  g_autoptr(GhHost) host = gh_host_inventory_dup_host (inventory);
+  g_autoptr(GhHost) current = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  const GhHostPciDevice *gpu = gh_host_lookup_pci (host, "0000:01:00.0");
+  guint n_gpus = gh_host_get_gpus (host)->len;
+
+  g_assert_nonnull (gpu);
+  g_assert_false (gpu->boot_vga);
+  g_assert_cmpuint (n_gpus, >=, 2);
+
+  /* An override makes a new host for the inventory; the snapshot does not change. */
+  gh_host_inventory_set_boot_vga (inventory, "0000:01:00.0");
+  g_assert_true (gh_host_inventory_lookup_pci (inventory, "0000:01:00.0")->boot_vga);
+  g_assert_false (gpu->boot_vga);
+  g_assert_true (gh_host_lookup_pci (host, "0000:01:00.0") == gpu);
+
+  /* A reload replaces the inventory's host and drops the one it held. */
+  gh_host_inventory_load_async (inventory, NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the host inventory to load again");
+  g_assert_true (gh_host_inventory_load_finish (inventory, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (_gh_host_inventory_get_n_loads (inventory), ==, 2);
+  current = gh_host_inventory_dup_host (inventory);
+  g_assert_true (current != host);
+  g_assert_true (gh_host_inventory_lookup_pci (inventory, "0000:01:00.0") != gpu);
+  g_assert_true (gh_host_inventory_lookup_pci (inventory, "0000:01:00.0")->boot_vga);
+
+  gh_test_close_connection (connection);
+  g_clear_object (&inventory);
+  g_clear_pointer (&current, gh_host_unref);
+
+  /* The snapshot still reads the host as it was, whole. */
+  g_assert_cmpstr (gpu->address, ==, "0000:01:00.0");
+  g_assert_false (gpu->boot_vga);
+  g_assert_cmpuint (gh_host_get_gpus (host)->len, ==, n_gpus);
+  g_assert_true (gh_host_gpu_is_passable (host, gpu, FALSE, &reason));
+  g_assert_nonnull (strstr (reason, "0000:01:00.0"));
+  functions = gh_host_dup_gpu_functions (host, gpu);
+  g_assert_cmpuint (functions->len, ==, 1);
+  g_assert_cmpstr (((const GhHostPciDevice *) g_ptr_array_index (functions, 0))->address, ==,
+                   "0000:01:00.1");
+}
+
 static void
 test_not_connected (void)
 {
@@ -442,6 +497,7 @@ main (int   argc,
   g_test_add_func ("/core/host-inventory/events", test_events);
   g_test_add_func ("/core/host-inventory/recorded-caps-survive-reload",
                    test_recorded_caps_survive_reload);
+  g_test_add_func ("/core/host-inventory/snapshot", test_snapshot);
   g_test_add_func ("/core/host-inventory/not-connected", test_not_connected);
 
   return g_test_run ();

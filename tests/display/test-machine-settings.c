@@ -188,6 +188,25 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
+/* The label that says @text, anywhere under @root. */
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        return child;
+      if ((found = find_label (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkButton *
 find_button (GtkWidget *root)
 {
@@ -695,6 +714,90 @@ test_display_path (Fixture       *fixture,
   g_assert_cmpstr (model, ==, "qxl");
 }
 
+/* A SPICE display another tool left on a TCP port, with no password. */
+#define OPEN_PORT_XML \
+  "<devices>" \
+  "<graphics type='spice' port='5901' autoport='no' listen='0.0.0.0'>" \
+  "<listen type='address' address='0.0.0.0'/><image compression='off'/>" \
+  "</graphics>" \
+  "<video><model type='vga'/></video>" \
+  "</devices>"
+
+/* The Display page says, in words, who can take the machine, and one click moves its
+ * display to a private socket without losing the rest of it. */
+static void
+test_open_display_port (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char warning[] = "Anyone who can reach port 5901 on this computer can see and "
+                                "control this machine";
+  GhMachineSettings *settings;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autofree char *error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *path = NULL;
+  AdwActionRow *row;
+  GtkWidget *group;
+  GtkButton *button;
+
+  fixture_connect (fixture, "test:///default");
+  define_machine_with (fixture, "open-port-guest", OPEN_PORT_XML);
+  settings = open_settings (fixture, "open-port-guest");
+
+  row = find_row (GTK_WIDGET (settings), warning);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "SPICE display, no password");
+  group = gtk_widget_get_ancestor (GTK_WIDGET (row), ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_true (gtk_widget_get_visible (group));
+  button = find_button (group);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==,
+                   "settings.close-display-ports");
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (settings), "display");
+  gh_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (settings)), "the window to show");
+  path = gh_display_test_save_screenshot (GTK_WIDGET (settings), "settings-open-port.png");
+  gh_display_test_assert_png (path, 4000);
+
+  /* The console says the same, and its banner's button leads to these settings. */
+  {
+    GhMachine *machine = gh_machine_settings_get_machine (settings);
+    GtkWindow *console = GTK_WINDOW (gh_application_open_console (fixture->app, machine));
+    GtkWidget *label = NULL;
+    GtkWidget *revealer;
+    GtkWidget *banner_button;
+
+    gh_test_wait_until ((label = find_label (GTK_WIDGET (console), warning)) != NULL
+                        && gtk_revealer_get_reveal_child (GTK_REVEALER (
+                             gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER))),
+                        "the console's banner");
+    revealer = gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER);
+    banner_button = GTK_WIDGET (find_button (revealer));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (banner_button)), ==,
+                     "console.settings");
+    gtk_window_destroy (console);
+  }
+
+  g_signal_emit_by_name (button, "clicked");
+  wait_idle (settings);
+  error = dup_error (settings);
+  g_assert_cmpstr (error, ==, NULL);
+
+  editor = read_definition (settings);
+  open = gh_domain_editor_dup_open_displays (editor);
+  g_assert_cmpuint (open->len, ==, 0);
+  xml = gh_domain_editor_to_xml (editor);
+  g_assert_nonnull (strstr (xml, "<listen type=\"socket\""));
+  g_assert_nonnull (strstr (xml, "<image compression=\"off\"/>"));
+  g_assert_null (strstr (xml, "0.0.0.0"));
+
+  /* The window reads the definition again: the warning is gone. */
+  g_assert_null (find_row (GTK_WIDGET (settings), warning));
+  g_assert_false (gtk_widget_get_visible (group));
+}
+
 /* Add Disk makes a volume and gives it to the machine beside its other disks. */
 static void
 test_add_disk (Fixture       *fixture,
@@ -766,6 +869,8 @@ main (int   argc,
               test_display_path, fixture_tear_down);
   g_test_add ("/display/machine-settings/add-disk", Fixture, NULL, NULL, test_add_disk,
               fixture_tear_down);
+  g_test_add ("/display/machine-settings/open-display-port", Fixture, NULL, NULL,
+              test_open_display_port, fixture_tear_down);
 
   return g_test_run ();
 }

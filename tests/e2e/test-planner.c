@@ -134,6 +134,7 @@ typedef struct
   char       *defined_xml;
   gboolean    start;
   gboolean    started;
+  char       *live_xml;    /* the running guest's, when it started */
 } DefineJob;
 
 static gpointer
@@ -167,8 +168,13 @@ define_and_undefine (gpointer user_data)
         {
           int state = VIR_DOMAIN_NOSTATE;
 
+          char *live;
+
           job->started = virDomainGetState (domain, &state, NULL, 0) == 0
                          && state == VIR_DOMAIN_RUNNING;
+          live = virDomainGetXMLDesc (domain, 0);
+          job->live_xml = g_strdup (live);
+          free (live);
           virDomainDestroy (domain);
         }
     }
@@ -211,6 +217,7 @@ define_path (const char           *what,
     g_assert_true (job.started);
 
   g_free (job.defined_xml);
+  g_free (job.live_xml);
 }
 
 static void
@@ -413,6 +420,83 @@ test_virgl_to_native (void)
   g_assert_nonnull (strstr (job.native, "virtio-vga-gl"));
   g_assert_nonnull (strstr (job.native, "gl=on"));
   g_free (job.native);
+}
+
+/* What a remote connection's machine gets: a display on a UNIX socket that libvirt 9.0
+ * accepts, places in its own directory and starts QEMU with; no TCP port. This daemon
+ * stands in for the remote host. A display another tool left on TCP, moved to a socket
+ * by the settings' switch, starts too. */
+static void
+test_remote_socket (void)
+{
+  static const char open_display[] =
+    "<graphics type='spice' port='5931' autoport='no' listen='127.0.0.1'>"
+    "<listen type='address' address='127.0.0.1'/><image compression='off'/></graphics>"
+    "<video><model type='vga'/></video>";
+  g_autoptr(GhGraphicsPlan) plan = NULL;
+  g_autoptr(GhDomainEditor) editor = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+  const GhGraphicsPath *recommended;
+  g_autofree char *xml = NULL;
+  g_autofree char *switched = NULL;
+  DefineJob job = { 0 };
+
+  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), e2e.inventory,
+                                   GH_GRAPHICS_CONNECTION_REMOTE, GH_GRAPHICS_PREFER_BEST_3D,
+                                   FALSE);
+  for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
+    {
+      const GhGraphicsPath *path = gh_graphics_plan_get_path (plan, i);
+
+      if (path->feasible)
+        define_path ("remote", path, FALSE);
+    }
+
+  recommended = gh_graphics_plan_get_recommended (plan);
+  g_assert_nonnull (recommended);
+  g_assert_nonnull (strstr (recommended->graphics_xml, "<listen type='socket'/>"));
+  xml = domain_xml (DOMAIN_PREFIX "remote-socket", recommended);
+  job.xml = xml;
+  job.start = TRUE;
+  in_worker (define_and_undefine, &job);
+  if (job.error != NULL)
+    g_error ("libvirt refused the remote display: %s\n%s", job.error, xml);
+  g_assert_true (job.started);
+  g_test_message ("%s", job.live_xml);
+  /* libvirt chose the socket's path; QEMU listens on no port. */
+  g_assert_nonnull (strstr (job.live_xml, "<listen type='socket' socket='/"));
+  g_assert_null (strstr (job.live_xml, "type='address'"));
+  g_assert_nonnull (strstr (job.live_xml, "<graphics type='spice'>"));
+  g_clear_pointer (&job.defined_xml, g_free);
+  g_clear_pointer (&job.live_xml, g_free);
+  g_clear_pointer (&xml, g_free);
+
+  xml = g_strdup_printf ("<domain type='%s'><name>" DOMAIN_PREFIX "switched-socket</name>"
+                         "<memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+                         "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+                         "<devices>%s</devices></domain>",
+                         gh_host_inventory_get_domain_caps (e2e.inventory)->domain_type,
+                         open_display);
+  editor = gh_domain_editor_new (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gh_domain_editor_close_open_displays (editor), ==, 1);
+  switched = gh_domain_editor_to_xml (editor);
+  job = (DefineJob) { .xml = switched, .start = TRUE };
+  in_worker (define_and_undefine, &job);
+  if (job.error != NULL)
+    g_error ("libvirt refused the display moved to a socket: %s\n%s", job.error, switched);
+  g_assert_true (job.started);
+  g_assert_nonnull (strstr (job.live_xml, "<listen type='socket' socket='/"));
+  g_assert_nonnull (strstr (job.live_xml, "<image compression='off'/>"));
+  g_assert_null (strstr (job.live_xml, "5931"));
+  g_clear_object (&editor);
+  editor = gh_domain_editor_new (job.live_xml, &error);
+  g_assert_no_error (error);
+  open = gh_domain_editor_dup_open_displays (editor);
+  g_assert_cmpuint (open->len, ==, 0);
+  g_free (job.defined_xml);
+  g_free (job.live_xml);
 }
 
 /* The recommended path really runs: QEMU starts the guest with it. */
@@ -634,6 +718,7 @@ main (int   argc,
   g_test_add_func ("/e2e/planner/define-every-kind", test_define_every_kind);
   g_test_add_func ("/e2e/planner/virgl-to-native", test_virgl_to_native);
   g_test_add_func ("/e2e/planner/start-recommended", test_start_recommended);
+  g_test_add_func ("/e2e/planner/remote-socket", test_remote_socket);
   g_test_add_func ("/e2e/planner/host-report", test_host_report);
   g_test_add_func ("/e2e/planner/host-report-media", test_host_report_media);
   g_test_add_func ("/e2e/planner/close", test_close);

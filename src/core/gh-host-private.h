@@ -1,0 +1,47 @@
+/* gh-host-private.h: how GhHostInventory fills a GhHost before anyone else sees it
+ *
+ * Copyright 2026 The Greenhouse authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "gh-host.h"
+
+G_BEGIN_DECLS
+
+/* Filled by the one thread that made it (a load's worker, or the main thread for
+ * recorded XML and overrides) and then never changed: readers on any thread rely on it. */
+struct _GhHost
+{
+  gatomicrefcount   ref_count;
+
+  GhHostDomainCaps *caps;          /* NULL: unknown */
+  char             *devices_error;
+  GPtrArray        *pci;           /* GhHostPciDevice*, every PCI device, by address */
+  GHashTable       *pci_by_name;   /* borrowed */
+  GHashTable       *pci_by_address;/* borrowed */
+  GPtrArray        *gpus;          /* borrowed GhHostPciDevice*, by address */
+  GPtrArray        *mdev_types;    /* GhHostMdevType* */
+  GPtrArray        *mdevs;         /* GhHostMdev* */
+  GPtrArray        *usb;           /* GhHostUsbDevice*, by bus and device */
+  GHashTable       *render_nodes;  /* path → parent node device name (or "") */
+  GHashTable       *drm_parents;   /* node device names with a DRM device */
+  GHashTable       *seen;          /* node device names already parsed */
+  char            **render_node_list;
+  GhHostVirgl      *virgl;
+};
+
+GhHost       *_gh_host_new                 (void);
+/* A deep copy, for changing what a shared snapshot says (the inventory's overrides). */
+GhHost       *_gh_host_copy                (GhHost                *host);
+
+void          _gh_host_pci_device_free     (GhHostPciDevice       *device);
+void          _gh_host_mdev_type_free      (GhHostMdevType        *type);
+void          _gh_host_usb_device_free     (GhHostUsbDevice       *usb);
+void          _gh_host_virgl_free          (GhHostVirgl           *virgl);
+GhHostVirgl  *_gh_host_virgl_copy          (const GhHostVirgl     *virgl);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostPciDevice, _gh_host_pci_device_free)
+
+G_END_DECLS
