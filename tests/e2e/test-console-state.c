@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -22,6 +23,7 @@
 #include "gh-console-window.h"
 #include "gh-core.h"
 #include "gh-e2e-util.h"
+#include "gh-machine-row.h"
 #include "gh-spice-display.h"
 #include "gh-spice-session.h"
 
@@ -195,7 +197,24 @@ test_vnc_first (void)
   const char *files = g_getenv ("GREENHOUSE_E2E_FILES");
   g_autofree char *initrd = g_build_filename (files != NULL ? files : ".", "echo.cpio.gz", NULL);
   int kvm_fd = g_open ("/dev/kvm", O_RDWR | O_CLOEXEC, 0);
+  const char *small_fs = g_getenv ("GREENHOUSE_E2E_SMALL_FS");
+  g_autofree char *disk = NULL;
   g_autofree char *xml = NULL;
+
+  /* A USB disk far larger than the file system under it: the disk-full test fills it. */
+  if (small_fs != NULL)
+    {
+      g_autofree char *image = g_build_filename (small_fs, "disk.img", NULL);
+      int fd = g_open (image, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (ftruncate (fd, 64 * 1024 * 1024), ==, 0);
+      g_close (fd, NULL);
+      disk = g_strdup_printf ("<controller type='usb' model='qemu-xhci'/>"
+                              "<disk type='file' device='disk'>"
+                              "<driver name='qemu' type='raw' error_policy='stop'/>"
+                              "<source file='%s'/><target dev='sda' bus='usb'/></disk>", image);
+    }
 
   if (kvm_fd >= 0)
     g_close (kvm_fd, NULL);
@@ -218,9 +237,10 @@ test_vnc_first (void)
     "    <graphics type='vnc'><listen type='none'/></graphics>"
     "    <graphics type='spice'><listen type='none'/></graphics>"
     "    <video><model type='qxl'/></video>"
+    "    %s"
     "  </devices>"
     "</domain>",
-    kvm_fd >= 0 ? "kvm" : "qemu", initrd, e2e.serial_log);
+    kvm_fd >= 0 ? "kvm" : "qemu", initrd, e2e.serial_log, disk != NULL ? disk : "");
 
   gh_e2e_allow_outside_calls (TRUE);
   e2e.domain = virDomainDefineXML (e2e.plain, xml);
@@ -358,6 +378,54 @@ test_inputs_lost (void)
   spin (500);
 }
 
+/* The guest fills a disk whose host file system is full: QEMU pauses it, the machine and
+ * its row say why, and Resume explains that it paused again instead of doing nothing. */
+static void
+test_disk_full (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  if (g_getenv ("GREENHOUSE_E2E_SMALL_FS") == NULL)
+    {
+      g_test_skip ("needs run-e2e --small-fs as root");
+      return;
+    }
+
+  gh_spice_session_connect (e2e.session);
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+                     gh_spice_display_get_ready (e2e.display),
+                     FRAME_TIMEOUT_S, "the test viewer's display");
+  type_word (e2e.display, "fill");
+  gh_e2e_wait_until (count_in_serial_log ("GREENHOUSE-ECHO-FILLING") >= 1, FRAME_TIMEOUT_S,
+                     "the guest to start filling its disk");
+  g_assert_cmpuint (count_in_serial_log ("GREENHOUSE-ECHO-NO-DISK"), ==, 0);
+
+  gh_e2e_wait_until (gh_machine_get_state (e2e.machine) == GH_MACHINE_STATE_PAUSED,
+                     BOOT_TIMEOUT_S, "the guest to pause on a full disk");
+  g_assert_cmpint (gh_machine_get_pause_reason (e2e.machine), ==, GH_MACHINE_PAUSE_REASON_DISK_FULL);
+  g_assert_cmpstr (gh_machine_get_state_text (e2e.machine), ==, "Paused: the host’s disk is full");
+  g_assert_cmpuint (count_in_serial_log ("GREENHOUSE-ECHO-FILLED"), ==, 0);
+
+  row = g_object_ref_sink (gh_machine_row_new (e2e.machine));
+  g_assert_cmpstr (gh_machine_row_get_state_text (GH_MACHINE_ROW (row)), ==,
+                   "Paused: the host’s disk is full");
+  g_object_unref (row);
+
+  gh_machine_perform_async (e2e.machine, GH_MACHINE_ACTION_RESUME, NULL,
+                            gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, OPEN_TIMEOUT_S, "Resume");
+  g_assert_false (gh_machine_perform_finish (e2e.machine, result, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_STATE);
+  g_test_message ("Resume said: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "still full"));
+  g_assert_nonnull (strstr (error->message, "disk.img"));
+  gh_e2e_wait_until (gh_machine_get_state (e2e.machine) == GH_MACHINE_STATE_PAUSED &&
+                     gh_machine_get_pause_reason (e2e.machine) == GH_MACHINE_PAUSE_REASON_DISK_FULL,
+                     OPEN_TIMEOUT_S, "the machine to be paused for its full disk again");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/e2e/console-state/vnc-first", test_vnc_first);
   g_test_add_func ("/e2e/console-state/no-fd-leak", test_no_fd_leak);
   g_test_add_func ("/e2e/console-state/inputs-lost", test_inputs_lost);
+  g_test_add_func ("/e2e/console-state/disk-full", test_disk_full);
 
   ret = g_test_run ();
 
