@@ -58,6 +58,44 @@ _gh_machine_state_from_libvirt (int state)
     }
 }
 
+GhMachinePauseReason
+_gh_machine_pause_reason_from_libvirt (int      state,
+                                       int      reason,
+                                       gboolean disk_full)
+{
+  if (state != VIR_DOMAIN_PAUSED)
+    return GH_MACHINE_PAUSE_REASON_NONE;
+
+  switch (reason)
+    {
+    case VIR_DOMAIN_PAUSED_USER:
+      return GH_MACHINE_PAUSE_REASON_USER;
+    case VIR_DOMAIN_PAUSED_IOERROR:
+      return disk_full ? GH_MACHINE_PAUSE_REASON_DISK_FULL : GH_MACHINE_PAUSE_REASON_DISK_ERROR;
+    case VIR_DOMAIN_PAUSED_WATCHDOG:
+      return GH_MACHINE_PAUSE_REASON_WATCHDOG;
+    case VIR_DOMAIN_PAUSED_FROM_SNAPSHOT:
+    case VIR_DOMAIN_PAUSED_SNAPSHOT:
+      return GH_MACHINE_PAUSE_REASON_SNAPSHOT;
+    case VIR_DOMAIN_PAUSED_MIGRATION:
+    case VIR_DOMAIN_PAUSED_POSTCOPY:
+    case VIR_DOMAIN_PAUSED_POSTCOPY_FAILED:
+      return GH_MACHINE_PAUSE_REASON_MIGRATION;
+    case VIR_DOMAIN_PAUSED_SAVE:
+    case VIR_DOMAIN_PAUSED_DUMP:
+      return GH_MACHINE_PAUSE_REASON_SAVE;
+    case VIR_DOMAIN_PAUSED_STARTING_UP:
+      return GH_MACHINE_PAUSE_REASON_STARTING;
+    case VIR_DOMAIN_PAUSED_SHUTTING_DOWN:
+      return GH_MACHINE_PAUSE_REASON_SHUTTING_DOWN;
+    case VIR_DOMAIN_PAUSED_CRASHED:
+      return GH_MACHINE_PAUSE_REASON_CRASHED;
+    case VIR_DOMAIN_PAUSED_UNKNOWN:
+    default:
+      return GH_MACHINE_PAUSE_REASON_UNKNOWN;
+    }
+}
+
 static char *
 eval_string (xmlXPathContext *ctx,
              const char      *expr)
@@ -185,6 +223,105 @@ _gh_machine_info_new_from_xml (const char  *xml,
   return g_steal_pointer (&info);
 }
 
+int
+_gh_domain_xml_spice_graphics_index (const char *xml)
+{
+  xmlDoc *doc;
+  xmlNode *root;
+  xmlNode *devices = NULL;
+  int index = 0;
+  int found = -1;
+
+  g_return_val_if_fail (xml != NULL, -1);
+
+  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  for (xmlNode *n = root != NULL ? root->children : NULL; n != NULL; n = n->next)
+    if (n->type == XML_ELEMENT_NODE && xmlStrEqual (n->name, (const xmlChar *) "devices"))
+      devices = n;
+
+  /* virDomainOpenGraphicsFD() counts every <graphics>, whatever its type. */
+  for (xmlNode *n = devices != NULL ? devices->children : NULL; n != NULL && found < 0; n = n->next)
+    {
+      xmlChar *type;
+
+      if (n->type != XML_ELEMENT_NODE || !xmlStrEqual (n->name, (const xmlChar *) "graphics"))
+        continue;
+      type = xmlGetProp (n, (const xmlChar *) "type");
+      if (xmlStrEqual (type, (const xmlChar *) "spice"))
+        found = index;
+      xmlFree (type);
+      index++;
+    }
+
+  xmlFreeDoc (doc);
+  return found;
+}
+
+gboolean
+_gh_machine_read_disk_errors (virDomainPtr   domain,
+                              char         **path)
+{
+  virDomainDiskErrorPtr errors = NULL;
+  gboolean disk_full = FALSE;
+  const char *target = NULL;
+  int n;
+
+  n = virDomainGetDiskErrors (domain, NULL, 0, 0);
+  if (n > 0)
+    {
+      errors = g_new0 (virDomainDiskError, n);
+      n = virDomainGetDiskErrors (domain, errors, n, 0);
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      if (errors[i].error == VIR_DOMAIN_DISK_ERROR_NONE)
+        continue;
+      if (target == NULL || (!disk_full && errors[i].error == VIR_DOMAIN_DISK_ERROR_NO_SPACE))
+        target = errors[i].disk;
+      if (errors[i].error == VIR_DOMAIN_DISK_ERROR_NO_SPACE)
+        disk_full = TRUE;
+    }
+
+  if (path != NULL && target != NULL)
+    {
+      char *xml = virDomainGetXMLDesc (domain, 0);
+
+      if (xml != NULL)
+        {
+          xmlDoc *doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
+                                       XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                       XML_PARSE_NOWARNING);
+
+          if (doc != NULL)
+            {
+              xmlXPathContext *ctx = xmlXPathNewContext (doc);
+              g_autofree char *expr = NULL;
+
+              /* A target is a device name ("sda"): nothing that could end the literal. */
+              if (strchr (target, '\'') == NULL)
+                {
+                  expr = g_strdup_printf ("string(/domain/devices/disk[target/@dev='%s']"
+                                          "/source/@file | /domain/devices/disk"
+                                          "[target/@dev='%s']/source/@dev)", target, target);
+                  *path = eval_string (ctx, expr);
+                }
+              xmlXPathFreeContext (ctx);
+              xmlFreeDoc (doc);
+            }
+          free (xml);
+        }
+    }
+
+  for (int i = 0; i < n; i++)
+    free (errors[i].disk);
+  g_free (errors);
+
+  return disk_full;
+}
+
 GhMachineInfo *
 _gh_machine_info_new_from_domain (virDomainPtr   domain,
                                   GError       **error)
@@ -215,6 +352,12 @@ _gh_machine_info_new_from_domain (virDomainPtr   domain,
       return NULL;
     }
   info->state = _gh_machine_state_from_libvirt (state);
+  /* Only an I/O error asks the disks which error it was. */
+  info->pause_reason =
+    _gh_machine_pause_reason_from_libvirt (state, reason,
+                                           state == VIR_DOMAIN_PAUSED &&
+                                           reason == VIR_DOMAIN_PAUSED_IOERROR &&
+                                           _gh_machine_read_disk_errors (domain, NULL));
   /* The installer's last reboot: on_reboot=destroy makes QEMU stop as at a guest
    * shutdown. The user's "Force Off" is DESTROYED instead, and the phase stays. */
   info->install_done = info->installing && state == VIR_DOMAIN_SHUTOFF

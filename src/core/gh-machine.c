@@ -27,6 +27,7 @@ struct _GhMachine
   char *os_id;
 
   GhMachineState state;
+  GhMachinePauseReason pause_reason;
   guint vcpus;
   guint64 memory;
   guint has_spice : 1;
@@ -49,6 +50,8 @@ enum {
   PROP_DISPLAY_NAME,
   PROP_DESCRIPTION,
   PROP_STATE,
+  PROP_PAUSE_REASON,
+  PROP_STATE_TEXT,
   PROP_VCPUS,
   PROP_MEMORY,
   PROP_OS_ID,
@@ -114,6 +117,14 @@ gh_machine_get_property (GObject    *object,
       g_value_set_enum (value, self->state);
       break;
 
+    case PROP_PAUSE_REASON:
+      g_value_set_enum (value, self->pause_reason);
+      break;
+
+    case PROP_STATE_TEXT:
+      g_value_set_string (value, gh_machine_get_state_text (self));
+      break;
+
     case PROP_VCPUS:
       g_value_set_uint (value, self->vcpus);
       break;
@@ -163,6 +174,11 @@ gh_machine_class_init (GhMachineClass *klass)
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
                        GH_TYPE_MACHINE_STATE, GH_MACHINE_STATE_UNKNOWN, flags);
+  properties[PROP_PAUSE_REASON] =
+    g_param_spec_enum ("pause-reason", NULL, NULL,
+                       GH_TYPE_MACHINE_PAUSE_REASON, GH_MACHINE_PAUSE_REASON_NONE, flags);
+  /* The state in words, with why it is paused: what rows and consoles show. */
+  properties[PROP_STATE_TEXT] = g_param_spec_string ("state-text", NULL, NULL, NULL, flags);
   properties[PROP_VCPUS] = g_param_spec_uint ("vcpus", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_MEMORY] =
     g_param_spec_uint64 ("memory", NULL, NULL, 0, G_MAXUINT64, 0, flags);
@@ -197,6 +213,28 @@ set_string (GhMachine  *self,
   return TRUE;
 }
 
+static void
+set_state (GhMachine            *self,
+           GhMachineState        state,
+           GhMachinePauseReason  pause_reason)
+{
+  gboolean state_changed = self->state != state;
+  gboolean reason_changed = self->pause_reason != pause_reason;
+
+  if (!state_changed && !reason_changed)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->state = state;
+  self->pause_reason = pause_reason;
+  if (state_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  if (reason_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSE_REASON]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_TEXT]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 GhMachine *
 _gh_machine_new (GhConnection        *connection,
                  const GhMachineInfo *info)
@@ -214,6 +252,7 @@ _gh_machine_new (GhConnection        *connection,
   self->description = g_strdup (info->description);
   self->os_id = g_strdup (info->os_id);
   self->state = info->state;
+  self->pause_reason = info->pause_reason;
   self->vcpus = info->vcpus;
   self->memory = info->memory;
   self->has_spice = !!info->has_spice;
@@ -245,7 +284,7 @@ _gh_machine_update (GhMachine           *self,
   if (g_strcmp0 (old_display_name, gh_machine_get_display_name (self)) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
 
-  _gh_machine_set_state (self, info->state);
+  set_state (self, info->state, info->pause_reason);
 
   if (self->vcpus != info->vcpus)
     {
@@ -287,11 +326,9 @@ _gh_machine_set_state (GhMachine      *self,
 {
   g_return_if_fail (GH_IS_MACHINE (self));
 
-  if (self->state == state)
-    return;
-
-  self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  /* Only a reading of the domain knows why it is paused. */
+  set_state (self, state,
+             state == GH_MACHINE_STATE_PAUSED ? self->pause_reason : GH_MACHINE_PAUSE_REASON_NONE);
 }
 
 /**
@@ -359,6 +396,24 @@ gh_machine_get_state (GhMachine *self)
   return self->state;
 }
 
+GhMachinePauseReason
+gh_machine_get_pause_reason (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), GH_MACHINE_PAUSE_REASON_NONE);
+  return self->pause_reason;
+}
+
+const char *
+gh_machine_get_state_text (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+
+  if (self->state == GH_MACHINE_STATE_PAUSED)
+    return gh_machine_pause_reason_get_text (self->pause_reason);
+
+  return gh_machine_state_get_label (self->state);
+}
+
 guint
 gh_machine_get_vcpus (GhMachine *self)
 {
@@ -419,6 +474,43 @@ gh_machine_state_get_label (GhMachineState state)
     case GH_MACHINE_STATE_UNKNOWN:
     default:
       return _("Unknown");
+    }
+}
+
+/**
+ * gh_machine_pause_reason_get_text:
+ *
+ * Returns: what a person reads about a machine paused for @reason: "Paused" when it was
+ *   paused on purpose, else why it stopped, such as "Paused: the host’s disk is full".
+ */
+const char *
+gh_machine_pause_reason_get_text (GhMachinePauseReason reason)
+{
+  switch (reason)
+    {
+    case GH_MACHINE_PAUSE_REASON_DISK_FULL:
+      return _("Paused: the host’s disk is full");
+    case GH_MACHINE_PAUSE_REASON_DISK_ERROR:
+      return _("Paused: a disk could not be read or written");
+    case GH_MACHINE_PAUSE_REASON_WATCHDOG:
+      return _("Paused by its watchdog: the system stopped responding");
+    case GH_MACHINE_PAUSE_REASON_SNAPSHOT:
+      return _("Paused for a snapshot");
+    case GH_MACHINE_PAUSE_REASON_MIGRATION:
+      return _("Paused for a migration");
+    case GH_MACHINE_PAUSE_REASON_SAVE:
+      return _("Paused while it is saved");
+    case GH_MACHINE_PAUSE_REASON_STARTING:
+      return _("Paused while it starts");
+    case GH_MACHINE_PAUSE_REASON_SHUTTING_DOWN:
+      return _("Paused while it shuts down");
+    case GH_MACHINE_PAUSE_REASON_CRASHED:
+      return _("Paused: the system crashed");
+    case GH_MACHINE_PAUSE_REASON_NONE:
+    case GH_MACHINE_PAUSE_REASON_UNKNOWN:
+    case GH_MACHINE_PAUSE_REASON_USER:
+    default:
+      return _("Paused");
     }
 }
 
@@ -528,9 +620,9 @@ typedef struct
   char            *display_name;
   char            *failure;       /* "Could not start “name”" */
   GhMachineState   state;
+  GhMachinePauseReason pause_reason;
   GhMachineAction  action;
   gboolean         delete_storage;
-  guint            graphics_index;
   GhDomainEditFunc edit_func;
   gpointer         edit_data;
   GDestroyNotify   edit_data_destroy;
@@ -570,6 +662,76 @@ lookup_domain (ActionData  *data,
     _gh_error_set_from_libvirt (error, GH_ERROR_NOT_FOUND, data->failure);
 
   return domain;
+}
+
+/* How long a guest resumed after an I/O error has to fail again: QEMU retries the failed
+ * request the moment it runs, so a disk still full pauses it at once. */
+#define IO_ERROR_RECHECK_MS 2000
+
+static gboolean
+paused_for_io_error (virDomainPtr domain)
+{
+  int state = VIR_DOMAIN_NOSTATE;
+  int reason = 0;
+
+  return virDomainGetState (domain, &state, &reason, 0) == 0 &&
+         state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_IOERROR;
+}
+
+/* Resumes a guest that an I/O error paused. Resuming only to see it pause again would
+ * look like a Resume that did nothing: if it pauses again, say why and what to do. */
+static int
+resume_after_io_error (ActionData    *data,
+                       virDomainPtr   domain,
+                       GError       **error)
+{
+  g_autofree char *path = NULL;
+  gint64 deadline;
+  gboolean disk_full;
+
+  if (virDomainResume (domain) < 0)
+    {
+      _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, data->failure);
+      return -1;
+    }
+
+  deadline = g_get_monotonic_time () + IO_ERROR_RECHECK_MS * G_TIME_SPAN_MILLISECOND;
+  while (!paused_for_io_error (domain))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return 0;
+      g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+    }
+
+  disk_full = _gh_machine_read_disk_errors (domain, &path);
+  if (disk_full && path != NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is the path of a disk image on the host */
+      detail = g_strdup_printf (_("it paused again because the host’s disk is still full. "
+                                  "Free some space on the disk that holds “%s”, then "
+                                  "resume it."), path);
+      _gh_error_set (error, GH_ERROR_INVALID_STATE, data->failure, detail);
+    }
+  else if (disk_full)
+    _gh_error_set (error, GH_ERROR_INVALID_STATE, data->failure,
+                   _("it paused again because the host’s disk is still full. Free some "
+                     "space on the disk that holds its storage, then resume it."));
+  else if (path != NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is the path of a disk image on the host */
+      detail = g_strdup_printf (_("it paused again because “%s” still cannot be read or "
+                                  "written. Check the host’s storage, then resume it."), path);
+      _gh_error_set (error, GH_ERROR_INVALID_STATE, data->failure, detail);
+    }
+  else
+    _gh_error_set (error, GH_ERROR_INVALID_STATE, data->failure,
+                   _("it paused again because a disk still cannot be read or written. "
+                     "Check the host’s storage, then resume it."));
+  return -1;
 }
 
 static void
@@ -617,6 +779,8 @@ perform_thread (GTask        *task,
       /* A guest that suspended itself wakes up; one we paused resumes. */
       if (data->state == GH_MACHINE_STATE_SUSPENDED)
         ret = virDomainPMWakeup (domain, 0);
+      else if (paused_for_io_error (domain))
+        ret = resume_after_io_error (data, domain, &error);
       else
         ret = virDomainResume (domain);
       break;
@@ -625,7 +789,7 @@ perform_thread (GTask        *task,
       g_assert_not_reached ();
     }
 
-  if (ret < 0)
+  if (ret < 0 && error == NULL)
     _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
 
   virDomainFree (domain);
@@ -657,6 +821,7 @@ action_task_new (GhMachine           *self,
   data->display_name = g_strdup (gh_machine_get_display_name (self));
   data->failure = failure;
   data->state = self->state;
+  data->pause_reason = self->pause_reason;
   data->action = action;
   g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);
 
@@ -710,6 +875,18 @@ action_task_prepare (GhMachine *self,
   return TRUE;
 }
 
+/* The result of open_graphics_fd_thread(): a result nobody takes (its task was
+ * cancelled, or its callback returned early) closes the socket with the task. */
+static void
+graphics_fd_free (gpointer data)
+{
+  int *fd = data;
+
+  if (*fd >= 0)
+    close (*fd);
+  g_free (fd);
+}
+
 static void
 open_graphics_fd_thread (GTask        *task,
                          gpointer      source_object,
@@ -724,41 +901,52 @@ open_graphics_fd_thread (GTask        *task,
   domain = lookup_domain (data, &error);
   if (domain != NULL)
     {
+      char *xml = virDomainGetXMLDesc (domain, 0);
+      int index = -1;
+
+      /* The live definition: its <graphics> are the ones QEMU was started with, and
+       * virDomainOpenGraphicsFD() counts them all, VNC ones too. */
+      if (xml == NULL)
+        _gh_error_set_from_libvirt (&error, GH_ERROR_NOT_FOUND, data->failure);
+      else if ((index = _gh_domain_xml_spice_graphics_index (xml)) < 0)
+        _gh_error_set (&error, GH_ERROR_NOT_SUPPORTED, data->failure,
+                       _("This machine has no SPICE display"));
+      free (xml);
+
       /* SKIPAUTH: the fd is handed to us by the daemon we are already authenticated
        * with, so the display needs no ticket and no TCP port. */
-      fd = virDomainOpenGraphicsFD (domain, data->graphics_index,
-                                    VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
-      if (fd < 0)
-        _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+      if (error == NULL)
+        {
+          fd = virDomainOpenGraphicsFD (domain, index, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+          if (fd < 0)
+            _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
+        }
       virDomainFree (domain);
     }
   g_clear_pointer (&data->conn, virConnectClose);
 
+  /* Even when cancelled meanwhile: GTask then drops the result, which closes it. */
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
-  else if (g_task_return_error_if_cancelled (task))
-    close (fd);
   else
-    g_task_return_int (task, fd);
+    g_task_return_pointer (task, g_memdup2 (&fd, sizeof fd), graphics_fd_free);
 }
 
 /**
  * gh_machine_open_graphics_fd_async:
- * @index: which <graphics> device of the domain
  *
  * Asks the daemon, in a worker thread, for a new socket connected to the machine's
- * display server (one per SPICE channel). Only works on a local connection: the fd
- * travels over the daemon's UNIX socket.
+ * SPICE display (one per SPICE channel), whatever other displays come before it. Only
+ * works on a local connection: the fd travels over the daemon's UNIX socket. A machine
+ * without SPICE fails with %GH_ERROR_NOT_SUPPORTED.
  */
 void
 gh_machine_open_graphics_fd_async (GhMachine           *self,
-                                   guint                index,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ActionData *data;
 
   g_return_if_fail (GH_IS_MACHINE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
@@ -768,8 +956,9 @@ gh_machine_open_graphics_fd_async (GhMachine           *self,
                           g_strdup_printf (_("Could not connect to the display of “%s”"),
                                            gh_machine_get_display_name (self)),
                           cancellable, callback, user_data);
-  data = g_task_get_task_data (task);
-  data->graphics_index = index;
+  /* The daemon cannot be interrupted mid-call: the worker always returns what it
+   * opened, and a cancelled task closes it when it goes. */
+  g_task_set_return_on_cancel (task, FALSE);
 
   if (action_task_prepare (self, task, FALSE))
     g_task_run_in_thread (task, open_graphics_fd_thread);
@@ -778,19 +967,29 @@ gh_machine_open_graphics_fd_async (GhMachine           *self,
 /**
  * gh_machine_open_graphics_fd_finish:
  *
- * Returns: a file descriptor the caller owns, or -1 with @error set.
+ * Returns: a file descriptor the caller owns, or -1 with @error set (cancelled when the
+ *   task's cancellable was: then the socket, if one was opened, is already closed).
  */
 int
 gh_machine_open_graphics_fd_finish (GhMachine     *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
+  int *fd;
+  int ret;
+
   g_return_val_if_fail (GH_IS_MACHINE (self), -1);
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gh_machine_open_graphics_fd_async, -1);
 
-  return g_task_propagate_int (G_TASK (result), error);
+  fd = g_task_propagate_pointer (G_TASK (result), error);
+  if (fd == NULL)
+    return -1;
+
+  ret = *fd;
+  g_free (fd);
+  return ret;
 }
 
 /**

@@ -30,6 +30,23 @@ typedef enum
   GH_MACHINE_ACTION_RESUME,
 } GhMachineAction;
 
+/* Why a machine is paused, in the terms a person acts on. */
+typedef enum
+{
+  GH_MACHINE_PAUSE_REASON_NONE,          /* not paused */
+  GH_MACHINE_PAUSE_REASON_UNKNOWN,       /* paused, libvirt does not say why */
+  GH_MACHINE_PAUSE_REASON_USER,          /* someone paused it */
+  GH_MACHINE_PAUSE_REASON_DISK_FULL,     /* a disk's host storage ran out of space */
+  GH_MACHINE_PAUSE_REASON_DISK_ERROR,    /* any other read or write error of a disk */
+  GH_MACHINE_PAUSE_REASON_WATCHDOG,
+  GH_MACHINE_PAUSE_REASON_SNAPSHOT,
+  GH_MACHINE_PAUSE_REASON_MIGRATION,
+  GH_MACHINE_PAUSE_REASON_SAVE,          /* being saved to a file, or dumped */
+  GH_MACHINE_PAUSE_REASON_STARTING,      /* started paused, or still starting */
+  GH_MACHINE_PAUSE_REASON_SHUTTING_DOWN,
+  GH_MACHINE_PAUSE_REASON_CRASHED,       /* the guest crashed (panic device) */
+} GhMachinePauseReason;
+
 #define GH_TYPE_MACHINE (gh_machine_get_type ())
 
 G_DECLARE_FINAL_TYPE (GhMachine, gh_machine, GH, MACHINE, GObject)
@@ -52,6 +69,9 @@ const char     *gh_machine_get_title        (GhMachine       *self);
 const char     *gh_machine_get_display_name (GhMachine       *self);
 const char     *gh_machine_get_description  (GhMachine       *self);
 GhMachineState  gh_machine_get_state        (GhMachine       *self);
+GhMachinePauseReason gh_machine_get_pause_reason (GhMachine  *self);
+/* "Paused: the host's disk is full", or the state's label when there is no more to say. */
+const char     *gh_machine_get_state_text   (GhMachine       *self);
 guint           gh_machine_get_vcpus        (GhMachine       *self);
 guint64         gh_machine_get_memory       (GhMachine       *self);
 const char     *gh_machine_get_os_id        (GhMachine       *self);
@@ -82,7 +102,6 @@ gboolean        gh_machine_delete_finish    (GhMachine       *self,
                                              GError         **error);
 
 void            gh_machine_open_graphics_fd_async  (GhMachine           *self,
-                                                    guint                index,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
@@ -172,6 +191,7 @@ char           *gh_machine_action_dup_failure  (GhMachineAction action,
                                                 const char     *name);
 const char     *gh_machine_state_get_label     (GhMachineState  state);
 const char     *gh_machine_state_get_icon_name (GhMachineState  state);
+const char     *gh_machine_pause_reason_get_text (GhMachinePauseReason reason);
 gboolean        gh_machine_state_can_perform   (GhMachineState  state,
                                                 GhMachineAction action);
 

@@ -25,12 +25,16 @@ struct _GhSpiceSession
   GCancellable *cancellable;     /* fd requests of @session */
   GError *error;
   GError *pending_error;         /* a loss that waits for LOST_GRACE_MS */
+  SpiceChannel *lost_inputs;     /* the inputs channel of @session while it reconnects */
 
   GhSpiceSessionState state;
   guint lost_timeout_id;
+  guint inputs_retry_id;
+  guint inputs_retries;
   guint wanted : 1;              /* connect() was called, disconnect() was not */
   guint agent_connected : 1;
   guint client_mouse : 1;
+  guint inputs_lost : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GhSpiceSession, gh_spice_session, G_TYPE_OBJECT)
@@ -42,14 +46,17 @@ enum {
   PROP_STATE,
   PROP_AGENT_CONNECTED,
   PROP_CLIENT_MOUSE,
+  PROP_INPUTS_LOST,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 #define LOST_GRACE_MS 2000
-
-static void start_session (GhSpiceSession *self);
+/* A lost inputs channel is linked again after this, a few times, before the whole
+ * session starts over. */
+#define INPUTS_RETRY_MS 500
+#define INPUTS_MAX_RETRIES 4
 
 static gboolean
 machine_is_up (GhSpiceSession *self)
@@ -106,6 +113,25 @@ set_client_mouse (GhSpiceSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT_MOUSE]);
 }
 
+static void
+set_inputs_lost (GhSpiceSession *self,
+                 gboolean        inputs_lost)
+{
+  if (self->inputs_lost == !!inputs_lost)
+    return;
+
+  self->inputs_lost = !!inputs_lost;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INPUTS_LOST]);
+}
+
+static void
+cancel_inputs_retry (GhSpiceSession *self)
+{
+  g_clear_handle_id (&self->inputs_retry_id, g_source_remove);
+  g_clear_object (&self->lost_inputs);
+  self->inputs_retries = 0;
+}
+
 /* Set on a channel once it is open, that is linked and able to queue messages. */
 static G_DEFINE_QUARK (gh-spice-channel-opened, channel_opened)
 
@@ -147,12 +173,14 @@ drop_session (GhSpiceSession *self)
     g_signal_handlers_disconnect_by_data (self->usb, self);
 
   g_clear_object (&self->usb);
+  cancel_inputs_retry (self);
   spice_session_disconnect (session);
   /* We may be inside a signal of one of its channels: let that finish first. */
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unref_idle, session, NULL);
 
   set_agent_connected (self, FALSE);
   set_client_mouse (self, FALSE);
+  set_inputs_lost (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
@@ -243,7 +271,13 @@ open_graphics_fd_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      /* The session it was for has gone. */
+      /* The session it was for has gone (and the socket, if any, with its task). */
+    }
+  else if (g_error_matches (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED))
+    {
+      /* The live machine has no SPICE display (only VNC, say): no use retrying. */
+      drop_session (self);
+      set_state (self, GH_SPICE_SESSION_STATE_UNSUPPORTED, g_steal_pointer (&error));
     }
   else if (fd < 0)
     {
@@ -275,7 +309,7 @@ channel_open_fd_cb (SpiceChannel   *channel,
   request->self = g_object_ref (self);
   request->channel = g_object_ref (channel);
 
-  gh_machine_open_graphics_fd_async (self->machine, 0, self->cancellable,
+  gh_machine_open_graphics_fd_async (self->machine, self->cancellable,
                                      open_graphics_fd_cb, request);
 }
 
@@ -304,6 +338,45 @@ describe_channel_event (SpiceChannelEvent event)
     }
 }
 
+static void start_session (GhSpiceSession *self);
+
+static gboolean
+retry_inputs_cb (gpointer user_data)
+{
+  GhSpiceSession *self = user_data;
+  g_autoptr(GObject) channel = (GObject *) g_steal_pointer (&self->lost_inputs);
+
+  self->inputs_retry_id = 0;
+
+  /* spice-client-glib 0.42 links a channel again when it is asked to connect once it is
+   * back to unconnected: it asks for a new socket ("open-fd") and the server takes it as
+   * this client's inputs channel. If that keeps failing, the whole session starts over. */
+  if (channel == NULL || self->session == NULL)
+    return G_SOURCE_REMOVE;
+
+  self->inputs_retries++;
+  g_debug ("linking the inputs channel again (try %u)", self->inputs_retries);
+  if (self->inputs_retries > INPUTS_MAX_RETRIES || !spice_channel_connect (SPICE_CHANNEL (channel)))
+    start_session (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The keyboard and mouse channel broke while the display goes on: say so, and link it
+ * again. */
+static void
+inputs_lost (GhSpiceSession *self,
+             SpiceChannel   *channel,
+             const char     *reason)
+{
+  g_debug ("SPICE inputs channel lost: %s", reason);
+  set_inputs_lost (self, TRUE);
+
+  g_clear_handle_id (&self->inputs_retry_id, g_source_remove);
+  g_set_object (&self->lost_inputs, channel);
+  self->inputs_retry_id = g_timeout_add (INPUTS_RETRY_MS, retry_inputs_cb, self);
+}
+
 static void
 channel_event_cb (SpiceChannel      *channel,
                   SpiceChannelEvent  event,
@@ -322,6 +395,11 @@ channel_event_cb (SpiceChannel      *channel,
                                                  SPICE_MOUSE_MODE_CLIENT);
           set_state (self, GH_SPICE_SESSION_STATE_CONNECTED, NULL);
         }
+      else if (SPICE_IS_INPUTS_CHANNEL (channel))
+        {
+          self->inputs_retries = 0;
+          set_inputs_lost (self, FALSE);
+        }
       return;
     }
 
@@ -333,6 +411,8 @@ channel_event_cb (SpiceChannel      *channel,
    * channel the guest closed, say) may come and go. */
   if (SPICE_IS_MAIN_CHANNEL (channel) || SPICE_IS_DISPLAY_CHANNEL (channel))
     session_lost (self, reason, spice_channel_get_error (channel));
+  else if (SPICE_IS_INPUTS_CHANNEL (channel))
+    inputs_lost (self, channel, reason);
   else
     g_debug ("SPICE channel %s: %s", G_OBJECT_TYPE_NAME (channel), reason);
 }
@@ -580,6 +660,10 @@ gh_spice_session_get_property (GObject    *object,
       g_value_set_boolean (value, self->client_mouse);
       break;
 
+    case PROP_INPUTS_LOST:
+      g_value_set_boolean (value, self->inputs_lost);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -628,6 +712,9 @@ gh_spice_session_class_init (GhSpiceSessionClass *klass)
     g_param_spec_boolean ("agent-connected", NULL, NULL, FALSE, flags);
   properties[PROP_CLIENT_MOUSE] =
     g_param_spec_boolean ("client-mouse", NULL, NULL, FALSE, flags);
+  /* The keyboard and mouse channel broke and is being linked again. */
+  properties[PROP_INPUTS_LOST] =
+    g_param_spec_boolean ("inputs-lost", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -685,6 +772,13 @@ gh_spice_session_get_agent_connected (GhSpiceSession *self)
 {
   g_return_val_if_fail (GH_IS_SPICE_SESSION (self), FALSE);
   return self->agent_connected;
+}
+
+gboolean
+gh_spice_session_get_inputs_lost (GhSpiceSession *self)
+{
+  g_return_val_if_fail (GH_IS_SPICE_SESSION (self), FALSE);
+  return self->inputs_lost;
 }
 
 gboolean

@@ -37,6 +37,8 @@ GhSpiceSessionState    gh_spice_session_get_state              (GhSpiceSession  
 /* Why the state is DISCONNECTED or UNSUPPORTED; NULL otherwise. */
 const GError          *gh_spice_session_get_error              (GhSpiceSession  *self);
 gboolean               gh_spice_session_get_agent_connected    (GhSpiceSession  *self);
+/* TRUE while the keyboard and mouse channel is lost and being linked again. */
+gboolean               gh_spice_session_get_inputs_lost        (GhSpiceSession  *self);
 /* TRUE when the guest takes absolute positions (client mouse mode). */
 gboolean               gh_spice_session_get_client_mouse       (GhSpiceSession  *self);
 

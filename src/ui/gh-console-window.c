@@ -41,6 +41,7 @@ struct _GhConsoleWindow
   GtkButton             *start_button;
   GtkButton             *retry_button;
   GtkRevealer           *grab_revealer;
+  GtkRevealer           *inputs_revealer;
   GtkPopover            *usb_popover;
   GtkStack              *usb_stack;
   GtkListBox            *usb_list;
@@ -207,8 +208,7 @@ gh_console_window_update_title (GhConsoleWindow *self)
 
   gtk_window_set_title (GTK_WINDOW (self), name);
   adw_window_title_set_title (self->window_title, name);
-  adw_window_title_set_subtitle (self->window_title,
-                                 gh_machine_state_get_label (gh_machine_get_state (self->machine)));
+  adw_window_title_set_subtitle (self->window_title, gh_machine_get_state_text (self->machine));
 }
 
 static gboolean
@@ -1113,12 +1113,17 @@ gh_console_window_constructed (GObject *object)
                            G_CALLBACK (on_machine_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->machine, "notify::state",
                            G_CALLBACK (on_machine_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->machine, "notify::state-text",
+                           G_CALLBACK (gh_console_window_update_title), self, G_CONNECT_SWAPPED);
 
   self->session = gh_spice_session_new (self->machine);
   g_signal_connect_object (self->session, "notify::state",
                            G_CALLBACK (on_session_state_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::session",
                            G_CALLBACK (on_session_changed), self, G_CONNECT_SWAPPED);
+  /* Keys and clicks would go nowhere while the inputs channel links again: say so. */
+  g_object_bind_property (self->session, "inputs-lost", self->inputs_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (self->display, "notify::ready",
                            G_CALLBACK (on_display_changed), self, G_CONNECT_SWAPPED);
@@ -1264,6 +1269,7 @@ gh_console_window_class_init (GhConsoleWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, grab_revealer);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, port_revealer);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, port_label);
+  gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, inputs_revealer);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, usb_popover);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, usb_stack);
   gtk_widget_class_bind_template_child (widget_class, GhConsoleWindow, usb_list);
@@ -1353,6 +1359,14 @@ gh_console_window_get_display (GhConsoleWindow *self)
   g_return_val_if_fail (GH_IS_CONSOLE_WINDOW (self), NULL);
 
   return self->display;
+}
+
+gboolean
+gh_console_window_get_inputs_lost_shown (GhConsoleWindow *self)
+{
+  g_return_val_if_fail (GH_IS_CONSOLE_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->inputs_revealer);
 }
 
 gboolean

@@ -25,6 +25,8 @@ GhConsoleWindow *gh_console_window_new         (GhApplication   *application,
 GhMachine       *gh_console_window_get_machine (GhConsoleWindow *self);
 /* The widget that draws the machine's display: the window has one for its whole life. */
 GhSpiceDisplay  *gh_console_window_get_display (GhConsoleWindow *self);
+/* TRUE while the window says the keyboard and mouse were disconnected. */
+gboolean         gh_console_window_get_inputs_lost_shown (GhConsoleWindow *self);
 /* Whether the window shows the machine with @uuid on the connection @uri. */
 gboolean         gh_console_window_is_for      (GhConsoleWindow *self,
                                                 const char      *uri,

@@ -237,7 +237,7 @@ gh_machine_row_update_state (GhMachineRow *self)
   if (state == GH_MACHINE_STATE_RUNNING && gh_machine_get_installing (self->machine))
     gtk_label_set_label (self->state_label, _("Installing"));
   else
-    gtk_label_set_label (self->state_label, gh_machine_state_get_label (state));
+    gtk_label_set_label (self->state_label, gh_machine_get_state_text (self->machine));
 
   for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
     {
@@ -890,6 +890,9 @@ gh_machine_row_set_machine (GhMachineRow *self,
                                G_CALLBACK (gh_machine_row_update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (machine, "notify::installing",
+                               G_CALLBACK (gh_machine_row_update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (machine, "notify::pause-reason",
                                G_CALLBACK (gh_machine_row_update_state), self,
                                G_CONNECT_SWAPPED);
 

@@ -126,10 +126,11 @@ test_machine_notify_unit (void)
   g_free (info.os_id);
   fill_info (&info);
 
-  /* One real change, one notification. */
+  /* One real change, one notification (and the words that say it). */
   _gh_machine_set_state (machine, GH_MACHINE_STATE_RUNNING);
   assert_notified (log, "state", 1, "shut off → running");
-  g_assert_cmpuint (gh_test_notify_log_total (log), ==, 1);
+  assert_notified (log, "state-text", 1, "shut off → running");
+  g_assert_cmpuint (gh_test_notify_log_total (log), ==, 2);
   _gh_machine_set_state (machine, GH_MACHINE_STATE_RUNNING);
   assert_notified (log, "state", 1, "running → running");
 
@@ -137,8 +138,23 @@ test_machine_notify_unit (void)
   info.state = GH_MACHINE_STATE_PAUSED;
   _gh_machine_update (machine, &info);
   assert_notified (log, "state", 1, "an update that pauses");
-  g_assert_cmpuint (gh_test_notify_log_total (log), ==, 1);
+  assert_notified (log, "state-text", 1, "an update that pauses");
+  g_assert_cmpuint (gh_test_notify_log_total (log), ==, 2);
   g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_PAUSED);
+
+  /* Still paused, now because the host's disk filled up: the words change, not the state. */
+  gh_test_notify_log_clear (log);
+  info.pause_reason = GH_MACHINE_PAUSE_REASON_DISK_FULL;
+  _gh_machine_update (machine, &info);
+  assert_notified (log, "pause-reason", 1, "a disk that filled up");
+  assert_notified (log, "state-text", 1, "a disk that filled up");
+  g_assert_cmpuint (gh_test_notify_log_total (log), ==, 2);
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Paused: the host’s disk is full");
+  /* The connection lost: unknown, and no reason left over. */
+  _gh_machine_set_state (machine, GH_MACHINE_STATE_UNKNOWN);
+  g_assert_cmpint (gh_machine_get_pause_reason (machine), ==, GH_MACHINE_PAUSE_REASON_NONE);
+  _gh_machine_set_state (machine, GH_MACHINE_STATE_PAUSED);
+  info.pause_reason = GH_MACHINE_PAUSE_REASON_NONE;
 
   /* A title changes what the list shows. */
   gh_test_notify_log_clear (log);
@@ -1201,6 +1217,128 @@ test_machine_state_labels (void)
   g_assert_cmpint (_gh_machine_state_from_libvirt (999), ==, GH_MACHINE_STATE_UNKNOWN);
 }
 
+/* Why a machine is paused, from libvirt's reason, in words that say what to do. */
+static void
+test_machine_pause_reasons (void)
+{
+  static const struct
+  {
+    int reason;
+    gboolean disk_full;
+    GhMachinePauseReason expected;
+    const char *text;
+  } cases[] = {
+    { VIR_DOMAIN_PAUSED_USER, FALSE, GH_MACHINE_PAUSE_REASON_USER, "Paused" },
+    { VIR_DOMAIN_PAUSED_UNKNOWN, FALSE, GH_MACHINE_PAUSE_REASON_UNKNOWN, "Paused" },
+    { VIR_DOMAIN_PAUSED_IOERROR, TRUE, GH_MACHINE_PAUSE_REASON_DISK_FULL,
+      "Paused: the host’s disk is full" },
+    { VIR_DOMAIN_PAUSED_IOERROR, FALSE, GH_MACHINE_PAUSE_REASON_DISK_ERROR,
+      "Paused: a disk could not be read or written" },
+    { VIR_DOMAIN_PAUSED_WATCHDOG, FALSE, GH_MACHINE_PAUSE_REASON_WATCHDOG,
+      "Paused by its watchdog: the system stopped responding" },
+    { VIR_DOMAIN_PAUSED_SNAPSHOT, FALSE, GH_MACHINE_PAUSE_REASON_SNAPSHOT, "Paused for a snapshot" },
+    { VIR_DOMAIN_PAUSED_FROM_SNAPSHOT, FALSE, GH_MACHINE_PAUSE_REASON_SNAPSHOT,
+      "Paused for a snapshot" },
+    { VIR_DOMAIN_PAUSED_MIGRATION, FALSE, GH_MACHINE_PAUSE_REASON_MIGRATION,
+      "Paused for a migration" },
+    { VIR_DOMAIN_PAUSED_POSTCOPY, FALSE, GH_MACHINE_PAUSE_REASON_MIGRATION,
+      "Paused for a migration" },
+    { VIR_DOMAIN_PAUSED_SAVE, FALSE, GH_MACHINE_PAUSE_REASON_SAVE, "Paused while it is saved" },
+    { VIR_DOMAIN_PAUSED_DUMP, FALSE, GH_MACHINE_PAUSE_REASON_SAVE, "Paused while it is saved" },
+    { VIR_DOMAIN_PAUSED_STARTING_UP, FALSE, GH_MACHINE_PAUSE_REASON_STARTING,
+      "Paused while it starts" },
+    { VIR_DOMAIN_PAUSED_SHUTTING_DOWN, FALSE, GH_MACHINE_PAUSE_REASON_SHUTTING_DOWN,
+      "Paused while it shuts down" },
+    { VIR_DOMAIN_PAUSED_CRASHED, FALSE, GH_MACHINE_PAUSE_REASON_CRASHED,
+      "Paused: the system crashed" },
+    { 999, FALSE, GH_MACHINE_PAUSE_REASON_UNKNOWN, "Paused" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GhMachinePauseReason reason =
+        _gh_machine_pause_reason_from_libvirt (VIR_DOMAIN_PAUSED, cases[i].reason,
+                                               cases[i].disk_full);
+
+      g_assert_cmpint (reason, ==, cases[i].expected);
+      g_assert_cmpstr (gh_machine_pause_reason_get_text (reason), ==, cases[i].text);
+    }
+
+  /* Not paused: no reason, whatever libvirt's number means for that state. */
+  g_assert_cmpint (_gh_machine_pause_reason_from_libvirt (VIR_DOMAIN_RUNNING,
+                                                          VIR_DOMAIN_RUNNING_UNPAUSED, FALSE),
+                   ==, GH_MACHINE_PAUSE_REASON_NONE);
+  g_assert_cmpint (_gh_machine_pause_reason_from_libvirt (VIR_DOMAIN_SHUTOFF,
+                                                          VIR_DOMAIN_SHUTOFF_SHUTDOWN, TRUE),
+                   ==, GH_MACHINE_PAUSE_REASON_NONE);
+}
+
+/* The machine says why it is paused, and forgets it once it runs again. */
+static void
+test_machine_pause_reason_events (void)
+{
+  g_autoptr(GhConnection) connection = gh_test_open_connection (DEFAULT_URI);
+  GhMachineList *list = gh_connection_get_machines (connection);
+  virConnectPtr plain = gh_test_virt_open (DEFAULT_URI);
+  g_autoptr(GhTestNotifyLog) log = NULL;
+  GhMachine *machine;
+  virDomainPtr domain;
+
+  domain = gh_test_virt_define (plain, "gh-pause-reason", "");
+  gh_test_wait_until (gh_test_list_find (list, "gh-pause-reason") != NULL,
+                      "a defined domain to appear");
+  machine = gh_test_list_find (list, "gh-pause-reason");
+  g_assert_cmpint (gh_machine_get_pause_reason (machine), ==, GH_MACHINE_PAUSE_REASON_NONE);
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Shut Off");
+
+  g_assert_cmpint (virDomainCreate (domain), ==, 0);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  log = gh_test_notify_log_new (machine);
+
+  g_assert_cmpint (virDomainSuspend (domain), ==, 0);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_PAUSED);
+  gh_test_settle (100);
+  g_assert_cmpint (gh_machine_get_pause_reason (machine), ==, GH_MACHINE_PAUSE_REASON_USER);
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Paused");
+  assert_notified (log, "pause-reason", 1, "pausing");
+  assert_notified (log, "state-text", 1, "pausing");
+
+  g_assert_cmpint (virDomainResume (domain), ==, 0);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_settle (100);
+  g_assert_cmpint (gh_machine_get_pause_reason (machine), ==, GH_MACHINE_PAUSE_REASON_NONE);
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Running");
+  assert_notified (log, "pause-reason", 2, "resuming");
+
+  g_clear_pointer (&log, gh_test_notify_log_free);
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  gh_test_wait_until (gh_test_list_find (list, "gh-pause-reason") == NULL,
+                      "an undefined domain to leave the list");
+  virDomainFree (domain);
+  virConnectClose (plain);
+  gh_test_close_connection (connection);
+}
+
+/* virDomainOpenGraphicsFD() counts every <graphics>: the SPICE one is not always first. */
+static void
+test_machine_spice_graphics_index (void)
+{
+  g_assert_cmpint (_gh_domain_xml_spice_graphics_index (
+    "<domain><devices><graphics type='spice'><listen type='none'/></graphics>"
+    "</devices></domain>"), ==, 0);
+  g_assert_cmpint (_gh_domain_xml_spice_graphics_index (
+    "<domain><devices><disk type='file'/><graphics type='vnc' port='-1'/>"
+    "<video/><graphics type='spice'/></devices></domain>"), ==, 1);
+  g_assert_cmpint (_gh_domain_xml_spice_graphics_index (
+    "<domain><devices><graphics type='vnc'/><graphics type='sdl'/><graphics type='spice'/>"
+    "<graphics type='spice'/></devices></domain>"), ==, 2);
+  g_assert_cmpint (_gh_domain_xml_spice_graphics_index (
+    "<domain><devices><graphics type='vnc'/></devices></domain>"), ==, -1);
+  g_assert_cmpint (_gh_domain_xml_spice_graphics_index ("<domain/>"), ==, -1);
+  g_assert_cmpint (_gh_domain_xml_spice_graphics_index ("not xml"), ==, -1);
+}
+
 #define EXPRESS_UUID "5b0c3a1e-9f8d-4c2b-a7e6-1d2c3b4a5f60"
 #define EXPRESS_XML \
   "<uuid>" EXPRESS_UUID "</uuid>" \
@@ -1281,6 +1419,9 @@ main (int   argc,
 
   g_test_add_func ("/core/machine/notify", test_machine_notify_unit);
   g_test_add_func ("/core/machine/notify-events", test_machine_notify_events);
+  g_test_add_func ("/core/machine/pause-reasons", test_machine_pause_reasons);
+  g_test_add_func ("/core/machine/pause-reason-events", test_machine_pause_reason_events);
+  g_test_add_func ("/core/machine/spice-graphics-index", test_machine_spice_graphics_index);
   g_test_add_func ("/core/machine/actions", test_machine_actions);
   g_test_add_func ("/core/machine/actions-stale", test_machine_actions_stale);
   g_test_add_func ("/core/machine/actions-closed", test_machine_actions_closed);
