@@ -264,3 +264,32 @@ gh_e2e_shell_run (GhE2eSerial   *serial,
     }
   return FALSE;
 }
+
+void
+gh_e2e_spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  gh_e2e_wait_until (g_get_monotonic_time () >= end, ms / 1000 + 5, "a pause of %u ms", ms);
+}
+
+GhConnection *
+gh_e2e_open_connection (const char    *uri,
+                        virConnectPtr *plain)
+{
+  g_autoptr(GhConnection) connection = gh_connection_new (uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_connection_open_async (connection, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL, 30, "opening %s", uri);
+  g_assert_true (gh_connection_open_finish (connection, result, &error));
+  g_assert_no_error (error);
+
+  gh_e2e_allow_outside_calls (TRUE);
+  *plain = virConnectOpen (uri);
+  gh_e2e_allow_outside_calls (FALSE);
+  g_assert_nonnull (*plain);
+
+  return g_steal_pointer (&connection);
+}

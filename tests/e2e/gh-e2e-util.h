@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 #include <libvirt/libvirt.h>
 
+#include "gh-core.h"
+
 G_BEGIN_DECLS
 
 /* g_test_init() and the rest every e2e test needs. Returns FALSE when the test does not
@@ -51,6 +53,15 @@ void         gh_e2e_fail_waiting     (const char      *what,
           gh_e2e_fail_waiting (gh_e2e_what_, (int) (seconds));                         \
         }                                                                              \
   } G_STMT_END
+
+/* Iterates the main context for @ms milliseconds: for what a person would do at their own
+ * pace (a key held down), never to wait for something to be ready. */
+void         gh_e2e_spin             (guint            ms);
+
+/* A GhConnection to @uri, opened, and a plain libvirt connection of the test's own beside
+ * it (the "other tool"); fails the test if either cannot open. */
+GhConnection *gh_e2e_open_connection (const char      *uri,
+                                      virConnectPtr   *plain);
 
 /* What a running guest writes on its first serial port (`<serial type='pty'>`), read from
  * the pty libvirt made for it: how a test knows that the guest is ready for what it sends

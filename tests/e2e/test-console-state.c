@@ -22,6 +22,7 @@
 #include "gh-application.h"
 #include "gh-console-window.h"
 #include "gh-core.h"
+#include "gh-e2e-keys.h"
 #include "gh-e2e-util.h"
 #include "gh-machine-row.h"
 #include "gh-spice-display.h"
@@ -48,14 +49,6 @@ static struct
   GhSpiceDisplay *display;
   char *serial_log;
 } e2e;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  gh_e2e_wait_until (g_get_monotonic_time () >= end, ms / 1000 + 5, "a pause of %u ms", ms);
-}
 
 static guint
 count_open_fds (void)
@@ -88,60 +81,13 @@ lookup_machine (void)
   return gh_machine_list_lookup_by_name (gh_connection_get_machines (e2e.connection), GUEST_NAME);
 }
 
-static GtkEventController *
-key_controller (GhSpiceDisplay *display)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (display));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
-        return controller;
-    }
-  g_error ("GhSpiceDisplay has no key controller");
-}
-
-/* A real key's path: the display's key controller gets the event. */
-static void
-tap (GhSpiceDisplay *display,
-     guint           keyval,
-     guint           evdev_code)
-{
-  GtkEventController *controller = key_controller (display);
-  gboolean handled = FALSE;
-
-  g_signal_emit_by_name (controller, "key-pressed", keyval, evdev_code + 8, 0, &handled);
-  g_assert_true (handled);
-  spin (30);
-  g_signal_emit_by_name (controller, "key-released", keyval, evdev_code + 8, 0);
-  spin (30);
-}
-
-/* Lower-case letters only, on a US keyboard. */
+/* Lower-case letters and Enter, through the display's own key path. */
 static void
 type_word (GhSpiceDisplay *display,
            const char     *word)
 {
-  static const char *rows[] = { "qwertyuiop", "asdfghjkl", "zxcvbnm" };
-  static const guint row_start[] = { 16, 30, 44 };
-
-  for (const char *c = word; *c != '\0'; c++)
-    {
-      guint code = 0;
-
-      for (guint r = 0; r < G_N_ELEMENTS (rows) && code == 0; r++)
-        {
-          const char *p = strchr (rows[r], *c);
-
-          if (p != NULL)
-            code = row_start[r] + (p - rows[r]);
-        }
-      g_assert_cmpuint (code, !=, 0);
-      tap (display, gdk_unicode_to_keyval (*c), code);
-    }
-  tap (display, GDK_KEY_Return, KEY_ENTER);
+  gh_e2e_type_text (display, word);
+  gh_e2e_tap (display, GDK_KEY_Return, KEY_ENTER, FALSE);
 }
 
 static void
@@ -175,19 +121,7 @@ spice_warnings_not_fatal (void)
 static void
 test_open (void)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  e2e.connection = gh_connection_new (URI);
-  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
-  gh_e2e_wait_until (result != NULL, OPEN_TIMEOUT_S, "opening %s", URI);
-  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
-  g_assert_no_error (error);
-
-  gh_e2e_allow_outside_calls (TRUE);
-  e2e.plain = virConnectOpen (URI);
-  gh_e2e_allow_outside_calls (FALSE);
-  g_assert_nonnull (e2e.plain);
+  e2e.connection = gh_e2e_open_connection (URI, &e2e.plain);
 }
 
 /* A machine that lists a VNC display before its SPICE one still gets its SPICE console. */
@@ -284,7 +218,7 @@ test_no_fd_leak (void)
   g_assert_nonnull (e2e.session);
   gh_spice_session_disconnect (e2e.session);
   /* The server must see the viewer go before it serves the next one. */
-  spin (3000);
+  gh_e2e_spin (3000);
   before = count_open_fds ();
 
   for (guint i = 0; i < 20; i++)
@@ -297,9 +231,9 @@ test_no_fd_leak (void)
       g_usleep (300 * 1000);
       /* ...then drop the session before the result is taken. */
       gh_spice_session_disconnect (e2e.session);
-      spin (50);
+      gh_e2e_spin (50);
     }
-  spin (3000);
+  gh_e2e_spin (3000);
   after = count_open_fds ();
   g_test_message ("open fds: %u before, %u after 20 dropped sessions", before, after);
   g_assert_cmpuint (after, <=, before);
@@ -339,7 +273,7 @@ test_inputs_lost (void)
 
   /* One viewer at a time: the test's own steps aside. */
   gh_spice_session_disconnect (e2e.session);
-  spin (3000);
+  gh_e2e_spin (3000);
 
   app = gh_application_new ("org.greenhouse.Greenhouse.E2eConsoleState", G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -375,7 +309,7 @@ test_inputs_lost (void)
                      "a line typed after the inputs channel came back");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (500);
+  gh_e2e_spin (500);
 }
 
 /* The guest fills a disk whose host file system is full: QEMU pauses it, the machine and

@@ -27,6 +27,7 @@
 #include "gh-create-wizard.h"
 #include "gh-machine-settings.h"
 #include "gh-core.h"
+#include "gh-e2e-keys.h"
 #include "gh-e2e-util.h"
 #include "gh-spice-display.h"
 #include "gh-spice-session.h"
@@ -74,14 +75,6 @@ static struct
   Guest installer;
   Guest echo;
 } e2e;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  gh_e2e_wait_until (g_get_monotonic_time () >= end, ms / 1000 + 5, "a pause of %u ms", ms);
-}
 
 static char *
 domain_xml (const char *name,
@@ -445,7 +438,7 @@ wait_for_still_screen (Guest      *guest,
 
       g_clear_pointer (&last, image_free);
       last = g_steal_pointer (&now);
-      spin (1000);
+      gh_e2e_spin (1000);
     }
 }
 
@@ -460,7 +453,7 @@ compare_with_screenshot (Guest      *guest,
 
   /* Whatever the guest drew before the screenshot reaches us first. */
   shot = domain_screenshot (guest);
-  spin (1500);
+  gh_e2e_spin (1500);
   frame = widget_frame (guest);
   g_clear_pointer (&shot, image_free);
   shot = domain_screenshot (guest);
@@ -475,109 +468,6 @@ compare_with_screenshot (Guest      *guest,
 }
 
 /* Keys */
-
-static GtkEventController *
-key_controller (GhSpiceDisplay *display)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (display));
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
-        return controller;
-    }
-  g_error ("GhSpiceDisplay has no key controller");
-}
-
-/* The key path of a real key: the display's GtkEventControllerKey gets the event. */
-static void
-press (GhSpiceDisplay *display,
-       guint           keyval,
-       guint           evdev_code,
-       gboolean        down)
-{
-  GtkEventController *controller = key_controller (display);
-  gboolean handled = FALSE;
-
-  if (down)
-    g_signal_emit_by_name (controller, "key-pressed", keyval, evdev_code + 8, 0, &handled);
-  else
-    g_signal_emit_by_name (controller, "key-released", keyval, evdev_code + 8, 0);
-  if (down)
-    g_assert_true (handled);
-}
-
-static void
-tap (GhSpiceDisplay *display,
-     guint           keyval,
-     guint           evdev_code,
-     gboolean        shift)
-{
-  if (shift)
-    press (display, GDK_KEY_Shift_L, KEY_LEFTSHIFT, TRUE);
-  press (display, keyval, evdev_code, TRUE);
-  spin (30);
-  press (display, keyval, evdev_code, FALSE);
-  if (shift)
-    press (display, GDK_KEY_Shift_L, KEY_LEFTSHIFT, FALSE);
-  spin (30);
-}
-
-/* A US keyboard: the evdev code of the key that types @c, and whether Shift is needed. */
-static guint
-evdev_for_char (char      c,
-                gboolean *shift)
-{
-  static const char *rows[] = { "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm" };
-  static const guint row_start[] = { 2, 16, 30, 44 };
-  static const char *shifted_digits = "!@#$%^&*()";
-  const char *p;
-
-  *shift = g_ascii_isupper (c);
-  c = g_ascii_tolower (c);
-  if ((p = strchr (shifted_digits, c)) != NULL)
-    {
-      *shift = TRUE;
-      c = "1234567890"[p - shifted_digits];
-    }
-  if (c == ' ')
-    return 57;
-  if (c == ',')
-    return 51;
-  if (c == '.')
-    return 52;
-  if (c == '>')
-    {
-      *shift = TRUE;
-      return 52;
-    }
-  if (c == '-')
-    return 12;
-  if (c == '/')
-    return 53;
-  if (c == '\'')
-    return 40;
-  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
-    if ((p = strchr (rows[r], c)) != NULL)
-      return row_start[r] + (p - rows[r]);
-
-  g_error ("no key for '%c'", c);
-}
-
-static void
-type_text (GhSpiceDisplay *display,
-           const char     *text)
-{
-  for (const char *c = text; *c != '\0'; c++)
-    {
-      gboolean shift;
-      guint code = evdev_for_char (*c, &shift);
-
-      tap (display, gdk_unicode_to_keyval (*c), code, shift);
-    }
-}
 
 static guint
 count_in_serial_log (Guest      *guest,
@@ -612,7 +502,7 @@ wait_for_serial_line (Guest      *guest,
           g_error ("%s did not happen within %d s; the serial port said:\n%s",
                    what, BOOT_TIMEOUT_S, text != NULL ? text : "(nothing)");
         }
-      spin (200);
+      gh_e2e_spin (200);
     }
 }
 
@@ -653,19 +543,7 @@ spice_warnings_not_fatal (void)
 static void
 test_open (void)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  e2e.connection = gh_connection_new (URI);
-  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
-  gh_e2e_wait_until (result != NULL, OPEN_TIMEOUT_S, "opening %s", URI);
-  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
-  g_assert_no_error (error);
-
-  gh_e2e_allow_outside_calls (TRUE);
-  e2e.plain = virConnectOpen (URI);
-  gh_e2e_allow_outside_calls (FALSE);
-  g_assert_nonnull (e2e.plain);
+  e2e.connection = gh_e2e_open_connection (URI, &e2e.plain);
 }
 
 static void
@@ -701,7 +579,7 @@ test_installer_enter (void)
   double equal = 1.0;
   gint64 deadline;
 
-  tap (e2e.installer.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+  gh_e2e_tap (e2e.installer.display, GDK_KEY_Return, KEY_ENTER, FALSE);
 
   /* The installer goes on to its next question: most of the screen changes. */
   deadline = g_get_monotonic_time () + (gint64) FRAME_TIMEOUT_S * G_USEC_PER_SEC;
@@ -709,7 +587,7 @@ test_installer_enter (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the installer did not react to Enter within %d s", FRAME_TIMEOUT_S);
-      spin (500);
+      gh_e2e_spin (500);
       g_clear_pointer (&after, image_free);
       after = widget_frame (&e2e.installer);
       equal = fraction_equal (before, after);
@@ -737,14 +615,14 @@ test_installer_window (void)
   /* A SPICE server serves one client: the test's own viewer steps aside, and the server
    * must have seen it go before the next one links. */
   gh_spice_session_disconnect (e2e.installer.session);
-  spin (3000);
+  gh_e2e_spin (3000);
   g_test_message ("reconnecting the test's own viewer");
   gh_spice_session_connect (e2e.installer.session);
   gh_e2e_wait_until (gh_spice_display_get_ready (e2e.installer.display), FRAME_TIMEOUT_S,
               "the test viewer's frame after a reconnection");
   g_test_message ("reconnected");
   gh_spice_session_disconnect (e2e.installer.session);
-  spin (3000);
+  gh_e2e_spin (3000);
 
   app = gh_application_new ("org.greenhouse.Greenhouse.E2eConsole", G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -768,17 +646,17 @@ test_installer_window (void)
             save_image (shown, "console-window-timeout.png");
             g_error ("the console window showed no frame within %d s", FRAME_TIMEOUT_S);
           }
-        spin (200);
+        gh_e2e_spin (200);
       }
   }
   wait_for_still_screen (&e2e.installer, 4, "the installer in the console window");
-  spin (1500);
+  gh_e2e_spin (1500);
 
   image = widget_image (GTK_WIDGET (window));
   save_image (image, "console-window-installer.png");
 
   gtk_window_close (GTK_WINDOW (window));
-  spin (1000);
+  gh_e2e_spin (1000);
 
   gh_e2e_allow_outside_calls (TRUE);
   g_assert_cmpint (virDomainGetState (e2e.installer.domain, &state, NULL, 0), ==, 0);
@@ -814,8 +692,8 @@ test_echo_typing (void)
                         "the echo guest's banner on its serial port");
   gh_e2e_wait_until (gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S, "the first frame");
 
-  type_text (e2e.echo.display, line);
-  tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+  gh_e2e_type_text (e2e.echo.display, line);
+  gh_e2e_tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
 
   gh_e2e_wait_until (count_in_serial_log (&e2e.echo, "GOT:") >= 1, FRAME_TIMEOUT_S,
               "the typed line on the serial port");
@@ -868,14 +746,14 @@ test_echo_blocked_server (void)
     {
       gh_spice_display_send_keys (e2e.echo.display, &shift, 1);
       if (i % 100 == 0)
-        spin (10);
+        gh_e2e_spin (10);
     }
-  spin (500);
+  gh_e2e_spin (500);
 
   gh_spice_session_disconnect (e2e.echo.session);
-  spin (500);
+  gh_e2e_spin (500);
   g_assert_no_errno (kill (pid, SIGCONT));
-  spin (3000);
+  gh_e2e_spin (3000);
 
   /* The guest read the Shift keys and typed nothing; the display comes back. */
   gh_spice_session_connect (e2e.echo.session);
@@ -892,8 +770,8 @@ test_echo_blocked_server (void)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("the echo guest took no key for %d s after its server came back", FRAME_TIMEOUT_S);
-      tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
-      spin (1000);
+      gh_e2e_tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+      gh_e2e_spin (1000);
     }
 }
 
@@ -935,7 +813,7 @@ wait_for_agent (Guest      *guest,
                    "port said:\n%s", what, BOOT_TIMEOUT_S, last_error,
                    text != NULL ? text : "(nothing)");
         }
-      spin (500);
+      gh_e2e_spin (500);
     }
 }
 
@@ -985,8 +863,8 @@ test_echo_reboot (void)
   guint n_banners = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-READY");
   guint n_reboots = count_in_serial_log (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING");
 
-  type_text (e2e.echo.display, "reboot");
-  tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+  gh_e2e_type_text (e2e.echo.display, "reboot");
+  gh_e2e_tap (e2e.echo.display, GDK_KEY_Return, KEY_ENTER, FALSE);
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-REBOOTING", n_reboots + 1,
                         "the guest's own reboot");
   reboot_and_check ("the guest's own reboot", n_banners + 1, "console-echo-rebooted.png");
@@ -1195,7 +1073,7 @@ wait_for_installer (Guest      *guest,
           save_image (screen, timeout_artifact);
           g_error ("the installer's screen did not come within %d s", BOOT_TIMEOUT_S);
         }
-      spin (1000);
+      gh_e2e_spin (1000);
     }
 }
 
@@ -1266,7 +1144,7 @@ test_wizard_installer (void)
                                                        "Passthrough Needs the System Connection"));
     g_assert_nonnull (session_group);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (session_group)));
-    spin (1000);
+    gh_e2e_spin (1000);
     image = widget_image (GTK_WIDGET (settings));
     save_image (image, "machine-settings-gpu-session.png");
     gtk_window_destroy (settings);
@@ -1293,12 +1171,12 @@ type_line_into_console (const char *line,
 
   gtk_widget_activate_action (GTK_WIDGET (keys->window), "console.send-keys", "s", "ctrl-alt-f2");
   /* "Please press Enter to activate this console." */
-  tap (keys->display, GDK_KEY_Return, KEY_ENTER, FALSE);
-  press (keys->display, GDK_KEY_Control_L, KEY_LEFTCTRL, TRUE);
-  tap (keys->display, GDK_KEY_c, KEY_C, FALSE);
-  press (keys->display, GDK_KEY_Control_L, KEY_LEFTCTRL, FALSE);
-  type_text (keys->display, line);
-  tap (keys->display, GDK_KEY_Return, KEY_ENTER, FALSE);
+  gh_e2e_tap (keys->display, GDK_KEY_Return, KEY_ENTER, FALSE);
+  gh_e2e_press (keys->display, GDK_KEY_Control_L, KEY_LEFTCTRL, TRUE);
+  gh_e2e_tap (keys->display, GDK_KEY_c, KEY_C, FALSE);
+  gh_e2e_press (keys->display, GDK_KEY_Control_L, KEY_LEFTCTRL, FALSE);
+  gh_e2e_type_text (keys->display, line);
+  gh_e2e_tap (keys->display, GDK_KEY_Return, KEY_ENTER, FALSE);
 }
 
 /* The wizard makes a machine that installs by itself. The installer gets Greenhouse's
