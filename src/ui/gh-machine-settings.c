@@ -56,7 +56,9 @@ struct _GhMachineSettings
   char                *error;
 
   guint                resources_timeout;
+
   guint                n_busy;
+  gboolean             close_when_idle;   /* a close waits for the changes in flight */
   guint                loaded : 1;
   guint                autostart : 1;
   guint                next_boot : 1;
@@ -160,6 +162,8 @@ show_error (GhMachineSettings *self,
             const GError      *error)
 {
   set_error (self, error->message);
+  /* A close that waited for this change stays undone: the user reads why first. */
+  self->close_when_idle = FALSE;
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
                                     gh_error_toast_new (gh_error_get_what (error),
                                                         gh_error_get_detail (error),
@@ -183,6 +187,8 @@ busy_changed (GhMachineSettings *self,
   self->n_busy += delta;
   if (was_busy != (self->n_busy > 0))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  if (self->n_busy == 0 && self->close_when_idle)
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 /* What every change ends with: an error, or a note that it waits for the next boot, and
@@ -1593,6 +1599,28 @@ gh_machine_settings_constructed (GObject *object)
 
 /* ---- GObject ------------------------------------------------------------------------ */
 
+/* Closing never drops a change: memory and processors still waiting out their delay are
+ * applied now, and the window stays until every change in flight has landed (or failed,
+ * and says why). */
+static gboolean
+gh_machine_settings_close_request (GtkWindow *window)
+{
+  GhMachineSettings *self = GH_MACHINE_SETTINGS (window);
+
+  if (self->resources_timeout != 0)
+    {
+      g_clear_handle_id (&self->resources_timeout, g_source_remove);
+      apply_resources_cb (self);
+    }
+  if (self->n_busy > 0)
+    {
+      self->close_when_idle = TRUE;
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (gh_machine_settings_parent_class)->close_request (window);
+}
+
 static void
 gh_machine_settings_dispose (GObject *object)
 {
@@ -1680,9 +1708,11 @@ gh_machine_settings_class_init (GhMachineSettingsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = gh_machine_settings_constructed;
   object_class->dispose = gh_machine_settings_dispose;
+  window_class->close_request = gh_machine_settings_close_request;
   object_class->finalize = gh_machine_settings_finalize;
   object_class->get_property = gh_machine_settings_get_property;
   object_class->set_property = gh_machine_settings_set_property;

@@ -349,6 +349,55 @@ test_memory_and_title (Fixture       *fixture,
   gh_test_wait_until (gh_machine_get_vcpus (machine) == 3, "the machine's processors");
 }
 
+static GtkSpinButton *
+find_spin_button (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSpinButton *found;
+
+      if (GTK_IS_SPIN_BUTTON (child))
+        return GTK_SPIN_BUTTON (child);
+      if ((found = find_spin_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Memory typed just before the window closes is not lost in the delay that waits for the
+ * typing to end: the close applies it, and the window goes once it has landed. */
+static void
+test_close_applies_pending (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  GhMachine *machine;
+  GtkSpinButton *memory_spin;
+  const guint64 memory = G_GUINT64_CONSTANT (1536) << 20;
+
+  if (!fixture_connect_corpus (fixture))
+    return;
+
+  machine = find_machine (fixture, "test-state-shutoff");
+  settings = open_settings (fixture, "test-state-shutoff");
+  wait_idle (settings);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (settings), "resources");
+
+  /* The first spin button of the Resources page is the memory, in GiB. */
+  memory_spin = find_spin_button (GTK_WIDGET (adw_preferences_window_get_visible_page (
+                                    ADW_PREFERENCES_WINDOW (settings))));
+  g_assert_nonnull (memory_spin);
+  g_assert_cmpuint (gh_machine_get_memory (machine), !=, memory);
+  gtk_spin_button_set_value (memory_spin, (double) memory / (1 << 30));
+
+  g_object_add_weak_pointer (G_OBJECT (settings), (gpointer *) &settings);
+  gtk_window_close (GTK_WINDOW (settings));
+  gh_test_wait_until (settings == NULL, "the window to close after its change");
+  gh_test_wait_until (gh_machine_get_memory (machine) == memory, "the machine's new memory");
+}
+
 /* A running machine keeps what it has until its next boot, and says so; it cannot be
  * renamed, and libvirt's reason is shown. */
 static void
@@ -851,6 +900,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/memory-and-title", Fixture, NULL, NULL,
               test_memory_and_title, fixture_tear_down);
+  g_test_add ("/display/machine-settings/close-applies-pending", Fixture, NULL, NULL,
+              test_close_applies_pending, fixture_tear_down);
   g_test_add ("/display/machine-settings/running", Fixture, NULL, NULL, test_running,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/remove-disk-asks", Fixture, NULL, NULL,
