@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 
 #include "gh-core-private.h"
 #include "gh-domain-editor.h"
@@ -503,6 +504,36 @@ gh_domain_editor_new (const char  *xml,
   self->root = root;
 
   return g_steal_pointer (&self);
+}
+
+char *
+gh_domain_editor_dup_part (GhDomainEditor *self,
+                           const char     *xpath)
+{
+  xmlXPathContext *context;
+  xmlXPathObject *result;
+  xmlBuffer *buffer;
+  char *ret;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
+  g_return_val_if_fail (xpath != NULL, NULL);
+
+  buffer = xmlBufferCreate ();
+  context = xmlXPathNewContext (self->doc);
+  result = xmlXPathEvalExpression ((const xmlChar *) xpath, context);
+  g_warn_if_fail (result != NULL);
+  if (result != NULL && result->nodesetval != NULL)
+    for (int i = 0; i < result->nodesetval->nodeNr; i++)
+      {
+        xmlNodeDump (buffer, self->doc, result->nodesetval->nodeTab[i], 0, 0);
+        xmlBufferCCat (buffer, "\n");
+      }
+  ret = g_strdup ((const char *) xmlBufferContent (buffer));
+
+  g_clear_pointer (&result, xmlXPathFreeObject);
+  xmlXPathFreeContext (context);
+  xmlBufferFree (buffer);
+  return ret;
 }
 
 /**

@@ -78,6 +78,10 @@ G_DECLARE_FINAL_TYPE (GhDomainEditor, gh_domain_editor, GH, DOMAIN_EDITOR, GObje
 GhDomainEditor *gh_domain_editor_new                 (const char          *xml,
                                                       GError             **error);
 char           *gh_domain_editor_to_xml              (GhDomainEditor      *self);
+/* The elements an XPath expression selects, as text, one after the other ("" when there
+ * are none): what an edit is about to change, to compare with what a window showed. */
+char           *gh_domain_editor_dup_part            (GhDomainEditor      *self,
+                                                      const char          *xpath);
 
 const char     *gh_domain_editor_get_name            (GhDomainEditor      *self);
 /* NULL when the domain has none; setting NULL or "" removes it. Text that is not UTF-8,

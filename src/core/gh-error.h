@@ -24,6 +24,7 @@ typedef enum
   GH_ERROR_NOT_SUPPORTED,      /* Greenhouse cannot do this (yet) with this machine */
   GH_ERROR_DISPLAY,            /* the machine's display refused or dropped us */
   GH_ERROR_UNKNOWN_OS,         /* no operating system has that libosinfo id */
+  GH_ERROR_CONFLICT,           /* another program changed what an edit was about to change */
 } GhError;
 
 GQuark      gh_error_quark      (void);

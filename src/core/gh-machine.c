@@ -1561,6 +1561,8 @@ define_editor (ActionData      *data,
 }
 
 /* Runs in a worker: the persistent definition, edited and defined again. */
+G_LOCK_DEFINE_STATIC (edits);
+
 static void
 edit_thread (GTask        *task,
              gpointer      source_object,
@@ -1576,22 +1578,29 @@ edit_thread (GTask        *task,
   if (domain == NULL)
     goto out;
 
+  /* Read, change, define: one edit at a time, or two edits started together (memory and
+   * processors, say) would both start from the same definition and the second define
+   * would take back the first. */
+  G_LOCK (edits);
+
   editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
   if (editor == NULL)
-    goto out;
+    goto unlock;
 
   if (!data->edit_func (editor, data->edit_data, &error))
     {
       g_prefix_error (&error, "%s: ", data->failure);
-      goto out;
+      goto unlock;
     }
 
   /* Nothing has changed yet: a cancelled edit changes nothing. */
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-    goto out;
+    goto unlock;
 
   define_editor (data, editor, &error);
 
+unlock:
+  G_UNLOCK (edits);
 out:
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&editor, g_object_unref);

@@ -257,6 +257,8 @@ typedef struct
   GhHost               *host;   /* a snapshot: the inventory may reload meanwhile */
   GhGraphicsPlan       *plan;
   const GhGraphicsPath *path;   /* owned by @plan */
+  const char           *part;   /* what the edit changes, as an XPath expression */
+  char                 *seen;   /* @part as this window showed it, or NULL: no check */
 } Edit;
 
 static void
@@ -267,7 +269,42 @@ edit_free (Edit *edit)
   g_strfreev (edit->order);
   g_clear_pointer (&edit->host, gh_host_unref);
   g_clear_object (&edit->plan);
+  g_free (edit->seen);
   g_free (edit);
+}
+
+/* The part of the definition each edit changes, read again when it is about to change. */
+static const char *
+part_of (EditKind kind)
+{
+  switch (kind)
+    {
+    case EDIT_TITLE:
+      return "/domain/title";
+    case EDIT_DESCRIPTION:
+      return "/domain/description";
+    case EDIT_MEMORY:
+      return "/domain/memory | /domain/currentMemory | /domain/cpu/numa";
+    case EDIT_VCPUS:
+      return "/domain/vcpu | /domain/cputune | /domain/cpu/topology";
+    case EDIT_BOOT_ORDER:
+      return "/domain/os/boot | /domain/devices/*/boot";
+    case EDIT_INSERT_CDROM:
+    case EDIT_EJECT_CDROM:
+      return "/domain/devices/disk[@device='cdrom']";
+    case EDIT_DISPLAY_PATH:
+    case EDIT_CLOSE_DISPLAY_PORTS:
+      return "/domain/devices/graphics | /domain/devices/video";
+    case EDIT_ATTACH_GPU:
+    case EDIT_DETACH_GPU:
+    case EDIT_ATTACH_USB:
+    case EDIT_DETACH_USB:
+      return "/domain/devices/hostdev";
+    case EDIT_NIC_MODEL:
+      return "/domain/devices/interface";
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static gboolean
@@ -276,6 +313,26 @@ run_edit (GhDomainEditor  *editor,
           GError         **error)
 {
   Edit *edit = user_data;
+
+  /* The edit is applied to the definition as it is now; but if another program changed
+   * what it is about to change since this window showed it, the user decided on
+   * something they no longer see. The window reads the definition again after this. */
+  if (edit->seen != NULL)
+    {
+      g_autofree char *now = gh_domain_editor_dup_part (editor, edit->part);
+
+      if (g_strcmp0 (now, edit->seen) != 0)
+        {
+          g_propagate_error (error,
+                             gh_error_new (GH_ERROR_CONFLICT,
+                                           _("The change was not made"),
+                                           _("another program changed this setting since "
+                                             "this window showed it. The window now shows "
+                                             "it as it is: make the change again if you "
+                                             "still want it")));
+          return FALSE;
+        }
+    }
 
   switch (edit->kind)
     {
@@ -319,6 +376,7 @@ edit_new (EditKind kind)
   Edit *edit = g_new0 (Edit, 1);
 
   edit->kind = kind;
+  edit->part = part_of (kind);
   return edit;
 }
 
@@ -340,6 +398,10 @@ static void
 start_edit (GhMachineSettings *self,
             Edit              *edit)
 {
+  /* What the window shows is what the user decided on, unless a change of its own to the
+   * same part is still on its way: then the difference is that change. */
+  if (self->editor != NULL && self->n_busy == 0)
+    edit->seen = gh_domain_editor_dup_part (self->editor, edit->part);
   busy_changed (self, +1);
   gh_machine_edit_async (self->machine, run_edit, edit, (GDestroyNotify) edit_free,
                          self->cancellable, edit_cb, g_object_ref (self));

@@ -1550,12 +1550,46 @@ test_express_install_boot_os (void)
   g_assert_cmpstrv (order, hd_first);
 }
 
+/* What a window compares before its edit lands: the selected elements as text, "" for
+ * none, and a change elsewhere in the domain leaves it as it was. */
+static void
+test_dup_part (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhDomainEditor) editor =
+    gh_domain_editor_new ("<domain type='kvm'><name>part</name><memory unit='KiB'>524288</memory>"
+                          "<currentMemory unit='KiB'>524288</currentMemory><vcpu>1</vcpu>"
+                          "<os><type>hvm</type></os></domain>", &error);
+  g_autofree char *memory = NULL;
+  g_autofree char *memory_after = NULL;
+  g_autofree char *memory_changed = NULL;
+  g_autofree char *none = NULL;
+
+  g_assert_no_error (error);
+  memory = gh_domain_editor_dup_part (editor, "/domain/memory | /domain/currentMemory");
+  g_assert_cmpstr (memory, ==, "<memory unit=\"KiB\">524288</memory>\n"
+                               "<currentMemory unit=\"KiB\">524288</currentMemory>\n");
+  none = gh_domain_editor_dup_part (editor, "/domain/title");
+  g_assert_cmpstr (none, ==, "");
+
+  g_assert_true (gh_domain_editor_set_vcpus (editor, 2, &error));
+  g_assert_no_error (error);
+  memory_after = gh_domain_editor_dup_part (editor, "/domain/memory | /domain/currentMemory");
+  g_assert_cmpstr (memory_after, ==, memory);
+
+  g_assert_true (gh_domain_editor_set_memory (editor, G_GUINT64_CONSTANT (1) << 30, &error));
+  g_assert_no_error (error);
+  memory_changed = gh_domain_editor_dup_part (editor, "/domain/memory | /domain/currentMemory");
+  g_assert_cmpstr (memory_changed, !=, memory);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gh_test_init (&argc, &argv);
 
+  g_test_add_func ("/core/domain-editor/dup-part", test_dup_part);
   g_test_add_func ("/core/domain-editor/round-trip/own", test_round_trip_own);
   g_test_add_func ("/core/domain-editor/round-trip/corpus", test_round_trip_corpus);
   g_test_add_func ("/core/domain-editor/round-trip/text", test_round_trip_text);

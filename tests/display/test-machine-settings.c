@@ -398,6 +398,59 @@ test_close_applies_pending (Fixture       *fixture,
   gh_test_wait_until (gh_machine_get_memory (machine) == memory, "the machine's new memory");
 }
 
+static gboolean
+set_memory_elsewhere (GhDomainEditor  *editor,
+                      gpointer         data,
+                      GError         **error)
+{
+  return gh_domain_editor_set_memory (editor, *(const guint64 *) data, error);
+}
+
+/* Another program changes the memory while the window shows the old value: the window's
+ * change would silently take that back, so it is refused with why, and the window then
+ * shows the memory as the other program left it. Other settings still change. */
+static void
+test_edit_conflict (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GhMachineSettings *settings;
+  GhMachine *machine;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *error = NULL;
+  const guint64 theirs = G_GUINT64_CONSTANT (640) << 20;
+  const guint64 mine = G_GUINT64_CONSTANT (896) << 20;
+
+  if (!fixture_connect_corpus (fixture))
+    return;
+
+  machine = find_machine (fixture, "test-state-shutoff");
+  settings = open_settings (fixture, "test-state-shutoff");
+
+  gh_machine_edit_async (machine, set_memory_elsewhere, (gpointer) &theirs, NULL, NULL,
+                         gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the other program's change");
+  g_assert_true (gh_machine_edit_finish (machine, result, NULL, &local_error));
+  g_assert_no_error (local_error);
+  g_assert_cmpuint (gh_domain_editor_get_memory (gh_machine_settings_get_editor (settings)), !=,
+                    theirs);
+
+  activate (settings, "settings.set-memory", g_variant_new_uint64 (mine));
+  error = dup_error (settings);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "another program changed this setting"));
+  g_assert_cmpuint (gh_domain_editor_get_memory (gh_machine_settings_get_editor (settings)), ==,
+                    theirs);
+  gh_test_wait_until (gh_machine_get_memory (machine) == theirs, "the other program's memory");
+
+  /* Now that the window shows it, the user's next change is theirs to make. */
+  activate (settings, "settings.set-memory", g_variant_new_uint64 (mine));
+  g_clear_pointer (&error, g_free);
+  error = dup_error (settings);
+  g_assert_null (error);
+  gh_test_wait_until (gh_machine_get_memory (machine) == mine, "the user's memory");
+}
+
 /* A running machine keeps what it has until its next boot, and says so; it cannot be
  * renamed, and libvirt's reason is shown. */
 static void
@@ -902,6 +955,8 @@ main (int   argc,
               test_memory_and_title, fixture_tear_down);
   g_test_add ("/display/machine-settings/close-applies-pending", Fixture, NULL, NULL,
               test_close_applies_pending, fixture_tear_down);
+  g_test_add ("/display/machine-settings/edit-conflict", Fixture, NULL, NULL,
+              test_edit_conflict, fixture_tear_down);
   g_test_add ("/display/machine-settings/running", Fixture, NULL, NULL, test_running,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/remove-disk-asks", Fixture, NULL, NULL,
