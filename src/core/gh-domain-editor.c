@@ -2286,6 +2286,76 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlNode, xmlFreeNode)
 
 static gboolean graphics_is_open (xmlNode *graphics);
 
+/* What the user chose about the display that a new display path keeps: whether the
+ * guest may share the clipboard and receive files (SPICE's <clipboard copypaste='no'/>,
+ * <filetransfer enable='no'/>) and how many monitors it has (the video's heads). The
+ * password does not stay: a path's display listens on no port or on a socket only this
+ * user reaches, and Greenhouse's console opens it with no password. */
+typedef struct
+{
+  xmlNode *clipboard;      /* copies, owned */
+  xmlNode *filetransfer;
+  char    *heads;
+} KeptDisplayChoices;
+
+static KeptDisplayChoices *
+kept_display_choices_new (xmlNode *devices)
+{
+  KeptDisplayChoices *keep = g_new0 (KeptDisplayChoices, 1);
+  xmlNode *video_model = first_child (first_child (devices, "video"), "model");
+
+  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
+       node = next_element (node->next, "graphics"))
+    if (prop_equals (node, "type", "spice"))
+      {
+        xmlNode *clipboard = first_child (node, "clipboard");
+        xmlNode *filetransfer = first_child (node, "filetransfer");
+
+        keep->clipboard = clipboard != NULL ? xmlCopyNode (clipboard, 1) : NULL;
+        keep->filetransfer = filetransfer != NULL ? xmlCopyNode (filetransfer, 1) : NULL;
+        break;
+      }
+  keep->heads = dup_prop (video_model, "heads");
+  return keep;
+}
+
+static void
+kept_display_choices_free (KeptDisplayChoices *keep)
+{
+  g_clear_pointer (&keep->clipboard, xmlFreeNode);
+  g_clear_pointer (&keep->filetransfer, xmlFreeNode);
+  g_free (keep->heads);
+  g_free (keep);
+}
+
+/* Gives the new graphics or video @node what @keep holds: the clipboard and file
+ * transfer choices where the path has none, and the machine's number of monitors. */
+static void
+keep_display_choices (KeptDisplayChoices *keep,
+                      xmlNode            *node)
+{
+  if (node == NULL)
+    return;
+
+  if (xmlStrEqual (node->name, (const xmlChar *) "graphics")
+      && prop_equals (node, "type", "spice"))
+    {
+      if (keep->clipboard != NULL && first_child (node, "clipboard") == NULL)
+        insert_child (node, xmlCopyNode (keep->clipboard, 1), NULL);
+      if (keep->filetransfer != NULL && first_child (node, "filetransfer") == NULL)
+        insert_child (node, xmlCopyNode (keep->filetransfer, 1), NULL);
+    }
+  else if (xmlStrEqual (node->name, (const xmlChar *) "video") && keep->heads != NULL)
+    {
+      xmlNode *model = first_child (node, "model");
+
+      /* Only virtio-gpu and QXL have more than one monitor. */
+      if (model != NULL
+          && (prop_equals (model, "type", "virtio") || prop_equals (model, "type", "qxl")))
+        set_prop (model, "heads", keep->heads);
+    }
+}
+
 gboolean
 gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
                                     const GhGraphicsPath  *path,
@@ -2301,6 +2371,7 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
   GPtrArray *parsed[G_N_ELEMENTS (fragments)] = { NULL, };
   g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   xmlNode *devices;
+  KeptDisplayChoices *keep;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
@@ -2326,6 +2397,7 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
     }
 
   devices = ensure_devices (self);
+  keep = kept_display_choices_new (devices);
   for (const char *kind = "video"; kind != NULL;
        kind = strcmp (kind, "video") == 0 ? "graphics" : NULL)
     {
@@ -2337,9 +2409,16 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
 
   /* Graphics first, so that video can sit after it where the domain has no sound. */
   for (guint i = 0; i < parsed[1]->len; i++)
-    insert_device (self, g_ptr_array_index (parsed[1], i), graphics_after);
+    {
+      insert_device (self, g_ptr_array_index (parsed[1], i), graphics_after);
+      keep_display_choices (keep, g_ptr_array_index (parsed[1], i));
+    }
   for (guint i = 0; i < parsed[0]->len; i++)
-    insert_device (self, g_ptr_array_index (parsed[0], i), video_after);
+    {
+      insert_device (self, g_ptr_array_index (parsed[0], i), video_after);
+      keep_display_choices (keep, g_ptr_array_index (parsed[0], i));
+    }
+  kept_display_choices_free (keep);
 
   for (guint i = 0; i < parsed[2]->len; i++)
     {

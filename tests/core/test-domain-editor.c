@@ -1550,6 +1550,43 @@ test_express_install_boot_os (void)
   g_assert_cmpstrv (order, hd_first);
 }
 
+/* A new display path keeps what the user chose about the display: no clipboard and no
+ * file transfer with the guest, and its number of monitors. */
+static void
+test_graphics_path_keeps_choices (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhDomainEditor) editor =
+    gh_domain_editor_new ("<domain type='kvm'><name>choices</name><memory>524288</memory>"
+                          "<os><type>hvm</type></os><devices>"
+                          "<graphics type='spice'><listen type='none'/>"
+                          "<clipboard copypaste='no'/><filetransfer enable='no'/></graphics>"
+                          "<video><model type='qxl' heads='2' primary='yes'/></video>"
+                          "</devices></domain>", &error);
+  GhGraphicsPath virgl = {
+    .kind = GH_GRAPHICS_PATH_VIRGL,
+    .video_xml = "<video>\n  <model type='virtio' heads='1' primary='yes'>\n"
+                 "    <acceleration accel3d='yes'/>\n  </model>\n</video>\n",
+    .graphics_xml = "<graphics type='spice'>\n  <listen type='none'/>\n"
+                    "  <gl enable='yes'/>\n</graphics>\n",
+  };
+  g_autofree char *xml = NULL;
+  g_autoptr(GhDomainEditor) again = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (gh_domain_editor_set_graphics_path (editor, &virgl, &error));
+  g_assert_no_error (error);
+  xml = gh_domain_editor_to_xml (editor);
+  g_assert_nonnull (strstr (xml, "<clipboard copypaste=\"no\"/>"));
+  g_assert_nonnull (strstr (xml, "<filetransfer enable=\"no\"/>"));
+  g_assert_nonnull (strstr (xml, "<gl enable=\"yes\"/>"));
+  g_assert_nonnull (strstr (xml, "type=\"virtio\" heads=\"2\""));
+  g_assert_null (strstr (xml, "qxl"));
+  /* Still a document libxml2 reads back. */
+  again = gh_domain_editor_new (xml, &error);
+  g_assert_no_error (error);
+}
+
 /* What a window compares before its edit lands: the selected elements as text, "" for
  * none, and a change elsewhere in the domain leaves it as it was. */
 static void
@@ -1590,6 +1627,8 @@ main (int   argc,
   gh_test_init (&argc, &argv);
 
   g_test_add_func ("/core/domain-editor/dup-part", test_dup_part);
+  g_test_add_func ("/core/domain-editor/graphics-path-keeps-choices",
+                   test_graphics_path_keeps_choices);
   g_test_add_func ("/core/domain-editor/round-trip/own", test_round_trip_own);
   g_test_add_func ("/core/domain-editor/round-trip/corpus", test_round_trip_corpus);
   g_test_add_func ("/core/domain-editor/round-trip/text", test_round_trip_text);
