@@ -727,6 +727,38 @@ gh_domain_editor_get_current_memory (GhDomainEditor *self)
   return get_scaled (current);
 }
 
+/* The highest vCPU number in a libvirt CPU list ("0-3,6,^2"), or -1 when it names none. */
+static gint64
+cpu_list_max (const char *list)
+{
+  g_auto(GStrv) parts = g_strsplit (list != NULL ? list : "", ",", -1);
+  gint64 max = -1;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *part = g_strstrip (parts[i]);
+      const char *dash;
+
+      if (part[0] == '\0' || part[0] == '^')
+        continue;
+      dash = strchr (part, '-');
+      max = MAX (max, g_ascii_strtoll (dash != NULL ? dash + 1 : part, NULL, 10));
+    }
+  return max;
+}
+
+static guint
+count_numa_cells (GhDomainEditor *self)
+{
+  xmlNode *numa = first_child (first_child (self->root, "cpu"), "numa");
+  guint n = 0;
+
+  for (xmlNode *cell = first_child (numa, "cell"); cell != NULL;
+       cell = next_element (cell->next, "cell"))
+    n++;
+  return n;
+}
+
 gboolean
 gh_domain_editor_set_memory (GhDomainEditor  *self,
                              guint64          bytes,
@@ -735,6 +767,7 @@ gh_domain_editor_set_memory (GhDomainEditor  *self,
   static const char * const after[] = { "description", "title", "uuid", "name", NULL };
   xmlNode *memory;
   xmlNode *current;
+  guint n_cells;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
 
@@ -743,6 +776,29 @@ gh_domain_editor_set_memory (GhDomainEditor  *self,
       _gh_error_set (error, GH_ERROR_FAILED, _("Could not change the memory"),
                      _("A machine needs at least one mebibyte of memory"));
       return FALSE;
+    }
+
+  /* libvirt makes a NUMA machine's memory the sum of its nodes', whatever <memory> says:
+   * one node follows the new size; several are the user's own split. */
+  n_cells = count_numa_cells (self);
+  if (n_cells > 1)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %u is a number of NUMA nodes, at least 2 */
+      detail = g_strdup_printf (_("its memory is split over %u NUMA nodes, which libvirt adds "
+                                  "up instead; change the nodes' memory with virsh edit"),
+                                n_cells);
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not change the memory"), detail);
+      return FALSE;
+    }
+  if (n_cells == 1)
+    {
+      xmlNode *cell = first_child (first_child (first_child (self->root, "cpu"), "numa"), "cell");
+      g_autofree char *kib = g_strdup_printf ("%" G_GUINT64_FORMAT, (bytes + 1023) / 1024);
+
+      set_prop (cell, "memory", kib);
+      set_prop (cell, "unit", "KiB");
     }
 
   memory = first_child (self->root, "memory");
@@ -864,6 +920,7 @@ gh_domain_editor_set_vcpus (GhDomainEditor  *self,
   g_autofree char *text = NULL;
   xmlNode *vcpu;
   xmlNode *topology;
+  guint n_cells;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
 
@@ -881,6 +938,57 @@ gh_domain_editor_set_vcpus (GhDomainEditor  *self,
                      _("The machine describes each of its processors on its own; change "
                        "them with virsh edit"));
       return FALSE;
+    }
+
+  /* NUMA nodes name their vCPUs by number: one node follows the new count, several are
+   * the user's own split, which libvirt refuses to leave naming vCPUs that are gone. */
+  n_cells = count_numa_cells (self);
+  if (n_cells > 1 && vcpus != gh_domain_editor_get_vcpus (self))
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %u is a number of NUMA nodes, at least 2 */
+      detail = g_strdup_printf (_("its processors are split over %u NUMA nodes; change the "
+                                  "nodes' processors with virsh edit"), n_cells);
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not change the processors"), detail);
+      return FALSE;
+    }
+  /* Pinning of vCPUs that are gone goes with them, as libvirt would drop it; scheduling
+   * settings name ranges of them, which libvirt refuses to keep naming vCPUs that are
+   * gone: checked before anything changes. */
+  {
+    xmlNode *cputune = first_child (self->root, "cputune");
+    xmlNode *next;
+
+    for (xmlNode *sched = first_child (cputune, "vcpusched"); sched != NULL;
+         sched = next_element (sched->next, "vcpusched"))
+      {
+        g_autofree char *list = dup_prop (sched, "vcpus");
+
+        if (cpu_list_max (list) >= (gint64) vcpus)
+          {
+            _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not change the processors"),
+                           _("its scheduling settings name processors it would no longer "
+                             "have; change them with virsh edit first"));
+            return FALSE;
+          }
+      }
+    for (xmlNode *pin = first_child (cputune, "vcpupin"); pin != NULL; pin = next)
+      {
+        g_autofree char *number = dup_prop (pin, "vcpu");
+
+        next = next_element (pin->next, "vcpupin");
+        if (number != NULL && g_ascii_strtoull (number, NULL, 10) >= vcpus)
+          remove_node (pin);
+      }
+  }
+
+  if (n_cells == 1)
+    {
+      xmlNode *cell = first_child (first_child (first_child (self->root, "cpu"), "numa"), "cell");
+      g_autofree char *cpus = vcpus > 1 ? g_strdup_printf ("0-%u", vcpus - 1) : g_strdup ("0");
+
+      set_prop (cell, "cpus", cpus);
     }
 
   vcpu = first_child (self->root, "vcpu");
@@ -2643,6 +2751,16 @@ gh_domain_editor_set_interface_model (GhDomainEditor  *self,
       if (model_node == NULL)
         model_node = insert_child (node, new_element (self, "model"), NULL);
       set_prop (model_node, "type", model);
+
+      /* Queues, offloads and the vhost backend are virtio's alone: libvirt would drop
+       * them from another model's card. What we define is what the machine keeps. */
+      if (g_strcmp0 (model, "virtio") != 0)
+        {
+          xmlNode *driver = first_child (node, "driver");
+
+          if (driver != NULL)
+            remove_node (driver);
+        }
     }
 
   if (mac != NULL && !found)

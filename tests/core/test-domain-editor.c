@@ -89,6 +89,23 @@ dup_canonical_without_memory (const char *xml)
   g_assert_nonnull (doc);
   remove_elements (xmlDocGetRootElement (doc), "memory");
   remove_elements (xmlDocGetRootElement (doc), "currentMemory");
+  /* A machine with one NUMA node gives it the new size too. */
+  for (xmlNode *cpu = xmlDocGetRootElement (doc)->children; cpu != NULL; cpu = cpu->next)
+    {
+      if (!xmlStrEqual (cpu->name, (const xmlChar *) "cpu"))
+        continue;
+      for (xmlNode *numa = cpu->children; numa != NULL; numa = numa->next)
+        {
+          if (!xmlStrEqual (numa->name, (const xmlChar *) "numa"))
+            continue;
+          for (xmlNode *cell = numa->children; cell != NULL; cell = cell->next)
+            if (cell->type == XML_ELEMENT_NODE)
+              {
+                xmlUnsetProp (cell, (const xmlChar *) "memory");
+                xmlUnsetProp (cell, (const xmlChar *) "unit");
+              }
+        }
+    }
 
   len = xmlC14NDocDumpMemory (doc, NULL, XML_C14N_1_0, NULL, 1, &out);
   g_assert_cmpint (len, >, 0);
@@ -113,7 +130,14 @@ assert_round_trip (const char *label,
   guint64 memory = gh_domain_editor_get_memory (editor);
   guint64 wanted = memory + 512 * MIB;
 
-  g_assert_true (gh_domain_editor_set_memory (editor, wanted, &error));
+  /* Several NUMA nodes are the user's own split: refused, and the machine left alone. */
+  if (!gh_domain_editor_set_memory (editor, wanted, &error))
+    {
+      g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+      g_assert_nonnull (strstr (error->message, "NUMA nodes"));
+      g_test_message ("%s: %s", label, error->message);
+      return;
+    }
   g_assert_no_error (error);
 
   edited = gh_domain_editor_to_xml (editor);
@@ -1587,6 +1611,62 @@ test_graphics_path_keeps_choices (void)
   g_assert_no_error (error);
 }
 
+#define NUMA_DOMAIN(cells) \
+  "<domain type='kvm'><name>numa</name><memory unit='KiB'>1048576</memory>" \
+  "<vcpu placement='static'>4</vcpu>" \
+  "<cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='3' cpuset='1'/></cputune>" \
+  "<os><type>hvm</type></os><cpu>" cells "</cpu><devices>" \
+  "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/>" \
+  "<driver name='vhost' queues='4'/></interface></devices></domain>"
+
+/* What libvirt would change behind an edit's back goes with the edit: one NUMA node
+ * follows memory and processors, pinning of vCPUs that are gone goes, and a card that is
+ * no longer virtio loses virtio's queues. Several NUMA nodes are the user's own split:
+ * refused, with what to do instead. */
+static void
+test_edits_take_what_goes_with_them (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GhDomainEditor) one =
+    gh_domain_editor_new (NUMA_DOMAIN ("<numa><cell id='0' cpus='0-3' memory='1048576' "
+                                       "unit='KiB'/></numa>"), &error);
+  g_autoptr(GhDomainEditor) two =
+    gh_domain_editor_new (NUMA_DOMAIN ("<numa><cell id='0' cpus='0-1' memory='524288' unit='KiB'/>"
+                                       "<cell id='1' cpus='2-3' memory='524288' unit='KiB'/>"
+                                       "</numa>"), &error);
+  g_autofree char *xml = NULL;
+  g_autofree char *unchanged = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_no_error (error);
+
+  g_assert_true (gh_domain_editor_set_memory (one, G_GUINT64_CONSTANT (2) << 30, &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_domain_editor_set_vcpus (one, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_domain_editor_set_interface_model (one, NULL, "e1000e", &error));
+  g_assert_no_error (error);
+  xml = gh_domain_editor_to_xml (one);
+  g_assert_nonnull (strstr (xml, "<cell id=\"0\" cpus=\"0-1\" memory=\"2097152\" unit=\"KiB\"/>"));
+  g_assert_nonnull (strstr (xml, "<vcpupin vcpu=\"0\" cpuset=\"0\"/>"));
+  g_assert_null (strstr (xml, "vcpu=\"3\""));
+  g_assert_null (strstr (xml, "queues"));
+  g_assert_nonnull (strstr (xml, "<model type=\"e1000e\"/>"));
+
+  unchanged = gh_domain_editor_to_xml (two);
+  g_assert_false (gh_domain_editor_set_memory (two, G_GUINT64_CONSTANT (2) << 30, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "split over 2 NUMA nodes"));
+  g_assert_nonnull (strstr (error->message, "virsh edit"));
+  g_clear_error (&error);
+  g_assert_false (gh_domain_editor_set_vcpus (two, 2, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "virsh edit"));
+  g_clear_error (&error);
+  after = gh_domain_editor_to_xml (two);
+  g_assert_cmpstr (after, ==, unchanged);
+}
+
 /* What a window compares before its edit lands: the selected elements as text, "" for
  * none, and a change elsewhere in the domain leaves it as it was. */
 static void
@@ -1627,6 +1707,8 @@ main (int   argc,
   gh_test_init (&argc, &argv);
 
   g_test_add_func ("/core/domain-editor/dup-part", test_dup_part);
+  g_test_add_func ("/core/domain-editor/edits-take-what-goes-with-them",
+                   test_edits_take_what_goes_with_them);
   g_test_add_func ("/core/domain-editor/graphics-path-keeps-choices",
                    test_graphics_path_keeps_choices);
   g_test_add_func ("/core/domain-editor/round-trip/own", test_round_trip_own);
