@@ -680,6 +680,14 @@ read_cpio_member (const guint8 *data,
 
 /* An ISO in a directory of its own (not the test's TMPDIR) with "initrd", 3 MiB of zeros
  * that zisofs packs into a few kilobytes, and "big", 2 MiB stored as they are. */
+static gboolean
+have_xorriso (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xorriso");
+
+  return path != NULL;
+}
+
 static char *
 make_bomb_iso (void)
 {
@@ -737,7 +745,7 @@ test_extract_too_large (void)
   GStatBuf st;
   int fds[1];
 
-  if (g_find_program_in_path ("xorriso") == NULL)
+  if (!have_xorriso ())
     {
       g_test_skip ("no xorriso");
       return;
@@ -809,7 +817,7 @@ test_extract_cancel (void)
   GThread *thread;
   int pipe_fds[2];
 
-  if (g_find_program_in_path ("xorriso") == NULL)
+  if (!have_xorriso ())
     {
       g_test_skip ("no xorriso");
       return;
@@ -849,7 +857,7 @@ test_boot_files_nameless (void)
   g_assert_no_error (error);
 
   /* Media without the installer where libosinfo says. */
-  if (g_find_program_in_path ("xorriso") != NULL)
+  if (have_xorriso ())
     {
       iso = make_bomb_iso ();
       g_assert_false (_gh_express_write_boot_files (iso, media, &script, &kernel, &initrd, NULL,

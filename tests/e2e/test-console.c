@@ -303,21 +303,49 @@ domain_screenshot (Guest *guest)
   return image_new_from_texture (texture);
 }
 
-/* What @widget draws, rendered by its window's renderer as GTK would paint it. */
+static void
+set_true_cb (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* What @widget draws, rendered by its window's renderer as GTK would paint it. A widget
+ * paintable shows what was drawn last: under load a widget that was just shown may not
+ * have drawn yet, so a frame is waited for until there is something to show. */
 static Image *
 widget_image (GtkWidget *widget)
 {
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
+  int width = 0;
+  int height = 0;
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  for (guint tries = 0; node == NULL; tries++)
+    {
+      g_autoptr(GdkPaintable) paintable = NULL;
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (tries > 0)
+        {
+          GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+          gboolean painted = FALSE;
+          gulong handler;
+
+          g_assert_nonnull (clock);
+          g_assert_cmpuint (tries, <, 50);
+          handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true_cb),
+                                              &painted);
+          gtk_widget_queue_draw (widget);
+          gh_e2e_wait_until (painted, FRAME_TIMEOUT_S, "a frame of the widget to be drawn");
+          g_signal_handler_disconnect (clock, handler);
+        }
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      paintable = gtk_widget_paintable_new (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
