@@ -362,9 +362,10 @@ widget_frame (Guest *guest)
     return widget_image (GTK_WIDGET (guest->display));
 
   /* A window that is not the guest's size scales what it draws: what the display presents
-   * is then the frame it holds at the guest's own size. */
-  frame = gh_spice_display_dup_frame (guest->display);
-  g_assert_nonnull (frame);
+   * is then the frame it holds at the guest's own size, once the display has one (a
+   * console that just opened may not yet). */
+  gh_e2e_wait_until ((frame = gh_spice_display_dup_frame (guest->display)) != NULL,
+                     FRAME_TIMEOUT_S, "a frame in the console's display");
   return image_new_from_texture (frame);
 }
 
