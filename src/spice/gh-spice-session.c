@@ -549,6 +549,18 @@ dup_unsupported_reason (GhSpiceSession *self)
   return NULL;
 }
 
+/* Whether the session failed only because the machine's connection was not there, and
+ * the connection is there again. */
+static gboolean
+connection_is_back (GhSpiceSession *self)
+{
+  GhConnection *connection = gh_machine_get_connection (self->machine);
+
+  return g_error_matches (self->error, GH_ERROR, GH_ERROR_NOT_CONNECTED) &&
+         connection != NULL &&
+         gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED;
+}
+
 static void
 update (GhSpiceSession *self)
 {
@@ -577,11 +589,13 @@ update (GhSpiceSession *self)
   if (self->lost_timeout_id != 0)
     return;
 
-  /* Started again after a stop, or SPICE just appeared: connect by ourselves. A
-   * disconnection for another reason waits for gh_spice_session_connect(). */
+  /* Started again after a stop, SPICE just appeared, or the daemon is back after the
+   * connection to it was lost: connect by ourselves. A disconnection for another reason
+   * waits for gh_spice_session_connect(). */
   if (self->state == GH_SPICE_SESSION_STATE_GUEST_STOPPED ||
       self->state == GH_SPICE_SESSION_STATE_UNSUPPORTED ||
-      self->state == GH_SPICE_SESSION_STATE_IDLE)
+      self->state == GH_SPICE_SESSION_STATE_IDLE ||
+      (self->state == GH_SPICE_SESSION_STATE_DISCONNECTED && connection_is_back (self)))
     start_session (self);
 }
 
@@ -628,6 +642,9 @@ gh_spice_session_constructed (GObject *object)
                            G_CALLBACK (machine_changed_cb), self, 0);
   g_signal_connect_object (self->machine, "notify::has-spice",
                            G_CALLBACK (machine_changed_cb), self, 0);
+  if (gh_machine_get_connection (self->machine) != NULL)
+    g_signal_connect_object (gh_machine_get_connection (self->machine), "notify::state",
+                             G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 }
 
 static void
