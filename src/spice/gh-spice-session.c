@@ -499,6 +499,9 @@ start_session (GhSpiceSession *self)
 {
   g_autoptr(GError) error = NULL;
 
+  g_debug ("starting a display session for %s (it was %s)",
+           gh_machine_get_display_name (self->machine),
+           g_enum_to_string (GH_TYPE_SPICE_SESSION_STATE, self->state));
   drop_session (self);
 
   self->session = spice_session_new ();
@@ -549,6 +552,15 @@ dup_unsupported_reason (GhSpiceSession *self)
   return NULL;
 }
 
+static gboolean
+connection_is_connected (GhSpiceSession *self)
+{
+  GhConnection *connection = gh_machine_get_connection (self->machine);
+
+  return connection == NULL ||
+         gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED;
+}
+
 /* Whether the session failed only because the machine's connection was not there, and
  * the connection is there again. */
 static gboolean
@@ -557,8 +569,7 @@ connection_is_back (GhSpiceSession *self)
   GhConnection *connection = gh_machine_get_connection (self->machine);
 
   return g_error_matches (self->error, GH_ERROR, GH_ERROR_NOT_CONNECTED) &&
-         connection != NULL &&
-         gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED;
+         connection != NULL && connection_is_connected (self);
 }
 
 static void
@@ -587,6 +598,12 @@ update (GhSpiceSession *self)
 
   /* A loss waits for its verdict. */
   if (self->lost_timeout_id != 0)
+    return;
+
+  /* After a lost connection the machines' states come back a moment before the
+   * connection says it is connected: a socket asked for then would be refused. The
+   * connection's own notify brings us back here. */
+  if (!connection_is_connected (self))
     return;
 
   /* Started again after a stop, SPICE just appeared, or the daemon is back after the
