@@ -5,6 +5,8 @@
  */
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libvirt/libvirt-qemu.h>
 
 #include "gh-core-private.h"
 
@@ -37,6 +39,7 @@ typedef struct
   virConnectPtr  conn;
   GArray        *event_ids;   /* int, from virConnectDomainEventRegisterAny */
   int            node_device_event_id;  /* -1 when the driver has no such events */
+  int            shutdown_event_id;     /* QEMU's own SHUTDOWN event; -1 without it */
   /* Ours, not libvirt's: drivers without close callbacks (test:///) accept the
    * registration but never call its free function. */
   CallbackData  *close_data;
@@ -70,6 +73,7 @@ G_DEFINE_FINAL_TYPE (GhConnection, gh_connection, G_TYPE_OBJECT)
 
 enum {
   NODE_DEVICES_CHANGED,
+  INSTALL_FAILED,
   N_SIGNALS
 };
 
@@ -187,6 +191,9 @@ set_state (GhConnection      *self,
 
   if (self->state != state)
     {
+      g_debug ("%s: %s%s%s", self->uri,
+               g_enum_to_string (GH_TYPE_CONNECTION_STATE, state),
+               error != NULL ? ": " : "", error != NULL ? error->message : "");
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
@@ -222,6 +229,8 @@ link_close_thread (GTask        *task,
     virConnectDomainEventDeregisterAny (link->conn, g_array_index (link->event_ids, int, i));
   if (link->node_device_event_id >= 0)
     virConnectNodeDeviceEventDeregisterAny (link->conn, link->node_device_event_id);
+  if (link->shutdown_event_id >= 0)
+    virConnectDomainQemuMonitorEventDeregister (link->conn, link->shutdown_event_id);
   virConnectUnregisterCloseCallback (link->conn, on_close);
   g_clear_pointer (&link->conn, virConnectClose);
   virResetLastError ();
@@ -491,6 +500,8 @@ queue_domain (virDomainPtr  domain,
   defer_to_main (callback_data, apply_domain_event, deferred);
 }
 
+static gboolean apply_installer_reset (gpointer user_data);
+
 static int
 on_domain_lifecycle (virConnectPtr  conn,
                      virDomainPtr   domain,
@@ -498,6 +509,19 @@ on_domain_lifecycle (virConnectPtr  conn,
                      int            detail,
                      void          *opaque)
 {
+  char uuid[VIR_UUID_STRING_BUFLEN];
+
+  /* A run that starts forgets how the last one ended; libvirt sends this after the
+   * SHUTDOWN of the run before, on the same stream. */
+  if (event_type == VIR_DOMAIN_EVENT_STARTED && virDomainGetUUIDString (domain, uuid) == 0)
+    {
+      Deferred *deferred = g_new0 (Deferred, 1);
+
+      deferred->uuid = g_strdup (uuid);
+      deferred->reason = FALSE;
+      defer_to_main (opaque, apply_installer_reset, deferred);
+    }
+
   queue_domain (domain, opaque);
   return 0;
 }
@@ -521,6 +545,69 @@ on_domain_device_change (virConnectPtr  conn,
                          void          *opaque)
 {
   queue_domain (domain, opaque);
+}
+
+/* deferred->reason: TRUE when the guest reset itself, FALSE when it started (again). */
+static gboolean
+apply_installer_reset (gpointer user_data)
+{
+  Deferred *deferred = user_data;
+  g_autofree char *uuid = g_steal_pointer (&deferred->uuid);
+  g_autoptr(GhConnection) self = g_weak_ref_get (&deferred->callback_data->self);
+  GhMachine *machine;
+
+  if (self == NULL || deferred->callback_data->generation != self->generation)
+    return G_SOURCE_REMOVE;
+
+  machine = gh_machine_list_lookup_by_uuid (self->machines, uuid);
+  if (machine != NULL)
+    _gh_machine_set_reset_seen (machine, deferred->reason);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether QEMU's SHUTDOWN event @details (JSON) says the guest reset itself: with
+ * on_reboot=destroy a guest's reboot stops it, and libvirt's own events then tell it
+ * from a poweroff by nothing ("Shutdown Finished after guest request" for both). */
+gboolean
+_gh_connection_shutdown_is_reset (const char *details)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *object;
+
+  if (details == NULL || !json_parser_load_from_data (parser, details, -1, NULL))
+    return FALSE;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+
+  object = json_node_get_object (root);
+  return g_strcmp0 (json_object_get_string_member_with_default (object, "reason", NULL),
+                    "guest-reset") == 0 &&
+         json_object_get_boolean_member_with_default (object, "guest", FALSE);
+}
+
+static void
+on_qemu_shutdown (virConnectPtr  conn,
+                  virDomainPtr   domain,
+                  const char    *event,
+                  long long      seconds,
+                  unsigned int   micros,
+                  const char    *details,
+                  void          *opaque)
+{
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  Deferred *deferred;
+
+  if (!_gh_connection_shutdown_is_reset (details) || virDomainGetUUIDString (domain, uuid) < 0)
+    return;
+
+  deferred = g_new0 (Deferred, 1);
+  deferred->uuid = g_strdup (uuid);
+  deferred->reason = TRUE;
+  defer_to_main (opaque, apply_installer_reset, deferred);
 }
 
 static const struct
@@ -683,6 +770,7 @@ typedef struct
   /* Made on the main thread, handed to libvirt by the worker. */
   CallbackData  *event_data[G_N_ELEMENTS (domain_events)];
   CallbackData  *node_device_data;
+  CallbackData  *shutdown_data;
   GWeakRef       self;
 } OpenData;
 
@@ -695,6 +783,7 @@ open_data_free (OpenData *data)
   for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
     g_clear_pointer (&data->event_data[i], callback_data_release);
   g_clear_pointer (&data->node_device_data, callback_data_release);
+  g_clear_pointer (&data->shutdown_data, callback_data_release);
   g_weak_ref_clear (&data->self);
   g_free (data->uri);
   g_free (data);
@@ -803,6 +892,22 @@ open_thread (GTask        *task,
                                             VIR_NODE_DEVICE_EVENT_CALLBACK (on_node_device_event),
                                             callback_data, callback_data_release);
     if (link->node_device_event_id < 0)
+      {
+        callback_data_release (callback_data);
+        virResetLastError ();
+      }
+  }
+
+  /* Only QEMU tells a guest's reset from its poweroff, in its own event: the install
+   * phase of an express install ends on the installer's reboot alone. Other drivers, or
+   * a daemon that refuses, leave machines to end their install phase by hand. */
+  {
+    CallbackData *callback_data = g_steal_pointer (&data->shutdown_data);
+
+    link->shutdown_event_id =
+      virConnectDomainQemuMonitorEventRegister (link->conn, NULL, "SHUTDOWN", on_qemu_shutdown,
+                                                callback_data, callback_data_release, 0);
+    if (link->shutdown_event_id < 0)
       {
         callback_data_release (callback_data);
         virResetLastError ();
@@ -958,12 +1063,13 @@ open_cb (GObject      *object,
   self->reconnect_delay = 0;
   set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
 
-  /* An installer that finished while nobody watched. */
+  /* An install phase whose end was seen, and whose finish failed (most likely with the
+   * connection that just came back): try again. */
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->machines)); i++)
     {
       g_autoptr(GhMachine) machine = g_list_model_get_item (G_LIST_MODEL (self->machines), i);
 
-      _gh_machine_check_install (machine);
+      _gh_machine_retry_install (machine);
     }
 
   /* Events that came in while the list was read. */
@@ -987,10 +1093,12 @@ start_open (GhConnection *self,
   data->generation = self->generation;
   data->link = g_new0 (Link, 1);
   data->link->node_device_event_id = -1;
+  data->link->shutdown_event_id = -1;
   data->link->close_data = callback_data_new (self, self->generation);
   for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
     data->event_data[i] = callback_data_new (self, self->generation);
   data->node_device_data = callback_data_new (self, self->generation);
+  data->shutdown_data = callback_data_new (self, self->generation);
   g_weak_ref_init (&data->self, self);
 
   /* A lost connection stays "lost" (with its machines unknown) until it is back. */
@@ -1119,7 +1227,31 @@ gh_connection_class_init (GhConnectionClass *klass)
                                 NULL, NULL, NULL, NULL,
                                 G_TYPE_NONE, 0);
 
+  /**
+   * GhConnection::install-failed:
+   * @machine: the machine whose install phase could not end
+   * @error: why
+   *
+   * The installer of an express install is done, but Greenhouse could not boot the
+   * installed system. The machine stays in its install phase, shut off; it is tried again
+   * after the next reconnection, or by gh_machine_finish_install_async().
+   */
+  signals[INSTALL_FAILED] =
+    g_signal_new_class_handler ("install-failed",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                NULL, NULL, NULL, NULL,
+                                G_TYPE_NONE, 2, GH_TYPE_MACHINE, G_TYPE_ERROR);
+
   gh_core_init ();
+}
+
+void
+_gh_connection_emit_install_failed (GhConnection *self,
+                                    GhMachine    *machine,
+                                    const GError *error)
+{
+  g_signal_emit (self, signals[INSTALL_FAILED], 0, machine, error);
 }
 
 static void

@@ -59,9 +59,17 @@ void            _gh_machine_update               (GhMachine            *self,
                                                   const GhMachineInfo  *info);
 void            _gh_machine_set_state            (GhMachine            *self,
                                                   GhMachineState        state);
-/* Main thread, connected: when the guest has stopped the install phase of an express
- * install, boots the installed system (once; a worker does it). */
+/* Main thread, connected: when the installer of an express install has ended its
+ * install phase (its reboot was seen, and the guest stopped), boots the installed system
+ * (once; a worker does it). */
 void            _gh_machine_check_install        (GhMachine            *self);
+/* Main thread, after a reconnection: as above, and also tries again a finish that
+ * failed. */
+void            _gh_machine_retry_install        (GhMachine            *self);
+/* Main thread: QEMU said the guest reset itself (its reboot, as opposed to a poweroff),
+ * or (@reset FALSE) the guest started again. */
+void            _gh_machine_set_reset_seen       (GhMachine            *self,
+                                                  gboolean              reset);
 
 GhMachineList  *_gh_machine_list_new             (void);
 void            _gh_machine_list_add             (GhMachineList        *self,
@@ -75,6 +83,11 @@ void            _gh_machine_list_set_all         (GhMachineList        *self,
 /* Any thread: a new reference to the open virConnectPtr, or NULL with an error. */
 virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
                                                   GError              **error);
+/* Any thread: whether the details of QEMU's SHUTDOWN event say the guest reset itself. */
+gboolean        _gh_connection_shutdown_is_reset (const char           *details);
+void            _gh_connection_emit_install_failed (GhConnection       *self,
+                                                    GhMachine          *machine,
+                                                    const GError       *error);
 /* How many times the whole list was read from libvirt (once per (re)connection):
  * lets tests prove that changes arrive through events, not through reloads. */
 guint           _gh_connection_get_n_full_lists  (GhConnection         *self);

@@ -33,10 +33,12 @@ struct _GhMachine
   guint has_spice : 1;
   guint persistent : 1;
   guint installing : 1;
-  guint install_done : 1;       /* the last reading: the installer has stopped the guest */
+  guint install_done : 1;       /* the last reading: the guest stopped itself mid-install */
+  guint reset_seen : 1;         /* QEMU said the guest reset itself: the installer's end */
   guint finishing_install : 1;  /* a worker is at it */
-  guint install_failed : 1;     /* it failed once: not again on every event */
-  guint install_held : 1;       /* the user shut it down mid-install */
+  /* Why the last finish failed: not tried again on every event, but after a reconnection
+   * or when asked. */
+  GError *install_error;
 };
 
 G_DEFINE_FINAL_TYPE (GhMachine, gh_machine, G_TYPE_OBJECT)
@@ -58,6 +60,7 @@ enum {
   PROP_HAS_SPICE,
   PROP_PERSISTENT,
   PROP_INSTALLING,
+  PROP_INSTALL_ERROR,
   N_PROPS
 };
 
@@ -75,6 +78,7 @@ gh_machine_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->os_id, g_free);
+  g_clear_error (&self->install_error);
 
   G_OBJECT_CLASS (gh_machine_parent_class)->finalize (object);
 }
@@ -149,6 +153,10 @@ gh_machine_get_property (GObject    *object,
       g_value_set_boolean (value, self->installing);
       break;
 
+    case PROP_INSTALL_ERROR:
+      g_value_set_boxed (value, self->install_error);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -188,6 +196,9 @@ gh_machine_class_init (GhMachineClass *klass)
   /* In the install phase of an express install: the installer runs, or has stopped and
    * Greenhouse is about to boot the installed system. */
   properties[PROP_INSTALLING] = g_param_spec_boolean ("installing", NULL, NULL, FALSE, flags);
+  /* Why the installed system could not be booted after its installer was done. */
+  properties[PROP_INSTALL_ERROR] = g_param_spec_boxed ("install-error", NULL, NULL,
+                                                       G_TYPE_ERROR, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -314,6 +325,7 @@ _gh_machine_update (GhMachine           *self,
     {
       self->installing = !!info->installing;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTALLING]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_TEXT]);
     }
   self->install_done = !!info->install_done;
 
@@ -410,6 +422,20 @@ gh_machine_get_state_text (GhMachine *self)
 
   if (self->state == GH_MACHINE_STATE_PAUSED)
     return gh_machine_pause_reason_get_text (self->pause_reason);
+
+  /* A machine in its install phase runs the installer, not yet its system. */
+  if (self->installing && self->state == GH_MACHINE_STATE_RUNNING)
+    return _("Installing");
+  if (self->installing && self->state == GH_MACHINE_STATE_SHUT_OFF)
+    {
+      if (self->finishing_install)
+        return _("Finishing installation");
+      if (self->install_error != NULL)
+        return _("Could not finish installing");
+      return _("Installation not finished");
+    }
+  if (self->install_error != NULL && self->state == GH_MACHINE_STATE_SHUT_OFF)
+    return _("Could not finish installing");
 
   return gh_machine_state_get_label (self->state);
 }
@@ -1019,10 +1045,10 @@ gh_machine_perform_async (GhMachine           *self,
   if (!action_task_prepare (self, task, TRUE))
     return;
 
-  /* A shutdown asked for mid-install ends as the installer's own reboot does: it must
-   * not be taken for the install being done. Starting again runs the installer. */
-  if (self->installing)
-    self->install_held = action == GH_MACHINE_ACTION_SHUT_DOWN;
+  /* Starting a machine in its install phase runs the installer again (the window asked
+   * first): only its next reboot ends the phase. */
+  if (self->installing && action == GH_MACHINE_ACTION_START)
+    self->reset_seen = FALSE;
 
   g_task_run_in_thread (task, perform_thread);
 }
@@ -2668,6 +2694,10 @@ read_install_files (virDomainPtr   domain,
     gh_domain_editor_get_express_install (editor, kernel, initrd);
 }
 
+/* Runs in a worker: ends the install phase of a machine whose installer is done and
+ * boots the installed system. data->flag: the user said so (Retry, or "Start Installed
+ * System"), so any stop will do; otherwise only the guest's own (the installer's reboot,
+ * which the main thread saw). What an earlier try already did is not done again. */
 static void
 finish_install_thread (GTask        *task,
                        gpointer      source_object,
@@ -2693,26 +2723,27 @@ finish_install_thread (GTask        *task,
       _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
       goto out;
     }
-  if (state != VIR_DOMAIN_SHUTOFF || reason != VIR_DOMAIN_SHUTOFF_SHUTDOWN)
+  if (state != VIR_DOMAIN_SHUTOFF || (!data->flag && reason != VIR_DOMAIN_SHUTOFF_SHUTDOWN))
     goto out;
 
   editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
   if (editor == NULL)
     goto out;
-  if (!gh_domain_editor_get_express_install (editor, &kernel, &initrd))
-    goto out;
-  if (!gh_domain_editor_end_express_install (editor, &error))
+  if (gh_domain_editor_get_express_install (editor, &kernel, &initrd))
     {
-      g_prefix_error (&error, "%s: ", data->failure);
-      goto out;
-    }
-  if (!define_editor (data, editor, &error))
-    goto out;
+      if (!gh_domain_editor_end_express_install (editor, &error))
+        {
+          g_prefix_error (&error, "%s: ", data->failure);
+          goto out;
+        }
+      if (!define_editor (data, editor, &error))
+        goto out;
 
-  /* The installed system no longer needs them; the answers in the initrd hold the
-   * password, so they go at once. */
-  delete_install_volume (data->conn, kernel);
-  delete_install_volume (data->conn, initrd);
+      /* The installed system no longer needs them; the answers in the initrd hold the
+       * password, so they go at once. */
+      delete_install_volume (data->conn, kernel);
+      delete_install_volume (data->conn, initrd);
+    }
 
   if (virDomainCreate (domain) < 0)
     _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
@@ -2729,42 +2760,180 @@ out:
 }
 
 static void
+set_install_error (GhMachine    *self,
+                   const GError *error)
+{
+  if (self->install_error == NULL && error == NULL)
+    return;
+
+  g_clear_error (&self->install_error);
+  self->install_error = error != NULL ? g_error_copy (error) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INSTALL_ERROR]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_TEXT]);
+}
+
+static void
+set_finishing_install (GhMachine *self,
+                       gboolean   finishing)
+{
+  self->finishing_install = finishing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_TEXT]);
+}
+
+static void
 finish_install_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   GhMachine *self = GH_MACHINE (object);
+  g_autoptr(GTask) user_task = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->finishing_install = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  set_finishing_install (self, FALSE);
+  if (g_task_propagate_boolean (G_TASK (result), &error))
     {
-      /* The machine stays in the install phase, stopped: starting it by hand runs the
-       * installer again, and deleting it removes its files. */
-      self->install_failed = TRUE;
-      g_warning ("%s", error->message);
+      self->reset_seen = FALSE;
+      set_install_error (self, NULL);
+      if (user_task != NULL)
+        g_task_return_boolean (user_task, TRUE);
+      return;
     }
+
+  /* The machine stays in its install phase, shut off, and says why: the row shows it, the
+   * window offers Retry, and a reconnection tries again. */
+  set_install_error (self, error);
+  if (user_task != NULL)
+    {
+      g_task_return_error (user_task, g_steal_pointer (&error));
+    }
+  else
+    {
+      g_autoptr(GhConnection) connection = g_weak_ref_get (&self->connection);
+
+      if (connection != NULL)
+        _gh_connection_emit_install_failed (connection, self, error);
+    }
+}
+
+/* Main thread: starts the finish; @user_task (nullable) gets its result. FALSE when it
+ * could not start (the error is then on @user_task, or on the machine). */
+static void
+start_finish_install (GhMachine *self,
+                      gboolean   by_user,
+                      GTask     *user_task)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = action_task_new (self, start_finish_install, 0,
+                          /* Translators: %s is a machine's name */
+                          g_strdup_printf (_("Could not finish installing “%s”"),
+                                           gh_machine_get_display_name (self)),
+                          NULL, finish_install_cb,
+                          user_task != NULL ? g_object_ref (user_task) : NULL);
+  ((ActionData *) g_task_get_task_data (task))->flag = by_user;
+
+  if (!action_task_prepare (self, task, FALSE))
+    return;
+
+  set_finishing_install (self, TRUE);
+  g_task_run_in_thread (task, finish_install_thread);
 }
 
 void
 _gh_machine_check_install (GhMachine *self)
 {
+  g_return_if_fail (GH_IS_MACHINE (self));
+
+  /* Only the installer's own end: a reboot (which on_reboot=destroy turns into a stop),
+   * never a poweroff, whether the guest's, virsh's or Shut Down's. */
+  if (!self->installing || !self->install_done || !self->reset_seen
+      || self->finishing_install || self->install_error != NULL)
+    return;
+
+  start_finish_install (self, FALSE, NULL);
+}
+
+void
+_gh_machine_retry_install (GhMachine *self)
+{
+  g_return_if_fail (GH_IS_MACHINE (self));
+
+  if (self->install_error != NULL && !self->finishing_install
+      && self->state == GH_MACHINE_STATE_SHUT_OFF)
+    {
+      start_finish_install (self, TRUE, NULL);
+      return;
+    }
+
+  _gh_machine_check_install (self);
+}
+
+void
+_gh_machine_set_reset_seen (GhMachine *self,
+                            gboolean   reset)
+{
+  g_return_if_fail (GH_IS_MACHINE (self));
+
+  self->reset_seen = !!reset;
+  if (reset)
+    g_debug ("%s reset itself", gh_machine_get_display_name (self));
+  /* The stop that follows the reset may have been read first. */
+  _gh_machine_check_install (self);
+}
+
+/**
+ * gh_machine_get_install_error:
+ * @self: a #GhMachine
+ *
+ * Returns: (nullable) (transfer none): why the installed system of an express install
+ *   could not be booted after its installer was done
+ */
+const GError *
+gh_machine_get_install_error (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->install_error;
+}
+
+/**
+ * gh_machine_finish_install_async:
+ * @self: a shut-off #GhMachine in its install phase, or whose last finish failed
+ *
+ * Ends the install phase and boots the installed system, as Greenhouse does by itself
+ * when the installer reboots: for Retry after a failure, and for a user who knows that
+ * the installer was done when Greenhouse did not see it end.
+ */
+void
+gh_machine_finish_install_async (GhMachine           *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (GH_IS_MACHINE (self));
 
-  if (!self->install_done || self->finishing_install || self->install_failed
-      || self->install_held)
-    return;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gh_machine_finish_install_async);
 
-  task = action_task_new (self, _gh_machine_check_install, 0,
-                          /* Translators: %s is a machine's name */
-                          g_strdup_printf (_("Could not finish installing “%s”"),
-                                           gh_machine_get_display_name (self)),
-                          NULL, finish_install_cb, NULL);
-  if (!action_task_prepare (self, task, FALSE))
-    return;
+  if (self->finishing_install)
+    {
+      g_task_return_new_error (task, GH_ERROR, GH_ERROR_INVALID_STATE,
+                               _("The installation of “%s” is already being finished"),
+                               gh_machine_get_display_name (self));
+      return;
+    }
 
-  self->finishing_install = TRUE;
-  g_task_run_in_thread (task, finish_install_thread);
+  start_finish_install (self, TRUE, task);
+}
+
+gboolean
+gh_machine_finish_install_finish (GhMachine     *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -80,6 +80,7 @@ gboolean        gh_machine_get_persistent   (GhMachine       *self);
 /* In the install phase of an express install: Greenhouse boots the installed system
  * by itself when the installer is done. */
 gboolean        gh_machine_get_installing   (GhMachine       *self);
+const GError   *gh_machine_get_install_error (GhMachine      *self);
 
 gboolean        gh_machine_can_perform      (GhMachine       *self,
                                              GhMachineAction  action);
@@ -91,6 +92,14 @@ void            gh_machine_perform_async    (GhMachine           *self,
 gboolean        gh_machine_perform_finish   (GhMachine       *self,
                                              GAsyncResult    *result,
                                              GError         **error);
+
+void            gh_machine_finish_install_async  (GhMachine           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        gh_machine_finish_install_finish (GhMachine       *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error);
 
 void            gh_machine_delete_async     (GhMachine           *self,
                                              gboolean             delete_storage,

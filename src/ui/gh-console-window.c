@@ -705,6 +705,51 @@ gh_console_window_confirm_force_off (GhConsoleWindow *self)
 }
 
 static void
+on_finish_install_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PowerData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_finish_install_finish (GH_MACHINE (object), result, &error);
+  data->self->busy--;
+  if (data->self->session == NULL)
+    return;
+
+  gh_console_window_update_actions (data->self);
+  if (error != NULL)
+    gh_console_window_add_toast (data->self, data->failure, gh_error_get_detail (error));
+}
+
+static void
+on_install_start_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           GhConsoleWindow  *self)
+{
+  PowerData *data;
+
+  if (g_strcmp0 (response, "installer") == 0)
+    {
+      gh_console_window_perform (self, GH_MACHINE_ACTION_START);
+      return;
+    }
+
+  if (g_strcmp0 (response, "installed") != 0 || self->machine == NULL || self->gone ||
+      self->busy > 0)
+    return;
+
+  data = g_new0 (PowerData, 1);
+  data->self = g_object_ref (self);
+  /* Translators: %s is a machine's name */
+  data->failure = g_strdup_printf (_("Could not finish installing “%s”"),
+                                   gh_machine_get_display_name (self->machine));
+  self->busy++;
+  gh_console_window_update_actions (self);
+  gh_machine_finish_install_async (self->machine, NULL, on_finish_install_cb, data);
+}
+
+static void
 gh_console_window_power_action (GtkWidget  *widget,
                                 const char *action_name,
                                 GVariant   *parameter)
@@ -717,7 +762,19 @@ gh_console_window_power_action (GtkWidget  *widget,
         continue;
 
       if (power_actions[i].action == GH_MACHINE_ACTION_FORCE_OFF)
-        gh_console_window_confirm_force_off (self);
+        {
+          gh_console_window_confirm_force_off (self);
+        }
+      else if (power_actions[i].action == GH_MACHINE_ACTION_START &&
+               gh_machine_start_needs_asking (self->machine))
+        {
+          /* Starting the installer again could erase an installed system: ask. */
+          GtkWidget *dialog = gh_install_start_dialog_new (GTK_WINDOW (self), self->machine);
+
+          g_signal_connect_object (dialog, "response", G_CALLBACK (on_install_start_response),
+                                   self, 0);
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
       else
         gh_console_window_perform (self, power_actions[i].action);
       return;

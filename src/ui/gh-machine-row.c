@@ -233,11 +233,7 @@ gh_machine_row_update_state (GhMachineRow *self)
   GhMachineState state = gh_machine_get_state (self->machine);
 
   gtk_image_set_from_icon_name (self->state_image, gh_machine_state_get_icon_name (state));
-  /* A machine installing itself runs the installer, not yet its system. */
-  if (state == GH_MACHINE_STATE_RUNNING && gh_machine_get_installing (self->machine))
-    gtk_label_set_label (self->state_label, _("Installing"));
-  else
-    gtk_label_set_label (self->state_label, gh_machine_get_state_text (self->machine));
+  gtk_label_set_label (self->state_label, gh_machine_get_state_text (self->machine));
 
   for (guint i = 0; i < G_N_ELEMENTS (state_css_classes); i++)
     {
@@ -301,6 +297,42 @@ on_perform_cb (GObject      *object,
 }
 
 static void
+on_finish_install_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ActionData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_finish_install_finish (GH_MACHINE (object), result, &error);
+  action_data_finish (data, error);
+}
+
+/* Runs what the install-phase dialog chose. The dialog holds the machine, as the row
+ * may show another one by now. */
+static void
+on_install_start_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           gpointer          user_data)
+{
+  GhMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  const char *name = gh_machine_get_display_name (machine);
+
+  if (g_strcmp0 (response, "installer") == 0)
+    gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, on_perform_cb,
+                              action_data_new (machine, window,
+                                               gh_machine_action_dup_failure (GH_MACHINE_ACTION_START,
+                                                                              name)));
+  else if (g_strcmp0 (response, "installed") == 0)
+    gh_machine_finish_install_async (machine, NULL, on_finish_install_cb,
+                                     action_data_new (machine, window,
+                                                      /* Translators: %s is a machine's name */
+                                                      g_strdup_printf (_("Could not finish installing “%s”"),
+                                                                       name)));
+}
+
+static void
 machine_lifecycle_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -316,6 +348,19 @@ machine_lifecycle_action (GtkWidget  *widget,
           GhMachineAction action = lifecycle_actions[i].action;
           const char *name = gh_machine_get_display_name (self->machine);
           ActionData *data;
+
+          /* Starting the installer again could erase an installed system: ask. */
+          if (action == GH_MACHINE_ACTION_START && gh_machine_start_needs_asking (self->machine))
+            {
+              GtkWidget *dialog = gh_install_start_dialog_new (gh_machine_row_get_window (self),
+                                                               self->machine);
+
+              g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (self->machine),
+                                      g_object_unref);
+              g_signal_connect (dialog, "response", G_CALLBACK (on_install_start_response), NULL);
+              gtk_window_present (GTK_WINDOW (dialog));
+              return;
+            }
 
           data = action_data_new (self->machine, gh_machine_row_get_window (self),
                                   gh_machine_action_dup_failure (action, name));
@@ -889,7 +934,7 @@ gh_machine_row_set_machine (GhMachineRow *self,
       g_signal_connect_object (machine, "notify::state",
                                G_CALLBACK (gh_machine_row_update_state), self,
                                G_CONNECT_SWAPPED);
-      g_signal_connect_object (machine, "notify::installing",
+      g_signal_connect_object (machine, "notify::state-text",
                                G_CALLBACK (gh_machine_row_update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (machine, "notify::pause-reason",

@@ -183,3 +183,56 @@ gh_graphics_path_kind_get_title (GhGraphicsPathKind kind)
       g_return_val_if_reached (NULL);
     }
 }
+
+gboolean
+gh_machine_start_needs_asking (GhMachine *machine)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (machine), FALSE);
+
+  return gh_machine_get_installing (machine) &&
+         gh_machine_get_state (machine) == GH_MACHINE_STATE_SHUT_OFF;
+}
+
+GtkWidget *
+gh_install_start_dialog_new (GtkWindow *parent,
+                             GhMachine *machine)
+{
+  const GError *error;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
+
+  error = gh_machine_get_install_error (machine);
+  /* Translators: %s is a machine's name */
+  heading = g_strdup_printf (_("Start “%s”?"), gh_machine_get_display_name (machine));
+  if (error != NULL)
+    /* Translators: %s is why the installed system could not be started */
+    body = g_strdup_printf (_("Its installer finished, but the installed system could not "
+                              "be started: %s\n\nRunning the installer again starts the "
+                              "installation over and erases what it wrote to the disk."),
+                            gh_error_get_detail (error));
+  else
+    body = g_strdup (_("It stopped before its installer finished, or while Greenhouse was "
+                       "not watching. Running the installer again starts the installation "
+                       "over and erases what it wrote to the disk. If the installation was "
+                       "complete, start the installed system instead."));
+
+  dialog = adw_message_dialog_new (parent, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "installer", _("_Run Installer Again"),
+                                    "installed", _("Start _Installed System"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "installer",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "installed",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
+                                           error != NULL ? "installed" : "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+
+  return dialog;
+}

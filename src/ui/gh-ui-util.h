@@ -30,6 +30,15 @@ AdwToast   *gh_error_toast_new             (const char         *what,
 void        gh_error_dialog_present        (GtkWidget          *parent,
                                             GVariant           *parameter);
 
+/* Whether Start on @machine must ask first: it is in the install phase of an express
+ * install, shut off, and Greenhouse did not see its installer finish. */
+gboolean    gh_machine_start_needs_asking  (GhMachine          *machine);
+/* Asks whether to run the installer of @machine again ("installer"), start its installed
+ * system ("installed"), or not ("cancel"); the caller connects to "response" and presents
+ * it. */
+GtkWidget  *gh_install_start_dialog_new    (GtkWindow          *parent,
+                                            GhMachine          *machine);
+
 /* "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
 const char *gh_graphics_path_kind_get_title (GhGraphicsPathKind kind);
 

@@ -536,6 +536,34 @@ on_connection_state_changed (GhWindow     *self,
     gh_window_add_toast (self, what);
 }
 
+/* The installer was done, but the installed system did not start: the row says so, and
+ * this says it where it is seen, with Retry. */
+static void
+on_install_failed (GhConnection *connection,
+                   GhMachine    *machine,
+                   const GError *error,
+                   GhWindow     *self)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  /* Translators: %s is a machine's name */
+  what = g_strdup_printf (_("Could not finish installing “%s”"),
+                          gh_machine_get_display_name (machine));
+  /* A toast's title is markup, and machine names may hold '<' or '&'. */
+  escaped = g_markup_escape_text (what, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Retry"));
+  adw_toast_set_action_name (toast, "win.finish-install");
+  adw_toast_set_action_target_value (toast,
+                                     g_variant_new ("(ss)", gh_connection_get_uri (connection),
+                                                    gh_machine_get_uuid (machine)));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_debug ("%s: %s", what, error->message);
+}
+
 static void
 on_connections_changed (GhWindow   *self,
                         guint       position,
@@ -566,6 +594,8 @@ on_connections_changed (GhWindow   *self,
       g_signal_connect_object (connection, "notify::state",
                                G_CALLBACK (on_connection_state_changed), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (connection, "install-failed",
+                               G_CALLBACK (on_install_failed), self, 0);
       g_signal_connect_object (view, "notify::has-content",
                                G_CALLBACK (on_view_has_content_changed), self,
                                G_CONNECT_SWAPPED);
@@ -753,6 +783,63 @@ gh_window_new_machine_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+typedef struct
+{
+  GhWindow *self;
+  char     *failure;
+} FinishData;
+
+static void
+finish_data_free (FinishData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->failure);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FinishData, finish_data_free)
+
+static void
+on_finish_install_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(FinishData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gh_machine_finish_install_finish (GH_MACHINE (object), result, &error))
+    gh_window_add_error (data->self, data->failure, gh_error_get_detail (error));
+}
+
+static void
+gh_window_finish_install_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  GhWindow *self = GH_WINDOW (widget);
+  const char *uri = NULL;
+  const char *uuid = NULL;
+  GhConnection *connection;
+  GhMachine *machine;
+  FinishData *data;
+
+  g_variant_get (parameter, "(&s&s)", &uri, &uuid);
+  connection = gh_window_find_connection (self, uri);
+  if (connection == NULL)
+    return;
+  /* Deleted meanwhile: nothing to finish. */
+  machine = gh_machine_list_lookup_by_uuid (gh_connection_get_machines (connection), uuid);
+  if (machine == NULL)
+    return;
+
+  data = g_new0 (FinishData, 1);
+  data->self = g_object_ref (self);
+  /* Translators: %s is a machine's name */
+  data->failure = g_strdup_printf (_("Could not finish installing “%s”"),
+                                   gh_machine_get_display_name (machine));
+  gh_machine_finish_install_async (machine, NULL, on_finish_install_cb, data);
+}
+
 static void
 gh_window_remove_connection_action (GtkWidget  *widget,
                                     const char *action_name,
@@ -878,6 +965,8 @@ gh_window_class_init (GhWindowClass *klass)
                                    gh_window_remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)",
                                    gh_window_show_error_action);
+  gtk_widget_class_install_action (widget_class, "win.finish-install", "(ss)",
+                                   gh_window_finish_install_action);
 
   list_item_quark = g_quark_from_static_string ("gh-window-list-item");
   head_quark = g_quark_from_static_string ("gh-window-head");

@@ -1349,8 +1349,9 @@ test_machine_spice_graphics_index (void)
   "<devices><disk type='file' device='disk'><source file='/nowhere/disk.img'/>" \
   "<target dev='vda' bus='virtio'/></disk></devices>"
 
-/* Greenhouse finishes an express install when the installer stops the guest, and only
- * then: not when the user forces it off or shuts it down. */
+/* Greenhouse finishes an express install when the installer's reboot stops the guest,
+ * and only then: not when the user forces it off or shuts it down, nor when the guest
+ * powers off. */
 static void
 test_machine_express_install (void)
 {
@@ -1384,9 +1385,21 @@ test_machine_express_install (void)
   g_assert_true (gh_machine_get_installing (machine));
   g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
 
-  /* The guest stops itself (the test driver's shutdown is a guest shutdown to libvirt):
-   * Greenhouse boots the installed system by itself. */
+  /* The guest stops itself (the test driver's shutdown is a guest shutdown to libvirt)
+   * without a reset before: a poweroff, not the installer's end. */
   perform_ok (machine, GH_MACHINE_ACTION_START, GH_MACHINE_STATE_RUNNING);
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Installing");
+  g_assert_cmpint (virDomainShutdown (domain), ==, 0);
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_SHUT_OFF);
+  gh_test_settle (300);
+  g_assert_true (gh_machine_get_installing (machine));
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Installation not finished");
+
+  /* The installer reboots: QEMU says the guest reset itself (the test driver has no QEMU
+   * events; tests/e2e/test-install-phase.c sees the real one), and on_reboot=destroy stops
+   * it. Greenhouse boots the installed system by itself. */
+  perform_ok (machine, GH_MACHINE_ACTION_START, GH_MACHINE_STATE_RUNNING);
+  _gh_machine_set_reset_seen (machine, TRUE);
   g_assert_cmpint (virDomainShutdown (domain), ==, 0);
   gh_test_wait_until (!gh_machine_get_installing (machine)
                       && gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
@@ -1409,6 +1422,59 @@ test_machine_express_install (void)
   virDomainFree (domain);
   virConnectClose (plain);
   gh_test_close_connection (connection);
+}
+
+/* A user who knows the installer was done (Greenhouse was not running when it ended)
+ * starts the installed system without running the installer again. */
+static void
+test_machine_express_install_by_user (void)
+{
+  g_autoptr(GhConnection) connection = gh_test_open_connection (DEFAULT_URI);
+  GhMachineList *list = gh_connection_get_machines (connection);
+  virConnectPtr plain = gh_test_virt_open (DEFAULT_URI);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  virDomainPtr domain;
+  GhMachine *machine;
+
+  domain = gh_test_virt_define (plain, "gh-express-by-user", EXPRESS_XML);
+  gh_test_wait_until (gh_test_list_find (list, "gh-express-by-user") != NULL,
+                      "an installing domain to appear");
+  machine = gh_test_list_find (list, "gh-express-by-user");
+  g_assert_true (gh_machine_get_installing (machine));
+  g_assert_cmpstr (gh_machine_get_state_text (machine), ==, "Installation not finished");
+
+  gh_machine_finish_install_async (machine, NULL, gh_test_store_result, &result);
+  gh_test_wait_until (result != NULL, "the finish");
+  g_assert_true (gh_machine_finish_install_finish (machine, result, &error));
+  g_assert_no_error (error);
+  gh_test_wait_until (!gh_machine_get_installing (machine)
+                      && gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
+                      "the installed system to start");
+  g_assert_null (gh_machine_get_install_error (machine));
+
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  gh_test_wait_until (gh_test_list_find (list, "gh-express-by-user") == NULL,
+                      "an undefined domain to leave the list");
+  virDomainFree (domain);
+  virConnectClose (plain);
+  gh_test_close_connection (connection);
+}
+
+/* QEMU's SHUTDOWN event as libvirt passes it on: only a guest's own reset is the
+ * installer's reboot. */
+static void
+test_machine_shutdown_reason (void)
+{
+  g_assert_true (_gh_connection_shutdown_is_reset ("{\"guest\":true,\"reason\":\"guest-reset\"}"));
+  g_assert_false (_gh_connection_shutdown_is_reset ("{\"guest\":true,\"reason\":\"guest-shutdown\"}"));
+  g_assert_false (_gh_connection_shutdown_is_reset ("{\"guest\":false,\"reason\":\"host-signal\"}"));
+  g_assert_false (_gh_connection_shutdown_is_reset ("{\"guest\":false,\"reason\":\"guest-reset\"}"));
+  g_assert_false (_gh_connection_shutdown_is_reset ("{\"guest\":true}"));
+  g_assert_false (_gh_connection_shutdown_is_reset ("[\"guest-reset\"]"));
+  g_assert_false (_gh_connection_shutdown_is_reset ("not json"));
+  g_assert_false (_gh_connection_shutdown_is_reset (NULL));
 }
 
 int
@@ -1445,6 +1511,8 @@ main (int   argc,
   g_test_add_func ("/core/machine/delete-unreadable", test_machine_delete_unreadable);
   g_test_add_func ("/core/machine/delete-vanished", test_machine_delete_vanished);
   g_test_add_func ("/core/machine/state-labels", test_machine_state_labels);
+  g_test_add_func ("/core/machine/express-install-by-user", test_machine_express_install_by_user);
+  g_test_add_func ("/core/machine/shutdown-reason", test_machine_shutdown_reason);
   g_test_add_func ("/core/machine/metadata-events", test_machine_metadata_events);
   g_test_add_func ("/core/machine/express-install", test_machine_express_install);
 

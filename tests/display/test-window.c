@@ -16,6 +16,7 @@
 
 #include "gh-application.h"
 #include "gh-connection-view.h"
+#include "gh-core-private.h"
 #include "gh-display-test-util.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
@@ -1599,6 +1600,90 @@ test_window_delete_dialog (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Clicks the button of @dialog's response labelled @label, as a person would. */
+static void
+click_response (AdwMessageDialog *dialog,
+                const char       *label)
+{
+  g_autoptr(GPtrArray) buttons = find_all (GTK_WIDGET (dialog), GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      {
+        g_signal_emit_by_name (buttons->pdata[i], "clicked");
+        return;
+      }
+
+  g_error ("the dialog has no button %s", label);
+}
+
+/* A machine in the install phase of an express install, shut off. */
+static const char install_xml[] =
+  NODE_START
+  DOMAIN_XML ("installer", "",
+              "  <metadata><gh:greenhouse xmlns:gh='" GH_DOMAIN_METADATA_NS "'>"
+              "<gh:express-install kernel='/nowhere/k' initrd='/nowhere/i'/>"
+              "</gh:greenhouse></metadata>\n"
+              "  <on_reboot>destroy</on_reboot>\n", "5")
+  NODE_END;
+
+/* Start on a machine whose installer did not finish asks before it runs the installer
+ * again, and can start the installed system instead; a finish that failed is a toast. */
+static void
+test_window_install_start (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *uri = write_test_file (fixture, "install.xml", install_xml);
+  g_autofree char *response = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  GhConnection *connection;
+  AdwMessageDialog *dialog = NULL;
+  GhMachine *machine;
+
+  connection = gh_application_add_connection (fixture->app, uri, FALSE);
+  fixture_activate (fixture);
+  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+              "the connection to connect");
+  wait_until (count_rows (fixture->window) == 1, "the row");
+  rows = shown_rows (fixture->window);
+  machine = gh_machine_list_lookup_by_name (gh_connection_get_machines (connection), "installer");
+  g_assert_true (gh_machine_get_installing (machine));
+  g_assert_cmpstr (gh_machine_row_get_state_text (rows->pdata[0]), ==, "Installation not finished");
+
+  /* Cancel: nothing runs. */
+  g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.start", NULL));
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the start dialog");
+  g_test_message ("body: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "erases what it wrote"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "installer"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response), &response);
+  click_response (dialog, "_Cancel");
+  wait_until (gh_display_test_find_message_dialog () == NULL, "the dialog to close");
+  settle (200);
+  g_assert_cmpstr (response, ==, "cancel");
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
+  g_assert_true (gh_machine_get_installing (machine));
+
+  /* A finish that failed by itself: a toast, with Retry. */
+  g_set_error_literal (&error, GH_ERROR, GH_ERROR_FAILED, "the disk is gone");
+  _gh_connection_emit_install_failed (connection, machine, error);
+  wait_until (find_toast_label (GTK_WIDGET (fixture->window),
+                                "Could not finish installing “installer”") != NULL,
+              "a toast saying the install could not be finished");
+
+  /* The user knows the installer was done: the installed system starts. */
+  g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.start", NULL));
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the start dialog");
+  click_response (dialog, "Start _Installed System");
+  wait_until (!gh_machine_get_installing (machine) &&
+              gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
+              "the installed system to start");
+  wait_until (g_strcmp0 (gh_machine_row_get_state_text (rows->pdata[0]), "Running") == 0,
+              "the row to say Running");
+}
+
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -1693,6 +1778,8 @@ main (int   argc,
               fixture_set_up, test_window_narrow, fixture_tear_down);
   g_test_add ("/display/window/delete-dialog", Fixture, NULL,
               fixture_set_up, test_window_delete_dialog, fixture_tear_down);
+  g_test_add ("/display/window/install-start", Fixture, NULL,
+              fixture_set_up, test_window_install_start, fixture_tear_down);
   g_test_add ("/display/app/actions", Fixture, NULL,
               fixture_set_up, test_app_actions, fixture_tear_down);
 

@@ -293,3 +293,34 @@ gh_e2e_open_connection (const char    *uri,
 
   return g_steal_pointer (&connection);
 }
+
+GPid
+gh_e2e_find_session_daemon (void)
+{
+  static const char * const daemons[] = { "libvirtd", "virtqemud" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
+    {
+      g_autofree char *pidfile = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *comm_path = NULL;
+      g_autofree char *comm = NULL;
+      gint64 pid;
+
+      pidfile = g_strdup_printf ("%s/libvirt/%s.pid", g_get_user_runtime_dir (), daemons[i]);
+      if (!g_file_get_contents (pidfile, &contents, NULL, NULL))
+        continue;
+      pid = g_ascii_strtoll (contents, NULL, 10);
+      if (pid <= 1)
+        continue;
+
+      /* A daemon killed earlier leaves a stale pid file behind. */
+      comm_path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/comm", pid);
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
+        continue;
+      if (g_strcmp0 (g_strstrip (comm), daemons[i]) == 0)
+        return (GPid) pid;
+    }
+
+  return 0;
+}

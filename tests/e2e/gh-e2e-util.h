@@ -96,4 +96,8 @@ gboolean     gh_e2e_shell_run        (GhE2eSerial     *serial,
                                       const char      *done,
                                       int              seconds);
 
+/* The pid of the session libvirtd (or virtqemud) that run-e2e's private XDG_RUNTIME_DIR
+ * holds, or 0: the one a test may kill. */
+GPid         gh_e2e_find_session_daemon (void);
+
 G_END_DECLS

@@ -309,39 +309,6 @@ test_outside_changes (void)
   g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);
 }
 
-/* The pid of this session's daemon: libvirtd here (Debian 12), virtqemud with the modular
- * daemons. It must be ours: the harness gave us a private XDG_RUNTIME_DIR. */
-static GPid
-find_session_daemon (void)
-{
-  static const char * const daemons[] = { "libvirtd", "virtqemud" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
-    {
-      g_autofree char *pidfile = NULL;
-      g_autofree char *contents = NULL;
-      g_autofree char *comm_path = NULL;
-      g_autofree char *comm = NULL;
-      gint64 pid;
-
-      pidfile = g_strdup_printf ("%s/libvirt/%s.pid", g_get_user_runtime_dir (), daemons[i]);
-      if (!g_file_get_contents (pidfile, &contents, NULL, NULL))
-        continue;
-      pid = g_ascii_strtoll (contents, NULL, 10);
-      if (pid <= 1)
-        continue;
-
-      /* A daemon killed earlier leaves a stale pid file behind. */
-      comm_path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/comm", pid);
-      if (!g_file_get_contents (comm_path, &comm, NULL, NULL))
-        continue;
-      if (g_strcmp0 (g_strstrip (comm), daemons[i]) == 0)
-        return (GPid) pid;
-    }
-
-  return 0;
-}
-
 /* Waits for a killed process to be gone (a zombie counts: its sockets are closed),
  * without iterating the main loop, so that nothing in this process notices yet. */
 static void
@@ -425,7 +392,7 @@ test_daemon_lost (void)
   /* The plain connection would die with the daemon; it is not what is under test. */
   close_plain_connection ();
 
-  daemon = find_session_daemon ();
+  daemon = gh_e2e_find_session_daemon ();
   if (daemon == 0)
     g_error ("no session libvirtd (or virtqemud) pid file under %s/libvirt",
              g_get_user_runtime_dir ());
@@ -460,7 +427,7 @@ test_daemon_lost (void)
   gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED,
                      RECONNECT_TIMEOUT_S, "the reconnection after the daemon was killed");
   g_assert_null (gh_connection_get_error (e2e.connection));
-  new_daemon = find_session_daemon ();
+  new_daemon = gh_e2e_find_session_daemon ();
   g_assert_cmpint (new_daemon, !=, 0);
   g_assert_cmpint (new_daemon, !=, daemon);
 
@@ -493,7 +460,7 @@ test_action_during_loss (void)
   GPid daemon;
 
   close_plain_connection ();
-  daemon = find_session_daemon ();
+  daemon = gh_e2e_find_session_daemon ();
   g_assert_cmpint (daemon, !=, 0);
   g_assert_true (gh_machine_can_perform (machine, GH_MACHINE_ACTION_START));
 
