@@ -11,6 +11,7 @@
  */
 
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -312,6 +313,71 @@ test_inputs_lost (void)
   gh_e2e_spin (500);
 }
 
+static void
+refused_socket_cb (GhSpiceSession *session,
+                   GParamSpec     *pspec,
+                   gboolean       *refused)
+{
+  if (g_error_matches (gh_spice_session_get_error (session), GH_ERROR, GH_ERROR_NOT_CONNECTED))
+    *refused = TRUE;
+}
+
+/* The session daemon dies under an open display (QEMU goes on): once Greenhouse has its
+ * connection back, the display links again by itself, without first asking for a socket
+ * on a connection that was not there yet, and the keyboard types again. */
+static void
+test_daemon_lost (void)
+{
+  gboolean refused = FALSE;
+  gulong refused_id;
+  GPid daemon;
+
+  gh_spice_session_connect (e2e.session);
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+                     gh_spice_display_get_ready (e2e.display),
+                     FRAME_TIMEOUT_S, "the test viewer's display");
+  refused_id = g_signal_connect (e2e.session, "notify::state", G_CALLBACK (refused_socket_cb),
+                                 &refused);
+
+  /* The plain connection would die with the daemon. */
+  gh_e2e_allow_outside_calls (TRUE);
+  g_clear_pointer (&e2e.domain, virDomainFree);
+  g_clear_pointer (&e2e.plain, virConnectClose);
+  gh_e2e_allow_outside_calls (FALSE);
+  daemon = gh_e2e_find_session_daemon ();
+  g_assert_cmpint (daemon, !=, 0);
+  g_assert_no_errno (kill (daemon, SIGKILL));
+
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) != GH_SPICE_SESSION_STATE_CONNECTED,
+                     OPEN_TIMEOUT_S, "the display to notice the lost daemon");
+  gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED &&
+                     gh_machine_get_state (e2e.machine) == GH_MACHINE_STATE_RUNNING,
+                     OPEN_TIMEOUT_S * 2, "the connection and the machine to come back");
+  gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
+                     gh_spice_display_get_ready (e2e.display),
+                     FRAME_TIMEOUT_S, "the display to link again by itself");
+  g_signal_handler_disconnect (e2e.session, refused_id);
+  g_assert_false (refused);
+
+  for (guint tries = 0; count_in_serial_log ("GOT:again") == 0; tries++)
+    {
+      gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+      g_assert_cmpuint (tries, <, 8);
+      gh_e2e_tap (e2e.display, GDK_KEY_Return, KEY_ENTER, FALSE);
+      type_word (e2e.display, "again");
+      while (count_in_serial_log ("GOT:again") == 0 && gh_e2e_iterate_until (deadline))
+        ;
+    }
+
+  gh_e2e_allow_outside_calls (TRUE);
+  e2e.plain = virConnectOpen (URI);
+  g_assert_nonnull (e2e.plain);
+  e2e.domain = virDomainLookupByName (e2e.plain, GUEST_NAME);
+  g_assert_nonnull (e2e.domain);
+  gh_e2e_allow_outside_calls (FALSE);
+}
+
 /* The guest fills a disk whose host file system is full: QEMU pauses it, the machine and
  * its row say why, and Resume explains that it paused again instead of doing nothing. */
 static void
@@ -394,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/e2e/console-state/vnc-first", test_vnc_first);
   g_test_add_func ("/e2e/console-state/no-fd-leak", test_no_fd_leak);
   g_test_add_func ("/e2e/console-state/inputs-lost", test_inputs_lost);
+  g_test_add_func ("/e2e/console-state/daemon-lost", test_daemon_lost);
   g_test_add_func ("/e2e/console-state/disk-full", test_disk_full);
 
   ret = g_test_run ();
