@@ -82,6 +82,13 @@ char           *gh_domain_editor_to_xml              (GhDomainEditor      *self)
  * are none): what an edit is about to change, to compare with what a window showed. */
 char           *gh_domain_editor_dup_part            (GhDomainEditor      *self,
                                                       const char          *xpath);
+/* What of @asked's @xpath part @stored did not keep, in words ("<memory> holds 1310720,
+ * not 1048576"), or NULL when it kept all of it: every element, attribute and text, in
+ * elements of their own; what libvirt adds (defaults, addresses) is no loss. @asked is
+ * what an edit defined, @stored the definition read back after it. */
+char           *gh_domain_editor_dup_lost            (GhDomainEditor      *asked,
+                                                      GhDomainEditor      *stored,
+                                                      const char          *xpath);
 
 const char     *gh_domain_editor_get_name            (GhDomainEditor      *self);
 /* NULL when the domain has none; setting NULL or "" removes it. Text that is not UTF-8,

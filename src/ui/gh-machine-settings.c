@@ -314,26 +314,6 @@ run_edit (GhDomainEditor  *editor,
 {
   Edit *edit = user_data;
 
-  /* The edit is applied to the definition as it is now; but if another program changed
-   * what it is about to change since this window showed it, the user decided on
-   * something they no longer see. The window reads the definition again after this. */
-  if (edit->seen != NULL)
-    {
-      g_autofree char *now = gh_domain_editor_dup_part (editor, edit->part);
-
-      if (g_strcmp0 (now, edit->seen) != 0)
-        {
-          g_propagate_error (error,
-                             gh_error_new (GH_ERROR_CONFLICT,
-                                           _("The change was not made"),
-                                           _("another program changed this setting since "
-                                             "this window showed it. The window now shows "
-                                             "it as it is: make the change again if you "
-                                             "still want it")));
-          return FALSE;
-        }
-    }
-
   switch (edit->kind)
     {
     case EDIT_TITLE:
@@ -403,7 +383,10 @@ start_edit (GhMachineSettings *self,
   if (self->editor != NULL && self->n_busy == 0)
     edit->seen = gh_domain_editor_dup_part (self->editor, edit->part);
   busy_changed (self, +1);
-  gh_machine_edit_async (self->machine, run_edit, edit, (GDestroyNotify) edit_free,
+  /* The core refuses the edit if another program changed @part since the window showed
+   * it, and reads the definition back to see that libvirt kept it. */
+  gh_machine_edit_async (self->machine, edit->part, edit->seen,
+                         run_edit, edit, (GDestroyNotify) edit_free,
                          self->cancellable, edit_cb, g_object_ref (self));
 }
 

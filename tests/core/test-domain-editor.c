@@ -1387,7 +1387,7 @@ edit (GhMachine         *machine,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  gh_machine_edit_async (machine, func, data, NULL, NULL, gh_test_store_result, &result);
+  gh_machine_edit_async (machine, NULL, NULL, func, data, NULL, NULL, gh_test_store_result, &result);
   gh_test_wait_result (&result, "the machine to be edited");
   return gh_machine_edit_finish (machine, result, next_boot, error);
 }
@@ -1700,6 +1700,64 @@ test_dup_part (void)
   g_assert_cmpstr (memory_changed, !=, memory);
 }
 
+/* What the read-back after a define finds: nothing lost where libvirt only added
+ * defaults and addresses, or kept two alike in their places; and in words, what it
+ * rewrote (a value), dropped (an element, an attribute) or left out. */
+static void
+test_dup_lost (void)
+{
+  const char *part = "/domain/memory | /domain/cpu/numa | /domain/cputune"
+                     " | /domain/devices/interface | /domain/devices/redirdev";
+  g_autoptr(GhDomainEditor) asked =
+    editor_new ("<domain type='kvm'><name>lost</name><memory unit='KiB'>1048576</memory>"
+                "<cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/></cputune>"
+                "<cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu>"
+                "<devices><interface type='user'><model type='virtio'/>"
+                "<driver queues='4'/></interface>"
+                "<redirdev bus='usb' type='spicevmc'/><redirdev bus='usb' type='spicevmc'/>"
+                "</devices></domain>");
+  /* What libvirt writes back for it: the same, with its own additions. */
+  const char *kept =
+    "<domain type='kvm'><name>lost</name><uuid>0e5c1ea1-1e9e-4a4c-9f4e-1c0a0a0a0a0a</uuid>"
+    "<memory unit='KiB'>1048576</memory>"
+    "<cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/></cputune>"
+    "<cpu mode='custom'><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu>"
+    "<devices><interface type='user'><mac address='52:54:00:aa:bb:cc'/><model type='virtio'/>"
+    "<driver queues='4'/><address type='pci' bus='0x01' slot='0x00'/></interface>"
+    "<redirdev bus='usb' type='spicevmc'><address type='usb' bus='0' port='2'/></redirdev>"
+    "<redirdev bus='usb' type='spicevmc'><address type='usb' bus='0' port='3'/></redirdev>"
+    "</devices></domain>";
+  const struct { const char *from; const char *to; const char *lost; } rewrites[] = {
+    { "<memory unit='KiB'>1048576</memory>", "<memory unit='KiB'>1310720</memory>",
+      "<memory> holds 1310720, not 1048576" },
+    { "cpus='0-1' memory='1048576'", "cpus='0-1' memory='524288'",
+      "memory of <cell> of <numa> is 524288, not 1048576" },
+    { "<driver queues='4'/>", "", "<driver> of <interface> is gone" },
+    { "<driver queues='4'/>", "<driver/>", "queues of <driver> of <interface> is gone" },
+    { "<vcpupin vcpu='1' cpuset='1'/>", "", "<vcpupin> of <cputune> is gone" },
+    { "<redirdev bus='usb' type='spicevmc'><address type='usb' bus='0' port='3'/></redirdev>",
+      "", "<redirdev> is gone" },
+  };
+  g_autoptr(GhDomainEditor) same = editor_new (kept);
+  g_autofree char *nothing = gh_domain_editor_dup_lost (asked, same, part);
+  g_autofree char *whole = gh_domain_editor_dup_lost (asked, same, "/domain");
+
+  g_assert_null (nothing);
+  g_assert_null (whole);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rewrites); i++)
+    {
+      g_autoptr(GString) xml = g_string_new (kept);
+      g_autoptr(GhDomainEditor) stored = NULL;
+      g_autofree char *lost = NULL;
+
+      g_assert_cmpuint (g_string_replace (xml, rewrites[i].from, rewrites[i].to, 1), ==, 1);
+      stored = editor_new (xml->str);
+      lost = gh_domain_editor_dup_lost (asked, stored, part);
+      g_assert_cmpstr (lost, ==, rewrites[i].lost);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1707,6 +1765,7 @@ main (int   argc,
   gh_test_init (&argc, &argv);
 
   g_test_add_func ("/core/domain-editor/dup-part", test_dup_part);
+  g_test_add_func ("/core/domain-editor/dup-lost", test_dup_lost);
   g_test_add_func ("/core/domain-editor/edits-take-what-goes-with-them",
                    test_edits_take_what_goes_with_them);
   g_test_add_func ("/core/domain-editor/graphics-path-keeps-choices",

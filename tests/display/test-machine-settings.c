@@ -427,7 +427,7 @@ test_edit_conflict (Fixture       *fixture,
   machine = find_machine (fixture, "test-state-shutoff");
   settings = open_settings (fixture, "test-state-shutoff");
 
-  gh_machine_edit_async (machine, set_memory_elsewhere, (gpointer) &theirs, NULL, NULL,
+  gh_machine_edit_async (machine, NULL, NULL, set_memory_elsewhere, (gpointer) &theirs, NULL, NULL,
                          gh_test_store_result, &result);
   gh_test_wait_result (&result, "the other program's change");
   g_assert_true (gh_machine_edit_finish (machine, result, NULL, &local_error));
