@@ -2929,9 +2929,10 @@ gh_domain_editor_set_interface_model (GhDomainEditor  *self,
         model_node = insert_child (node, new_element (self, "model"), NULL);
       set_prop (model_node, "type", model);
 
-      /* Queues, offloads and the vhost backend are virtio's alone: libvirt would drop
-       * them from another model's card. What we define is what the machine keeps. */
-      if (g_strcmp0 (model, "virtio") != 0)
+      /* Queues, offloads and the vhost backend are virtio's alone (transitional or not):
+       * libvirt would drop them from another model's card. What we define is what the
+       * machine keeps. */
+      if (!g_str_has_prefix (model, "virtio"))
         {
           xmlNode *driver = first_child (node, "driver");
 

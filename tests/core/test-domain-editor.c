@@ -1665,6 +1665,13 @@ test_edits_take_what_goes_with_them (void)
   g_clear_error (&error);
   after = gh_domain_editor_to_xml (two);
   g_assert_cmpstr (after, ==, unchanged);
+
+  /* A transitional virtio card is virtio too: libvirt keeps its queues, and so do we. */
+  g_assert_true (gh_domain_editor_set_interface_model (two, NULL, "virtio-transitional", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_free);
+  after = gh_domain_editor_to_xml (two);
+  g_assert_nonnull (strstr (after, "<driver name=\"vhost\" queues=\"4\"/>"));
 }
 
 /* What a window compares before its edit lands: the selected elements as text, "" for
