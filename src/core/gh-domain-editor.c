@@ -1919,6 +1919,32 @@ gh_domain_editor_detach_pci_hostdev (GhDomainEditor  *self,
   return TRUE;
 }
 
+/* libvirt refuses every USB device, the tablet and USB redirection included, of a
+ * machine whose definition turns USB off: <controller type='usb' model='none'/>. */
+gboolean
+gh_domain_editor_get_has_usb (GhDomainEditor *self)
+{
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "controller"); node != NULL;
+       node = next_element (node->next, "controller"))
+    if (prop_equals (node, "type", "usb") && prop_equals (node, "model", "none"))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_get_has_graphics (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  return first_child (first_child (self->root, "devices"), "graphics") != NULL;
+}
+
 static xmlNode *
 find_mdev (GhDomainEditor *self,
            const char     *uuid)
@@ -1962,6 +1988,16 @@ gh_domain_editor_attach_mdev (GhDomainEditor  *self,
                                 uuid != NULL ? uuid : "");
       _gh_error_set (error, GH_ERROR_FAILED, _("Could not give the virtual GPU to the machine"),
                      detail);
+      return FALSE;
+    }
+
+  /* libvirt shows a virtual GPU's screen through the machine's display, and refuses
+   * display='on' where there is none. */
+  if (display && !gh_domain_editor_get_has_graphics (self))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not give the virtual GPU to the machine"),
+                     _("The machine has no display to show the virtual GPU’s screen on: give "
+                       "it a display first, or attach the GPU with its screen off"));
       return FALSE;
     }
 
@@ -2352,6 +2388,14 @@ attach_usb (GhDomainEditor  *self,
   if (find_usb (self, at, first, second) != NULL)
     return TRUE;
 
+  if (!gh_domain_editor_get_has_usb (self))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not give the USB device to the machine"),
+                     _("The machine’s definition turns USB off (a USB controller of model "
+                       "“none”); turn USB on with virsh edit first"));
+      return FALSE;
+    }
+
   if (at)
     xml = g_strdup_printf ("<hostdev mode='subsystem' type='usb' managed='yes'>"
                            "<source><address bus='%u' device='%u'/></source>"
@@ -2657,6 +2701,7 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
   g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   xmlNode *devices;
   KeptDisplayChoices *keep;
+  gboolean has_usb;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
@@ -2729,6 +2774,7 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
       g_hash_table_insert (existing, key, GUINT_TO_POINTER (count + 1));
     }
 
+  has_usb = gh_domain_editor_get_has_usb (self);
   for (guint i = 0; i < parsed[3]->len; i++)
     {
       g_autoptr(xmlNode) node = g_ptr_array_index (parsed[3], i);
@@ -2742,6 +2788,10 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
           g_hash_table_insert (existing, g_steal_pointer (&key), GUINT_TO_POINTER (count - 1));
           continue;
         }
+      /* Without USB the pointer goes through the PS/2 mouse and nothing is redirected:
+       * libvirt would refuse the whole display for a USB tablet. */
+      if (!has_usb && prop_equals (node, "bus", "usb"))
+        continue;
       insert_device (self, g_steal_pointer (&node),
                      first_child (devices, kind) != NULL ? after : companion_after);
     }

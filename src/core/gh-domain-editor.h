@@ -182,6 +182,12 @@ GPtrArray      *gh_domain_editor_dup_open_displays   (GhDomainEditor      *self)
  * Returns: how many displays changed. */
 guint           gh_domain_editor_close_open_displays (GhDomainEditor      *self);
 
+/* FALSE when the definition turns USB off (<controller type='usb' model='none'/>):
+ * libvirt then refuses every USB device, tablet and redirection included. */
+gboolean        gh_domain_editor_get_has_usb         (GhDomainEditor      *self);
+/* Whether the machine has a <graphics>: a virtual GPU's screen (display='on') needs one. */
+gboolean        gh_domain_editor_get_has_graphics    (GhDomainEditor      *self);
+
 /* GhDomainHostdev*, in document order. */
 GPtrArray      *gh_domain_editor_dup_hostdevs        (GhDomainEditor      *self);
 /* PCI addresses as "0000:01:00.0" (or "01:00.0"). Each gets a managed vfio-pci
@@ -192,7 +198,7 @@ gboolean        gh_domain_editor_attach_pci_hostdevs (GhDomainEditor      *self,
 gboolean        gh_domain_editor_detach_pci_hostdev  (GhDomainEditor      *self,
                                                       const char          *address,
                                                       GError             **error);
-/* @model NULL: "vfio-pci". */
+/* @model NULL: "vfio-pci". @display needs a <graphics> (refused without one). */
 gboolean        gh_domain_editor_attach_mdev         (GhDomainEditor      *self,
                                                       const char          *uuid,
                                                       const char          *model,
@@ -201,7 +207,8 @@ gboolean        gh_domain_editor_attach_mdev         (GhDomainEditor      *self,
 gboolean        gh_domain_editor_detach_mdev         (GhDomainEditor      *self,
                                                       const char          *uuid,
                                                       GError             **error);
-/* A USB device by what it is (it follows the device from port to port)… */
+/* A USB device by what it is (it follows the device from port to port)… Both refuse, with
+ * the reason, a machine whose USB is off. */
 gboolean        gh_domain_editor_attach_usb          (GhDomainEditor      *self,
                                                       guint                vendor_id,
                                                       guint                product_id,

@@ -1103,14 +1103,21 @@ fill_display (GhMachineSettings *self)
       adw_action_row_set_subtitle (self->display_recommended_row,
                                    _("No display path works for this machine on this host"));
     }
-  if (os != NULL)
-    {
-      g_autofree char *description = NULL;
+  {
+    g_autoptr(GString) description = g_string_new (NULL);
 
+    if (os != NULL)
       /* Translators: %s is an operating system's name */
-      description = g_strdup_printf (_("For %s on this computer"), osinfo_product_get_name (OSINFO_PRODUCT (os)));
-      adw_preferences_group_set_description (self->display_group, description);
-    }
+      g_string_append_printf (description, _("For %s on this computer"),
+                              osinfo_product_get_name (OSINFO_PRODUCT (os)));
+    /* A display path's tablet and USB redirection would make libvirt refuse it. */
+    if (!gh_domain_editor_get_has_usb (self->editor))
+      g_string_append_printf (description, "%s%s", description->len > 0 ? ". " : "",
+                              _("USB is turned off for this machine: a new display comes "
+                                "without the pointer tablet and USB redirection"));
+    adw_preferences_group_set_description (self->display_group,
+                                           description->len > 0 ? description->str : NULL);
+  }
 
   group_clear (self->display_group);
   for (guint i = 0; i < gh_graphics_plan_get_n_paths (self->plan); i++)
@@ -1241,13 +1248,15 @@ create_mdev_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(&s&s)", &parent, &type_id);
   /* libvirt does not say which types can show the guest's screen; those of GPUs
-   * (vfio-pci) are the ones that can. */
+   * (vfio-pci) are the ones that can, through the machine's display: without one,
+   * libvirt refuses display='on', and the GPU goes in with its screen off. */
   for (guint i = 0; i < types->len; i++)
     {
       const GhHostMdevType *type = g_ptr_array_index (types, i);
 
       if (g_strcmp0 (type->parent, parent) == 0 && g_strcmp0 (type->id, type_id) == 0)
-        display = g_strcmp0 (type->device_api, "vfio-pci") == 0;
+        display = g_strcmp0 (type->device_api, "vfio-pci") == 0
+                  && self->editor != NULL && gh_domain_editor_get_has_graphics (self->editor);
     }
 
   busy_changed (self, +1);
@@ -1374,6 +1383,15 @@ fill_gpu (GhMachineSettings *self)
       n_types++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->mdev_group), n_types > 0);
+  adw_preferences_group_set_description (self->mdev_group,
+                                         gh_domain_editor_get_has_graphics (self->editor)
+                                         ? _("Shares of a host GPU that the GPU’s driver can "
+                                             "create.")
+                                         : _("Shares of a host GPU that the GPU’s driver can "
+                                             "create. This machine has no display, so a "
+                                             "virtual GPU is attached with its screen off; "
+                                             "choose a display on the Display page to see "
+                                             "it."));
 }
 
 /* ---- Devices ------------------------------------------------------------------------ */
@@ -1425,7 +1443,22 @@ fill_devices (GhMachineSettings *self)
   GPtrArray *nic_rows;
 
   group_clear (self->usb_group);
-  for (guint i = 0; i < usb->len; i++)
+  /* libvirt refuses any USB device of a machine whose USB is off: none is offered. */
+  if (!gh_domain_editor_get_has_usb (self->editor))
+    {
+      adw_preferences_group_set_description (self->usb_group, NULL);
+      group_add_row (self->usb_group, _("USB is turned off for this machine"),
+                     _("Its definition has no USB controller (model “none”), so it can "
+                       "have no USB device. Turn USB on with virsh edit to give it one."));
+      usb = NULL;
+    }
+  else
+    {
+      adw_preferences_group_set_description (self->usb_group,
+                                             _("Devices plugged into this computer that the "
+                                               "machine can have."));
+    }
+  for (guint i = 0; usb != NULL && i < usb->len; i++)
     {
       const GhHostUsbDevice *device = g_ptr_array_index (usb, i);
       gboolean attached = has_hostdev (self, GH_DOMAIN_HOSTDEV_USB, NULL,
@@ -1443,7 +1476,7 @@ fill_devices (GhMachineSettings *self)
                       attached ? "settings.detach-usb" : "settings.attach-usb",
                       g_variant_new ("(uu)", device->vendor_id, device->product_id), NULL);
     }
-  if (usb->len == 0)
+  if (usb != NULL && usb->len == 0)
     group_add_row (self->usb_group, _("No USB devices"), NULL);
 
   /* Combo rows are not action rows: they join the group's list by hand. */

@@ -1088,12 +1088,34 @@ test_mdev (void)
   g_assert_cmpstr (hostdev->model, ==, "vfio-pci");
   g_assert_false (hostdev->display);
 
-  /* Attaching it again only changes its display. */
-  g_assert_true (gh_domain_editor_attach_mdev (attached, uuid, NULL, TRUE, &error));
+  /* Its screen needs the machine's display, which this one lacks: libvirt would refuse
+   * display='on', so the editor does first, saying what to do. */
+  g_assert_false (gh_domain_editor_get_has_graphics (attached));
+  g_assert_false (gh_domain_editor_attach_mdev (attached, uuid, NULL, TRUE, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "no display"));
+  g_clear_error (&error);
   g_clear_pointer (&hostdevs, g_ptr_array_unref);
   hostdevs = gh_domain_editor_dup_hostdevs (attached);
-  g_assert_cmpuint (hostdevs->len, ==, 1);
-  g_assert_true (((GhDomainHostdev *) g_ptr_array_index (hostdevs, 0))->display);
+  g_assert_false (((GhDomainHostdev *) g_ptr_array_index (hostdevs, 0))->display);
+
+  /* With a display, attaching it again only changes its display. */
+  {
+    g_autofree char *text = gh_domain_editor_to_xml (attached);
+    g_autoptr(GString) xml = g_string_new (text);
+    g_autoptr(GhDomainEditor) shown = NULL;
+
+    g_assert_cmpuint (g_string_replace (xml, "<devices>", "<devices><graphics type='spice'/>", 1),
+                      ==, 1);
+    shown = editor_new (xml->str);
+    g_assert_true (gh_domain_editor_get_has_graphics (shown));
+    g_assert_true (gh_domain_editor_attach_mdev (shown, uuid, NULL, TRUE, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&hostdevs, g_ptr_array_unref);
+    hostdevs = gh_domain_editor_dup_hostdevs (shown);
+    g_assert_cmpuint (hostdevs->len, ==, 1);
+    g_assert_true (((GhDomainHostdev *) g_ptr_array_index (hostdevs, 0))->display);
+  }
 
   g_assert_false (gh_domain_editor_attach_mdev (attached, "not-a-uuid", NULL, FALSE, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
@@ -1130,7 +1152,7 @@ test_mdev_made (void)
 
   /* One made elsewhere, never marked. */
   g_assert_true (gh_domain_editor_attach_mdev (editor, other, NULL, FALSE, &error));
-  g_assert_true (gh_domain_editor_attach_mdev (editor, uuid, NULL, TRUE, &error));
+  g_assert_true (gh_domain_editor_attach_mdev (editor, uuid, NULL, FALSE, &error));
   g_assert_no_error (error);
   gh_domain_editor_mark_mdev_made (editor, uuid, node);
   gh_domain_editor_mark_mdev_made (editor, uuid, node);
@@ -1765,6 +1787,59 @@ test_dup_lost (void)
     }
 }
 
+/* A machine whose definition turns USB off: libvirt refuses any USB device, so USB
+ * devices are refused with the reason, and a new display path leaves out its USB tablet
+ * and redirection but keeps the agent channel. */
+static void
+test_usb_off (void)
+{
+  g_autoptr(GhDomainEditor) editor =
+    editor_new ("<domain type='kvm'><name>no-usb</name><memory unit='KiB'>524288</memory>"
+                "<os><type>hvm</type></os><devices>\n"
+                "    <controller type='usb' model='none'/>\n"
+                "    <input type='mouse' bus='ps2'/>\n"
+                "  </devices></domain>");
+  g_autoptr(GhDomainEditor) with_usb =
+    editor_new ("<domain type='kvm'><name>usb</name><devices>"
+                "<controller type='usb' model='qemu-xhci'/></devices></domain>");
+  GhGraphicsPath qxl = {
+    .kind = GH_GRAPHICS_PATH_QXL,
+    .video_xml = "<video>\n  <model type='qxl' heads='1' primary='yes'/>\n</video>\n",
+    .graphics_xml = "<graphics type='spice'>\n  <listen type='none'/>\n</graphics>\n",
+    .companions_xml = "<input type='tablet' bus='usb'/>\n"
+                      "<channel type='spicevmc'>\n"
+                      "  <target type='virtio' name='com.redhat.spice.0'/>\n"
+                      "</channel>\n"
+                      "<redirdev bus='usb' type='spicevmc'/>\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = gh_domain_editor_to_xml (editor);
+  g_autofree char *after = NULL;
+  g_autofree char *xml = NULL;
+
+  g_assert_false (gh_domain_editor_get_has_usb (editor));
+  g_assert_true (gh_domain_editor_get_has_usb (with_usb));
+
+  g_assert_false (gh_domain_editor_attach_usb (editor, 0x046d, 0xc52b, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "turn USB on with virsh edit"));
+  g_clear_error (&error);
+  g_assert_false (gh_domain_editor_attach_usb_at (editor, 3, 7, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  after = gh_domain_editor_to_xml (editor);
+  g_assert_cmpstr (after, ==, before);
+
+  g_assert_true (gh_domain_editor_set_graphics_path (editor, &qxl, &error));
+  g_assert_no_error (error);
+  xml = gh_domain_editor_to_xml (editor);
+  g_assert_nonnull (strstr (xml, "<model type=\"qxl\""));
+  g_assert_nonnull (strstr (xml, "com.redhat.spice.0"));
+  g_assert_null (strstr (xml, "tablet"));
+  g_assert_null (strstr (xml, "redirdev"));
+  g_assert_nonnull (strstr (xml, "<controller type=\"usb\" model=\"none\"/>"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1773,6 +1848,7 @@ main (int   argc,
 
   g_test_add_func ("/core/domain-editor/dup-part", test_dup_part);
   g_test_add_func ("/core/domain-editor/dup-lost", test_dup_lost);
+  g_test_add_func ("/core/domain-editor/usb-off", test_usb_off);
   g_test_add_func ("/core/domain-editor/edits-take-what-goes-with-them",
                    test_edits_take_what_goes_with_them);
   g_test_add_func ("/core/domain-editor/graphics-path-keeps-choices",
