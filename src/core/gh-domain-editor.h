@@ -82,6 +82,20 @@ char           *gh_domain_editor_to_xml              (GhDomainEditor      *self)
  * are none): what an edit is about to change, to compare with what a window showed. */
 char           *gh_domain_editor_dup_part            (GhDomainEditor      *self,
                                                       const char          *xpath);
+/* What each kind of edit changes, as gh_domain_editor_dup_part() and
+ * gh_machine_edit_async() take it: the elements the edit writes and those it takes
+ * along (a single NUMA node follows memory and processors, pins go with vCPUs). */
+#define GH_DOMAIN_PART_TITLE        "/domain/title"
+#define GH_DOMAIN_PART_DESCRIPTION  "/domain/description"
+#define GH_DOMAIN_PART_MEMORY       "/domain/memory | /domain/currentMemory | /domain/cpu/numa"
+#define GH_DOMAIN_PART_VCPUS        "/domain/vcpu | /domain/cputune | /domain/cpu/topology" \
+                                    " | /domain/cpu/numa"
+#define GH_DOMAIN_PART_BOOT_ORDER   "/domain/os/boot | /domain/devices/*/boot"
+#define GH_DOMAIN_PART_CDROMS       "/domain/devices/disk[@device='cdrom']"
+#define GH_DOMAIN_PART_DISPLAY      "/domain/devices/graphics | /domain/devices/video"
+#define GH_DOMAIN_PART_HOSTDEVS     "/domain/devices/hostdev"
+#define GH_DOMAIN_PART_INTERFACES   "/domain/devices/interface"
+
 /* What of @asked's @xpath part @stored did not keep, in words ("<memory> holds 1310720,
  * not 1048576"), or NULL when it kept all of it: every element, attribute and text, in
  * elements of their own; what libvirt adds (defaults, addresses) is no loss. @asked is

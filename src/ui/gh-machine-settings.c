@@ -280,28 +280,28 @@ part_of (EditKind kind)
   switch (kind)
     {
     case EDIT_TITLE:
-      return "/domain/title";
+      return GH_DOMAIN_PART_TITLE;
     case EDIT_DESCRIPTION:
-      return "/domain/description";
+      return GH_DOMAIN_PART_DESCRIPTION;
     case EDIT_MEMORY:
-      return "/domain/memory | /domain/currentMemory | /domain/cpu/numa";
+      return GH_DOMAIN_PART_MEMORY;
     case EDIT_VCPUS:
-      return "/domain/vcpu | /domain/cputune | /domain/cpu/topology";
+      return GH_DOMAIN_PART_VCPUS;
     case EDIT_BOOT_ORDER:
-      return "/domain/os/boot | /domain/devices/*/boot";
+      return GH_DOMAIN_PART_BOOT_ORDER;
     case EDIT_INSERT_CDROM:
     case EDIT_EJECT_CDROM:
-      return "/domain/devices/disk[@device='cdrom']";
+      return GH_DOMAIN_PART_CDROMS;
     case EDIT_DISPLAY_PATH:
     case EDIT_CLOSE_DISPLAY_PORTS:
-      return "/domain/devices/graphics | /domain/devices/video";
+      return GH_DOMAIN_PART_DISPLAY;
     case EDIT_ATTACH_GPU:
     case EDIT_DETACH_GPU:
     case EDIT_ATTACH_USB:
     case EDIT_DETACH_USB:
-      return "/domain/devices/hostdev";
+      return GH_DOMAIN_PART_HOSTDEVS;
     case EDIT_NIC_MODEL:
-      return "/domain/devices/interface";
+      return GH_DOMAIN_PART_INTERFACES;
     default:
       g_assert_not_reached ();
     }
