@@ -506,34 +506,211 @@ gh_domain_editor_new (const char  *xml,
   return g_steal_pointer (&self);
 }
 
+/* The elements @xpath selects, in document order. */
+static GPtrArray *
+select_nodes (GhDomainEditor *self,
+              const char     *xpath)
+{
+  GPtrArray *nodes = g_ptr_array_new ();
+  xmlXPathContext *context = xmlXPathNewContext (self->doc);
+  xmlXPathObject *result = xmlXPathEvalExpression ((const xmlChar *) xpath, context);
+
+  g_warn_if_fail (result != NULL);
+  if (result != NULL && result->nodesetval != NULL)
+    for (int i = 0; i < result->nodesetval->nodeNr; i++)
+      if (result->nodesetval->nodeTab[i]->type == XML_ELEMENT_NODE)
+        g_ptr_array_add (nodes, result->nodesetval->nodeTab[i]);
+
+  g_clear_pointer (&result, xmlXPathFreeObject);
+  xmlXPathFreeContext (context);
+  return nodes;
+}
+
 char *
 gh_domain_editor_dup_part (GhDomainEditor *self,
                            const char     *xpath)
 {
-  xmlXPathContext *context;
-  xmlXPathObject *result;
+  g_autoptr(GPtrArray) nodes = NULL;
   xmlBuffer *buffer;
   char *ret;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
   g_return_val_if_fail (xpath != NULL, NULL);
 
+  nodes = select_nodes (self, xpath);
   buffer = xmlBufferCreate ();
-  context = xmlXPathNewContext (self->doc);
-  result = xmlXPathEvalExpression ((const xmlChar *) xpath, context);
-  g_warn_if_fail (result != NULL);
-  if (result != NULL && result->nodesetval != NULL)
-    for (int i = 0; i < result->nodesetval->nodeNr; i++)
-      {
-        xmlNodeDump (buffer, self->doc, result->nodesetval->nodeTab[i], 0, 0);
-        xmlBufferCCat (buffer, "\n");
-      }
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      xmlNodeDump (buffer, self->doc, g_ptr_array_index (nodes, i), 0, 0);
+      xmlBufferCCat (buffer, "\n");
+    }
   ret = g_strdup ((const char *) xmlBufferContent (buffer));
-
-  g_clear_pointer (&result, xmlXPathFreeObject);
-  xmlXPathFreeContext (context);
   xmlBufferFree (buffer);
   return ret;
+}
+
+/* ---- What libvirt kept of an edit ------------------------------------------------- */
+
+/* How a person finds @node in `virsh edit`: "<driver> of <interface>". */
+static char *
+dup_node_label (xmlNode *node)
+{
+  if (node->parent != NULL && node->parent->type == XML_ELEMENT_NODE
+      && !xmlStrEqual (node->parent->name, (const xmlChar *) "domain")
+      && !xmlStrEqual (node->parent->name, (const xmlChar *) "devices"))
+    /* Translators: two XML elements of a machine's definition, "<driver> of <interface>" */
+    return g_strdup_printf (_("<%s> of <%s>"), (const char *) node->name,
+                            (const char *) node->parent->name);
+  return g_strdup_printf ("<%s>", (const char *) node->name);
+}
+
+static gboolean
+same_name (xmlNode *a,
+           xmlNode *b)
+{
+  const xmlChar *a_ns = a->ns != NULL ? a->ns->href : NULL;
+  const xmlChar *b_ns = b->ns != NULL ? b->ns->href : NULL;
+
+  return xmlStrEqual (a->name, b->name) && xmlStrEqual (a_ns, b_ns);
+}
+
+/* An element whose only content is text: a number, a name, a path. */
+static gboolean
+has_element_children (xmlNode *node)
+{
+  return next_element_any (node->children) != NULL;
+}
+
+static char *dup_lost_children (xmlNode **asked, guint n_asked, xmlNode **stored,
+                                guint n_stored);
+
+/* NULL when @stored has every attribute, text and child element of @asked (libvirt may
+ * add defaults and addresses, which no one asked to be otherwise); else what it lacks. */
+static char *
+dup_lost_node (xmlNode *asked,
+               xmlNode *stored)
+{
+  g_autoptr(GPtrArray) asked_children = g_ptr_array_new ();
+  g_autoptr(GPtrArray) stored_children = g_ptr_array_new ();
+  g_autofree char *label = dup_node_label (asked);
+
+  for (xmlAttr *attr = asked->properties; attr != NULL; attr = attr->next)
+    {
+      const xmlChar *href = attr->ns != NULL ? attr->ns->href : NULL;
+      xmlChar *want = xmlNodeListGetString (asked->doc, attr->children, 1);
+      xmlChar *have = xmlGetNsProp (stored, attr->name, href);
+      char *lost = NULL;
+
+      if (have == NULL)
+        /* Translators: an XML attribute's name, then its element, "queues of <driver>" */
+        lost = g_strdup_printf (_("%s of %s is gone"), (const char *) attr->name, label);
+      else if (!xmlStrEqual (want, have))
+        /* Translators: an XML attribute, its element, its new and its asked-for value */
+        lost = g_strdup_printf (_("%s of %s is %s, not %s"), (const char *) attr->name, label,
+                                (const char *) have, (const char *) want);
+      xmlFree (want);
+      xmlFree (have);
+      if (lost != NULL)
+        return lost;
+    }
+
+  if (!has_element_children (asked))
+    {
+      g_autofree char *want = dup_content (asked);
+      g_autofree char *have = has_element_children (stored) ? NULL : dup_content (stored);
+
+      g_strstrip (want);
+      if (have != NULL)
+        g_strstrip (have);
+      if (want[0] != '\0' && g_strcmp0 (want, have) != 0)
+        /* Translators: an XML element, what it holds now and what was asked */
+        return g_strdup_printf (_("%s holds %s, not %s"), label,
+                                have != NULL ? have : "", want);
+      return NULL;
+    }
+
+  for (xmlNode *child = next_element_any (asked->children); child != NULL;
+       child = next_element_any (child->next))
+    g_ptr_array_add (asked_children, child);
+  for (xmlNode *child = next_element_any (stored->children); child != NULL;
+       child = next_element_any (child->next))
+    g_ptr_array_add (stored_children, child);
+
+  return dup_lost_children ((xmlNode **) asked_children->pdata, asked_children->len,
+                            (xmlNode **) stored_children->pdata, stored_children->len);
+}
+
+/* Each of @asked needs an element of @stored of its own that keeps it. The one in the same
+ * place among those of its name is tried first: libvirt keeps the order of devices, and
+ * two alike (two USB redirections) must not both take the first. */
+static char *
+dup_lost_children (xmlNode **asked,
+                   guint     n_asked,
+                   xmlNode **stored,
+                   guint     n_stored)
+{
+  g_autofree gboolean *taken = g_new0 (gboolean, n_stored + 1);
+
+  for (guint i = 0; i < n_asked; i++)
+    {
+      g_autofree char *first_lost = NULL;
+      guint place = 0;
+      guint same_place = G_MAXUINT;
+      gboolean kept = FALSE;
+
+      for (guint j = 0; j < i; j++)
+        place += same_name (asked[j], asked[i]);
+      for (guint j = 0, seen = 0; j < n_stored && same_place == G_MAXUINT; j++)
+        if (same_name (stored[j], asked[i]) && seen++ == place)
+          same_place = j;
+
+      for (guint k = 0; k <= n_stored && !kept; k++)
+        {
+          /* k == 0 is the same place; then every other, in order. */
+          guint j = k == 0 ? same_place : k - 1;
+          g_autofree char *lost = NULL;
+
+          if (j >= n_stored || taken[j] || (k > 0 && j == same_place)
+              || !same_name (stored[j], asked[i]))
+            continue;
+          lost = dup_lost_node (asked[i], stored[j]);
+          if (lost == NULL)
+            kept = taken[j] = TRUE;
+          else if (first_lost == NULL)
+            first_lost = g_steal_pointer (&lost);
+        }
+
+      if (kept)
+        continue;
+      if (first_lost != NULL)
+        return g_steal_pointer (&first_lost);
+      {
+        g_autofree char *label = dup_node_label (asked[i]);
+
+        /* Translators: an XML element of a machine's definition, "<vcpupin>" */
+        return g_strdup_printf (_("%s is gone"), label);
+      }
+    }
+
+  return NULL;
+}
+
+char *
+gh_domain_editor_dup_lost (GhDomainEditor *asked,
+                           GhDomainEditor *stored,
+                           const char     *xpath)
+{
+  g_autoptr(GPtrArray) asked_nodes = NULL;
+  g_autoptr(GPtrArray) stored_nodes = NULL;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (asked), NULL);
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (stored), NULL);
+  g_return_val_if_fail (xpath != NULL, NULL);
+
+  asked_nodes = select_nodes (asked, xpath);
+  stored_nodes = select_nodes (stored, xpath);
+  return dup_lost_children ((xmlNode **) asked_nodes->pdata, asked_nodes->len,
+                            (xmlNode **) stored_nodes->pdata, stored_nodes->len);
 }
 
 /**
@@ -1742,6 +1919,32 @@ gh_domain_editor_detach_pci_hostdev (GhDomainEditor  *self,
   return TRUE;
 }
 
+/* libvirt refuses every USB device, the tablet and USB redirection included, of a
+ * machine whose definition turns USB off: <controller type='usb' model='none'/>. */
+gboolean
+gh_domain_editor_get_has_usb (GhDomainEditor *self)
+{
+  xmlNode *devices;
+
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  devices = first_child (self->root, "devices");
+  for (xmlNode *node = first_child (devices, "controller"); node != NULL;
+       node = next_element (node->next, "controller"))
+    if (prop_equals (node, "type", "usb") && prop_equals (node, "model", "none"))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+gh_domain_editor_get_has_graphics (GhDomainEditor *self)
+{
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
+
+  return first_child (first_child (self->root, "devices"), "graphics") != NULL;
+}
+
 static xmlNode *
 find_mdev (GhDomainEditor *self,
            const char     *uuid)
@@ -1785,6 +1988,16 @@ gh_domain_editor_attach_mdev (GhDomainEditor  *self,
                                 uuid != NULL ? uuid : "");
       _gh_error_set (error, GH_ERROR_FAILED, _("Could not give the virtual GPU to the machine"),
                      detail);
+      return FALSE;
+    }
+
+  /* libvirt shows a virtual GPU's screen through the machine's display, and refuses
+   * display='on' where there is none. */
+  if (display && !gh_domain_editor_get_has_graphics (self))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not give the virtual GPU to the machine"),
+                     _("The machine has no display to show the virtual GPU’s screen on: give "
+                       "it a display first, or attach the GPU with its screen off"));
       return FALSE;
     }
 
@@ -2175,6 +2388,14 @@ attach_usb (GhDomainEditor  *self,
   if (find_usb (self, at, first, second) != NULL)
     return TRUE;
 
+  if (!gh_domain_editor_get_has_usb (self))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not give the USB device to the machine"),
+                     _("The machine’s definition turns USB off (a USB controller of model "
+                       "“none”); turn USB on with virsh edit first"));
+      return FALSE;
+    }
+
   if (at)
     xml = g_strdup_printf ("<hostdev mode='subsystem' type='usb' managed='yes'>"
                            "<source><address bus='%u' device='%u'/></source>"
@@ -2480,6 +2701,7 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
   g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   xmlNode *devices;
   KeptDisplayChoices *keep;
+  gboolean has_usb;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
@@ -2552,6 +2774,7 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
       g_hash_table_insert (existing, key, GUINT_TO_POINTER (count + 1));
     }
 
+  has_usb = gh_domain_editor_get_has_usb (self);
   for (guint i = 0; i < parsed[3]->len; i++)
     {
       g_autoptr(xmlNode) node = g_ptr_array_index (parsed[3], i);
@@ -2565,6 +2788,10 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
           g_hash_table_insert (existing, g_steal_pointer (&key), GUINT_TO_POINTER (count - 1));
           continue;
         }
+      /* Without USB the pointer goes through the PS/2 mouse and nothing is redirected:
+       * libvirt would refuse the whole display for a USB tablet. */
+      if (!has_usb && prop_equals (node, "bus", "usb"))
+        continue;
       insert_device (self, g_steal_pointer (&node),
                      first_child (devices, kind) != NULL ? after : companion_after);
     }
@@ -2752,9 +2979,10 @@ gh_domain_editor_set_interface_model (GhDomainEditor  *self,
         model_node = insert_child (node, new_element (self, "model"), NULL);
       set_prop (model_node, "type", model);
 
-      /* Queues, offloads and the vhost backend are virtio's alone: libvirt would drop
-       * them from another model's card. What we define is what the machine keeps. */
-      if (g_strcmp0 (model, "virtio") != 0)
+      /* Queues, offloads and the vhost backend are virtio's alone (transitional or not):
+       * libvirt would drop them from another model's card. What we define is what the
+       * machine keeps. */
+      if (!g_str_has_prefix (model, "virtio"))
         {
           xmlNode *driver = first_child (node, "driver");
 

@@ -82,6 +82,27 @@ char           *gh_domain_editor_to_xml              (GhDomainEditor      *self)
  * are none): what an edit is about to change, to compare with what a window showed. */
 char           *gh_domain_editor_dup_part            (GhDomainEditor      *self,
                                                       const char          *xpath);
+/* What each kind of edit changes, as gh_domain_editor_dup_part() and
+ * gh_machine_edit_async() take it: the elements the edit writes and those it takes
+ * along (a single NUMA node follows memory and processors, pins go with vCPUs). */
+#define GH_DOMAIN_PART_TITLE        "/domain/title"
+#define GH_DOMAIN_PART_DESCRIPTION  "/domain/description"
+#define GH_DOMAIN_PART_MEMORY       "/domain/memory | /domain/currentMemory | /domain/cpu/numa"
+#define GH_DOMAIN_PART_VCPUS        "/domain/vcpu | /domain/cputune | /domain/cpu/topology" \
+                                    " | /domain/cpu/numa"
+#define GH_DOMAIN_PART_BOOT_ORDER   "/domain/os/boot | /domain/devices/*/boot"
+#define GH_DOMAIN_PART_CDROMS       "/domain/devices/disk[@device='cdrom']"
+#define GH_DOMAIN_PART_DISPLAY      "/domain/devices/graphics | /domain/devices/video"
+#define GH_DOMAIN_PART_HOSTDEVS     "/domain/devices/hostdev"
+#define GH_DOMAIN_PART_INTERFACES   "/domain/devices/interface"
+
+/* What of @asked's @xpath part @stored did not keep, in words ("<memory> holds 1310720,
+ * not 1048576"), or NULL when it kept all of it: every element, attribute and text, in
+ * elements of their own; what libvirt adds (defaults, addresses) is no loss. @asked is
+ * what an edit defined, @stored the definition read back after it. */
+char           *gh_domain_editor_dup_lost            (GhDomainEditor      *asked,
+                                                      GhDomainEditor      *stored,
+                                                      const char          *xpath);
 
 const char     *gh_domain_editor_get_name            (GhDomainEditor      *self);
 /* NULL when the domain has none; setting NULL or "" removes it. Text that is not UTF-8,
@@ -175,6 +196,12 @@ GPtrArray      *gh_domain_editor_dup_open_displays   (GhDomainEditor      *self)
  * Returns: how many displays changed. */
 guint           gh_domain_editor_close_open_displays (GhDomainEditor      *self);
 
+/* FALSE when the definition turns USB off (<controller type='usb' model='none'/>):
+ * libvirt then refuses every USB device, tablet and redirection included. */
+gboolean        gh_domain_editor_get_has_usb         (GhDomainEditor      *self);
+/* Whether the machine has a <graphics>: a virtual GPU's screen (display='on') needs one. */
+gboolean        gh_domain_editor_get_has_graphics    (GhDomainEditor      *self);
+
 /* GhDomainHostdev*, in document order. */
 GPtrArray      *gh_domain_editor_dup_hostdevs        (GhDomainEditor      *self);
 /* PCI addresses as "0000:01:00.0" (or "01:00.0"). Each gets a managed vfio-pci
@@ -185,7 +212,7 @@ gboolean        gh_domain_editor_attach_pci_hostdevs (GhDomainEditor      *self,
 gboolean        gh_domain_editor_detach_pci_hostdev  (GhDomainEditor      *self,
                                                       const char          *address,
                                                       GError             **error);
-/* @model NULL: "vfio-pci". */
+/* @model NULL: "vfio-pci". @display needs a <graphics> (refused without one). */
 gboolean        gh_domain_editor_attach_mdev         (GhDomainEditor      *self,
                                                       const char          *uuid,
                                                       const char          *model,
@@ -194,7 +221,8 @@ gboolean        gh_domain_editor_attach_mdev         (GhDomainEditor      *self,
 gboolean        gh_domain_editor_detach_mdev         (GhDomainEditor      *self,
                                                       const char          *uuid,
                                                       GError             **error);
-/* A USB device by what it is (it follows the device from port to port)… */
+/* A USB device by what it is (it follows the device from port to port)… Both refuse, with
+ * the reason, a machine whose USB is off. */
 gboolean        gh_domain_editor_attach_usb          (GhDomainEditor      *self,
                                                       guint                vendor_id,
                                                       guint                product_id,

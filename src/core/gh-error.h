@@ -25,6 +25,7 @@ typedef enum
   GH_ERROR_DISPLAY,            /* the machine's display refused or dropped us */
   GH_ERROR_UNKNOWN_OS,         /* no operating system has that libosinfo id */
   GH_ERROR_CONFLICT,           /* another program changed what an edit was about to change */
+  GH_ERROR_NOT_KEPT,           /* libvirt stored an edit otherwise than asked: it was undone */
 } GhError;
 
 GQuark      gh_error_quark      (void);

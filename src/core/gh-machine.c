@@ -652,6 +652,8 @@ typedef struct
   GhDomainEditFunc edit_func;
   gpointer         edit_data;
   GDestroyNotify   edit_data_destroy;
+  char            *edit_part;     /* XPath of what the edit changes */
+  char            *edit_seen;     /* @edit_part as the user saw it, or NULL */
   gboolean         next_boot;     /* the edit waits for the machine to start again */
   char            *text;          /* rename: the new name; disks: the target; mdev: parent */
   char            *text2;         /* mdev: the type */
@@ -672,6 +674,8 @@ action_data_free (ActionData *data)
   g_free (data->text2);
   if (data->edit_data_destroy != NULL)
     data->edit_data_destroy (data->edit_data);
+  g_free (data->edit_part);
+  g_free (data->edit_seen);
   g_free (data);
 }
 
@@ -1586,6 +1590,85 @@ define_editor (ActionData      *data,
   return TRUE;
 }
 
+static void
+set_conflict (ActionData  *data,
+              GError     **error)
+{
+  _gh_error_set (error, GH_ERROR_CONFLICT, data->failure,
+                 _("another program changed this setting since it was shown. Look at it as "
+                   "it is now, and make the change again if you still want it"));
+}
+
+/* Runs in a worker: whether @part of the definition is still @before, the text it had
+ * when the edit read it. libvirt has no "define if unchanged": reading again just
+ * before the define leaves another program only the time of one call to slip in. */
+static gboolean
+part_unchanged (ActionData    *data,
+                virDomainPtr   domain,
+                const char    *before,
+                GError       **error)
+{
+  g_autoptr(GhDomainEditor) now = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, error);
+  g_autofree char *part = NULL;
+
+  if (now == NULL)
+    return FALSE;
+  part = gh_domain_editor_dup_part (now, data->edit_part);
+  if (g_strcmp0 (part, before) == 0)
+    return TRUE;
+
+  set_conflict (data, error);
+  return FALSE;
+}
+
+/* Runs in a worker, after the define: libvirt fills in defaults, but it also quietly
+ * rewrites what it does not accept (a memory size the NUMA nodes and memory modules add
+ * up differently, a network card option of another model). What the user asked for must
+ * be what the machine has; if it is not, the definition goes back to what it was and
+ * the user learns why, rather than being told the change was made. */
+static gboolean
+check_kept (ActionData      *data,
+            virDomainPtr     domain,
+            GhDomainEditor  *asked,
+            const char      *original,
+            GError         **error)
+{
+  g_autoptr(GhDomainEditor) stored = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, error);
+  g_autofree char *lost = NULL;
+  g_autofree char *detail = NULL;
+  virDomainPtr restored;
+
+  if (stored == NULL)
+    return FALSE;
+  lost = gh_domain_editor_dup_lost (asked, stored, data->edit_part);
+  if (lost == NULL)
+    return TRUE;
+
+  restored = virDomainDefineXMLFlags (data->conn, original, 0);
+  if (restored != NULL)
+    {
+      /* Translators: %s says what libvirt changed, like "<memory> holds 1310720, not
+       * 1048576" */
+      detail = g_strdup_printf (_("libvirt saved it differently (%s), so the settings were "
+                                  "put back as they were. Other settings of the machine "
+                                  "decide this one: change them together with virsh edit"),
+                                lost);
+      virDomainFree (restored);
+    }
+  else
+    {
+      /* Translators: the first %s says what libvirt changed, the second why the old
+       * settings could not be put back */
+      detail = g_strdup_printf (_("libvirt saved it differently (%s), and the settings could "
+                                  "not be put back as they were (%s). Check them with "
+                                  "virsh edit"),
+                                lost, virGetLastErrorMessage ());
+    }
+  virResetLastError ();
+  _gh_error_set (error, GH_ERROR_NOT_KEPT, data->failure, detail);
+  return FALSE;
+}
+
 /* Runs in a worker: the persistent definition, edited and defined again. */
 G_LOCK_DEFINE_STATIC (edits);
 
@@ -1598,6 +1681,8 @@ edit_thread (GTask        *task,
   ActionData *data = task_data;
   g_autoptr(GhDomainEditor) editor = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *before = NULL;
   virDomainPtr domain;
 
   domain = lookup_domain (data, &error);
@@ -1612,6 +1697,17 @@ edit_thread (GTask        *task,
   editor = read_editor (data, domain, VIR_DOMAIN_XML_SECURE, &error);
   if (editor == NULL)
     goto unlock;
+  original = gh_domain_editor_to_xml (editor);
+  before = gh_domain_editor_dup_part (editor, data->edit_part);
+
+  /* The edit is applied to the definition as it is now; but if another program changed
+   * what it is about to change since the user saw it, the user decided on something
+   * they no longer see. */
+  if (data->edit_seen != NULL && g_strcmp0 (before, data->edit_seen) != 0)
+    {
+      set_conflict (data, &error);
+      goto unlock;
+    }
 
   if (!data->edit_func (editor, data->edit_data, &error))
     {
@@ -1623,7 +1719,9 @@ edit_thread (GTask        *task,
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto unlock;
 
-  define_editor (data, editor, &error);
+  if (part_unchanged (data, domain, before, &error)
+      && define_editor (data, editor, &error))
+    check_kept (data, domain, editor, original, &error);
 
 unlock:
   G_UNLOCK (edits);
@@ -1640,6 +1738,10 @@ out:
 
 /**
  * gh_machine_edit_async:
+ * @part: (nullable): an XPath expression that selects what @func changes (see
+ *   gh_domain_editor_dup_part()); NULL: the whole definition
+ * @seen: (nullable): @part as the user saw it when they decided on the change; NULL: no
+ *   check
  * @func: changes the machine's definition, in a worker thread
  * @func_data_destroy: frees @func_data once the task is done, on any thread
  *
@@ -1647,9 +1749,15 @@ out:
  * #GhDomainEditor, and defines the result, validated against libvirt's schema. What
  * @func does not touch stays as it was. The machine's properties follow through the
  * libvirt event the definition causes, as for a change made elsewhere.
+ *
+ * It fails with %GH_ERROR_CONFLICT, changing nothing, when @part is no longer @seen, or
+ * changes between the read and the define; and with %GH_ERROR_NOT_KEPT, the definition
+ * put back as it was, when libvirt did not keep all that @func made of @part.
  */
 void
 gh_machine_edit_async (GhMachine           *self,
+                       const char          *part,
+                       const char          *seen,
                        GhDomainEditFunc     func,
                        gpointer             func_data,
                        GDestroyNotify       func_data_destroy,
@@ -1673,6 +1781,8 @@ gh_machine_edit_async (GhMachine           *self,
   data->edit_func = func;
   data->edit_data = func_data;
   data->edit_data_destroy = func_data_destroy;
+  data->edit_part = g_strdup (part != NULL ? part : "/domain");
+  data->edit_seen = g_strdup (seen);
 
   if (action_task_prepare (self, task, FALSE))
     g_task_run_in_thread (task, edit_thread);

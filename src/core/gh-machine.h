@@ -119,6 +119,8 @@ int             gh_machine_open_graphics_fd_finish (GhMachine           *self,
                                                     GError             **error);
 
 void            gh_machine_edit_async       (GhMachine           *self,
+                                             const char          *part,
+                                             const char          *seen,
                                              GhDomainEditFunc     func,
                                              gpointer             func_data,
                                              GDestroyNotify       func_data_destroy,

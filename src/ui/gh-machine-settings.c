@@ -280,28 +280,28 @@ part_of (EditKind kind)
   switch (kind)
     {
     case EDIT_TITLE:
-      return "/domain/title";
+      return GH_DOMAIN_PART_TITLE;
     case EDIT_DESCRIPTION:
-      return "/domain/description";
+      return GH_DOMAIN_PART_DESCRIPTION;
     case EDIT_MEMORY:
-      return "/domain/memory | /domain/currentMemory | /domain/cpu/numa";
+      return GH_DOMAIN_PART_MEMORY;
     case EDIT_VCPUS:
-      return "/domain/vcpu | /domain/cputune | /domain/cpu/topology";
+      return GH_DOMAIN_PART_VCPUS;
     case EDIT_BOOT_ORDER:
-      return "/domain/os/boot | /domain/devices/*/boot";
+      return GH_DOMAIN_PART_BOOT_ORDER;
     case EDIT_INSERT_CDROM:
     case EDIT_EJECT_CDROM:
-      return "/domain/devices/disk[@device='cdrom']";
+      return GH_DOMAIN_PART_CDROMS;
     case EDIT_DISPLAY_PATH:
     case EDIT_CLOSE_DISPLAY_PORTS:
-      return "/domain/devices/graphics | /domain/devices/video";
+      return GH_DOMAIN_PART_DISPLAY;
     case EDIT_ATTACH_GPU:
     case EDIT_DETACH_GPU:
     case EDIT_ATTACH_USB:
     case EDIT_DETACH_USB:
-      return "/domain/devices/hostdev";
+      return GH_DOMAIN_PART_HOSTDEVS;
     case EDIT_NIC_MODEL:
-      return "/domain/devices/interface";
+      return GH_DOMAIN_PART_INTERFACES;
     default:
       g_assert_not_reached ();
     }
@@ -313,26 +313,6 @@ run_edit (GhDomainEditor  *editor,
           GError         **error)
 {
   Edit *edit = user_data;
-
-  /* The edit is applied to the definition as it is now; but if another program changed
-   * what it is about to change since this window showed it, the user decided on
-   * something they no longer see. The window reads the definition again after this. */
-  if (edit->seen != NULL)
-    {
-      g_autofree char *now = gh_domain_editor_dup_part (editor, edit->part);
-
-      if (g_strcmp0 (now, edit->seen) != 0)
-        {
-          g_propagate_error (error,
-                             gh_error_new (GH_ERROR_CONFLICT,
-                                           _("The change was not made"),
-                                           _("another program changed this setting since "
-                                             "this window showed it. The window now shows "
-                                             "it as it is: make the change again if you "
-                                             "still want it")));
-          return FALSE;
-        }
-    }
 
   switch (edit->kind)
     {
@@ -403,7 +383,10 @@ start_edit (GhMachineSettings *self,
   if (self->editor != NULL && self->n_busy == 0)
     edit->seen = gh_domain_editor_dup_part (self->editor, edit->part);
   busy_changed (self, +1);
-  gh_machine_edit_async (self->machine, run_edit, edit, (GDestroyNotify) edit_free,
+  /* The core refuses the edit if another program changed @part since the window showed
+   * it, and reads the definition back to see that libvirt kept it. */
+  gh_machine_edit_async (self->machine, edit->part, edit->seen,
+                         run_edit, edit, (GDestroyNotify) edit_free,
                          self->cancellable, edit_cb, g_object_ref (self));
 }
 
@@ -1120,14 +1103,21 @@ fill_display (GhMachineSettings *self)
       adw_action_row_set_subtitle (self->display_recommended_row,
                                    _("No display path works for this machine on this host"));
     }
-  if (os != NULL)
-    {
-      g_autofree char *description = NULL;
+  {
+    g_autoptr(GString) description = g_string_new (NULL);
 
+    if (os != NULL)
       /* Translators: %s is an operating system's name */
-      description = g_strdup_printf (_("For %s on this computer"), osinfo_product_get_name (OSINFO_PRODUCT (os)));
-      adw_preferences_group_set_description (self->display_group, description);
-    }
+      g_string_append_printf (description, _("For %s on this computer"),
+                              osinfo_product_get_name (OSINFO_PRODUCT (os)));
+    /* A display path's tablet and USB redirection would make libvirt refuse it. */
+    if (!gh_domain_editor_get_has_usb (self->editor))
+      g_string_append_printf (description, "%s%s", description->len > 0 ? ". " : "",
+                              _("USB is turned off for this machine: a new display comes "
+                                "without the pointer tablet and USB redirection"));
+    adw_preferences_group_set_description (self->display_group,
+                                           description->len > 0 ? description->str : NULL);
+  }
 
   group_clear (self->display_group);
   for (guint i = 0; i < gh_graphics_plan_get_n_paths (self->plan); i++)
@@ -1258,13 +1248,15 @@ create_mdev_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(&s&s)", &parent, &type_id);
   /* libvirt does not say which types can show the guest's screen; those of GPUs
-   * (vfio-pci) are the ones that can. */
+   * (vfio-pci) are the ones that can, through the machine's display: without one,
+   * libvirt refuses display='on', and the GPU goes in with its screen off. */
   for (guint i = 0; i < types->len; i++)
     {
       const GhHostMdevType *type = g_ptr_array_index (types, i);
 
       if (g_strcmp0 (type->parent, parent) == 0 && g_strcmp0 (type->id, type_id) == 0)
-        display = g_strcmp0 (type->device_api, "vfio-pci") == 0;
+        display = g_strcmp0 (type->device_api, "vfio-pci") == 0
+                  && self->editor != NULL && gh_domain_editor_get_has_graphics (self->editor);
     }
 
   busy_changed (self, +1);
@@ -1391,6 +1383,15 @@ fill_gpu (GhMachineSettings *self)
       n_types++;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->mdev_group), n_types > 0);
+  adw_preferences_group_set_description (self->mdev_group,
+                                         gh_domain_editor_get_has_graphics (self->editor)
+                                         ? _("Shares of a host GPU that the GPU’s driver can "
+                                             "create.")
+                                         : _("Shares of a host GPU that the GPU’s driver can "
+                                             "create. This machine has no display, so a "
+                                             "virtual GPU is attached with its screen off; "
+                                             "choose a display on the Display page to see "
+                                             "it."));
 }
 
 /* ---- Devices ------------------------------------------------------------------------ */
@@ -1442,7 +1443,22 @@ fill_devices (GhMachineSettings *self)
   GPtrArray *nic_rows;
 
   group_clear (self->usb_group);
-  for (guint i = 0; i < usb->len; i++)
+  /* libvirt refuses any USB device of a machine whose USB is off: none is offered. */
+  if (!gh_domain_editor_get_has_usb (self->editor))
+    {
+      adw_preferences_group_set_description (self->usb_group, NULL);
+      group_add_row (self->usb_group, _("USB is turned off for this machine"),
+                     _("Its definition has no USB controller (model “none”), so it can "
+                       "have no USB device. Turn USB on with virsh edit to give it one."));
+      usb = NULL;
+    }
+  else
+    {
+      adw_preferences_group_set_description (self->usb_group,
+                                             _("Devices plugged into this computer that the "
+                                               "machine can have."));
+    }
+  for (guint i = 0; usb != NULL && i < usb->len; i++)
     {
       const GhHostUsbDevice *device = g_ptr_array_index (usb, i);
       gboolean attached = has_hostdev (self, GH_DOMAIN_HOSTDEV_USB, NULL,
@@ -1460,7 +1476,7 @@ fill_devices (GhMachineSettings *self)
                       attached ? "settings.detach-usb" : "settings.attach-usb",
                       g_variant_new ("(uu)", device->vendor_id, device->product_id), NULL);
     }
-  if (usb->len == 0)
+  if (usb != NULL && usb->len == 0)
     group_add_row (self->usb_group, _("No USB devices"), NULL);
 
   /* Combo rows are not action rows: they join the group's list by hand. */

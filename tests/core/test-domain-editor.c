@@ -1088,12 +1088,34 @@ test_mdev (void)
   g_assert_cmpstr (hostdev->model, ==, "vfio-pci");
   g_assert_false (hostdev->display);
 
-  /* Attaching it again only changes its display. */
-  g_assert_true (gh_domain_editor_attach_mdev (attached, uuid, NULL, TRUE, &error));
+  /* Its screen needs the machine's display, which this one lacks: libvirt would refuse
+   * display='on', so the editor does first, saying what to do. */
+  g_assert_false (gh_domain_editor_get_has_graphics (attached));
+  g_assert_false (gh_domain_editor_attach_mdev (attached, uuid, NULL, TRUE, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "no display"));
+  g_clear_error (&error);
   g_clear_pointer (&hostdevs, g_ptr_array_unref);
   hostdevs = gh_domain_editor_dup_hostdevs (attached);
-  g_assert_cmpuint (hostdevs->len, ==, 1);
-  g_assert_true (((GhDomainHostdev *) g_ptr_array_index (hostdevs, 0))->display);
+  g_assert_false (((GhDomainHostdev *) g_ptr_array_index (hostdevs, 0))->display);
+
+  /* With a display, attaching it again only changes its display. */
+  {
+    g_autofree char *text = gh_domain_editor_to_xml (attached);
+    g_autoptr(GString) xml = g_string_new (text);
+    g_autoptr(GhDomainEditor) shown = NULL;
+
+    g_assert_cmpuint (g_string_replace (xml, "<devices>", "<devices><graphics type='spice'/>", 1),
+                      ==, 1);
+    shown = editor_new (xml->str);
+    g_assert_true (gh_domain_editor_get_has_graphics (shown));
+    g_assert_true (gh_domain_editor_attach_mdev (shown, uuid, NULL, TRUE, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&hostdevs, g_ptr_array_unref);
+    hostdevs = gh_domain_editor_dup_hostdevs (shown);
+    g_assert_cmpuint (hostdevs->len, ==, 1);
+    g_assert_true (((GhDomainHostdev *) g_ptr_array_index (hostdevs, 0))->display);
+  }
 
   g_assert_false (gh_domain_editor_attach_mdev (attached, "not-a-uuid", NULL, FALSE, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
@@ -1130,7 +1152,7 @@ test_mdev_made (void)
 
   /* One made elsewhere, never marked. */
   g_assert_true (gh_domain_editor_attach_mdev (editor, other, NULL, FALSE, &error));
-  g_assert_true (gh_domain_editor_attach_mdev (editor, uuid, NULL, TRUE, &error));
+  g_assert_true (gh_domain_editor_attach_mdev (editor, uuid, NULL, FALSE, &error));
   g_assert_no_error (error);
   gh_domain_editor_mark_mdev_made (editor, uuid, node);
   gh_domain_editor_mark_mdev_made (editor, uuid, node);
@@ -1387,7 +1409,7 @@ edit (GhMachine         *machine,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  gh_machine_edit_async (machine, func, data, NULL, NULL, gh_test_store_result, &result);
+  gh_machine_edit_async (machine, NULL, NULL, func, data, NULL, NULL, gh_test_store_result, &result);
   gh_test_wait_result (&result, "the machine to be edited");
   return gh_machine_edit_finish (machine, result, next_boot, error);
 }
@@ -1665,6 +1687,13 @@ test_edits_take_what_goes_with_them (void)
   g_clear_error (&error);
   after = gh_domain_editor_to_xml (two);
   g_assert_cmpstr (after, ==, unchanged);
+
+  /* A transitional virtio card is virtio too: libvirt keeps its queues, and so do we. */
+  g_assert_true (gh_domain_editor_set_interface_model (two, NULL, "virtio-transitional", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_free);
+  after = gh_domain_editor_to_xml (two);
+  g_assert_nonnull (strstr (after, "<driver name=\"vhost\" queues=\"4\"/>"));
 }
 
 /* What a window compares before its edit lands: the selected elements as text, "" for
@@ -1700,6 +1729,117 @@ test_dup_part (void)
   g_assert_cmpstr (memory_changed, !=, memory);
 }
 
+/* What the read-back after a define finds: nothing lost where libvirt only added
+ * defaults and addresses, or kept two alike in their places; and in words, what it
+ * rewrote (a value), dropped (an element, an attribute) or left out. */
+static void
+test_dup_lost (void)
+{
+  const char *part = "/domain/memory | /domain/cpu/numa | /domain/cputune"
+                     " | /domain/devices/interface | /domain/devices/redirdev";
+  g_autoptr(GhDomainEditor) asked =
+    editor_new ("<domain type='kvm'><name>lost</name><memory unit='KiB'>1048576</memory>"
+                "<cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/></cputune>"
+                "<cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu>"
+                "<devices><interface type='user'><model type='virtio'/>"
+                "<driver queues='4'/></interface>"
+                "<redirdev bus='usb' type='spicevmc'/><redirdev bus='usb' type='spicevmc'/>"
+                "</devices></domain>");
+  /* What libvirt writes back for it: the same, with its own additions. */
+  const char *kept =
+    "<domain type='kvm'><name>lost</name><uuid>0e5c1ea1-1e9e-4a4c-9f4e-1c0a0a0a0a0a</uuid>"
+    "<memory unit='KiB'>1048576</memory>"
+    "<cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/></cputune>"
+    "<cpu mode='custom'><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu>"
+    "<devices><interface type='user'><mac address='52:54:00:aa:bb:cc'/><model type='virtio'/>"
+    "<driver queues='4'/><address type='pci' bus='0x01' slot='0x00'/></interface>"
+    "<redirdev bus='usb' type='spicevmc'><address type='usb' bus='0' port='2'/></redirdev>"
+    "<redirdev bus='usb' type='spicevmc'><address type='usb' bus='0' port='3'/></redirdev>"
+    "</devices></domain>";
+  const struct { const char *from; const char *to; const char *lost; } rewrites[] = {
+    { "<memory unit='KiB'>1048576</memory>", "<memory unit='KiB'>1310720</memory>",
+      "<memory> holds 1310720, not 1048576" },
+    { "cpus='0-1' memory='1048576'", "cpus='0-1' memory='524288'",
+      "memory of <cell> of <numa> is 524288, not 1048576" },
+    { "<driver queues='4'/>", "", "<driver> of <interface> is gone" },
+    { "<driver queues='4'/>", "<driver/>", "queues of <driver> of <interface> is gone" },
+    { "<vcpupin vcpu='1' cpuset='1'/>", "", "<vcpupin> of <cputune> is gone" },
+    { "<redirdev bus='usb' type='spicevmc'><address type='usb' bus='0' port='3'/></redirdev>",
+      "", "<redirdev> is gone" },
+  };
+  g_autoptr(GhDomainEditor) same = editor_new (kept);
+  g_autofree char *nothing = gh_domain_editor_dup_lost (asked, same, part);
+  g_autofree char *whole = gh_domain_editor_dup_lost (asked, same, "/domain");
+
+  g_assert_null (nothing);
+  g_assert_null (whole);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rewrites); i++)
+    {
+      g_autoptr(GString) xml = g_string_new (kept);
+      g_autoptr(GhDomainEditor) stored = NULL;
+      g_autofree char *lost = NULL;
+
+      g_assert_cmpuint (g_string_replace (xml, rewrites[i].from, rewrites[i].to, 1), ==, 1);
+      stored = editor_new (xml->str);
+      lost = gh_domain_editor_dup_lost (asked, stored, part);
+      g_assert_cmpstr (lost, ==, rewrites[i].lost);
+    }
+}
+
+/* A machine whose definition turns USB off: libvirt refuses any USB device, so USB
+ * devices are refused with the reason, and a new display path leaves out its USB tablet
+ * and redirection but keeps the agent channel. */
+static void
+test_usb_off (void)
+{
+  g_autoptr(GhDomainEditor) editor =
+    editor_new ("<domain type='kvm'><name>no-usb</name><memory unit='KiB'>524288</memory>"
+                "<os><type>hvm</type></os><devices>\n"
+                "    <controller type='usb' model='none'/>\n"
+                "    <input type='mouse' bus='ps2'/>\n"
+                "  </devices></domain>");
+  g_autoptr(GhDomainEditor) with_usb =
+    editor_new ("<domain type='kvm'><name>usb</name><devices>"
+                "<controller type='usb' model='qemu-xhci'/></devices></domain>");
+  GhGraphicsPath qxl = {
+    .kind = GH_GRAPHICS_PATH_QXL,
+    .video_xml = "<video>\n  <model type='qxl' heads='1' primary='yes'/>\n</video>\n",
+    .graphics_xml = "<graphics type='spice'>\n  <listen type='none'/>\n</graphics>\n",
+    .companions_xml = "<input type='tablet' bus='usb'/>\n"
+                      "<channel type='spicevmc'>\n"
+                      "  <target type='virtio' name='com.redhat.spice.0'/>\n"
+                      "</channel>\n"
+                      "<redirdev bus='usb' type='spicevmc'/>\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = gh_domain_editor_to_xml (editor);
+  g_autofree char *after = NULL;
+  g_autofree char *xml = NULL;
+
+  g_assert_false (gh_domain_editor_get_has_usb (editor));
+  g_assert_true (gh_domain_editor_get_has_usb (with_usb));
+
+  g_assert_false (gh_domain_editor_attach_usb (editor, 0x046d, 0xc52b, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "turn USB on with virsh edit"));
+  g_clear_error (&error);
+  g_assert_false (gh_domain_editor_attach_usb_at (editor, 3, 7, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  after = gh_domain_editor_to_xml (editor);
+  g_assert_cmpstr (after, ==, before);
+
+  g_assert_true (gh_domain_editor_set_graphics_path (editor, &qxl, &error));
+  g_assert_no_error (error);
+  xml = gh_domain_editor_to_xml (editor);
+  g_assert_nonnull (strstr (xml, "<model type=\"qxl\""));
+  g_assert_nonnull (strstr (xml, "com.redhat.spice.0"));
+  g_assert_null (strstr (xml, "tablet"));
+  g_assert_null (strstr (xml, "redirdev"));
+  g_assert_nonnull (strstr (xml, "<controller type=\"usb\" model=\"none\"/>"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1707,6 +1847,8 @@ main (int   argc,
   gh_test_init (&argc, &argv);
 
   g_test_add_func ("/core/domain-editor/dup-part", test_dup_part);
+  g_test_add_func ("/core/domain-editor/dup-lost", test_dup_lost);
+  g_test_add_func ("/core/domain-editor/usb-off", test_usb_off);
   g_test_add_func ("/core/domain-editor/edits-take-what-goes-with-them",
                    test_edits_take_what_goes_with_them);
   g_test_add_func ("/core/domain-editor/graphics-path-keeps-choices",

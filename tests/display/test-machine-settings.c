@@ -427,7 +427,7 @@ test_edit_conflict (Fixture       *fixture,
   machine = find_machine (fixture, "test-state-shutoff");
   settings = open_settings (fixture, "test-state-shutoff");
 
-  gh_machine_edit_async (machine, set_memory_elsewhere, (gpointer) &theirs, NULL, NULL,
+  gh_machine_edit_async (machine, NULL, NULL, set_memory_elsewhere, (gpointer) &theirs, NULL, NULL,
                          gh_test_store_result, &result);
   gh_test_wait_result (&result, "the other program's change");
   g_assert_true (gh_machine_edit_finish (machine, result, NULL, &local_error));
@@ -706,6 +706,81 @@ test_detach_mdev_not_made (Fixture       *fixture,
   guard_allow (FALSE);
 }
 
+/* A machine whose definition turns USB off: libvirt would refuse any USB device, so the
+ * Devices page offers none and says why, and the Display page says that a new display
+ * comes without the USB tablet. Asked anyway, the core refuses with the reason. */
+static void
+test_usb_off (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  GhMachineSettings *settings;
+  GhHostInventory *host;
+  AdwActionRow *row;
+  g_autofree char *error = NULL;
+
+  fixture_connect (fixture, uri);
+  define_machine_with (fixture, "no-usb-guest",
+                       "<devices><controller type='usb' model='none'/></devices>");
+  settings = open_settings (fixture, "no-usb-guest");
+  host = gh_machine_settings_get_host (settings);
+  gh_test_wait_until (gh_host_inventory_get_loaded (host), "the host inventory");
+  wait_idle (settings);
+
+  row = find_row (GTK_WIDGET (settings), "USB is turned off for this machine");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "virsh edit"));
+  g_assert_null (find_button (GTK_WIDGET (row)));
+  g_assert_null (find_row (GTK_WIDGET (settings), "No USB devices"));
+  g_assert_null (find_label (GTK_WIDGET (settings),
+                             "Devices plugged into this computer that the machine can have."));
+  g_assert_nonnull (find_label (GTK_WIDGET (settings),
+                                "USB is turned off for this machine: a new display comes "
+                                "without the pointer tablet and USB redirection"));
+
+  activate (settings, "settings.attach-usb", g_variant_new ("(uu)", 0x046d, 0xc52b));
+  error = dup_error (settings);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error, "turn USB on with virsh edit"));
+  g_assert_cmpuint (count_hostdevs (settings), ==, 0);
+}
+
+/* A virtual GPU shows its screen through the machine's display: on a machine without
+ * one (libvirt refuses display='on' there), the GPU page says it is attached with its
+ * screen off; with a display it does not. */
+static void
+test_mdev_without_display (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  static const char *no_display = "Shares of a host GPU that the GPU’s driver can create. "
+                                  "This machine has no display, so a virtual GPU is attached "
+                                  "with its screen off; choose a display on the Display page "
+                                  "to see it.";
+  g_autofree char *uri = gh_test_data_uri ("host-gpus.xml");
+  GhMachineSettings *settings;
+  GhMachineSettings *shown;
+
+  fixture_connect (fixture, uri);
+  define_machine (fixture, "headless-guest");
+  define_machine_with (fixture, "shown-guest",
+                       "<devices><graphics type='spice'><listen type='none'/></graphics>"
+                       "</devices>");
+
+  settings = open_settings (fixture, "headless-guest");
+  gh_test_wait_until (gh_host_inventory_get_loaded (gh_machine_settings_get_host (settings)),
+                      "the host inventory");
+  wait_idle (settings);
+  g_assert_nonnull (find_label (GTK_WIDGET (settings), no_display));
+
+  shown = open_settings (fixture, "shown-guest");
+  gh_test_wait_until (gh_host_inventory_get_loaded (gh_machine_settings_get_host (shown)),
+                      "the host inventory");
+  wait_idle (shown);
+  g_assert_null (find_label (GTK_WIDGET (shown), no_display));
+  g_assert_nonnull (find_label (GTK_WIDGET (shown),
+                                "Shares of a host GPU that the GPU’s driver can create."));
+}
+
 /* ---- what the other pages change ---------------------------------------------------- */
 
 #define DEVICES_XML \
@@ -965,6 +1040,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/display/machine-settings/boot-vga-asks", Fixture, NULL, NULL,
               test_boot_vga_asks, fixture_tear_down);
+  g_test_add ("/display/machine-settings/usb-off", Fixture, NULL, NULL, test_usb_off,
+              fixture_tear_down);
+  g_test_add ("/display/machine-settings/mdev-without-display", Fixture, NULL, NULL,
+              test_mdev_without_display, fixture_tear_down);
   g_test_add ("/display/machine-settings/detach-mdev-not-made", Fixture, NULL, NULL,
               test_detach_mdev_not_made, fixture_tear_down);
   g_test_add ("/display/machine-settings/cdrom", Fixture, NULL, NULL, test_cdrom,
