@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -257,6 +258,22 @@ assert_still_installing (const char *after)
   g_assert_cmpuint (e2e.n_install_failed, ==, 0);
 }
 
+/* Whether libvirt reaches the guest's agent: the guest saying its agent is ready comes
+ * before libvirt has seen the port open. */
+static gboolean
+agent_answers (void)
+{
+  char *hostname;
+
+  gh_e2e_allow_outside_calls (TRUE);
+  hostname = virDomainGetHostname (e2e.domain, VIR_DOMAIN_GET_HOSTNAME_AGENT);
+  virResetLastError ();
+  gh_e2e_allow_outside_calls (FALSE);
+  free (hostname);
+
+  return hostname != NULL;
+}
+
 /* A poweroff asked from the host (virsh shutdown reaches the guest through its agent)
  * is not the installer's end. */
 static void
@@ -264,6 +281,7 @@ test_host_poweroff (void)
 {
   start_installer ("GREENHOUSE-ECHO-AGENT-READY");
   g_assert_cmpstr (gh_machine_get_state_text (e2e.machine), ==, "Installing");
+  gh_e2e_wait_until (agent_answers (), OPEN_TIMEOUT_S, "libvirt to reach the guest agent");
 
   gh_e2e_allow_outside_calls (TRUE);
   if (virDomainShutdownFlags (e2e.domain, VIR_DOMAIN_SHUTDOWN_GUEST_AGENT) < 0)
