@@ -624,15 +624,9 @@ power_data_free (PowerData *data)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PowerData, power_data_free)
 
 static void
-on_perform_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+power_data_done (PowerData    *data,
+                 const GError *error)
 {
-  g_autoptr(PowerData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gh_machine_perform_finish (GH_MACHINE (object), result, &error);
-
   data->self->busy--;
 
   /* A window closed meanwhile has nothing left to show it on. */
@@ -644,6 +638,18 @@ on_perform_cb (GObject      *object,
   /* The new state arrives as an event; only a failure is said here. */
   if (error != NULL)
     gh_console_window_add_toast (data->self, data->failure, gh_error_get_detail (error));
+}
+
+static void
+on_perform_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PowerData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gh_machine_perform_finish (GH_MACHINE (object), result, &error);
+  power_data_done (data, error);
 }
 
 static void
@@ -713,13 +719,7 @@ on_finish_install_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   gh_machine_finish_install_finish (GH_MACHINE (object), result, &error);
-  data->self->busy--;
-  if (data->self->session == NULL)
-    return;
-
-  gh_console_window_update_actions (data->self);
-  if (error != NULL)
-    gh_console_window_add_toast (data->self, data->failure, gh_error_get_detail (error));
+  power_data_done (data, error);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -323,4 +324,30 @@ gh_e2e_find_session_daemon (void)
     }
 
   return 0;
+}
+
+void
+gh_e2e_kill_session_daemon (void)
+{
+  GPid daemon = gh_e2e_find_session_daemon ();
+
+  if (daemon == 0)
+    g_error ("no session libvirtd (or virtqemud) pid file under %s/libvirt",
+             g_get_user_runtime_dir ());
+  g_test_message ("killing the session daemon, pid %d", (int) daemon);
+  g_assert_no_errno (kill (daemon, SIGKILL));
+}
+
+guint
+gh_e2e_count_in_file (const char *path,
+                      const char *needle)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
+    n++;
+  return n;
 }

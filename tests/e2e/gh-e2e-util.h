@@ -99,5 +99,11 @@ gboolean     gh_e2e_shell_run        (GhE2eSerial     *serial,
 /* The pid of the session libvirtd (or virtqemud) that run-e2e's private XDG_RUNTIME_DIR
  * holds, or 0: the one a test may kill. */
 GPid         gh_e2e_find_session_daemon (void);
+/* Kills that daemon with SIGKILL, as when it crashes; a test closes its own plain
+ * connection first, which would die with it. */
+void         gh_e2e_kill_session_daemon (void);
+/* How many times @needle is in the file at @path (a guest's serial log): 0 without it. */
+guint        gh_e2e_count_in_file       (const char *path,
+                                         const char *needle);
 
 G_END_DECLS

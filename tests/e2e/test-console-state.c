@@ -11,7 +11,6 @@
  */
 
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -66,14 +65,7 @@ count_open_fds (void)
 static guint
 count_in_serial_log (const char *needle)
 {
-  g_autofree char *text = NULL;
-  guint n = 0;
-
-  if (!g_file_get_contents (e2e.serial_log, &text, NULL, NULL))
-    return 0;
-  for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
-    n++;
-  return n;
+  return gh_e2e_count_in_file (e2e.serial_log, needle);
 }
 
 static GhMachine *
@@ -330,7 +322,6 @@ test_daemon_lost (void)
 {
   gboolean refused = FALSE;
   gulong refused_id;
-  GPid daemon;
 
   gh_spice_session_connect (e2e.session);
   gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) == GH_SPICE_SESSION_STATE_CONNECTED &&
@@ -344,9 +335,7 @@ test_daemon_lost (void)
   g_clear_pointer (&e2e.domain, virDomainFree);
   g_clear_pointer (&e2e.plain, virConnectClose);
   gh_e2e_allow_outside_calls (FALSE);
-  daemon = gh_e2e_find_session_daemon ();
-  g_assert_cmpint (daemon, !=, 0);
-  g_assert_no_errno (kill (daemon, SIGKILL));
+  gh_e2e_kill_session_daemon ();
 
   gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) != GH_SPICE_SESSION_STATE_CONNECTED,
                      OPEN_TIMEOUT_S, "the display to notice the lost daemon");

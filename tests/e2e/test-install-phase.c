@@ -13,7 +13,6 @@
  */
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,14 +64,7 @@ describe (void)
 static guint
 count_in_serial_log (const char *needle)
 {
-  g_autofree char *text = NULL;
-  guint n = 0;
-
-  if (!g_file_get_contents (e2e.serial_log, &text, NULL, NULL))
-    return 0;
-  for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
-    n++;
-  return n;
+  return gh_e2e_count_in_file (e2e.serial_log, needle);
 }
 
 /* How many lines of the serial log are exactly @line (a partly typed word is not). */
@@ -314,7 +306,6 @@ test_reboot_ends_it (void)
 {
   g_autofree char *away = g_strconcat (e2e.disk, ".away", NULL);
   g_autofree char *xml = NULL;
-  GPid daemon;
 
   start_installer ("GREENHOUSE-ECHO-READY");
   /* QEMU holds the disk open: the installer goes on without its name. */
@@ -334,9 +325,7 @@ test_reboot_ends_it (void)
   g_clear_pointer (&e2e.domain, virDomainFree);
   g_clear_pointer (&e2e.plain, virConnectClose);
   gh_e2e_allow_outside_calls (FALSE);
-  daemon = gh_e2e_find_session_daemon ();
-  g_assert_cmpint (daemon, !=, 0);
-  g_assert_no_errno (kill (daemon, SIGKILL));
+  gh_e2e_kill_session_daemon ();
   gh_e2e_wait_until (gh_connection_get_state (e2e.connection) != GH_CONNECTION_STATE_CONNECTED,
                      OPEN_TIMEOUT_S, "the connection to be lost");
   gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED,
