@@ -67,7 +67,7 @@ void            _gh_machine_check_install        (GhMachine            *self);
  * failed. */
 void            _gh_machine_retry_install        (GhMachine            *self);
 /* Main thread: QEMU said the guest reset itself (its reboot, as opposed to a poweroff),
- * or (@reset FALSE) the guest started again. */
+ * or (@reset FALSE) the guest started again, which also forgets a failed finish. */
 void            _gh_machine_set_reset_seen       (GhMachine            *self,
                                                   gboolean              reset);
 

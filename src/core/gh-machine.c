@@ -2987,6 +2987,9 @@ _gh_machine_set_reset_seen (GhMachine *self,
   self->reset_seen = !!reset;
   if (reset)
     g_debug ("%s reset itself", gh_machine_get_display_name (self));
+  else
+    /* Started, by whoever: a finish that failed before is no longer pending. */
+    set_install_error (self, NULL);
   /* The stop that follows the reset may have been read first. */
   _gh_machine_check_install (self);
 }
