@@ -124,4 +124,17 @@ void            _gh_error_set_from_libvirt       (GError              **error,
                                                   GhError               code,
                                                   const char           *what);
 
+/* Tests: holding a worker at one step. A worker calls _gh_test_point() where a test may
+ * want it held (after a step made something, before the next). _gh_test_point_arm()
+ * names the point the next worker to reach it waits at, until _gh_test_point_release();
+ * the point is then disarmed. */
+void            _gh_test_point                   (const char           *point);
+void            _gh_test_point_arm               (const char           *point);
+gboolean        _gh_test_point_is_reached        (void);
+void            _gh_test_point_release           (void);
+
+/* How many cleanups of unfinished work ran to their end since the connection was made
+ * (one after every (re)connection): lets tests wait for the one after a reconnection. */
+guint           _gh_connection_get_n_cleanups    (GhConnection         *self);
+
 G_END_DECLS

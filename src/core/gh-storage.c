@@ -224,14 +224,16 @@ remove_made_dirs (const char *path,
     }
 }
 
-void
+gboolean
 _gh_storage_undo_pool (virStoragePoolPtr  pool,
                        GhStorageUndo     *undo)
 {
+  gboolean done = TRUE;
+
   if (pool != NULL && (undo->defined || undo->started))
     {
-      if (virStoragePoolIsActive (pool) == 1)
-        virStoragePoolDestroy (pool);
+      if (virStoragePoolIsActive (pool) == 1 && virStoragePoolDestroy (pool) < 0)
+        done = FALSE;
       if (undo->defined)
         {
           char *path = pool_dup_path (pool);
@@ -239,7 +241,7 @@ _gh_storage_undo_pool (virStoragePoolPtr  pool,
           /* Delete removes the (empty) directory Build made; it fails harmlessly when
            * Build never got that far. */
           virStoragePoolDelete (pool, VIR_STORAGE_POOL_DELETE_NORMAL);
-          virStoragePoolUndefine (pool);
+          done = virStoragePoolUndefine (pool) == 0;
           if (path != NULL)
             remove_made_dirs (path, undo->first_dir);
           g_free (path);
@@ -248,6 +250,13 @@ _gh_storage_undo_pool (virStoragePoolPtr  pool,
     }
 
   _gh_storage_undo_clear (undo);
+  return done;
+}
+
+char *
+_gh_storage_dup_first_missing_dir (const char *path)
+{
+  return first_missing_dir (path);
 }
 
 virStoragePoolPtr
@@ -287,6 +296,7 @@ _gh_storage_ensure_pool (virConnectPtr          conn,
           return NULL;
         }
       undo->defined = TRUE;
+      _gh_test_point ("storage-pool-defined");
 
       if (virStoragePoolBuild (pool, VIR_STORAGE_POOL_BUILD_NEW) < 0)
         goto failed;

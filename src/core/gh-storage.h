@@ -51,9 +51,13 @@ virStoragePoolPtr   _gh_storage_ensure_pool      (virConnectPtr    conn,
                                                   gboolean         local,
                                                   GhStorageUndo   *undo,
                                                   GError         **error);
-/* Takes back what @undo says was made; @pool may be NULL when only directories were. */
-void                _gh_storage_undo_pool        (virStoragePoolPtr pool,
+/* Takes back what @undo says was made; @pool may be NULL when only directories were.
+ * FALSE: a pool we defined is still defined (the daemon refused, or went away). */
+gboolean            _gh_storage_undo_pool        (virStoragePoolPtr pool,
                                                   GhStorageUndo   *undo);
+/* The outermost directory of @path that does not exist yet (on this computer), or NULL:
+ * what making @path would make, so that exactly that can be taken back. */
+char               *_gh_storage_dup_first_missing_dir (const char *path);
 
 /* Bytes free in @pool, read again now. */
 gboolean            _gh_storage_pool_available   (virStoragePoolPtr pool,
