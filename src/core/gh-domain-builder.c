@@ -49,6 +49,7 @@ gh_domain_spec_copy (const GhDomainSpec *spec)
   copy->kernel_path = g_strdup (spec->kernel_path);
   copy->initrd_path = g_strdup (spec->initrd_path);
   copy->cmdline = g_strdup (spec->cmdline);
+  copy->uuid = g_strdup (spec->uuid);
   return copy;
 }
 
@@ -70,6 +71,7 @@ gh_domain_spec_free (GhDomainSpec *spec)
   g_free (spec->kernel_path);
   g_free (spec->initrd_path);
   g_free (spec->cmdline);
+  g_free (spec->uuid);
   g_free (spec);
 }
 
@@ -221,6 +223,12 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
                      _("it has no name"));
       return NULL;
     }
+  if (spec->uuid != NULL && !g_uuid_string_is_valid (spec->uuid))
+    {
+      _gh_error_set (error, GH_ERROR_FAILED, _("Could not describe the new machine"),
+                     _("its identifier is not a UUID"));
+      return NULL;
+    }
 
   /* What goes into the XML as text must be XML's text, unchanged: a control character
    * or a file name that is not UTF-8 is refused, never written differently. */
@@ -259,6 +267,8 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   xml = g_string_new (NULL);
   append (xml, 0, "<domain type='%s'>", domain_type);
   append (xml, 1, "<name>%s</name>", spec->name);
+  if (spec->uuid != NULL)
+    append (xml, 1, "<uuid>%s</uuid>", spec->uuid);
   if (spec->title != NULL && spec->title[0] != '\0')
     append (xml, 1, "<title>%s</title>", spec->title);
 

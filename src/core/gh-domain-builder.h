@@ -44,6 +44,7 @@ typedef struct
   char           *kernel_path;   /* NULL: the machine boots as usual */
   char           *initrd_path;
   char           *cmdline;
+  char           *uuid;          /* NULL: libvirt picks one */
 } GhDomainSpec;
 
 GhDomainSpec   *gh_domain_spec_new          (void);

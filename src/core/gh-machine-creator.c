@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "gh-cleanup-journal.h"
 #include "gh-core-enums.h"
 #include "gh-core-private.h"
 #include "gh-express-install-private.h"
@@ -21,7 +22,13 @@
  * between steps (or during an image upload), takes back exactly what was made, newest
  * first, and the error names the step: "Could not create the disk: …". Nothing that
  * was there before is touched: an existing pool, or a volume of the same name, makes
- * the step fail rather than be reused or removed. */
+ * the step fail rather than be reused or removed.
+ *
+ * Taking back needs the daemon. Each thing is written down in the connection's cleanup
+ * journal before the step that makes it, and forgotten once the machine is complete or
+ * the thing is taken back; what a dead daemon (or a crash) left is written down still,
+ * and the next connection takes it back. The domain gets its UUID from us, so that the
+ * record names exactly the one this create defined. */
 
 struct _GhMachineCreator
 {
@@ -556,29 +563,56 @@ notify_step (GTask        *task,
                               apply_step, update, step_update_free);
 }
 
-/* What one create has made so far, newest last. */
+/* What one create has made so far, newest last, and the journal's records of it (0: none):
+ * a record may name what a step was making when it failed. */
 typedef struct
 {
+  GhCleanupJournal *journal;
   virStoragePoolPtr pool;
   GhStorageUndo     pool_undo;
   virStorageVolPtr  volume;
   virStorageVolPtr  kernel;     /* an express install's */
   virStorageVolPtr  initrd;
   virDomainPtr      domain;
+  guint64           pool_record;
+  guint64           volume_record;
+  guint64           kernel_record;
+  guint64           initrd_record;
+  guint64           domain_record;
 } Made;
 
+/* Forgets @record once what it names is surely gone: taken back (@undone), or never made
+ * because libvirt refused the step; a daemon that went away might have made it. */
 static void
-delete_new_volume (virStorageVolPtr *volume)
+settle_record (Made          *made,
+               virConnectPtr  conn,
+               guint64       *record,
+               gboolean       made_it,
+               gboolean       undone)
 {
-  if (*volume == NULL)
-    return;
-
-  if (virStorageVolDelete (*volume, 0) < 0)
-    g_debug ("Could not delete the new volume: %s", virGetLastErrorMessage ());
-  g_clear_pointer (volume, virStorageVolFree);
+  if (made_it ? undone : virConnectIsAlive (conn) == 1)
+    _gh_cleanup_journal_remove (made->journal, *record);
+  *record = 0;
 }
 
-static void
+static gboolean
+delete_new_volume (virStorageVolPtr *volume)
+{
+  gboolean done = TRUE;
+
+  if (*volume == NULL)
+    return TRUE;
+
+  if (virStorageVolDelete (*volume, 0) < 0)
+    {
+      g_debug ("Could not delete the new volume: %s", virGetLastErrorMessage ());
+      done = FALSE;
+    }
+  g_clear_pointer (volume, virStorageVolFree);
+  return done;
+}
+
+static gboolean
 undefine_new_domain (virDomainPtr domain)
 {
   /* It may have NVRAM (UEFI) and TPM state after a start; drivers that do not know a
@@ -594,7 +628,7 @@ undefine_new_domain (virDomainPtr domain)
       virErrorPtr err;
 
       if (virDomainUndefineFlags (domain, tries[i]) == 0)
-        return;
+        return TRUE;
 
       err = virGetLastError ();
       if (err == NULL || (err->code != VIR_ERR_INVALID_ARG && err->code != VIR_ERR_NO_SUPPORT))
@@ -602,32 +636,57 @@ undefine_new_domain (virDomainPtr domain)
     }
 
   g_debug ("Could not undefine the new domain: %s", virGetLastErrorMessage ());
+  return FALSE;
 }
 
 /* Takes back everything in @made, newest first. The step that failed already holds
- * the user's error; what fails here is only logged. */
+ * the user's error; what fails here stays in the journal for the next connection. */
 static void
-rollback (Made *made)
+rollback (Made          *made,
+          virConnectPtr  conn)
 {
+  gboolean undone;
+
+  undone = TRUE;
   if (made->domain != NULL)
     {
       if (virDomainIsActive (made->domain) == 1)
         virDomainDestroy (made->domain);
-      undefine_new_domain (made->domain);
-      g_clear_pointer (&made->domain, virDomainFree);
+      undone = undefine_new_domain (made->domain);
     }
+  settle_record (made, conn, &made->domain_record, made->domain != NULL, undone);
+  g_clear_pointer (&made->domain, virDomainFree);
 
-  delete_new_volume (&made->initrd);
-  delete_new_volume (&made->kernel);
-  delete_new_volume (&made->volume);
+  settle_record (made, conn, &made->initrd_record, made->initrd != NULL,
+                 delete_new_volume (&made->initrd));
+  settle_record (made, conn, &made->kernel_record, made->kernel != NULL,
+                 delete_new_volume (&made->kernel));
+  settle_record (made, conn, &made->volume_record, made->volume != NULL,
+                 delete_new_volume (&made->volume));
 
+  undone = TRUE;
   if (made->pool != NULL)
-    {
-      _gh_storage_undo_pool (made->pool, &made->pool_undo);
-      g_clear_pointer (&made->pool, virStoragePoolFree);
-    }
+    undone = _gh_storage_undo_pool (made->pool, &made->pool_undo);
+  settle_record (made, conn, &made->pool_record, made->pool != NULL, undone);
+  g_clear_pointer (&made->pool, virStoragePoolFree);
 
   virResetLastError ();
+}
+
+/* The machine is complete: what it is made of is its own now. */
+static void
+made_keep (Made *made)
+{
+  guint64 *records[] = {
+    &made->domain_record, &made->initrd_record, &made->kernel_record,
+    &made->volume_record, &made->pool_record,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    {
+      _gh_cleanup_journal_remove (made->journal, *records[i]);
+      *records[i] = 0;
+    }
 }
 
 static void
@@ -685,9 +744,13 @@ make_volume (TaskData      *data,
 
   volume_name = g_strconcat (data->spec->name, g_str_equal (format, "qcow2") ? ".qcow2" : ".img",
                              NULL);
+  made->volume_record = _gh_cleanup_journal_add_volume (made->journal, data->spec->name,
+                                                        virStoragePoolGetName (made->pool),
+                                                        volume_name, NULL);
   made->volume = _gh_storage_create_volume (made->pool, volume_name, format, size, error);
   if (made->volume == NULL)
     return FALSE;
+  _gh_test_point ("create-volume-made");
 
   if (data->import_path != NULL
       && (!_gh_storage_upload (data->conn, made->volume, data->import_path, cancellable, error)
@@ -719,13 +782,16 @@ rephrase_error (GError     **error,
 
 /* One file of the install phase (@fd, which has no name) as a new raw volume @name in
  * @volume, uploaded through libvirt; a volume made before a failure is in @volume too,
- * for the rollback. */
+ * for the rollback, and in the journal as @record. @point: where a test may hold the
+ * worker once the volume exists. */
 static gboolean
 upload_install_file (TaskData          *data,
                      Made              *made,
                      const char        *name,
                      int                fd,
                      virStorageVolPtr  *volume,
+                     guint64           *record,
+                     const char        *point,
                      GCancellable      *cancellable,
                      GError           **error)
 {
@@ -739,6 +805,8 @@ upload_install_file (TaskData          *data,
       return FALSE;
     }
 
+  *record = _gh_cleanup_journal_add_volume (made->journal, data->spec->name,
+                                            virStoragePoolGetName (made->pool), name, NULL);
   *volume = _gh_storage_create_volume (made->pool, name, "raw", (guint64) st.st_size,
                                        &local_error);
   if (*volume == NULL)
@@ -746,6 +814,7 @@ upload_install_file (TaskData          *data,
       rephrase_error (error, what, local_error);
       return FALSE;
     }
+  _gh_test_point (point);
 
   if (!_gh_storage_upload_fd (data->conn, *volume, fd, cancellable, &local_error))
     {
@@ -800,10 +869,10 @@ make_install_volumes (TaskData      *data,
 
   kernel_name = _gh_express_dup_kernel_volume (spec->name);
   initrd_name = _gh_express_dup_initrd_volume (spec->name);
-  if (!upload_install_file (data, made, kernel_name, kernel_fd, &made->kernel, cancellable,
-                            error)
-      || !upload_install_file (data, made, initrd_name, initrd_fd, &made->initrd, cancellable,
-                               error))
+  if (!upload_install_file (data, made, kernel_name, kernel_fd, &made->kernel,
+                            &made->kernel_record, "create-upload-kernel", cancellable, error)
+      || !upload_install_file (data, made, initrd_name, initrd_fd, &made->initrd,
+                               &made->initrd_record, "create-upload-initrd", cancellable, error))
     goto out;
 
   g_free (spec->kernel_path);
@@ -846,9 +915,24 @@ run_steps (GTask         *task,
   notify_step (task, GH_CREATE_STEP_POOL);
   if (!_gh_storage_find_place (data->conn, data->session, data->local, &place, error))
     return FALSE;
+  if (!place.exists)
+    {
+      g_autofree char *first_dir = NULL;
+
+      if (data->local)
+        first_dir = _gh_storage_dup_first_missing_dir (place.path);
+      made->pool_record = _gh_cleanup_journal_add_pool (made->journal, place.name, place.path,
+                                                        first_dir);
+    }
   made->pool = _gh_storage_ensure_pool (data->conn, &place, data->local, &made->pool_undo,
                                         error);
   _gh_storage_place_clear (&place);
+  /* It was there after all: not ours to take back. */
+  if (made->pool != NULL && !made->pool_undo.defined)
+    {
+      _gh_cleanup_journal_remove (made->journal, made->pool_record);
+      made->pool_record = 0;
+    }
   if (made->pool == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
@@ -866,9 +950,13 @@ run_steps (GTask         *task,
     }
 
   notify_step (task, GH_CREATE_STEP_DEFINE);
+  g_free (data->spec->uuid);
+  data->spec->uuid = g_uuid_string_random ();
   xml = gh_domain_builder_build (data->spec, data->caps, error);
   if (xml == NULL)
     return FALSE;
+  made->domain_record = _gh_cleanup_journal_add_domain (made->journal, data->spec->name,
+                                                        data->spec->uuid);
   /* Validation against libvirt's schema gives a reason for a wrong device, where a
    * plain define could silently drop what it does not know. */
   made->domain = virDomainDefineXMLFlags (data->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
@@ -877,6 +965,7 @@ run_steps (GTask         *task,
       _gh_error_set_from_libvirt (error, GH_ERROR_FAILED, _("Could not create the machine"));
       return FALSE;
     }
+  _gh_test_point ("create-defined");
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
@@ -916,11 +1005,21 @@ create_thread (GTask        *task,
   g_autofree char *uuid = NULL;
   Made made = { 0 };
 
-  if (run_steps (task, data, &made, &uuid, cancellable, &error))
-    notify_step (task, GH_CREATE_STEP_DONE);
-  else
-    rollback (&made);
+  made.journal = _gh_cleanup_journal_dup_for_conn (data->conn);
+  _gh_cleanup_journal_begin (made.journal);
 
+  if (run_steps (task, data, &made, &uuid, cancellable, &error))
+    {
+      made_keep (&made);
+      notify_step (task, GH_CREATE_STEP_DONE);
+    }
+  else
+    {
+      rollback (&made, data->conn);
+    }
+
+  _gh_cleanup_journal_end (made.journal);
+  g_clear_pointer (&made.journal, _gh_cleanup_journal_unref);
   made_release (&made);
   g_clear_pointer (&data->conn, virConnectClose);
 

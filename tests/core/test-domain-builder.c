@@ -506,6 +506,13 @@ test_build_refuses (void)
   xml = gh_domain_builder_build (spec, NULL, &error);
   g_assert_null (xml);
   g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
+  g_clear_error (&error);
+
+  spec->memory = GIB;
+  spec->uuid = g_strdup ("not-a-uuid");
+  xml = gh_domain_builder_build (spec, NULL, &error);
+  g_assert_null (xml);
+  g_assert_error (error, GH_ERROR, GH_ERROR_FAILED);
 }
 
 /* A name, a title or a path that XML cannot hold as it is: refused with the reason,
@@ -631,9 +638,17 @@ static void
 test_spec_copy (void)
 {
   g_autoptr(GhDomainSpec) spec = spec_for (lookup_os ("fedora37"), NULL);
-  g_autoptr(GhDomainSpec) copy = gh_domain_spec_copy (spec);
-  g_autofree char *a = build (spec, NULL);
-  g_autofree char *b = build (copy, NULL);
+  g_autoptr(GhDomainSpec) copy = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  /* The creator names the domain's UUID before libvirt defines it, so that what it
+   * writes down to take back after a crash is exactly that domain. */
+  spec->uuid = g_strdup ("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+  copy = gh_domain_spec_copy (spec);
+  a = build (spec, NULL);
+  b = build (copy, NULL);
+  g_assert_nonnull (strstr (a, "<uuid>1b4e28ba-2fa1-11d2-883f-0016d3cca427</uuid>"));
 
   g_assert_true (copy->os == spec->os);
   g_assert_true (copy->display != spec->display);
