@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <libvirt/libvirt-qemu.h>
 
+#include "gh-cleanup-journal.h"
 #include "gh-core-private.h"
 
 /* How the list stays current without ever polling:
@@ -24,6 +25,9 @@
  *   started on an older virConnectPtr are recognised by @generation and dropped.
  * - Node-device events (a GPU bound to another driver, an mdev created) are not ours to
  *   interpret: they only emit ::node-devices-changed, and GhHostInventory reads again.
+ * - After every (re)connection a worker takes back what a create, delete or finish could
+ *   not, because the daemon (or Greenhouse) died first (gh-cleanup-journal.c); what it
+ *   cannot take back is :cleanup-error.
  */
 
 #define RECONNECT_MIN_SECONDS 1
@@ -55,6 +59,7 @@ struct _GhConnection
   GError        *error;
   GHashTable    *pending;        /* UUIDs whose domains must be read again */
   GMainContext  *main_context;   /* where events and results are applied */
+  GError        *cleanup_error;  /* what the last cleanup could not take back */
 
   /* Guarded by @lock: workers read link->conn, the main thread swaps the link. */
   GMutex         lock;
@@ -63,6 +68,7 @@ struct _GhConnection
   GhConnectionState state;
   guint          generation;
   guint          n_full_lists;
+  guint          n_cleanups;
   GSource       *reconnect_source;
   guint          reconnect_delay;
   guint          refreshing : 1;
@@ -85,6 +91,7 @@ enum {
   PROP_STATE,
   PROP_ERROR,
   PROP_MACHINES,
+  PROP_CLEANUP_ERROR,
   N_PROPS
 };
 
@@ -759,6 +766,87 @@ on_close (virConnectPtr  conn,
   defer_to_main (opaque, apply_close, deferred);
 }
 
+/* ---- Taking back what unfinished work left ----------------------------------------- */
+
+typedef struct
+{
+  GWeakRef       self;
+  virConnectPtr  conn;
+  guint          generation;
+  guint          n_done;
+} CleanupData;
+
+static void
+cleanup_data_free (CleanupData *data)
+{
+  g_weak_ref_clear (&data->self);
+  g_clear_pointer (&data->conn, virConnectClose);
+  g_free (data);
+}
+
+static void
+cleanup_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  CleanupData *data = task_data;
+  g_autoptr(GhCleanupJournal) journal = _gh_cleanup_journal_dup_for_conn (data->conn);
+  GError *error = NULL;
+
+  _gh_cleanup_journal_run (journal, data->conn, &data->n_done, &error);
+  g_clear_pointer (&data->conn, virConnectClose);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+cleanup_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CleanupData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GhConnection) self = g_weak_ref_get (&data->self);
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (self == NULL || data->generation != self->generation)
+    return;
+
+  self->n_cleanups++;
+
+  /* A run with nothing to do keeps what the last one said, for the UI to show. */
+  if (error == NULL && data->n_done == 0)
+    return;
+  if (error != NULL)
+    g_message ("%s", error->message);
+  g_clear_error (&self->cleanup_error);
+  self->cleanup_error = g_steal_pointer (&error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLEANUP_ERROR]);
+}
+
+/* Main thread, connected. */
+static void
+start_cleanup (GhConnection *self)
+{
+  g_autoptr(GTask) task = NULL;
+  CleanupData *data;
+
+  data = g_new0 (CleanupData, 1);
+  g_weak_ref_init (&data->self, self);
+  data->generation = self->generation;
+  data->conn = _gh_connection_dup_virconnect (self, NULL);
+
+  task = g_task_new (NULL, NULL, cleanup_cb, NULL);
+  g_task_set_source_tag (task, start_cleanup);
+  g_task_set_task_data (task, data, (GDestroyNotify) cleanup_data_free);
+  if (data->conn != NULL)
+    g_task_run_in_thread (task, cleanup_thread);
+}
+
 /* ---- Opening ---------------------------------------------------------------------- */
 
 typedef struct
@@ -1062,6 +1150,7 @@ open_cb (GObject      *object,
 
   self->reconnect_delay = 0;
   set_state (self, GH_CONNECTION_STATE_CONNECTED, NULL);
+  start_cleanup (self);
 
   /* An install phase whose end was seen, and whose finish failed (most likely with the
    * connection that just came back): try again. */
@@ -1131,6 +1220,7 @@ gh_connection_finalize (GObject *object)
   g_clear_pointer (&self->uri, g_free);
   g_clear_object (&self->machines);
   g_clear_error (&self->error);
+  g_clear_error (&self->cleanup_error);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_mutex_clear (&self->lock);
@@ -1162,6 +1252,10 @@ gh_connection_get_property (GObject    *object,
 
     case PROP_MACHINES:
       g_value_set_object (value, self->machines);
+      break;
+
+    case PROP_CLEANUP_ERROR:
+      g_value_set_boxed (value, self->cleanup_error);
       break;
 
     default:
@@ -1211,6 +1305,12 @@ gh_connection_class_init (GhConnectionClass *klass)
   properties[PROP_MACHINES] =
     g_param_spec_object ("machines", NULL, NULL, GH_TYPE_MACHINE_LIST,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* What a create, delete or finish that the daemon's (or Greenhouse's) end cut short
+   * left behind, and the cleanup after a (re)connection could not remove: the UI says
+   * it, the files and machines named. */
+  properties[PROP_CLEANUP_ERROR] =
+    g_param_spec_boxed ("cleanup-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1308,6 +1408,19 @@ gh_connection_get_machines (GhConnection *self)
 {
   g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
   return self->machines;
+}
+
+/**
+ * gh_connection_get_cleanup_error:
+ *
+ * Returns: (transfer none) (nullable): what the last cleanup of unfinished work could not
+ *   remove, naming each file or machine; %NULL when it removed everything
+ */
+const GError *
+gh_connection_get_cleanup_error (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+  return self->cleanup_error;
 }
 
 static GUri *
@@ -1416,4 +1529,11 @@ _gh_connection_get_n_full_lists (GhConnection *self)
 {
   g_return_val_if_fail (GH_IS_CONNECTION (self), 0);
   return self->n_full_lists;
+}
+
+guint
+_gh_connection_get_n_cleanups (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), 0);
+  return self->n_cleanups;
 }

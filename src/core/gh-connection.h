@@ -31,6 +31,7 @@ const char        *gh_connection_get_uri       (GhConnection        *self);
 GhConnectionState  gh_connection_get_state     (GhConnection        *self);
 const GError      *gh_connection_get_error     (GhConnection        *self);
 GhMachineList     *gh_connection_get_machines  (GhConnection        *self);
+const GError      *gh_connection_get_cleanup_error (GhConnection    *self);
 gboolean           gh_connection_is_remote     (GhConnection        *self);
 gboolean           gh_connection_is_session    (GhConnection        *self);
 
