@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <unistd.h>
 
+#include "gh-cleanup-journal.h"
 #include "gh-core-private.h"
 #include "gh-domain-disks.h"
 #include "gh-domain-editor.h"
@@ -1379,11 +1380,41 @@ collect_owned_volumes (virConnectPtr   conn,
   return g_steal_pointer (&volumes);
 }
 
-static void delete_install_volume (virConnectPtr  conn,
-                                   const char    *path);
+static gboolean delete_install_volume (virConnectPtr  conn,
+                                       const char    *path);
 static void read_install_files    (virDomainPtr   domain,
                                    char         **kernel,
                                    char         **initrd);
+
+/* Runs in a worker: writes down the volume at @path, which this worker is about to take
+ * from its machine, in @journal and in @records, so that a daemon that dies before the
+ * volume is deleted does not leave it for good (the next connection deletes it). */
+static void
+record_volume (GhCleanupJournal *journal,
+               GArray           *records,
+               const char       *machine,
+               const char       *path)
+{
+  guint64 id = 0;
+
+  if (path != NULL && path[0] != '\0')
+    id = _gh_cleanup_journal_add_volume (journal, machine, NULL, NULL, path);
+  g_array_append_val (records, id);
+}
+
+/* Runs in a worker: forgets every record of @records: the machine kept its volumes (it
+ * is still defined) and the daemon is there to say so. */
+static void
+forget_volumes (GhCleanupJournal *journal,
+                GArray           *records,
+                virConnectPtr     conn)
+{
+  if (journal == NULL || virConnectIsAlive (conn) != 1)
+    return;
+
+  for (guint i = 0; i < records->len; i++)
+    _gh_cleanup_journal_remove (journal, g_array_index (records, guint64, i));
+}
 
 static int
 undefine_domain (virDomainPtr domain)
@@ -1428,6 +1459,9 @@ delete_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autofree char *install_kernel = NULL;
   g_autofree char *install_initrd = NULL;
+  g_autoptr(GhCleanupJournal) journal = NULL;
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (guint64));
+  gboolean undefined = FALSE;
   const char *failure = data->failure;
   virDomainPtr domain;
   int persistent;
@@ -1452,6 +1486,20 @@ delete_thread (GTask        *task,
         }
     }
 
+  /* Once the domain is gone, only this worker knows which volumes go with it. */
+  journal = _gh_cleanup_journal_dup_for_conn (data->conn);
+  _gh_cleanup_journal_begin (journal);
+  record_volume (journal, records, data->display_name, install_kernel);
+  record_volume (journal, records, data->display_name, install_initrd);
+  for (guint i = 0; volumes != NULL && i < volumes->len; i++)
+    {
+      char *path = virStorageVolGetPath (g_ptr_array_index (volumes, i));
+
+      record_volume (journal, records, data->display_name, path);
+      free (path);
+    }
+  virResetLastError ();
+
   if (virDomainIsActive (domain) == 1 && virDomainDestroy (domain) < 0)
     {
       _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
@@ -1464,15 +1512,23 @@ delete_thread (GTask        *task,
       _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, failure);
       goto out;
     }
+  undefined = TRUE;
+  _gh_test_point ("delete-undefined");
 
-  delete_install_volume (data->conn, install_kernel);
-  delete_install_volume (data->conn, install_initrd);
+  if (delete_install_volume (data->conn, install_kernel))
+    _gh_cleanup_journal_remove (journal, g_array_index (records, guint64, 0));
+  if (delete_install_volume (data->conn, install_initrd))
+    _gh_cleanup_journal_remove (journal, g_array_index (records, guint64, 1));
 
   for (guint i = 0; volumes != NULL && i < volumes->len; i++)
     {
       virStorageVolPtr vol = g_ptr_array_index (volumes, i);
 
-      if (virStorageVolDelete (vol, 0) < 0 && error == NULL)
+      if (virStorageVolDelete (vol, 0) == 0)
+        {
+          _gh_cleanup_journal_remove (journal, g_array_index (records, guint64, 2 + i));
+        }
+      else if (error == NULL)
         {
           g_autofree char *what = NULL;
 
@@ -1483,6 +1539,12 @@ delete_thread (GTask        *task,
     }
 
 out:
+  if (journal != NULL)
+    {
+      if (!undefined)
+        forget_volumes (journal, records, data->conn);
+      _gh_cleanup_journal_end (journal);
+    }
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&volumes, g_ptr_array_unref);
   g_clear_pointer (&data->conn, virConnectClose);
@@ -2766,22 +2828,29 @@ gh_machine_detach_mdev_finish (GhMachine     *self,
 
 /* ---- Finishing an express install ----------------------------------------------------- */
 
-/* Runs in a worker: deletes the volume at @path, if there is one; what fails is logged,
- * as a left-over file is no reason to fail what the user asked for. */
-static void
+/* Runs in a worker: deletes the volume at @path, if there is one; whether it is gone. A
+ * left-over file is no reason to fail what the user asked for: its journal record stays,
+ * and the next connection deletes it or says why not. */
+static gboolean
 delete_install_volume (virConnectPtr  conn,
                        const char    *path)
 {
   virStorageVolPtr vol;
+  gboolean gone = TRUE;
 
   if (path == NULL || path[0] == '\0')
-    return;
+    return TRUE;
 
   vol = virStorageVolLookupByPath (conn, path);
-  if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
-    g_debug ("Could not delete the install file %s: %s", path, virGetLastErrorMessage ());
+  if ((vol == NULL && virGetLastErrorCode () != VIR_ERR_NO_STORAGE_VOL)
+      || (vol != NULL && virStorageVolDelete (vol, 0) < 0))
+    {
+      g_debug ("Could not delete the install file %s: %s", path, virGetLastErrorMessage ());
+      gone = FALSE;
+    }
   g_clear_pointer (&vol, virStorageVolFree);
   virResetLastError ();
+  return gone;
 }
 
 /* Runs in a worker: the install phase's two files of @domain's persistent definition. */
@@ -2819,6 +2888,9 @@ finish_install_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autofree char *kernel = NULL;
   g_autofree char *initrd = NULL;
+  g_autoptr(GhCleanupJournal) journal = NULL;
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (guint64));
+  gboolean defined = FALSE;
   virDomainPtr domain;
   int state = VIR_DOMAIN_NOSTATE;
   int reason = 0;
@@ -2846,19 +2918,34 @@ finish_install_thread (GTask        *task,
           g_prefix_error (&error, "%s: ", data->failure);
           goto out;
         }
+      /* Defined without them, nothing else names the two files. */
+      journal = _gh_cleanup_journal_dup_for_conn (data->conn);
+      _gh_cleanup_journal_begin (journal);
+      record_volume (journal, records, data->display_name, kernel);
+      record_volume (journal, records, data->display_name, initrd);
       if (!define_editor (data, editor, &error))
         goto out;
+      defined = TRUE;
+      _gh_test_point ("finish-defined");
 
       /* The installed system no longer needs them; the answers in the initrd hold the
        * password, so they go at once. */
-      delete_install_volume (data->conn, kernel);
-      delete_install_volume (data->conn, initrd);
+      if (delete_install_volume (data->conn, kernel))
+        _gh_cleanup_journal_remove (journal, g_array_index (records, guint64, 0));
+      if (delete_install_volume (data->conn, initrd))
+        _gh_cleanup_journal_remove (journal, g_array_index (records, guint64, 1));
     }
 
   if (virDomainCreate (domain) < 0)
     _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
 
 out:
+  if (journal != NULL)
+    {
+      if (!defined)
+        forget_volumes (journal, records, data->conn);
+      _gh_cleanup_journal_end (journal);
+    }
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&editor, g_object_unref);
   g_clear_pointer (&data->conn, virConnectClose);
