@@ -36,6 +36,7 @@ struct _GhCleanupJournal
 {
   gatomicrefcount  ref_count;
   char            *path;       /* NULL: memory only */
+  char            *top_dir;    /* an empty folder up to this one goes with the file */
   GRWLock          ops;
 
   /* Guarded by @lock */
@@ -125,10 +126,21 @@ save_locked (GhCleanupJournal *self)
   if (self->path == NULL)
     return;
 
+  /* Nothing to take back, nothing on disk: not even the folders, which would otherwise
+   * be all that is left of Greenhouse in the data folder after a failed first create. */
   if (self->entries->len == 0)
     {
       if (g_unlink (self->path) != 0 && errno != ENOENT)
         g_message ("Could not remove %s: %s", self->path, g_strerror (errno));
+      for (dir = g_path_get_dirname (self->path);
+           self->top_dir != NULL && g_str_has_prefix (dir, self->top_dir) && g_rmdir (dir) == 0
+           && !g_str_equal (dir, self->top_dir);)
+        {
+          char *parent = g_path_get_dirname (dir);
+
+          g_free (dir);
+          dir = parent;
+        }
       return;
     }
 
@@ -242,8 +254,9 @@ load (GhCleanupJournal *self)
 
 /* ---- The journal -------------------------------------------------------------------- */
 
-GhCleanupJournal *
-_gh_cleanup_journal_new (const char *path)
+static GhCleanupJournal *
+journal_new (const char *path,
+             const char *top_dir)
 {
   GhCleanupJournal *self = g_new0 (GhCleanupJournal, 1);
 
@@ -251,6 +264,7 @@ _gh_cleanup_journal_new (const char *path)
   g_rw_lock_init (&self->ops);
   g_mutex_init (&self->lock);
   self->path = g_strdup (path);
+  self->top_dir = g_strdup (top_dir);
   self->ids = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) _gh_cleanup_entry_free);
 
@@ -258,6 +272,12 @@ _gh_cleanup_journal_new (const char *path)
     load (self);
 
   return self;
+}
+
+GhCleanupJournal *
+_gh_cleanup_journal_new (const char *path)
+{
+  return journal_new (path, NULL);
 }
 
 GhCleanupJournal *
@@ -279,6 +299,7 @@ _gh_cleanup_journal_unref (GhCleanupJournal *self)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_error (&self->load_error);
   g_free (self->path);
+  g_free (self->top_dir);
   g_free (self);
 }
 
@@ -318,8 +339,9 @@ _gh_cleanup_journal_dup_for_uri (const char *uri)
   if (self == NULL)
     {
       g_autofree char *path = _gh_cleanup_journal_dup_path_for_uri (uri);
+      g_autofree char *top_dir = g_build_filename (g_get_user_data_dir (), "greenhouse", NULL);
 
-      self = _gh_cleanup_journal_new (path);
+      self = journal_new (path, path != NULL ? top_dir : NULL);
       g_hash_table_insert (registry, g_strdup (uri), self);
     }
   _gh_cleanup_journal_ref (self);
@@ -568,19 +590,38 @@ failure_outcome (virConnectPtr conn)
   return virConnectIsAlive (conn) == 1 ? FAILED : LOST;
 }
 
-static Outcome
-clean_domain (virConnectPtr         conn,
-              const GhCleanupEntry *entry)
+gboolean
+_gh_cleanup_undefine_domain (virDomainPtr domain)
 {
-  /* It may have NVRAM (UEFI) and TPM state; drivers that do not know a flag reject it,
-   * and only then is the next try made with fewer. */
+  /* It may have NVRAM (UEFI) and TPM state after a start; drivers that do not know a
+   * flag reject it, and only then is the next try made with fewer. */
   const unsigned int tries[] = {
     VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM,
     VIR_DOMAIN_UNDEFINE_NVRAM,
     0,
   };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tries); i++)
+    {
+      virErrorPtr err;
+
+      if (virDomainUndefineFlags (domain, tries[i]) == 0)
+        return TRUE;
+
+      err = virGetLastError ();
+      if (err == NULL || (err->code != VIR_ERR_INVALID_ARG && err->code != VIR_ERR_NO_SUPPORT))
+        break;
+    }
+
+  return FALSE;
+}
+
+static Outcome
+clean_domain (virConnectPtr         conn,
+              const GhCleanupEntry *entry)
+{
   virDomainPtr domain;
-  Outcome outcome = FAILED;
+  Outcome outcome;
 
   domain = virDomainLookupByUUIDString (conn, entry->uuid);
   if (domain == NULL)
@@ -590,31 +631,14 @@ clean_domain (virConnectPtr         conn,
   switch (virDomainIsActive (domain))
     {
     case 0:
+      outcome = _gh_cleanup_undefine_domain (domain) ? SETTLED : failure_outcome (conn);
       break;
     case 1:
-      virDomainFree (domain);
-      return SETTLED;
+      outcome = SETTLED;
+      break;
     default:
-      virDomainFree (domain);
-      return failure_outcome (conn);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (tries); i++)
-    {
-      virErrorPtr err;
-
-      if (virDomainUndefineFlags (domain, tries[i]) == 0)
-        {
-          outcome = SETTLED;
-          break;
-        }
-
-      err = virGetLastError ();
-      if (err == NULL || (err->code != VIR_ERR_INVALID_ARG && err->code != VIR_ERR_NO_SUPPORT))
-        {
-          outcome = failure_outcome (conn);
-          break;
-        }
+      outcome = failure_outcome (conn);
+      break;
     }
 
   virDomainFree (domain);

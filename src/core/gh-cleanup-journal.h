@@ -91,4 +91,8 @@ gboolean          _gh_cleanup_journal_run            (GhCleanupJournal  *self,
                                                       guint             *n_done,
                                                       GError           **error);
 
+/* Worker: undefines @domain, which Greenhouse made, with its NVRAM and TPM state as far
+ * as the driver knows them. */
+gboolean          _gh_cleanup_undefine_domain        (virDomainPtr       domain);
+
 G_END_DECLS

@@ -615,25 +615,8 @@ delete_new_volume (virStorageVolPtr *volume)
 static gboolean
 undefine_new_domain (virDomainPtr domain)
 {
-  /* It may have NVRAM (UEFI) and TPM state after a start; drivers that do not know a
-   * flag reject it, and only then is the next try made with fewer. */
-  const unsigned int tries[] = {
-    VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM,
-    VIR_DOMAIN_UNDEFINE_NVRAM,
-    0,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (tries); i++)
-    {
-      virErrorPtr err;
-
-      if (virDomainUndefineFlags (domain, tries[i]) == 0)
-        return TRUE;
-
-      err = virGetLastError ();
-      if (err == NULL || (err->code != VIR_ERR_INVALID_ARG && err->code != VIR_ERR_NO_SUPPORT))
-        break;
-    }
+  if (_gh_cleanup_undefine_domain (domain))
+    return TRUE;
 
   g_debug ("Could not undefine the new domain: %s", virGetLastErrorMessage ());
   return FALSE;
