@@ -1523,6 +1523,8 @@ delete_thread (GTask        *task,
   for (guint i = 0; volumes != NULL && i < volumes->len; i++)
     {
       virStorageVolPtr vol = g_ptr_array_index (volumes, i);
+      /* Asked first: every libvirt call forgets the last error, this one too. */
+      const char *vol_name = virStorageVolGetName (vol);
 
       if (virStorageVolDelete (vol, 0) == 0)
         {
@@ -1533,7 +1535,7 @@ delete_thread (GTask        *task,
           g_autofree char *what = NULL;
 
           what = g_strdup_printf (_("“%s” was deleted, but its disk “%s” could not be removed"),
-                                  data->display_name, virStorageVolGetName (vol));
+                                  data->display_name, vol_name);
           _gh_error_set_from_libvirt (&error, GH_ERROR_STORAGE, what);
         }
     }
