@@ -132,15 +132,8 @@ save_locked (GhCleanupJournal *self)
     {
       if (g_unlink (self->path) != 0 && errno != ENOENT)
         g_message ("Could not remove %s: %s", self->path, g_strerror (errno));
-      for (dir = g_path_get_dirname (self->path);
-           self->top_dir != NULL && g_str_has_prefix (dir, self->top_dir) && g_rmdir (dir) == 0
-           && !g_str_equal (dir, self->top_dir);)
-        {
-          char *parent = g_path_get_dirname (dir);
-
-          g_free (dir);
-          dir = parent;
-        }
+      dir = g_path_get_dirname (self->path);
+      _gh_storage_remove_made_dirs (dir, self->top_dir);
       return;
     }
 

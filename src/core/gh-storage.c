@@ -200,10 +200,9 @@ first_missing_dir (const char *path)
   return missing;
 }
 
-/* Removes the empty directories from @path up to @first, as far as they go. */
-static void
-remove_made_dirs (const char *path,
-                  const char *first)
+void
+_gh_storage_remove_made_dirs (const char *path,
+                              const char *first)
 {
   g_autofree char *dir = g_strdup (path);
 
@@ -243,7 +242,7 @@ _gh_storage_undo_pool (virStoragePoolPtr  pool,
           virStoragePoolDelete (pool, VIR_STORAGE_POOL_DELETE_NORMAL);
           done = virStoragePoolUndefine (pool) == 0;
           if (path != NULL)
-            remove_made_dirs (path, undo->first_dir);
+            _gh_storage_remove_made_dirs (path, undo->first_dir);
           g_free (path);
         }
       virResetLastError ();

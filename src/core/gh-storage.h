@@ -58,6 +58,10 @@ gboolean            _gh_storage_undo_pool        (virStoragePoolPtr pool,
 /* The outermost directory of @path that does not exist yet (on this computer), or NULL:
  * what making @path would make, so that exactly that can be taken back. */
 char               *_gh_storage_dup_first_missing_dir (const char *path);
+/* Removes the empty directories from @path up to @first (made by us), as far as they
+ * go; nothing when @first is NULL. */
+void                _gh_storage_remove_made_dirs (const char      *path,
+                                                  const char      *first);
 
 /* Bytes free in @pool, read again now. */
 gboolean            _gh_storage_pool_available   (virStoragePoolPtr pool,
