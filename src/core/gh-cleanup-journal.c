@@ -757,6 +757,17 @@ out:
   return outcome;
 }
 
+static gboolean
+has_kind (GPtrArray     *entries,
+          GhCleanupKind  kind)
+{
+  for (guint i = 0; i < entries->len; i++)
+    if (((GhCleanupEntry *) g_ptr_array_index (entries, i))->kind == kind)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* How the user knows what could not go. */
 static char *
 describe_entry (const GhCleanupEntry *entry,
@@ -805,7 +816,10 @@ _gh_cleanup_journal_run (GhCleanupJournal  *self,
 
   for (guint k = 0; k < G_N_ELEMENTS (order) && !lost; k++)
     {
-      if (order[k] == GH_CLEANUP_VOLUME && !usage_read (conn, &usage))
+      /* Every domain's definition is read only when a volume must be judged: a journal
+       * with nothing in it costs a connection to a thousand machines nothing. */
+      if (order[k] == GH_CLEANUP_VOLUME && has_kind (entries, GH_CLEANUP_VOLUME)
+          && !usage_read (conn, &usage))
         {
           lost = TRUE;
           break;
