@@ -36,7 +36,6 @@ struct _GhCleanupJournal
 {
   gatomicrefcount  ref_count;
   char            *path;       /* NULL: memory only */
-  char            *top_dir;    /* an empty folder up to this one goes with the file */
   GRWLock          ops;
 
   /* Guarded by @lock */
@@ -45,6 +44,7 @@ struct _GhCleanupJournal
   GPtrArray       *entries;    /* GhCleanupEntry* */
   guint64          next_id;
   GError          *load_error; /* reported by the next run */
+  char            *made_dir;   /* the outermost folder of @path this process made */
 };
 
 static const char * const kind_names[] = {
@@ -126,14 +126,15 @@ save_locked (GhCleanupJournal *self)
   if (self->path == NULL)
     return;
 
-  /* Nothing to take back, nothing on disk: not even the folders, which would otherwise
-   * be all that is left of Greenhouse in the data folder after a failed first create. */
+  /* Nothing to take back, nothing on disk: not even the folders we made, which would
+   * otherwise be all that is left of Greenhouse after a failed first create. */
   if (self->entries->len == 0)
     {
       if (g_unlink (self->path) != 0 && errno != ENOENT)
         g_message ("Could not remove %s: %s", self->path, g_strerror (errno));
       dir = g_path_get_dirname (self->path);
-      _gh_storage_remove_made_dirs (dir, self->top_dir);
+      _gh_storage_remove_made_dirs (dir, self->made_dir);
+      g_clear_pointer (&self->made_dir, g_free);
       return;
     }
 
@@ -154,9 +155,12 @@ save_locked (GhCleanupJournal *self)
   data = g_key_file_to_data (file, &length, NULL);
 
   dir = g_path_get_dirname (self->path);
+  if (self->made_dir == NULL)
+    self->made_dir = _gh_storage_dup_first_missing_dir (dir);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_message ("Could not make %s: %s", dir, g_strerror (errno));
+      g_clear_pointer (&self->made_dir, g_free);
       return;
     }
   if (!g_file_set_contents_full (self->path, data, length,
@@ -247,9 +251,8 @@ load (GhCleanupJournal *self)
 
 /* ---- The journal -------------------------------------------------------------------- */
 
-static GhCleanupJournal *
-journal_new (const char *path,
-             const char *top_dir)
+GhCleanupJournal *
+_gh_cleanup_journal_new (const char *path)
 {
   GhCleanupJournal *self = g_new0 (GhCleanupJournal, 1);
 
@@ -257,7 +260,6 @@ journal_new (const char *path,
   g_rw_lock_init (&self->ops);
   g_mutex_init (&self->lock);
   self->path = g_strdup (path);
-  self->top_dir = g_strdup (top_dir);
   self->ids = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) _gh_cleanup_entry_free);
 
@@ -265,12 +267,6 @@ journal_new (const char *path,
     load (self);
 
   return self;
-}
-
-GhCleanupJournal *
-_gh_cleanup_journal_new (const char *path)
-{
-  return journal_new (path, NULL);
 }
 
 GhCleanupJournal *
@@ -292,7 +288,7 @@ _gh_cleanup_journal_unref (GhCleanupJournal *self)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_error (&self->load_error);
   g_free (self->path);
-  g_free (self->top_dir);
+  g_free (self->made_dir);
   g_free (self);
 }
 
@@ -332,9 +328,8 @@ _gh_cleanup_journal_dup_for_uri (const char *uri)
   if (self == NULL)
     {
       g_autofree char *path = _gh_cleanup_journal_dup_path_for_uri (uri);
-      g_autofree char *top_dir = g_build_filename (g_get_user_data_dir (), "greenhouse", NULL);
 
-      self = journal_new (path, path != NULL ? top_dir : NULL);
+      self = _gh_cleanup_journal_new (path);
       g_hash_table_insert (registry, g_strdup (uri), self);
     }
   _gh_cleanup_journal_ref (self);

@@ -92,6 +92,31 @@ test_record_and_clear (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* The folders the journal made go with its last record; one that was there stays. */
+static void
+test_folders (void)
+{
+  g_autofree char *made = journal_path ("made");
+  g_autofree char *made_path = g_build_filename (made, "cleanup", "j.ini", NULL);
+  g_autofree char *there = journal_path ("there");
+  g_autofree char *there_path = g_build_filename (there, "j.ini", NULL);
+  g_autoptr(GhCleanupJournal) made_journal = _gh_cleanup_journal_new (made_path);
+  g_autoptr(GhCleanupJournal) there_journal = _gh_cleanup_journal_new (there_path);
+  guint64 id;
+
+  id = _gh_cleanup_journal_add_volume (made_journal, NULL, NULL, NULL, "/default-pool/a.img");
+  g_assert_true (g_file_test (made_path, G_FILE_TEST_IS_REGULAR));
+  _gh_cleanup_journal_remove (made_journal, id);
+  g_assert_false (g_file_test (made, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_mkdir (there, 0755), ==, 0);
+  id = _gh_cleanup_journal_add_volume (there_journal, NULL, NULL, NULL, "/default-pool/a.img");
+  _gh_cleanup_journal_remove (there_journal, id);
+  g_assert_false (g_file_test (there_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (there, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (there), ==, 0);
+}
+
 /* A file that is not a journal is kept aside, said once, and does not stop the rest. */
 static void
 test_corrupted (void)
@@ -348,6 +373,7 @@ main (int   argc,
   gh_test_init (&argc, &argv);
 
   g_test_add_func ("/core/cleanup-journal/record-and-clear", test_record_and_clear);
+  g_test_add_func ("/core/cleanup-journal/folders", test_folders);
   g_test_add_func ("/core/cleanup-journal/corrupted", test_corrupted);
   g_test_add_func ("/core/cleanup-journal/unusable-records", test_unusable_records);
   g_test_add_func ("/core/cleanup-journal/paths", test_paths);
