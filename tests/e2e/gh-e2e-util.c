@@ -351,3 +351,24 @@ gh_e2e_count_in_file (const char *path,
     n++;
   return n;
 }
+
+void
+gh_e2e_wait_for_death (GPid pid)
+{
+  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *stat = NULL;
+      const char *state;
+
+      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
+        return;
+      /* "pid (comm) S ...": the state follows the last parenthesis. */
+      state = strrchr (stat, ')');
+      if (state != NULL && state[1] == ' ' && state[2] == 'Z')
+        return;
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+  g_error ("the session daemon (pid %d) did not die within 5 s of SIGKILL", (int) pid);
+}

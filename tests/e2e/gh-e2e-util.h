@@ -102,6 +102,9 @@ GPid         gh_e2e_find_session_daemon (void);
 /* Kills that daemon with SIGKILL, as when it crashes; a test closes its own plain
  * connection first, which would die with it. */
 void         gh_e2e_kill_session_daemon (void);
+/* Waits for a killed process to be gone (a zombie counts: its sockets are closed),
+ * without iterating the main loop, so that nothing in this process notices yet. */
+void         gh_e2e_wait_for_death      (GPid        pid);
 /* How many times @needle is in the file at @path (a guest's serial log): 0 without it. */
 guint        gh_e2e_count_in_file       (const char *path,
                                          const char *needle);

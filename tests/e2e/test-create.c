@@ -3,22 +3,27 @@
  * The core suite checks the builder's XML; here libvirt judges it (defined with
  * validation, its libosinfo metadata read back), a started machine really runs, and a
  * creation that fails at any step, or is cancelled, leaves nothing behind: no machine,
- * no volume, no pool it made, no image file, no directory. tests/e2e/run-e2e runs it with
- * a session daemon and XDG dirs of its own.
+ * no volume, no pool it made, no image file, no directory. Nor does one whose daemon is
+ * killed at a step, nor a delete or the end of an install: what they left is gone after
+ * the reconnection. tests/e2e/run-e2e runs it with a session daemon and XDG dirs of its
+ * own.
  *
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "gh-cleanup-journal.h"
 #include "gh-core.h"
 #include "gh-core-private.h"
 #include "gh-e2e-util.h"
@@ -32,6 +37,8 @@
 #define SMALL_DISK      ((guint64) 16 << 20)
 /* The Debian installer under TCG on a busy two-core machine: boot, start, reboot. */
 #define INSTALL_TIMEOUT_S 420
+/* Greenhouse reconnects after 1 s, then 2, 4…; a new daemon autostarts in seconds. */
+#define RECONNECT_TIMEOUT_S 60
 #define EXPRESS_LOGIN   "greenhouse-test"
 #define EXPRESS_LANGUAGE "en_GB"
 
@@ -957,6 +964,195 @@ test_express_delete (void)
   assert_only_disk_left (name);
 }
 
+/* ---- A daemon that dies mid-way ----------------------------------------------------- */
+
+/* Once a worker waits at the point armed before: kills the session daemon (SIGKILL: as
+ * when it crashes), then lets the worker go on against the dead one. Returns how many
+ * cleanups had run, for wait_for_cleanup(). */
+static guint
+kill_daemon_at_point (const char *point,
+                      int         seconds)
+{
+  guint n_cleanups = _gh_connection_get_n_cleanups (e2e.connection);
+  GPid daemon;
+
+  gh_e2e_wait_until (_gh_test_point_is_reached (), seconds, "a worker at “%s”", point);
+
+  /* The test's own connection dies with the daemon; it comes back after. */
+  in_worker (close_plain, g_steal_pointer (&e2e.plain));
+  daemon = gh_e2e_find_session_daemon ();
+  g_assert_cmpint (daemon, !=, 0);
+  g_test_message ("killing the session daemon, pid %d, at %s", (int) daemon, point);
+  g_assert_cmpint (kill (daemon, SIGKILL), ==, 0);
+  gh_e2e_wait_for_death (daemon);
+  _gh_test_point_release ();
+
+  return n_cleanups;
+}
+
+/* Greenhouse reconnects by itself (a new daemon autostarts) and takes back what the
+ * killed operation left; nothing stays to be taken back, nothing failed. */
+static void
+wait_for_cleanup (guint n_cleanups)
+{
+  g_autofree char *journal = _gh_cleanup_journal_dup_path_for_uri (URI);
+  const GError *error;
+
+  gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_CONNECTED
+                     && _gh_connection_get_n_cleanups (e2e.connection) > n_cleanups,
+                     RECONNECT_TIMEOUT_S, "the reconnection and the cleanup after it");
+  error = gh_connection_get_cleanup_error (e2e.connection);
+  if (error != NULL)
+    g_error ("the cleanup after the reconnection failed: %s", error->message);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+
+  e2e.plain = in_worker (open_plain, NULL);
+  g_assert_nonnull (e2e.plain);
+}
+
+typedef struct
+{
+  const char *point;     /* where the daemon dies */
+  gboolean    express;
+  gboolean    start;
+  const char *name;
+} KillCase;
+
+/* Each step of a create: the pool defined but not built (which, left, stops every later
+ * create), the disk made, the initrd with the password made but not written, the
+ * machine defined but not started. */
+static const KillCase kill_cases[] = {
+  { "storage-pool-defined", FALSE, FALSE, DOMAIN_PREFIX "killed-pool" },
+  { "create-volume-made",   FALSE, FALSE, DOMAIN_PREFIX "killed-volume" },
+  { "create-upload-initrd", TRUE,  FALSE, DOMAIN_PREFIX "killed-upload" },
+  { "create-defined",       FALSE, TRUE,  DOMAIN_PREFIX "killed-define" },
+};
+
+static void
+test_kill_create (gconstpointer data)
+{
+  const KillCase *c = data;
+  g_autofree char *iso = installer_iso ();
+  g_autofree char *dir = greenhouse_dir ();
+  g_autoptr(GhDomainSpec) spec = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  guint n_cleanups;
+
+  if (c->express && iso == NULL)
+    {
+      g_test_skip ("no installer ISO in $GREENHOUSE_E2E_FILES");
+      return;
+    }
+  spec = c->express ? express_spec_for (c->name, iso) : spec_for (c->name, lookup_os ("fedora37"));
+
+  _gh_test_point_arm (c->point);
+  gh_machine_creator_create_async (e2e.creator, spec, SMALL_DISK, NULL, c->start, NULL,
+                                   gh_e2e_store_result, &result);
+  n_cleanups = kill_daemon_at_point (c->point, CREATE_TIMEOUT_S);
+
+  gh_e2e_wait_until (result != NULL, CREATE_TIMEOUT_S, "the end of creating “%s”", c->name);
+  uuid = gh_machine_creator_create_finish (e2e.creator, result, &error);
+  g_assert_null (uuid);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+
+  wait_for_cleanup (n_cleanups);
+  assert_nothing_left (c->name);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
+/* Killed between the undefine and the deletion of the volumes: the disk and the
+ * install files (the initrd holds the password) go after the reconnection. */
+static void
+test_kill_delete (void)
+{
+  const char *name = DOMAIN_PREFIX "killed-delete";
+  g_autofree char *iso = installer_iso ();
+  g_autoptr(GhDomainSpec) spec = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  InstallFiles files = { .name = name };
+  Look look = { .name = name };
+  GhMachine *machine;
+  guint n_cleanups;
+
+  spec = iso != NULL ? express_spec_for (name, iso) : spec_for (name, lookup_os ("fedora37"));
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_no_error (error);
+  gh_e2e_wait_until (lookup_machine (uuid) != NULL, OPEN_TIMEOUT_S, "the new machine's row");
+  machine = lookup_machine (uuid);
+
+  _gh_test_point_arm ("delete-undefined");
+  gh_machine_delete_async (machine, TRUE, NULL, gh_e2e_store_result, &result);
+  n_cleanups = kill_daemon_at_point ("delete-undefined", CREATE_TIMEOUT_S);
+  gh_e2e_wait_until (result != NULL, CREATE_TIMEOUT_S, "the end of deleting “%s”", name);
+  g_assert_false (gh_machine_delete_finish (machine, result, &error));
+  g_test_message ("%s", error->message);
+
+  wait_for_cleanup (n_cleanups);
+  in_worker (look_thread, &look);
+  g_assert_false (look.domain);
+  g_assert_false (look.volume);
+  look_clear (&look);
+  in_worker (install_files_thread, &files);
+  g_assert_false (files.kernel);
+  g_assert_false (files.initrd);
+  g_assert_false (files.disk);
+
+  remove_all (name);
+  assert_nothing_left (name);
+}
+
+/* Killed between the define that ends the install phase and the deletion of the
+ * installer's kernel and initrd, which nothing names any more: they go after the
+ * reconnection, the installed disk stays. */
+static void
+test_kill_finish (void)
+{
+  const char *name = DOMAIN_PREFIX "killed-finish";
+  g_autofree char *iso = installer_iso ();
+  g_autoptr(GhDomainSpec) spec = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  Look look = { .name = name };
+  GhMachine *machine;
+  guint n_cleanups;
+
+  if (iso == NULL)
+    {
+      g_test_skip ("no installer ISO in $GREENHOUSE_E2E_FILES");
+      return;
+    }
+
+  spec = express_spec_for (name, iso);
+  uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
+  g_assert_no_error (error);
+  gh_e2e_wait_until (lookup_machine (uuid) != NULL
+                     && gh_machine_get_installing (lookup_machine (uuid)),
+                     OPEN_TIMEOUT_S, "the new machine's row, installing");
+  machine = lookup_machine (uuid);
+
+  /* Finished as the user asks for it ("Start Installed System"): the same worker as
+   * after the installer's own reboot, without running the installer. */
+  _gh_test_point_arm ("finish-defined");
+  gh_machine_finish_install_async (machine, NULL, gh_e2e_store_result, &result);
+  n_cleanups = kill_daemon_at_point ("finish-defined", CREATE_TIMEOUT_S);
+  gh_e2e_wait_until (result != NULL, CREATE_TIMEOUT_S, "the end of finishing “%s”", name);
+  g_assert_false (gh_machine_finish_install_finish (machine, result, &error));
+  g_test_message ("%s", error->message);
+
+  wait_for_cleanup (n_cleanups);
+  in_worker (look_thread, &look);
+  g_assert_true (look.domain);
+  g_assert_null (strstr (look.xml, "<kernel>"));
+  look_clear (&look);
+  assert_only_disk_left (name);
+}
+
 static void
 test_names (void)
 {
@@ -1005,6 +1201,14 @@ main (int   argc,
   g_test_add_func ("/e2e/create/express-rollback", test_express_rollback);
   g_test_add_func ("/e2e/create/express-delete", test_express_delete);
   g_test_add_func ("/e2e/create/express", test_express);
+  for (guint i = 0; i < G_N_ELEMENTS (kill_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/e2e/create/killed-at-%s", kill_cases[i].point);
+
+      g_test_add_data_func (path, &kill_cases[i], test_kill_create);
+    }
+  g_test_add_func ("/e2e/create/killed-at-delete-undefined", test_kill_delete);
+  g_test_add_func ("/e2e/create/killed-at-finish-defined", test_kill_finish);
   g_test_add_func ("/e2e/create/close", test_close);
 
   return g_test_run ();

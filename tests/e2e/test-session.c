@@ -309,29 +309,6 @@ test_outside_changes (void)
   g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);
 }
 
-/* Waits for a killed process to be gone (a zombie counts: its sockets are closed),
- * without iterating the main loop, so that nothing in this process notices yet. */
-static void
-wait_for_death (GPid pid)
-{
-  g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-
-  for (guint i = 0; i < 100; i++)
-    {
-      g_autofree char *stat = NULL;
-      const char *state;
-
-      if (!g_file_get_contents (stat_path, &stat, NULL, NULL))
-        return;
-      /* "pid (comm) S ...": the state follows the last parenthesis. */
-      state = strrchr (stat, ')');
-      if (state != NULL && state[1] == ' ' && state[2] == 'Z')
-        return;
-      g_usleep (G_USEC_PER_SEC / 20);
-    }
-  g_error ("the session daemon (pid %d) did not die within 5 s of SIGKILL", (int) pid);
-}
-
 static void
 on_machine_state (GhMachine  *machine,
                   GParamSpec *pspec,
@@ -467,7 +444,7 @@ test_action_during_loss (void)
   g_test_message ("killing the session daemon, pid %d, then starting %s",
                   (int) daemon, DOMAIN_NAME);
   g_assert_cmpint (kill (daemon, SIGKILL), ==, 0);
-  wait_for_death (daemon);
+  gh_e2e_wait_for_death (daemon);
 
   /* The worker writes to a socket whose other end is gone. */
   gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, gh_e2e_store_result, &result);
