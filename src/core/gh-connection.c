@@ -198,8 +198,9 @@ set_state (GhConnection      *self,
 
   if (self->state != state)
     {
-      g_debug ("%s: %s%s%s", self->uri,
-               g_enum_to_string (GH_TYPE_CONNECTION_STATE, state),
+      g_autofree char *name = g_enum_to_string (GH_TYPE_CONNECTION_STATE, state);
+
+      g_debug ("%s: %s%s%s", self->uri, name,
                error != NULL ? ": " : "", error != NULL ? error->message : "");
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);

@@ -498,10 +498,10 @@ static void
 start_session (GhSpiceSession *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *was = g_enum_to_string (GH_TYPE_SPICE_SESSION_STATE, self->state);
 
   g_debug ("starting a display session for %s (it was %s)",
-           gh_machine_get_display_name (self->machine),
-           g_enum_to_string (GH_TYPE_SPICE_SESSION_STATE, self->state));
+           gh_machine_get_display_name (self->machine), was);
   drop_session (self);
 
   self->session = spice_session_new ();
