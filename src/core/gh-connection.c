@@ -824,8 +824,15 @@ cleanup_cb (GObject      *object,
     return;
   if (error != NULL)
     g_message ("%s", error->message);
+  _gh_connection_set_cleanup_error (self, error);
+}
+
+void
+_gh_connection_set_cleanup_error (GhConnection *self,
+                                  const GError *error)
+{
   g_clear_error (&self->cleanup_error);
-  self->cleanup_error = g_steal_pointer (&error);
+  self->cleanup_error = error != NULL ? g_error_copy (error) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLEANUP_ERROR]);
 }
 

@@ -136,5 +136,8 @@ void            _gh_test_point_release           (void);
 /* How many cleanups of unfinished work ran to their end since the connection was made
  * (one after every (re)connection): lets tests wait for the one after a reconnection. */
 guint           _gh_connection_get_n_cleanups    (GhConnection         *self);
+/* Main thread: what the last cleanup could not take back (NULL: all of it). */
+void            _gh_connection_set_cleanup_error (GhConnection         *self,
+                                                  const GError         *error);
 
 G_END_DECLS

@@ -564,6 +564,20 @@ on_install_failed (GhConnection *connection,
   g_debug ("%s: %s", what, error->message);
 }
 
+/* What a create, delete or install finish cut short by a dead daemon (or a crash) left
+ * behind, and the cleanup after the next connection could not remove: the user may want
+ * to remove it by hand. */
+static void
+on_cleanup_error (GhWindow     *self,
+                  GParamSpec   *pspec,
+                  GhConnection *connection)
+{
+  const GError *error = gh_connection_get_cleanup_error (connection);
+
+  if (error != NULL)
+    gh_window_add_error (self, gh_error_get_what (error), gh_error_get_detail (error));
+}
+
 static void
 on_connections_changed (GhWindow   *self,
                         guint       position,
@@ -596,6 +610,8 @@ on_connections_changed (GhWindow   *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (connection, "install-failed",
                                G_CALLBACK (on_install_failed), self, 0);
+      g_signal_connect_object (connection, "notify::cleanup-error",
+                               G_CALLBACK (on_cleanup_error), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (view, "notify::has-content",
                                G_CALLBACK (on_view_has_content_changed), self,
                                G_CONNECT_SWAPPED);

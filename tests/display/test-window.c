@@ -1673,6 +1673,16 @@ test_window_install_start (Fixture       *fixture,
                                 "Could not finish installing “installer”") != NULL,
               "a toast saying the install could not be finished");
 
+  /* What a cleanup after a dead daemon could not remove is said too. */
+  g_clear_error (&error);
+  _gh_error_set (&error, GH_ERROR_STORAGE,
+                 "Greenhouse could not remove what an unfinished task left behind",
+                 "the volume /pool/x-install-initrd: permission denied");
+  _gh_connection_set_cleanup_error (connection, error);
+  wait_until (find_toast_label (GTK_WIDGET (fixture->window),
+                                "Greenhouse could not remove what an unfinished task left behind") != NULL,
+              "a toast saying what could not be cleaned up");
+
   /* The user knows the installer was done: the installed system starts. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.start", NULL));
   wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the start dialog");
