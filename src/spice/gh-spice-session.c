@@ -132,14 +132,124 @@ cancel_inputs_retry (GhSpiceSession *self)
   self->inputs_retries = 0;
 }
 
-/* Set on a channel once it is open, that is linked and able to queue messages. */
+/* Set on a channel once it is open, that is linked. */
 static G_DEFINE_QUARK (gh-spice-channel-opened, channel_opened)
 
-static gboolean
-unref_idle (gpointer data)
+/* Ending a session, channel by channel.
+ *
+ * A channel's coroutine may be away from the main loop in the middle of a signal of its
+ * own (spice-client-glib emits them through an idle) when the session ends; woken later,
+ * it goes on with what follows the signal (a linked inputs channel asks whether the
+ * session is read-only, queued messages do for each write). spice_session_disconnect()
+ * takes the session from each channel before it wakes it, so that would ask a session
+ * that is gone. So every channel is closed while it still has its session, and the
+ * session is let go only once no channel holds a socket: their coroutines have ended.
+ *
+ * The server sees the channels end in the order it can take: a channel still linking
+ * is closed once it is open, not half-way, and the main channel last, once the others
+ * have ended. QEMU 7.2's SPICE server crashed (and the guest with it) when the main
+ * channel closed while the inputs channel linked. A server that never answers gets
+ * CLOSE_MAX_POLLS before the channels are closed all the same. */
+#define CLOSE_POLL_MS 20
+#define CLOSE_MAX_POLLS 250
+
+typedef struct
 {
-  g_object_unref (data);
+  SpiceSession *session;
+  guint polls;
+} ClosingSession;
+
+static void
+closing_channel_event_cb (SpiceChannel      *channel,
+                          SpiceChannelEvent  event,
+                          gpointer           user_data)
+{
+  if (event == SPICE_CHANNEL_OPENED)
+    spice_channel_disconnect (channel, SPICE_CHANNEL_NONE);
+}
+
+static void
+closing_session_free (gpointer data)
+{
+  ClosingSession *closing = data;
+  GList *channels = spice_session_get_channels (closing->session);
+
+  for (GList *l = channels; l != NULL; l = l->next)
+    g_signal_handlers_disconnect_by_func (l->data, closing_channel_event_cb, NULL);
+  g_list_free (channels);
+
+  spice_session_disconnect (closing->session);
+  g_object_unref (closing->session);
+  g_free (closing);
+}
+
+/* Closes the channels of @session that are open and still have a socket, the main
+ * channel only once it is the last; all those with a socket if @all. TRUE if some channel
+ * still had one. */
+static gboolean
+close_channels (SpiceSession *session,
+                gboolean      all)
+{
+  GList *channels = spice_session_get_channels (session);
+  SpiceChannel *main_channel = NULL;
+  gboolean others = FALSE;
+
+  for (GList *l = channels; l != NULL; l = l->next)
+    {
+      g_autoptr(GSocket) socket = NULL;
+
+      g_object_get (l->data, "socket", &socket, NULL);
+      if (socket == NULL)
+        continue;
+      if (SPICE_IS_MAIN_CHANNEL (l->data))
+        {
+          main_channel = l->data;
+          continue;
+        }
+      others = TRUE;
+      /* A channel waiting to read or write ends here, at once; one inside a signal of
+       * its own ends once it is back from it, before its next wait. */
+      if (all || g_object_get_qdata (l->data, channel_opened_quark ()) != NULL)
+        spice_channel_disconnect (l->data, SPICE_CHANNEL_NONE);
+    }
+  if (main_channel != NULL && (all || !others))
+    spice_channel_disconnect (main_channel, SPICE_CHANNEL_NONE);
+  g_list_free (channels);
+
+  return others || main_channel != NULL;
+}
+
+static gboolean
+close_channels_cb (gpointer user_data)
+{
+  ClosingSession *closing = user_data;
+  gboolean late = ++closing->polls >= CLOSE_MAX_POLLS;
+
+  if (late)
+    g_debug ("SPICE channels did not end in time; closing them all the same");
+  if (close_channels (closing->session, late) && !late)
+    return G_SOURCE_CONTINUE;
+
   return G_SOURCE_REMOVE;
+}
+
+/* Ends @session (taking the reference) once its channels have ended. */
+static void
+close_session (SpiceSession *session)
+{
+  ClosingSession *closing = g_new0 (ClosingSession, 1);
+  GList *channels = spice_session_get_channels (session);
+
+  for (GList *l = channels; l != NULL; l = l->next)
+    g_signal_connect (l->data, "channel-event", G_CALLBACK (closing_channel_event_cb), NULL);
+  g_list_free (channels);
+
+  closing->session = session;
+  close_channels (session, FALSE);
+  /* Even with every socket gone, the session goes from an idle: we may be inside a
+   * signal of one of its channels. */
+  g_timeout_add_full (G_PRIORITY_LOW, CLOSE_POLL_MS, close_channels_cb, closing,
+                      closing_session_free);
 }
 
 /* Ends the current SpiceSession, if any, without touching the state. */
@@ -155,18 +265,9 @@ drop_session (GhSpiceSession *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  /* An open channel is closed while it still has its session: spice-client-glib 0.42's
-   * spice_session_disconnect() takes the session from a channel before it wakes it, and a
-   * channel woken inside a write to a server that stopped reading goes on with the
-   * messages still queued, each asking the (gone) session whether it is read-only.
-   * Channels still linking have nothing queued; they are left to the session. */
   channels = spice_session_get_channels (session);
   for (GList *l = channels; l != NULL; l = l->next)
-    {
-      g_signal_handlers_disconnect_by_data (l->data, self);
-      if (g_object_get_qdata (l->data, channel_opened_quark ()) != NULL)
-        spice_channel_disconnect (l->data, SPICE_CHANNEL_NONE);
-    }
+    g_signal_handlers_disconnect_by_data (l->data, self);
   g_list_free (channels);
   g_signal_handlers_disconnect_by_data (session, self);
   if (self->usb != NULL)
@@ -174,9 +275,7 @@ drop_session (GhSpiceSession *self)
 
   g_clear_object (&self->usb);
   cancel_inputs_retry (self);
-  spice_session_disconnect (session);
-  /* We may be inside a signal of one of its channels: let that finish first. */
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unref_idle, session, NULL);
+  close_session (session);
 
   set_agent_connected (self, FALSE);
   set_client_mouse (self, FALSE);
