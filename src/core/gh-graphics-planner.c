@@ -18,9 +18,12 @@
  * 2. Each gets a verdict from the rules, checked from the most fundamental down
  *    (connection, QEMU's capabilities, the guest OS, the host's hardware): the first rule
  *    that says no gives the reason. A path the host can do but the guest's OS advises
- *    against (libosinfo marks the device unsupported, or the OS is unknown) stays
+ *    against (libosinfo marks the device unsupported or does not say whether the OS
+ *    has its driver, or the OS is unknown) stays
  *    feasible but "discouraged": the user may pick it, it is never recommended over a
- *    path that is not.
+ *    path that is not. A reason says what is known and where from; libosinfo's silence
+ *    is never told as "has no driver". Where nothing is known QXL (x86) is endorsed:
+ *    it shows any guest.
  * 3. Paths sort by (endorsed, discouraged, infeasible), then by the preference's own
  *    order; ties cannot happen, so the plan is the same for the same inputs.
  */
@@ -28,12 +31,15 @@
 #define VIRTIO_GPU_ID "http://pcisig.com/pci/1af4/1050"
 #define QXL_ID        "http://pcisig.com/pci/1b36/0100"
 
+/* Three answers kept apart: libosinfo lists a device for an OS when it knows the OS has
+ * its driver, marks it supported="false" when it knows it has not, and says nothing for
+ * most OSes and devices. Silence is not a "no". */
 typedef enum
 {
   OS_UNKNOWN,       /* no OS given */
   OS_SUPPORTED,     /* libosinfo lists the device for this OS */
-  OS_MARKED_NO,     /* an OS it derives from lists it, this one says supported="false" */
-  OS_NOT_LISTED,
+  OS_MARKED_NO,     /* libosinfo marks it supported="false" for this OS or one between */
+  OS_NOT_SAID,      /* libosinfo does not say */
 } OsSupport;
 
 struct _GhGraphicsPlan
@@ -59,6 +65,7 @@ typedef struct
   OsSupport                  virtio_gpu;
   OsSupport                  qxl;
   gboolean                   os_refuses_efi;
+  gboolean                   x86;       /* the host's QEMU makes x86 machines, or no caps */
 } Inputs;
 
 static void
@@ -148,6 +155,29 @@ ancestor_lists (OsinfoOs   *os,
   return FALSE;
 }
 
+/* Whether @os itself marks @id supported="false". */
+static gboolean
+os_marks_no (OsinfoOs   *os,
+             const char *id)
+{
+  g_autoptr(OsinfoDeviceLinkList) links = osinfo_os_get_device_links (os, NULL);
+  int n = osinfo_list_get_length (OSINFO_LIST (links));
+
+  for (int i = 0; i < n; i++)
+    {
+      OsinfoDeviceLink *link = OSINFO_DEVICELINK (osinfo_list_get_nth (OSINFO_LIST (links), i));
+      OsinfoDevice *target = osinfo_devicelink_get_target (link);
+
+      if (target != NULL && g_strcmp0 (osinfo_entity_get_id (OSINFO_ENTITY (target)), id) == 0
+          && !osinfo_entity_get_param_value_boolean_with_default (OSINFO_ENTITY (link),
+                                                                   OSINFO_DEVICELINK_PROP_SUPPORTED,
+                                                                   TRUE))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static OsSupport
 os_support (OsinfoOs         *os,
             OsinfoDeviceList *all_devices,
@@ -162,12 +192,15 @@ os_support (OsinfoOs         *os,
   if (device_list_contains (all_devices, id))
     return OS_SUPPORTED;
 
-  /* Listed by an OS it derives from, yet gone: this OS (or one between) said no. */
+  if (os_marks_no (os, id))
+    return OS_MARKED_NO;
+
+  /* Listed by an OS it derives from, yet gone: an OS between said no. */
   visited = g_hash_table_new (NULL, NULL);
   if (ancestor_lists (os, id, visited))
     return OS_MARKED_NO;
 
-  return OS_NOT_LISTED;
+  return OS_NOT_SAID;
 }
 
 static gboolean
@@ -354,13 +387,18 @@ virtio_gpu_os_objection (const Inputs *in,
       return g_strdup_printf (_("%s marks virtio-gpu as not supported: pick it only if you "
                                 "know the guest's driver works"), in->os_name);
 
-    case OS_NOT_LISTED:
+    case OS_NOT_SAID:
     default:
+      /* Not a "no": pick-able, never recommended. */
+      *discouraged = TRUE;
       if (accel3d)
-        /* Translators: %s is an operating system, such as “Microsoft Windows 11” */
-        return g_strdup_printf (_("%s has no virgl driver"), in->os_name);
+        /* Translators: %s is an operating system, such as “Ubuntu 16.04 LTS” */
+        return g_strdup_printf (_("libosinfo does not say whether %s has a virtio-gpu driver "
+                                  "with 3D (virgl): pick it only if you know it does"),
+                                in->os_name);
       /* Translators: %s is an operating system */
-      return g_strdup_printf (_("%s has no virtio-gpu driver"), in->os_name);
+      return g_strdup_printf (_("libosinfo does not say whether %s has a virtio-gpu driver: "
+                                "pick it only if you know it does"), in->os_name);
     }
 }
 
@@ -392,7 +430,7 @@ plan_virgl (const Inputs *in)
       return path;
     }
 
-  /* The guest first: "Windows has no virgl driver" holds on any host. */
+  /* The guest first: an OS marked without virtio-gpu is so on any host. */
   objection = virtio_gpu_os_objection (in, &discouraged, TRUE);
   if (objection != NULL && !discouraged)
     set_verdict (path, FALSE, FALSE, g_steal_pointer (&objection));
@@ -452,19 +490,26 @@ plan_qxl (const Inputs *in)
   path->graphics_xml = graphics_xml (in, FALSE, NULL);
   path->companions_xml = companions_xml ();
 
+  /* Where nothing is known, QXL is the fallback on x86, as in virt-manager and GNOME
+   * Boxes: its VGA side shows any guest, and a guest with the driver gets a display that
+   * follows its window. Elsewhere it is no fallback. */
   if (in->caps != NULL && !caps_has (in->caps->video_models, "qxl"))
     set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no QXL device")));
-  else if (in->qxl == OS_UNKNOWN)
-    set_verdict (path, TRUE, TRUE,
-                 g_strdup (_("The guest's operating system is not known: QXL needs a guest "
-                             "with its driver")));
   else if (in->qxl == OS_MARKED_NO)
     /* Translators: %s is an operating system */
     set_verdict (path, TRUE, TRUE, g_strdup_printf (_("%s marks QXL as not supported"),
                                                     in->os_name));
-  else if (in->qxl == OS_NOT_LISTED)
+  else if (in->qxl == OS_UNKNOWN)
+    set_verdict (path, TRUE, !in->x86,
+                 g_strdup (_("The guest's operating system is not known: QXL shows any "
+                             "guest as a VGA display would, and follows the window's size "
+                             "where the guest has its driver")));
+  else if (in->qxl == OS_NOT_SAID)
     /* Translators: %s is an operating system */
-    set_verdict (path, FALSE, FALSE, g_strdup_printf (_("%s has no QXL driver"), in->os_name));
+    set_verdict (path, TRUE, !in->x86,
+                 g_strdup_printf (_("libosinfo does not say whether %s has a QXL driver: "
+                                    "QXL shows it as a VGA display would, and follows the "
+                                    "window's size if it has one"), in->os_name));
   else
     set_verdict (path, TRUE, FALSE,
                  g_strdup (_("QXL: SPICE's own 2D display, for guests without virtio-gpu")));
@@ -736,6 +781,8 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
   in.virtio_gpu = os_support (os, devices, VIRTIO_GPU_ID);
   in.qxl = os_support (os, devices, QXL_ID);
   in.os_refuses_efi = os_refuses_efi (os);
+  in.x86 = in.caps == NULL || in.caps->arch == NULL
+           || g_str_equal (in.caps->arch, "x86_64") || g_str_equal (in.caps->arch, "i686");
 
   g_ptr_array_add (paths, plan_virgl (&in));
   g_ptr_array_add (paths, plan_virtio_2d (&in));
