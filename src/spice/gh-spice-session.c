@@ -147,9 +147,10 @@ static G_DEFINE_QUARK (gh-spice-channel-opened, channel_opened)
  *
  * The server sees the channels end in the order it can take: a channel still linking
  * is closed once it is open, not half-way, and the main channel last, once the others
- * have ended. QEMU 7.2's SPICE server crashed (and the guest with it) when the main
- * channel closed while the inputs channel linked. A server that never answers gets
- * CLOSE_MAX_POLLS before the channels are closed all the same. */
+ * have ended. QEMU 7.2's SPICE server sometimes crashes (and the guest with it) when a
+ * client ends its session while channels link; closing the main channel first made that
+ * likely, this order makes it rarer, nothing a client does makes it impossible. A server
+ * that never answers gets CLOSE_MAX_POLLS before the channels are closed all the same. */
 #define CLOSE_POLL_MS 20
 #define CLOSE_MAX_POLLS 250
 
@@ -245,9 +246,11 @@ close_session (SpiceSession *session)
   g_list_free (channels);
 
   closing->session = session;
-  close_channels (session, FALSE);
-  /* Even with every socket gone, the session goes from an idle: we may be inside a
-   * signal of one of its channels. */
+  /* Not at once: a channel given its socket a moment ago starts linking from an idle
+   * (spice-client-glib's connect_delayed), holding no socket until then, and would link
+   * after the main channel had gone. From a later poll, every started channel holds its
+   * socket. Even with every socket gone, the session goes from a poll: we may be inside
+   * a signal of one of its channels. */
   g_timeout_add_full (G_PRIORITY_LOW, CLOSE_POLL_MS, close_channels_cb, closing,
                       closing_session_free);
 }
