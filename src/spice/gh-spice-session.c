@@ -165,7 +165,8 @@ closing_channel_event_cb (SpiceChannel      *channel,
                           SpiceChannelEvent  event,
                           gpointer           user_data)
 {
-  if (event == SPICE_CHANNEL_OPENED)
+  /* The main channel goes last, from the poll. */
+  if (event == SPICE_CHANNEL_OPENED && !SPICE_IS_MAIN_CHANNEL (channel))
     spice_channel_disconnect (channel, SPICE_CHANNEL_NONE);
 }
 
