@@ -15,6 +15,7 @@
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 #include "gh-host-report.h"
+#include "gh-os-facts.h"
 #include "gh-image.h"
 #include "gh-machine.h"
 #include "gh-machine-creator.h"

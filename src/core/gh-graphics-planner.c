@@ -42,6 +42,16 @@ typedef enum
   OS_NOT_SAID,      /* libosinfo does not say */
 } OsSupport;
 
+/* What is known of a guest's driver for one device: libosinfo's word, and what
+ * Greenhouse's driver facts (data/os-driver-facts.ini) add. libosinfo's "no" wins; a
+ * fact wins over libosinfo's "yes" and its silence. */
+typedef struct
+{
+  OsSupport        osinfo;
+  GhDriverAnswer   fact;
+  GhDriverBecause  because;
+} Support;
+
 struct _GhGraphicsPlan
 {
   GObject parent_instance;
@@ -62,8 +72,10 @@ typedef struct
   const GhHostVirgl         *virgl;
   GhGraphicsConnectionFlags  connection;
   gboolean                   confirm_boot_vga;
-  OsSupport                  virtio_gpu;
-  OsSupport                  qxl;
+  const GhOsFactsRow        *facts;     /* NULL: none for this OS */
+  Support                    virtio_gpu;
+  Support                    virgl_3d;
+  Support                    qxl;
   gboolean                   os_refuses_efi;
   gboolean                   x86;       /* the host's QEMU makes x86 machines, or no caps */
 } Inputs;
@@ -364,42 +376,228 @@ caps_unknown_reason (void)
                      "say), so this cannot be confirmed"));
 }
 
+/* ---- What is known of the guest's drivers, in words -------------------------------- */
+
+/* The answer that counts: libosinfo's "no", else a fact, else libosinfo's "yes". */
+static GhDriverAnswer
+support_answer (const Support *support)
+{
+  if (support->osinfo == OS_MARKED_NO)
+    return GH_DRIVER_NO;
+  if (support->fact != GH_DRIVER_UNKNOWN)
+    return support->fact;
+  if (support->osinfo == OS_SUPPORTED)
+    return GH_DRIVER_YES;
+  return GH_DRIVER_UNKNOWN;
+}
+
+/* "Linux 4.19", or "Linux 5.4 or later" for a rolling distribution's floor. */
+static char *
+linux_version (const GhOsFactsRow *facts)
+{
+  g_autofree char *version = gh_os_facts_version_to_string (facts->kernel);
+
+  if (facts->rolling)
+    /* Translators: %s is a Linux version, such as “5.4” */
+    return g_strdup_printf (_("Linux %s or later"), version);
+  /* Translators: %s is a Linux version, such as “4.19” */
+  return g_strdup_printf (_("Linux %s"), version);
+}
+
+static char *
+mesa_version (const GhOsFactsRow *facts)
+{
+  g_autofree char *version = gh_os_facts_version_to_string (facts->mesa);
+
+  if (facts->rolling)
+    /* Translators: %s is a version of Mesa, such as “20.0” */
+    return g_strdup_printf (_("Mesa %s or later"), version);
+  /* Translators: %s is a version of Mesa, such as “18.3” */
+  return g_strdup_printf (_("Mesa %s"), version);
+}
+
+/* What the driver facts say of @device for the guest, as a sentence; NULL when they
+ * decide nothing (the answer then comes from libosinfo). */
+static char *
+fact_sentence (const Inputs   *in,
+               GhDriverDevice  device)
+{
+  const Support *support = device == GH_DRIVER_VIRTIO_GPU ? &in->virtio_gpu
+                           : device == GH_DRIVER_VIRGL ? &in->virgl_3d : &in->qxl;
+  const char *addon = in->facts != NULL ? in->facts->addon[device] : NULL;
+  g_autofree char *kernel = NULL;
+  g_autofree char *mesa = NULL;
+  gboolean yes = support->fact == GH_DRIVER_YES;
+
+  if (support->fact == GH_DRIVER_UNKNOWN)
+    return NULL;
+
+  if (support->because == GH_DRIVER_BECAUSE_X_DRIVER)
+    /* Translators: %s is an operating system */
+    return g_strdup_printf (_("%s has X.Org's QXL driver"), in->os_name);
+
+  if (support->because == GH_DRIVER_BECAUSE_STATED)
+    {
+      switch (device)
+        {
+        case GH_DRIVER_VIRTIO_GPU:
+          if (yes)
+            /* Translators: %s is an operating system */
+            return g_strdup_printf (_("%s has a virtio-gpu driver"), in->os_name);
+          if (addon != NULL)
+            /* Translators: the first %s is an operating system, the second a driver
+             * package, such as “virtio-win viogpudo (WDDM display-only)” */
+            return g_strdup_printf (_("%s has no virtio-gpu driver of its own; %s adds "
+                                      "one"), in->os_name, addon);
+          /* Translators: %s is an operating system */
+          return g_strdup_printf (_("%s has no virtio-gpu driver"), in->os_name);
+
+        case GH_DRIVER_VIRGL:
+          if (yes)
+            /* Translators: %s is an operating system */
+            return g_strdup_printf (_("%s has virtio-gpu's 3D driver (virgl)"), in->os_name);
+          /* Translators: %s is an operating system */
+          return g_strdup_printf (_("%s has no driver for virtio-gpu's 3D (virgl)"),
+                                  in->os_name);
+
+        case GH_DRIVER_QXL:
+          if (yes)
+            /* Translators: %s is an operating system */
+            return g_strdup_printf (_("%s has a QXL driver"), in->os_name);
+          if (addon != NULL)
+            /* Translators: the first %s is an operating system, the second a driver
+             * package, such as “virtio-win qxldod (WDDM display-only)” */
+            return g_strdup_printf (_("%s has no QXL driver of its own; %s adds one"),
+                                    in->os_name, addon);
+          /* Translators: %s is an operating system */
+          return g_strdup_printf (_("%s has no QXL driver"), in->os_name);
+
+        case GH_DRIVER_N_DEVICES:
+        default:
+          g_return_val_if_reached (NULL);
+        }
+    }
+
+  /* Derived from the Linux (and Mesa) it ships. */
+  kernel = linux_version (in->facts);
+  switch (device)
+    {
+    case GH_DRIVER_VIRTIO_GPU:
+      if (yes)
+        /* Translators: the first %s is an operating system, the second “Linux 4.19” */
+        return g_strdup_printf (_("%s ships %s, which has the virtio-gpu driver"),
+                                in->os_name, kernel);
+      /* Translators: the first %s is an operating system, the second “Linux 3.16” */
+      return g_strdup_printf (_("%s ships %s, older than the virtio-gpu driver (Linux 4.2)"),
+                              in->os_name, kernel);
+
+    case GH_DRIVER_VIRGL:
+      if (in->facts->mesa == 0)
+        /* Translators: the first %s is an operating system, the second “Linux 4.2” */
+        return g_strdup_printf (_("%s ships %s; 3D with virgl needs Linux 4.4 and Mesa 11.1"),
+                                in->os_name, kernel);
+      mesa = mesa_version (in->facts);
+      if (yes)
+        /* Translators: the first %s is an operating system, then “Linux 4.19” and
+         * “Mesa 18.3” */
+        return g_strdup_printf (_("%s ships %s and %s, which have virtio-gpu's 3D (virgl)"),
+                                in->os_name, kernel, mesa);
+      /* Translators: the first %s is an operating system, then “Linux 4.2” and
+       * “Mesa 11.0” */
+      return g_strdup_printf (_("%s ships %s and %s; 3D with virgl needs Linux 4.4 and "
+                                "Mesa 11.1"), in->os_name, kernel, mesa);
+
+    case GH_DRIVER_QXL:
+      if (yes)
+        /* Translators: the first %s is an operating system, the second “Linux 4.19” */
+        return g_strdup_printf (_("%s ships %s, which has the QXL driver"),
+                                in->os_name, kernel);
+      /* Translators: the first %s is an operating system, the second “Linux 3.2” */
+      return g_strdup_printf (_("%s ships %s, older than the QXL driver (Linux 3.10), and "
+                                "not X.Org's QXL driver"), in->os_name, kernel);
+
+    case GH_DRIVER_N_DEVICES:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
 /* Shared by virgl and virtio-2d: the verdict of the guest OS on virtio-gpu, or NULL when
- * it raises no objection. */
+ * it has the driver. Every objection discourages; none forbids. */
 static char *
 virtio_gpu_os_objection (const Inputs *in,
-                         gboolean     *discouraged,
                          gboolean      accel3d)
 {
-  switch (in->virtio_gpu)
-    {
-    case OS_SUPPORTED:
-      return NULL;
+  char *fact;
 
+  switch (in->virtio_gpu.osinfo)
+    {
     case OS_UNKNOWN:
-      *discouraged = TRUE;
       return g_strdup (_("The guest's operating system is not known: virtio-gpu needs a "
                          "guest with its driver, such as a recent Linux"));
 
     case OS_MARKED_NO:
-      *discouraged = TRUE;
+      /* libosinfo's "no" wins over any fact, and is quoted as its own. */
       /* Translators: %s is an operating system, such as “Ubuntu 22.04 LTS” */
-      return g_strdup_printf (_("%s marks virtio-gpu as not supported: pick it only if you "
-                                "know the guest's driver works"), in->os_name);
+      return g_strdup_printf (_("libosinfo marks virtio-gpu as not supported on %s: pick it "
+                                "only if you know the guest's driver works"), in->os_name);
 
+    case OS_SUPPORTED:
     case OS_NOT_SAID:
     default:
-      /* Not a "no": pick-able, never recommended. */
-      *discouraged = TRUE;
-      if (accel3d)
-        /* Translators: %s is an operating system, such as “Ubuntu 16.04 LTS” */
-        return g_strdup_printf (_("libosinfo does not say whether %s has a virtio-gpu driver "
-                                  "with 3D (virgl): pick it only if you know it does"),
-                                in->os_name);
-      /* Translators: %s is an operating system */
-      return g_strdup_printf (_("libosinfo does not say whether %s has a virtio-gpu driver: "
-                                "pick it only if you know it does"), in->os_name);
+      break;
     }
+
+  if (in->virtio_gpu.fact == GH_DRIVER_NO && (fact = fact_sentence (in, GH_DRIVER_VIRTIO_GPU)))
+    return fact;
+  if (support_answer (&in->virtio_gpu) == GH_DRIVER_YES)
+    return NULL;
+
+  /* Not a "no": pick-able, never recommended. */
+  if (accel3d)
+    /* Translators: %s is an operating system, such as “Ubuntu 16.04 LTS” */
+    return g_strdup_printf (_("libosinfo does not say whether %s has a virtio-gpu driver "
+                              "with 3D (virgl): pick it only if you know it does"),
+                            in->os_name);
+  /* Translators: %s is an operating system */
+  return g_strdup_printf (_("libosinfo does not say whether %s has a virtio-gpu driver: "
+                            "pick it only if you know it does"), in->os_name);
+}
+
+/* The guest's side of virgl: NULL when its kernel and Mesa are known to carry it, and
+ * then @evidence says how that is known. */
+static char *
+virgl_os_objection (const Inputs  *in,
+                    char         **evidence)
+{
+  char *objection;
+
+  *evidence = NULL;
+
+  /* libosinfo's "no" first, then a fact's "no" about 3D itself. */
+  if (in->virtio_gpu.osinfo == OS_MARKED_NO || in->virtio_gpu.osinfo == OS_UNKNOWN)
+    return virtio_gpu_os_objection (in, TRUE);
+  if (in->virgl_3d.fact == GH_DRIVER_NO)
+    return fact_sentence (in, GH_DRIVER_VIRGL);
+  if ((objection = virtio_gpu_os_objection (in, TRUE)) != NULL
+      && support_answer (&in->virtio_gpu) == GH_DRIVER_NO)
+    return objection;
+
+  if (in->virgl_3d.fact == GH_DRIVER_YES)
+    {
+      g_free (objection);
+      *evidence = fact_sentence (in, GH_DRIVER_VIRGL);
+      return NULL;
+    }
+
+  if (objection != NULL)
+    return objection;
+
+  /* It has virtio-gpu, but 3D needs the kernel's virgl and Mesa's: not known. */
+  /* Translators: %s is an operating system */
+  return g_strdup_printf (_("%s has a virtio-gpu driver, but whether it has virgl's 3D "
+                            "(Linux 4.4 and Mesa 11.1) is not known: pick it only if you "
+                            "know it does"), in->os_name);
 }
 
 static GhGraphicsPath *
@@ -409,8 +607,9 @@ plan_virgl (const Inputs *in)
   gboolean remote = (in->connection & GH_GRAPHICS_CONNECTION_REMOTE) != 0;
   const char * const *nodes = gh_host_inventory_get_render_nodes (in->host);
   const char *node = nodes[0];
-  gboolean discouraged = FALSE;
   g_autofree char *objection = NULL;
+  g_autofree char *evidence = NULL;
+  g_autofree char *host = NULL;
 
   /* The node the probe tried, so that QEMU uses the GPU that was found to work. */
   if (in->virgl->probe != NULL && in->virgl->probe->device != NULL)
@@ -430,11 +629,8 @@ plan_virgl (const Inputs *in)
       return path;
     }
 
-  /* The guest first: an OS marked without virtio-gpu is so on any host. */
-  objection = virtio_gpu_os_objection (in, &discouraged, TRUE);
-  if (objection != NULL && !discouraged)
-    set_verdict (path, FALSE, FALSE, g_steal_pointer (&objection));
-  else if (in->caps == NULL)
+  objection = virgl_os_objection (in, &evidence);
+  if (in->caps == NULL)
     set_verdict (path, FALSE, FALSE, caps_unknown_reason ());
   else if (!caps_has (in->caps->video_models, "virtio"))
     set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no virtio-gpu")));
@@ -444,16 +640,24 @@ plan_virgl (const Inputs *in)
     set_verdict (path, FALSE, FALSE, g_strdup (in->virgl->reason));
   else if (objection != NULL)
     set_verdict (path, TRUE, TRUE, g_steal_pointer (&objection));
-  else if (in->virgl->probe != NULL && in->virgl->probe->renderer != NULL)
-    /* Translators: the first %s is an OpenGL version, the second a GPU's renderer name */
-    set_verdict (path, TRUE, FALSE,
-                 g_strdup_printf (_("3D with virgl: OpenGL %s in the guest, drawn by %s"),
-                                  in->virgl->probe->gl_version != NULL
-                                    ? in->virgl->probe->gl_version : "",
-                                  in->virgl->probe->renderer));
   else
-    set_verdict (path, TRUE, FALSE,
-                 g_strdup (_("3D with virgl: OpenGL in the guest, drawn by the host's GPU")));
+    {
+      if (in->virgl->probe != NULL && in->virgl->probe->renderer != NULL)
+        /* Translators: the first %s is an OpenGL version, the second a GPU's renderer name */
+        host = g_strdup_printf (_("3D with virgl: OpenGL %s in the guest, drawn by %s"),
+                                in->virgl->probe->gl_version != NULL
+                                  ? in->virgl->probe->gl_version : "",
+                                in->virgl->probe->renderer);
+      else
+        host = g_strdup (_("3D with virgl: OpenGL in the guest, drawn by the host's GPU"));
+
+      if (evidence != NULL)
+        /* Translators: the first %s says what the host draws with, the second what the
+         * guest has: “Debian 10 ships Linux 4.19 and Mesa 18.3, which have …” */
+        set_verdict (path, TRUE, FALSE, g_strdup_printf (_("%s. %s"), host, evidence));
+      else
+        set_verdict (path, TRUE, FALSE, g_steal_pointer (&host));
+    }
 
   return path;
 }
@@ -462,7 +666,7 @@ static GhGraphicsPath *
 plan_virtio_2d (const Inputs *in)
 {
   GhGraphicsPath *path = path_new (GH_GRAPHICS_PATH_VIRTIO_2D);
-  gboolean discouraged = FALSE;
+  g_autofree char *fact = NULL;
   char *objection;
 
   path->video_xml = video_xml ("virtio", FALSE);
@@ -471,8 +675,14 @@ plan_virtio_2d (const Inputs *in)
 
   if (in->caps != NULL && !caps_has (in->caps->video_models, "virtio"))
     set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no virtio-gpu")));
-  else if ((objection = virtio_gpu_os_objection (in, &discouraged, FALSE)) != NULL)
-    set_verdict (path, discouraged, discouraged, objection);
+  else if ((objection = virtio_gpu_os_objection (in, FALSE)) != NULL)
+    set_verdict (path, TRUE, TRUE, objection);
+  else if ((fact = fact_sentence (in, GH_DRIVER_VIRTIO_GPU)) != NULL)
+    /* Translators: %s is what the guest has: “Debian 10 ships Linux 4.19, which has the
+     * virtio-gpu driver” */
+    set_verdict (path, TRUE, FALSE,
+                 g_strdup_printf (_("%s: a 2D display that follows the size of its window"),
+                                  fact));
   else
     set_verdict (path, TRUE, FALSE,
                  g_strdup (_("virtio-gpu without 3D: a 2D display that follows the size "
@@ -485,6 +695,7 @@ static GhGraphicsPath *
 plan_qxl (const Inputs *in)
 {
   GhGraphicsPath *path = path_new (GH_GRAPHICS_PATH_QXL);
+  g_autofree char *fact = fact_sentence (in, GH_DRIVER_QXL);
 
   path->video_xml = video_xml ("qxl", FALSE);
   path->graphics_xml = graphics_xml (in, FALSE, NULL);
@@ -492,19 +703,35 @@ plan_qxl (const Inputs *in)
 
   /* Where nothing is known, QXL is the fallback on x86, as in virt-manager and GNOME
    * Boxes: its VGA side shows any guest, and a guest with the driver gets a display that
-   * follows its window. Elsewhere it is no fallback. */
+   * follows its window. Elsewhere it is no fallback. So it is also for a guest that has
+   * no driver of its own but can be given one (Windows and virtio-win). */
   if (in->caps != NULL && !caps_has (in->caps->video_models, "qxl"))
     set_verdict (path, FALSE, FALSE, g_strdup (_("QEMU on this host has no QXL device")));
-  else if (in->qxl == OS_MARKED_NO)
+  else if (in->qxl.osinfo == OS_MARKED_NO)
     /* Translators: %s is an operating system */
-    set_verdict (path, TRUE, TRUE, g_strdup_printf (_("%s marks QXL as not supported"),
-                                                    in->os_name));
-  else if (in->qxl == OS_UNKNOWN)
+    set_verdict (path, TRUE, TRUE,
+                 g_strdup_printf (_("libosinfo marks QXL as not supported on %s"),
+                                  in->os_name));
+  else if (in->qxl.fact == GH_DRIVER_NO && in->facts->addon[GH_DRIVER_QXL] != NULL)
+    /* Translators: %s says what the guest lacks and what adds it: “Microsoft Windows 11
+     * has no QXL driver of its own; virtio-win qxldod (WDDM display-only) adds one” */
+    set_verdict (path, TRUE, !in->x86,
+                 g_strdup_printf (_("%s. QXL shows it as a VGA display would until then"),
+                                  fact));
+  else if (in->qxl.fact == GH_DRIVER_NO)
+    set_verdict (path, TRUE, TRUE, g_steal_pointer (&fact));
+  else if (fact != NULL)
+    /* Translators: %s is what the guest has: “Debian 10 ships Linux 4.19, which has the
+     * QXL driver” */
+    set_verdict (path, TRUE, FALSE,
+                 g_strdup_printf (_("%s: SPICE's 2D display, which follows the size of its "
+                                    "window"), fact));
+  else if (in->qxl.osinfo == OS_UNKNOWN)
     set_verdict (path, TRUE, !in->x86,
                  g_strdup (_("The guest's operating system is not known: QXL shows any "
                              "guest as a VGA display would, and follows the window's size "
                              "where the guest has its driver")));
-  else if (in->qxl == OS_NOT_SAID)
+  else if (in->qxl.osinfo == OS_NOT_SAID)
     /* Translators: %s is an operating system */
     set_verdict (path, TRUE, !in->x86,
                  g_strdup_printf (_("libosinfo does not say whether %s has a QXL driver: "
@@ -778,8 +1005,17 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
   in.confirm_boot_vga = confirm_boot_vga;
   if (os != NULL)
     devices = osinfo_os_get_all_devices (os, NULL);
-  in.virtio_gpu = os_support (os, devices, VIRTIO_GPU_ID);
-  in.qxl = os_support (os, devices, QXL_ID);
+  in.virtio_gpu.osinfo = os_support (os, devices, VIRTIO_GPU_ID);
+  in.qxl.osinfo = os_support (os, devices, QXL_ID);
+  /* libosinfo knows nothing of 3D: virgl's libosinfo word is virtio-gpu's "no", if any. */
+  in.virgl_3d.osinfo = in.virtio_gpu.osinfo == OS_SUPPORTED ? OS_NOT_SAID : in.virtio_gpu.osinfo;
+  if (os != NULL)
+    in.facts = gh_os_facts_lookup (gh_os_facts_get_default (),
+                                   osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
+  in.virtio_gpu.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VIRTIO_GPU,
+                                               &in.virtio_gpu.because);
+  in.virgl_3d.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VIRGL, &in.virgl_3d.because);
+  in.qxl.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_QXL, &in.qxl.because);
   in.os_refuses_efi = os_refuses_efi (os);
   in.x86 = in.caps == NULL || in.caps->arch == NULL
            || g_str_equal (in.caps->arch, "x86_64") || g_str_equal (in.caps->arch, "i686");
