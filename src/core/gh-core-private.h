@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -108,6 +109,20 @@ guint           _gh_host_inventory_get_n_loads   (GhHostInventory      *self);
 
 /* The plan's GhGraphicsPath*, by rank. */
 GPtrArray      *_gh_graphics_plan_get_paths      (GhGraphicsPlan       *self);
+
+/* Members of the object a JsonBuilder is in (gh-host-file.c): NULL strings are null. */
+void            _gh_json_add_string              (JsonBuilder          *builder,
+                                                  const char           *name,
+                                                  const char           *value);
+void            _gh_json_add_boolean             (JsonBuilder          *builder,
+                                                  const char           *name,
+                                                  gboolean              value);
+void            _gh_json_add_int                 (JsonBuilder          *builder,
+                                                  const char           *name,
+                                                  gint64                value);
+void            _gh_json_add_strv                (JsonBuilder          *builder,
+                                                  const char           *name,
+                                                  const char * const   *values);
 
 /* Orders a GPtrArray of strings: g_ptr_array_sort() passes pointers to the elements. */
 int             _gh_compare_strings              (gconstpointer         a,

@@ -13,6 +13,7 @@
 #include "gh-error.h"
 #include "gh-express-install.h"
 #include "gh-graphics-planner.h"
+#include "gh-host-file.h"
 #include "gh-host-inventory.h"
 #include "gh-host-report.h"
 #include "gh-os-facts.h"

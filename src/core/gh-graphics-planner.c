@@ -76,6 +76,7 @@ typedef struct
   Support                    virtio_gpu;
   Support                    virgl_3d;
   Support                    qxl;
+  Support                    vendor_gpu;
   gboolean                   os_refuses_efi;
   gboolean                   x86;       /* the host's QEMU makes x86 machines, or no caps */
 } Inputs;
@@ -423,7 +424,8 @@ fact_sentence (const Inputs   *in,
                GhDriverDevice  device)
 {
   const Support *support = device == GH_DRIVER_VIRTIO_GPU ? &in->virtio_gpu
-                           : device == GH_DRIVER_VIRGL ? &in->virgl_3d : &in->qxl;
+                           : device == GH_DRIVER_VIRGL ? &in->virgl_3d
+                           : device == GH_DRIVER_QXL ? &in->qxl : &in->vendor_gpu;
   const char *addon = in->facts != NULL ? in->facts->addon[device] : NULL;
   g_autofree char *kernel = NULL;
   g_autofree char *mesa = NULL;
@@ -472,6 +474,14 @@ fact_sentence (const Inputs   *in,
           /* Translators: %s is an operating system */
           return g_strdup_printf (_("%s has no QXL driver"), in->os_name);
 
+        case GH_DRIVER_VENDOR_GPU:
+          if (yes)
+            /* Translators: %s is an operating system */
+            return g_strdup_printf (_("%s has drivers for today's GPUs from Intel, AMD and "
+                                      "NVIDIA"), in->os_name);
+          /* Translators: %s is an operating system */
+          return g_strdup_printf (_("%s has no drivers for today's GPUs"), in->os_name);
+
         case GH_DRIVER_N_DEVICES:
         default:
           g_return_val_if_reached (NULL);
@@ -515,6 +525,12 @@ fact_sentence (const Inputs   *in,
       /* Translators: the first %s is an operating system, the second “Linux 3.2” */
       return g_strdup_printf (_("%s ships %s, older than the QXL driver (Linux 3.10), and "
                                 "not X.Org's QXL driver"), in->os_name, kernel);
+
+    case GH_DRIVER_VENDOR_GPU:
+      /* Derived only as a "yes". */
+      /* Translators: the first %s is an operating system, the second “Linux 4.19” */
+      return g_strdup_printf (_("%s ships %s, which drives today's GPUs from Intel, AMD and "
+                                "NVIDIA"), in->os_name, kernel);
 
     case GH_DRIVER_N_DEVICES:
     default:
@@ -770,6 +786,24 @@ plan_vga (const Inputs *in)
   return path;
 }
 
+/* What the guest needs for a GPU of its own, whole or a share: its vendor's driver.
+ * NULL when it is known to have one; otherwise the path is discouraged, never
+ * forbidden. */
+static char *
+vendor_gpu_objection (const Inputs *in)
+{
+  if (in->os == NULL)
+    return g_strdup (_("The guest's operating system is not known: a GPU of its own needs "
+                       "a guest with the GPU's driver, such as a recent Linux or Windows"));
+  if (in->vendor_gpu.fact == GH_DRIVER_YES)
+    return NULL;
+  if (in->vendor_gpu.fact == GH_DRIVER_NO)
+    return fact_sentence (in, GH_DRIVER_VENDOR_GPU);
+  /* Translators: %s is an operating system */
+  return g_strdup_printf (_("It is not known whether %s has a driver for this GPU: pick it "
+                            "only if you know it does"), in->os_name);
+}
+
 /* What vfio and mdev both need: the system connection and QEMU's VFIO. NULL when met. */
 static char *
 passthrough_objection (const Inputs *in)
@@ -834,6 +868,19 @@ plan_vfio (const Inputs          *in,
     set_verdict (path, FALSE, FALSE,
                  g_strdup (_("QEMU on this host has no UEFI firmware (Debian: ovmf), which "
                              "passing a GPU through needs")));
+  else if ((objection = vendor_gpu_objection (in)) != NULL)
+    {
+      if (gpu->boot_vga)
+        {
+          /* Translators: the first %s says what is not known of the guest, the second
+           * what giving the GPU away costs */
+          char *both = g_strdup_printf (_("%s. %s"), objection, passable_reason);
+
+          g_free (objection);
+          objection = both;
+        }
+      set_verdict (path, TRUE, TRUE, objection);
+    }
   else if (gpu->boot_vga)
     /* Translators: the first %s is a GPU's name, the second what giving it away costs */
     set_verdict (path, TRUE, FALSE,
@@ -895,6 +942,8 @@ plan_mdev (const Inputs         *in,
     set_verdict (path, FALSE, FALSE,
                  g_strdup_printf (_("No free %s devices are left on GPU %s"),
                                   name, type->parent_address));
+  else if ((objection = vendor_gpu_objection (in)) != NULL)
+    set_verdict (path, TRUE, TRUE, objection);
   else
     /* Translators: the first %s is a mediated device type's name, the second a PCI
      * address, %u how many more can be made */
@@ -1009,13 +1058,15 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
   in.qxl.osinfo = os_support (os, devices, QXL_ID);
   /* libosinfo knows nothing of 3D: virgl's libosinfo word is virtio-gpu's "no", if any. */
   in.virgl_3d.osinfo = in.virtio_gpu.osinfo == OS_SUPPORTED ? OS_NOT_SAID : in.virtio_gpu.osinfo;
-  if (os != NULL)
-    in.facts = gh_os_facts_lookup (gh_os_facts_get_default (),
-                                   osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
+  in.facts = gh_os_facts_lookup_os (gh_os_facts_get_default (), os);
   in.virtio_gpu.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VIRTIO_GPU,
                                                &in.virtio_gpu.because);
   in.virgl_3d.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VIRGL, &in.virgl_3d.because);
   in.qxl.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_QXL, &in.qxl.because);
+  /* libosinfo knows nothing of GPU vendors' drivers. */
+  in.vendor_gpu.osinfo = os != NULL ? OS_NOT_SAID : OS_UNKNOWN;
+  in.vendor_gpu.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VENDOR_GPU,
+                                               &in.vendor_gpu.because);
   in.os_refuses_efi = os_refuses_efi (os);
   in.x86 = in.caps == NULL || in.caps->arch == NULL
            || g_str_equal (in.caps->arch, "x86_64") || g_str_equal (in.caps->arch, "i686");

@@ -581,8 +581,8 @@ is_display_controller (GhHost              *data,
 
 /* Sorts everything and links what refers to what: render nodes to GPUs, mdev types to
  * their parent's address. */
-static void
-host_data_finish (GhHost *data)
+void
+_gh_host_finish (GhHost *data)
 {
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   GHashTableIter iter;
@@ -882,7 +882,7 @@ load_thread (GTask        *task,
 
   if (data->local)
     scan_render_nodes (host);
-  host_data_finish (host);
+  _gh_host_finish (host);
 
   if (data->local)
     {
@@ -1141,7 +1141,7 @@ static void
 gh_host_inventory_init (GhHostInventory *self)
 {
   self->host = _gh_host_new ();
-  host_data_finish (self->host);
+  _gh_host_finish (self->host);
 }
 
 GhHostInventory *
@@ -1224,13 +1224,28 @@ gh_host_inventory_new_from_xml (const char         *domain_caps_xml,
     if (!host_data_add_device_xml (data, node_devices[i], error))
       return NULL;
 
-  host_data_finish (data);
+  _gh_host_finish (data);
 
   gh_host_unref (self->host);
   self->host = g_steal_pointer (&data);
   self->loaded = TRUE;
 
   return g_steal_pointer (&self);
+}
+
+GhHostInventory *
+gh_host_inventory_new_from_host (GhHost *host)
+{
+  GhHostInventory *self;
+
+  g_return_val_if_fail (host != NULL, NULL);
+
+  self = g_object_new (GH_TYPE_HOST_INVENTORY, NULL);
+  gh_host_unref (self->host);
+  self->host = gh_host_ref (host);
+  self->loaded = TRUE;
+
+  return self;
 }
 
 gboolean

@@ -33,6 +33,8 @@ gboolean                 gh_host_inventory_load_finish        (GhHostInventory  
 GhHostInventory         *gh_host_inventory_new_from_xml       (const char         *domain_caps_xml,
                                                                const char * const *node_devices,
                                                                GError            **error);
+/* A host read from a file (gh-host-file.h), as it was read. */
+GhHostInventory         *gh_host_inventory_new_from_host      (GhHost             *host);
 /* Domain capabilities recorded elsewhere replace "unknown" (the test driver has none). */
 gboolean                 gh_host_inventory_set_domain_caps_xml (GhHostInventory     *self,
                                                                 const char          *xml,

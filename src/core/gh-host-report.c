@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gh-core-private.h"
+#include "gh-host-file.h"
 #include "gh-host-report.h"
 
 /* Everything libvirt is asked happens in the core's worker threads: the report runs on
@@ -20,7 +21,9 @@ typedef struct
   char               *uri;
   char               *os_id;
   char               *media_path;
+  char               *host_path;    /* plan for the host saved here, not uri's */
   GhHostReportFormat  format;
+  GhGraphicsConnectionFlags flags;  /* of host_path's connection */
   OsinfoOs           *os;           /* owned by the OS database */
   GhMediaInfo        *media;        /* what is at media_path, once read */
   GhConnection       *connection;
@@ -40,53 +43,12 @@ report_data_free (ReportData *data)
   g_free (data->uri);
   g_free (data->os_id);
   g_free (data->media_path);
+  g_free (data->host_path);
   g_clear_pointer (&data->media, gh_media_info_free);
   g_free (data);
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_boolean (JsonBuilder *builder,
-             const char  *name,
-             gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_strv (JsonBuilder        *builder,
-          const char         *name,
-          const char * const *values)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint i = 0; values != NULL && values[i] != NULL; i++)
-    json_builder_add_string_value (builder, values[i]);
-  json_builder_end_array (builder);
-}
 
 static void
 build_os (JsonBuilder *builder,
@@ -100,9 +62,9 @@ build_os (JsonBuilder *builder,
     }
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", osinfo_entity_get_id (OSINFO_ENTITY (os)));
-  add_string (builder, "short-id", osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
-  add_string (builder, "name", osinfo_product_get_name (OSINFO_PRODUCT (os)));
+  _gh_json_add_string (builder, "id", osinfo_entity_get_id (OSINFO_ENTITY (os)));
+  _gh_json_add_string (builder, "short-id", osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
+  _gh_json_add_string (builder, "name", osinfo_product_get_name (OSINFO_PRODUCT (os)));
   json_builder_end_object (builder);
 }
 
@@ -116,10 +78,10 @@ build_media (JsonBuilder       *builder,
 
   json_builder_set_member_name (builder, "media");
   json_builder_begin_object (builder);
-  add_string (builder, "path", path);
-  add_string (builder, "volume-id", media->volume_id);
-  add_boolean (builder, "installer", media->installer);
-  add_boolean (builder, "live", media->live);
+  _gh_json_add_string (builder, "path", path);
+  _gh_json_add_string (builder, "volume-id", media->volume_id);
+  _gh_json_add_boolean (builder, "installer", media->installer);
+  _gh_json_add_boolean (builder, "live", media->live);
   json_builder_end_object (builder);
 }
 
@@ -148,132 +110,43 @@ add_objects (JsonBuilder *builder,
 }
 
 static void
-build_gpu (JsonBuilder   *builder,
-           gconstpointer  item,
-           gpointer       user_data)
-{
-  const GhHostPciDevice *gpu = item;
-  g_autofree char *reason = NULL;
-  gboolean passable = gh_host_inventory_gpu_is_passable (user_data, gpu, FALSE, &reason);
-
-  add_string (builder, "address", gpu->address);
-  add_string (builder, "name", gh_host_pci_device_get_label (gpu));
-  add_string (builder, "vendor", gpu->vendor);
-  add_string (builder, "driver", gpu->driver);
-  json_builder_set_member_name (builder, "iommu-group");
-  if (gpu->iommu_group >= 0)
-    json_builder_add_int_value (builder, gpu->iommu_group);
-  else
-    json_builder_add_null_value (builder);
-  add_strv (builder, "iommu-members", (const char * const *) gpu->iommu_members);
-  add_boolean (builder, "boot-vga", gpu->boot_vga);
-  add_string (builder, "render-node", gpu->render_node);
-  add_boolean (builder, "passable", passable);
-  add_string (builder, "reason", reason);
-}
-
-static void
-build_mdev_type (JsonBuilder   *builder,
-                 gconstpointer  item,
-                 gpointer       user_data)
-{
-  const GhHostMdevType *type = item;
-
-  add_string (builder, "id", type->id);
-  add_string (builder, "name", type->name);
-  add_string (builder, "device-api", type->device_api);
-  add_int (builder, "available", type->available);
-  add_string (builder, "parent", type->parent_address != NULL ? type->parent_address
-                                                              : type->parent);
-}
-
-static void
-build_mdev (JsonBuilder   *builder,
-            gconstpointer  item,
-            gpointer       user_data)
-{
-  const GhHostMdev *mdev = item;
-
-  add_string (builder, "name", mdev->name);
-  add_string (builder, "uuid", mdev->uuid);
-  add_string (builder, "type", mdev->type_id);
-  add_string (builder, "parent", mdev->parent);
-}
-
-static void
 build_path (JsonBuilder   *builder,
             gconstpointer  item,
             gpointer       user_data)
 {
   const GhGraphicsPath *path = item;
 
-  add_string (builder, "path", gh_graphics_path_kind_to_string (path->kind));
-  add_boolean (builder, "feasible", path->feasible);
-  add_boolean (builder, "discouraged", path->discouraged);
-  add_string (builder, "reason", path->reason);
-  add_int (builder, "rank", path->rank);
-  add_string (builder, "device", path->device);
-  add_string (builder, "firmware", path->firmware);
+  _gh_json_add_string (builder, "path", gh_graphics_path_kind_to_string (path->kind));
+  _gh_json_add_boolean (builder, "feasible", path->feasible);
+  _gh_json_add_boolean (builder, "discouraged", path->discouraged);
+  _gh_json_add_string (builder, "reason", path->reason);
+  _gh_json_add_int (builder, "rank", path->rank);
+  _gh_json_add_string (builder, "device", path->device);
+  _gh_json_add_string (builder, "firmware", path->firmware);
 }
 
 static void
-build_host (JsonBuilder     *builder,
-            GhHostInventory *host)
+build_host (JsonBuilder               *builder,
+            GhHostInventory           *inventory,
+            const char                *uri,
+            GhGraphicsConnectionFlags  connection)
 {
-  const GhHostDomainCaps *caps = gh_host_inventory_get_domain_caps (host);
-  const GhHostVirgl *virgl = gh_host_inventory_get_virgl (host);
+  g_autoptr(GhHost) host = gh_host_inventory_dup_host (inventory);
 
   json_builder_set_member_name (builder, "host");
   json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "domain-capabilities");
-  if (caps == NULL)
-    {
-      json_builder_add_null_value (builder);
-    }
-  else
-    {
-      json_builder_begin_object (builder);
-      add_string (builder, "emulator", caps->emulator);
-      add_string (builder, "domain-type", caps->domain_type);
-      add_string (builder, "machine", caps->machine);
-      add_string (builder, "arch", caps->arch);
-      add_strv (builder, "video-models", (const char * const *) caps->video_models);
-      add_strv (builder, "graphics-types", (const char * const *) caps->graphics_types);
-      add_boolean (builder, "hostdev", caps->hostdev);
-      add_strv (builder, "pci-backends", (const char * const *) caps->pci_backends);
-      add_strv (builder, "firmware", (const char * const *) caps->firmware);
-      json_builder_end_object (builder);
-    }
-  add_string (builder, "devices-error", gh_host_inventory_get_devices_error (host));
-
-  add_strv (builder, "render-nodes", gh_host_inventory_get_render_nodes (host));
-
-  json_builder_set_member_name (builder, "virgl");
-  json_builder_begin_object (builder);
-  add_boolean (builder, "usable", virgl->usable);
-  add_string (builder, "reason", virgl->reason);
-  add_boolean (builder, "checked", virgl->checked);
-  add_boolean (builder, "module", virgl->module_present);
-  add_string (builder, "renderer", virgl->probe != NULL ? virgl->probe->renderer : NULL);
-  add_string (builder, "gl-version", virgl->probe != NULL ? virgl->probe->gl_version : NULL);
-  json_builder_end_object (builder);
-
-  add_objects (builder, "gpus", gh_host_inventory_get_gpus (host), build_gpu, host);
-  add_objects (builder, "mdev-types", gh_host_inventory_get_mdev_types (host),
-               build_mdev_type, NULL);
-  add_objects (builder, "mdevs", gh_host_inventory_get_mdevs (host), build_mdev, NULL);
-
+  gh_host_file_build_host (builder, host, uri, connection);
   json_builder_end_object (builder);
 }
 
 static char *
-format_json (const char        *uri,
-             const GError      *connection_error,
-             OsinfoOs          *os,
-             const GhMediaInfo *media,
-             GhHostInventory   *host,
-             GhGraphicsPlan    *plan)
+format_json (const char                *uri,
+             const GError              *connection_error,
+             OsinfoOs                  *os,
+             const GhMediaInfo         *media,
+             GhHostInventory           *host,
+             GhGraphicsConnectionFlags  connection,
+             GhGraphicsPlan            *plan)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -281,24 +154,24 @@ format_json (const char        *uri,
   const GhGraphicsPath *recommended = gh_graphics_plan_get_recommended (plan);
 
   json_builder_begin_object (builder);
-  add_string (builder, "connection", uri);
-  add_string (builder, "connection-error",
+  _gh_json_add_string (builder, "connection", uri);
+  _gh_json_add_string (builder, "connection-error",
               connection_error != NULL ? connection_error->message : NULL);
   build_os (builder, os);
   if (media != NULL)
     build_media (builder, media);
-  build_host (builder, host);
+  build_host (builder, host, uri, connection);
 
   add_objects (builder, "paths", _gh_graphics_plan_get_paths (plan), build_path, NULL);
 
-  add_string (builder, "recommended",
+  _gh_json_add_string (builder, "recommended",
               recommended != NULL ? gh_graphics_path_kind_to_string (recommended->kind) : NULL);
   if (recommended != NULL)
     {
       g_autofree char *xml = gh_graphics_path_dup_devices_xml (recommended);
 
-      add_string (builder, "recommended-device", recommended->device);
-      add_string (builder, "recommended-xml", xml);
+      _gh_json_add_string (builder, "recommended-device", recommended->device);
+      _gh_json_add_string (builder, "recommended-xml", xml);
     }
   json_builder_end_object (builder);
 
@@ -487,20 +360,21 @@ format_text (const char        *uri,
 }
 
 char *
-gh_host_report_format (GhHostReportFormat  format,
-                       const char         *uri,
-                       const GError       *connection_error,
-                       OsinfoOs           *os,
-                       const GhMediaInfo  *media,
-                       GhHostInventory    *host,
-                       GhGraphicsPlan     *plan)
+gh_host_report_format (GhHostReportFormat         format,
+                       const char                *uri,
+                       const GError              *connection_error,
+                       OsinfoOs                  *os,
+                       const GhMediaInfo         *media,
+                       GhHostInventory           *host,
+                       GhGraphicsConnectionFlags  connection,
+                       GhGraphicsPlan            *plan)
 {
   g_return_val_if_fail (uri != NULL, NULL);
   g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), NULL);
   g_return_val_if_fail (GH_IS_GRAPHICS_PLAN (plan), NULL);
 
   if (format == GH_HOST_REPORT_JSON)
-    return format_json (uri, connection_error, os, media, host, plan);
+    return format_json (uri, connection_error, os, media, host, connection, plan);
 
   return format_text (uri, connection_error, os, media, host, plan);
 }
@@ -512,7 +386,7 @@ finish_report (GTask *task)
 {
   ReportData *data = g_task_get_task_data (task);
   g_autoptr(GhGraphicsPlan) plan = NULL;
-  GhGraphicsConnectionFlags flags = GH_GRAPHICS_CONNECTION_SESSION;
+  GhGraphicsConnectionFlags flags = data->flags;
 
   if (data->connection != NULL)
     flags = gh_graphics_connection_flags_for (data->connection);
@@ -521,7 +395,8 @@ finish_report (GTask *task)
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   g_task_return_pointer (task,
                          gh_host_report_format (data->format, data->uri, data->connection_error,
-                                                data->os, data->media, data->inventory, plan),
+                                                data->os, data->media, data->inventory, flags,
+                                                plan),
                          g_free);
 }
 
@@ -578,14 +453,35 @@ connection_opened_cb (GObject      *object,
                                 g_steal_pointer (&task));
 }
 
+/* The host: a saved one, read here (a small file, for a command line), or the
+ * connection's, read by the inventory's worker. */
 static void
-open_connection (GTask *task)
+find_host (GTask *task)
 {
   ReportData *data = g_task_get_task_data (task);
+  g_autoptr(GhHost) host = NULL;
+  GError *error = NULL;
 
-  data->connection = gh_connection_new (data->uri);
-  gh_connection_open_async (data->connection, g_task_get_cancellable (task),
-                            connection_opened_cb, task);
+  if (data->host_path == NULL)
+    {
+      data->connection = gh_connection_new (data->uri);
+      gh_connection_open_async (data->connection, g_task_get_cancellable (task),
+                                connection_opened_cb, task);
+      return;
+    }
+
+  g_clear_pointer (&data->uri, g_free);
+  host = gh_host_file_load (data->host_path, &data->uri, &data->flags, &error);
+  if (host == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  data->inventory = gh_host_inventory_new_from_host (host);
+  finish_report (task);
+  g_object_unref (task);
 }
 
 static void
@@ -610,7 +506,7 @@ media_identified_cb (GObject      *object,
   if (data->media->os_id != NULL)
     data->os = gh_os_db_lookup_os (db, data->media->os_id);
 
-  open_connection (g_steal_pointer (&task));
+  find_host (g_steal_pointer (&task));
 }
 
 static void
@@ -654,13 +550,14 @@ os_db_loaded_cb (GObject      *object,
       return;
     }
 
-  open_connection (g_steal_pointer (&task));
+  find_host (g_steal_pointer (&task));
 }
 
 void
 gh_host_report_async (const char          *uri,
                       const char          *os_id,
                       const char          *media_path,
+                      const char          *host_path,
                       GhHostReportFormat   format,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
@@ -669,7 +566,7 @@ gh_host_report_async (const char          *uri,
   g_autoptr(GTask) task = NULL;
   ReportData *data;
 
-  g_return_if_fail (uri != NULL);
+  g_return_if_fail ((uri == NULL) != (host_path == NULL));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -679,6 +576,7 @@ gh_host_report_async (const char          *uri,
   data->uri = g_strdup (uri);
   data->os_id = g_strdup (os_id);
   data->media_path = g_strdup (media_path);
+  data->host_path = g_strdup (host_path);
   data->format = format;
   g_task_set_task_data (task, data, (GDestroyNotify) report_data_free);
 
@@ -723,16 +621,18 @@ int
 gh_host_report_run (const char         *uri,
                     const char         *os_id,
                     const char         *media_path,
+                    const char         *host_path,
                     GhHostReportFormat  format)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *report = NULL;
 
-  g_return_val_if_fail (uri != NULL, EXIT_FAILURE);
+  g_return_val_if_fail ((uri == NULL) != (host_path == NULL), EXIT_FAILURE);
 
   gh_core_init ();
-  gh_host_report_async (uri, os_id, media_path, format, NULL, store_result_cb, &result);
+  gh_host_report_async (uri, os_id, media_path, host_path, format, NULL, store_result_cb,
+                        &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -24,10 +24,13 @@ typedef enum
  * connection that cannot be opened still gives a report, which says why and plans with
  * what is known; an unknown @os_id is an error (GH_ERROR_UNKNOWN_OS), and so are media
  * that cannot be read or are not install media, and both an @os_id and a @media_path.
- * Media of an OS libosinfo does not know get the plan for no OS. */
+ * Media of an OS libosinfo does not know get the plan for no OS. With @host_path (and
+ * @uri NULL) it plans for the host a JSON report saved there instead, opening no
+ * connection; a file it cannot use is an error that says why (gh-host-file.h). */
 void  gh_host_report_async        (const char          *uri,
                                    const char          *os_id,
                                    const char          *media_path,
+                                   const char          *host_path,
                                    GhHostReportFormat   format,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
@@ -43,6 +46,7 @@ char *gh_host_report_format       (GhHostReportFormat   format,
                                    OsinfoOs            *os,
                                    const GhMediaInfo   *media,
                                    GhHostInventory     *host,
+                                   GhGraphicsConnectionFlags connection,
                                    GhGraphicsPlan      *plan);
 
 /* For command lines: runs the main loop until the report is printed on stdout (errors
@@ -50,6 +54,7 @@ char *gh_host_report_format       (GhHostReportFormat   format,
 int   gh_host_report_run          (const char          *uri,
                                    const char          *os_id,
                                    const char          *media_path,
+                                   const char          *host_path,
                                    GhHostReportFormat   format);
 
 G_END_DECLS

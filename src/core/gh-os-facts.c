@@ -18,6 +18,7 @@
 #define LINUX_VIRTIO_GPU   VERSION (4, 2)
 #define LINUX_VIRGL        VERSION (4, 4)
 #define MESA_VIRGL         VERSION (11, 1)
+#define LINUX_AMDGPU       VERSION (4, 2)
 
 struct _GhOsFacts
 {
@@ -32,17 +33,19 @@ static const char * const device_keys[GH_DRIVER_N_DEVICES] = {
   [GH_DRIVER_VIRTIO_GPU] = "virtio-gpu",
   [GH_DRIVER_VIRGL] = "virgl",
   [GH_DRIVER_QXL] = "qxl",
+  [GH_DRIVER_VENDOR_GPU] = "vendor-gpu",
 };
 
 static const char * const addon_keys[GH_DRIVER_N_DEVICES] = {
   [GH_DRIVER_VIRTIO_GPU] = "virtio-gpu-addon",
   [GH_DRIVER_VIRGL] = NULL,
   [GH_DRIVER_QXL] = "qxl-addon",
+  [GH_DRIVER_VENDOR_GPU] = NULL,
 };
 
 static const char * const known_keys[] = {
   "ids", "kernel", "mesa", "rolling", "backports", "x-qxl",
-  "virtio-gpu", "virgl", "qxl", "virtio-gpu-addon", "qxl-addon",
+  "virtio-gpu", "virgl", "qxl", "vendor-gpu", "virtio-gpu-addon", "qxl-addon",
   "source", "verified", "note",
   NULL,
 };
@@ -340,6 +343,29 @@ gh_os_facts_lookup (GhOsFacts  *self,
   return g_hash_table_lookup (self->by_id, short_id);
 }
 
+const GhOsFactsRow *
+gh_os_facts_lookup_os (GhOsFacts *self,
+                       OsinfoOs  *os)
+{
+  g_autoptr(GList) short_ids = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (os == NULL)
+    return NULL;
+
+  short_ids = osinfo_product_get_short_id_list (OSINFO_PRODUCT (os));
+  for (GList *l = short_ids; l != NULL; l = l->next)
+    {
+      const GhOsFactsRow *row = g_hash_table_lookup (self->by_id, l->data);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
 /* A version compared with the one a driver arrived in: too old is "no", except where the
  * vendor backports drivers into old-numbered kernels, or the version is only a floor (a
  * rolling distribution). */
@@ -411,6 +437,14 @@ gh_os_facts_row_answer (const GhOsFactsRow *row,
         }
       /* Without KMS, only a known absence of the X driver is a "no". */
       if (answer == GH_DRIVER_NO && row->x_qxl != GH_DRIVER_NO)
+        answer = GH_DRIVER_UNKNOWN;
+      break;
+
+    case GH_DRIVER_VENDOR_GPU:
+      /* Linux drives Intel's, AMD's (amdgpu, from 4.2) and NVIDIA's GPUs (nouveau, and
+       * NVIDIA's own driver); an older kernel may still drive some: never a "no". */
+      answer = compare (row, row->kernel, LINUX_AMDGPU, TRUE);
+      if (answer == GH_DRIVER_NO)
         answer = GH_DRIVER_UNKNOWN;
       break;
 

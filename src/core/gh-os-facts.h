@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <osinfo/osinfo.h>
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ typedef enum
   GH_DRIVER_VIRTIO_GPU,    /* the 2D virtio-gpu driver */
   GH_DRIVER_VIRGL,         /* virtio-gpu's 3D: the kernel's virgl and Mesa's driver */
   GH_DRIVER_QXL,           /* the QXL driver (kernel KMS or X.Org's) */
+  GH_DRIVER_VENDOR_GPU,    /* drivers for today's GPUs (Intel, AMD, NVIDIA): a GPU or a
+                              mediated share of one passed to the guest needs them */
   GH_DRIVER_N_DEVICES,
 } GhDriverDevice;
 
@@ -76,10 +79,15 @@ GPtrArray          *gh_os_facts_get_rows      (GhOsFacts           *self);
 const GhOsFactsRow *gh_os_facts_lookup        (GhOsFacts           *self,
                                                const char          *short_id);
 
+/* The row of @os under any of its short ids ("debian10", "debianbuster"), or NULL. */
+const GhOsFactsRow *gh_os_facts_lookup_os     (GhOsFacts           *self,
+                                               OsinfoOs            *os);
+
 /* What @row says of @device, derived as the data file's header explains: a stated
  * answer first, then the kernel (virtio-gpu from Linux 4.2, QXL from 3.10 or with the X
- * driver, virgl from 4.4 with Mesa 11.1). A version too old is "no", unless the vendor
- * backports drivers; anything missing is unknown. */
+ * driver, virgl from 4.4 with Mesa 11.1, today's GPUs from 4.2, which brought amdgpu). A
+ * version too old is "no", unless the vendor backports drivers (and for today's GPUs,
+ * which older kernels may still drive); anything missing is unknown. */
 GhDriverAnswer      gh_os_facts_row_answer    (const GhOsFactsRow  *row,
                                                GhDriverDevice       device,
                                                GhDriverBecause     *because);

@@ -42,6 +42,9 @@ static const GOptionEntry main_entries[] = {
        "file)"), N_("FILE") },
   { "json", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("With --host-report: print JSON"), NULL },
+  { "host", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --host-report: plan for the host saved in this file by --host-report --json, "
+       "instead of a connection's"), N_("FILE") },
   { NULL }
 };
 
@@ -386,16 +389,19 @@ gh_application_handle_local_options (GApplication *app,
   g_autofree const char **uris = NULL;
   const char *os_id = NULL;
   const char *media_path = NULL;
+  const char *host_path = NULL;
 
   g_variant_dict_lookup (options, "os", "&s", &os_id);
   /* A file name is bytes, not necessarily UTF-8. */
   g_variant_dict_lookup (options, "media", "^&ay", &media_path);
+  g_variant_dict_lookup (options, "host", "^&ay", &host_path);
 
   if (!g_variant_dict_contains (options, "host-report"))
     {
-      if (os_id != NULL || media_path != NULL || g_variant_dict_contains (options, "json"))
+      if (os_id != NULL || media_path != NULL || host_path != NULL
+          || g_variant_dict_contains (options, "json"))
         {
-          g_printerr ("%s\n", _("--os, --media and --json go with --host-report"));
+          g_printerr ("%s\n", _("--os, --media, --host and --json go with --host-report"));
           return EXIT_FAILURE;
         }
       return -1;
@@ -407,10 +413,18 @@ gh_application_handle_local_options (GApplication *app,
       g_printerr ("%s\n", _("--host-report reports on one connection: give --connect once"));
       return EXIT_FAILURE;
     }
+  if (host_path != NULL && uris != NULL)
+    {
+      g_printerr ("%s\n", _("--host plans for a saved host, --connect for a connection's: "
+                            "give one of them"));
+      return EXIT_FAILURE;
+    }
 
-  return gh_host_report_run (uris != NULL && uris[0] != NULL ? uris[0] : "qemu:///session",
+  return gh_host_report_run (host_path != NULL ? NULL
+                             : uris != NULL && uris[0] != NULL ? uris[0] : "qemu:///session",
                              os_id,
                              media_path,
+                             host_path,
                              g_variant_dict_contains (options, "json") ? GH_HOST_REPORT_JSON
                                                                        : GH_HOST_REPORT_TEXT);
 }

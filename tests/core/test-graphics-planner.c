@@ -247,11 +247,8 @@ static gboolean
 facts_say_no (OsinfoOs       *os,
               GhDriverDevice  device)
 {
-  const GhOsFactsRow *row = NULL;
+  const GhOsFactsRow *row = gh_os_facts_lookup_os (gh_os_facts_get_default (), os);
 
-  if (os != NULL)
-    row = gh_os_facts_lookup (gh_os_facts_get_default (),
-                              osinfo_product_get_short_id (OSINFO_PRODUCT (os)));
   return gh_os_facts_row_answer (row, device, NULL) == GH_DRIVER_NO;
 }
 
@@ -296,6 +293,9 @@ assert_plan_invariants (GhGraphicsPlan            *plan,
            || strstr (path->reason, "older than the virtio-gpu driver") != NULL)
           && !facts_say_no (os, GH_DRIVER_VIRTIO_GPU))
         g_error ("%s says a guest lacks virtio-gpu: %s", label, path->reason);
+      if (strstr (path->reason, "has no drivers for today's GPUs") != NULL
+          && !facts_say_no (os, GH_DRIVER_VENDOR_GPU))
+        g_error ("%s says a guest lacks GPU drivers: %s", label, path->reason);
       if ((strstr (path->reason, "has no QXL driver") != NULL
            || strstr (path->reason, "older than the QXL driver") != NULL)
           && !facts_say_no (os, GH_DRIVER_QXL))
@@ -808,6 +808,280 @@ load_os_db (void)
   g_assert_no_error (error);
 }
 
+/* ---- Recorded hosts (tests/data/hosts, written by --host-report --json) ------------ */
+
+typedef enum
+{
+  RECORDED_NO_GPU,
+  RECORDED_INTEL_IGPU,
+  RECORDED_AMD_DGPU,
+  RECORDED_NVIDIA_DGPU,
+  RECORDED_INTEL_GVT_G,
+  RECORDED_REMOTE,
+  N_RECORDED
+} RecordedHost;
+
+static const char * const recorded_names[N_RECORDED] = {
+  "no-gpu", "intel-igpu", "amd-dgpu", "nvidia-dgpu", "intel-gvt-g", "remote",
+};
+static GhHostInventory *recorded_hosts[N_RECORDED];
+static GhGraphicsConnectionFlags recorded_connections[N_RECORDED];
+
+static void
+load_recorded_hosts (void)
+{
+  for (guint i = 0; i < N_RECORDED; i++)
+    {
+      g_autofree char *file = g_strconcat (recorded_names[i], ".json", NULL);
+      g_autofree char *path = g_build_filename (g_getenv ("GREENHOUSE_SOURCE_DIR"), "tests",
+                                                "data", "hosts", file, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GhHost) host = gh_host_file_load (path, NULL, &recorded_connections[i],
+                                                  &error);
+
+      g_assert_no_error (error);
+      recorded_hosts[i] = gh_host_inventory_new_from_host (host);
+    }
+}
+
+/* The plan for @os on a recorded host, checked against the rules every plan keeps. */
+static GhGraphicsPlan *
+plan_on_recorded (OsinfoOs     *os,
+                  RecordedHost  host,
+                  const char   *what)
+{
+  GhGraphicsPlan *plan = gh_graphics_planner_plan (os, recorded_hosts[host],
+                                                   recorded_connections[host], BEST, FALSE);
+
+  assert_plan_invariants (plan, os, recorded_connections[host], what);
+  if (gh_graphics_plan_get_recommended (plan) == NULL)
+    g_error ("%s: nothing feasible", what);
+  return plan;
+}
+
+/* Plain VGA only for a guest known to have no QXL driver, with nothing to add one. */
+static void
+assert_vga_earned (GhGraphicsPlan *plan,
+                   OsinfoOs       *os,
+                   const char     *what)
+{
+  const GhGraphicsPath *recommended = gh_graphics_plan_get_recommended (plan);
+  const GhGraphicsPath *qxl = gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_QXL, NULL);
+
+  if (recommended->kind == GH_GRAPHICS_PATH_VGA
+      && strstr (qxl->reason, "marks QXL as not supported") == NULL
+      && !facts_say_no (os, GH_DRIVER_QXL))
+    g_error ("%s: plain VGA recommended, QXL: %s", what, qxl->reason);
+}
+
+/* Every OS of the installed osinfo-db on every recorded host: a feasible recommendation,
+ * ranks 1..n, a reason for every path, and no driver said missing that the data does not
+ * say is. */
+static void
+test_recorded_catalog (void)
+{
+  g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (_gh_os_db_get_db (os_db));
+  int n = osinfo_list_get_length (OSINFO_LIST (list));
+  guint first = 0;
+
+#if defined(__SANITIZE_ADDRESS__)
+  /* Under the sanitizers' full unwinding every plan is slow: /core/planner/every-os and
+   * the expectation table cover the rules there; the whole catalog runs unsanitized. */
+  first = N_RECORDED - 2;
+  g_test_message ("sanitized build: the catalog on %s and %s only",
+                  recorded_names[first], recorded_names[first + 1]);
+#endif
+
+  for (guint h = first; h < N_RECORDED; h++)
+    {
+      guint kinds[GH_GRAPHICS_PATH_MDEV + 1] = { 0 };
+
+      for (int i = 0; i < n; i++)
+        {
+          OsinfoOs *os = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+          g_autofree char *what = g_strdup_printf ("%s on %s",
+                                                   osinfo_entity_get_id (OSINFO_ENTITY (os)),
+                                                   recorded_names[h]);
+          g_autoptr(GhGraphicsPlan) plan = NULL;
+          const GhGraphicsPath *recommended;
+
+          plan = plan_on_recorded (os, h, what);
+          recommended = gh_graphics_plan_get_recommended (plan);
+          assert_vga_earned (plan, os, what);
+          kinds[recommended->kind]++;
+        }
+
+      g_test_message ("%d operating systems on %s: recommended virgl %u, virtio-2d %u, "
+                      "qxl %u, vga %u, vfio %u, mdev %u", n, recorded_names[h],
+                      kinds[GH_GRAPHICS_PATH_VIRGL], kinds[GH_GRAPHICS_PATH_VIRTIO_2D],
+                      kinds[GH_GRAPHICS_PATH_QXL], kinds[GH_GRAPHICS_PATH_VGA],
+                      kinds[GH_GRAPHICS_PATH_VFIO], kinds[GH_GRAPHICS_PATH_MDEV]);
+    }
+}
+
+/* What each guest gets on each recorded host, and the gist of why. */
+typedef struct
+{
+  const char *os;
+  /* The recommended path on no-gpu, intel-igpu, amd-dgpu, nvidia-dgpu, intel-gvt-g and
+   * remote. */
+  const char *kinds;
+  /* In the reason of each recommended path but vfio and mdev (theirs say what goes to
+   * the guest); for plain VGA, in QXL's reason: why not QXL. */
+  const char *gist;
+  /* In virgl's reason on the Intel iGPU host: why virgl, or why not. */
+  const char *virgl;
+} Expectation;
+
+static const Expectation expectations[] = {
+  /* libosinfo's "no" for virtio-gpu wins over Linux 5.15. */
+  { "ubuntu22.04", "qxl qxl qxl vfio mdev vfio",
+    "Ubuntu 22.04 LTS ships Linux 5.15, which has the QXL driver",
+    "libosinfo marks virtio-gpu as not supported on Ubuntu 22.04 LTS" },
+  { "ubuntu18.04", "virtio-2d virgl virgl virgl virgl vfio",
+    "Ubuntu 18.04 LTS ships Linux 4.15",
+    "Ubuntu 18.04 LTS ships Linux 4.15 and Mesa 18.0, which have virtio-gpu's 3D (virgl)" },
+  { "ubuntu16.04", "virtio-2d virgl virgl virgl virgl vfio",
+    "Ubuntu 16.04 ships Linux 4.4", "Ubuntu 16.04 ships Linux 4.4 and Mesa 11.2" },
+  { "debian10", "virtio-2d virgl virgl virgl virgl vfio",
+    "Debian 10 ships Linux 4.19", "Debian 10 ships Linux 4.19 and Mesa 18.3" },
+  { "debian11", "virtio-2d virgl virgl virgl virgl vfio",
+    "Debian 11 ships Linux 5.10", "Debian 11 ships Linux 5.10 and Mesa 20.3" },
+  /* Old: no virtio-gpu, no QXL in the kernel, X.Org's QXL driver. */
+  { "debian7", "qxl qxl qxl qxl qxl qxl",
+    "Debian 7 has X.Org's QXL driver",
+    "Debian 7 ships Linux 3.2 and Mesa 8.0; 3D with virgl needs Linux 4.4 and Mesa 11.1" },
+  { "fedora37", "virtio-2d virgl virgl virgl virgl vfio",
+    "Fedora Linux 37 ships Linux 6.0", "Fedora Linux 37 ships Linux 6.0 and Mesa 22.2" },
+  { "rhel9.0", "virtio-2d virgl virgl virgl virgl vfio",
+    "Red Hat Enterprise Linux 9.0 ships Linux 5.14",
+    "Red Hat Enterprise Linux 9.0 ships Linux 5.14 and Mesa 21.3" },
+  /* A vendor kernel numbered 3.10: what it backports is not known. */
+  { "rhel7.9", "qxl qxl qxl qxl qxl qxl",
+    "Red Hat Enterprise Linux 7.9 ships Linux 3.10, which has the QXL driver",
+    "libosinfo does not say whether Red Hat Enterprise Linux 7.9 has a virtio-gpu driver "
+    "with 3D" },
+  { "opensuse15.4", "virtio-2d virgl virgl virgl virgl vfio",
+    "openSUSE Leap 15.4 ships Linux 5.14", "openSUSE Leap 15.4 ships Linux 5.14 and Mesa 21.2" },
+  { "archlinux", "virtio-2d virgl virgl virgl virgl vfio",
+    "Arch Linux ships Linux 5.4 or later",
+    "Arch Linux ships Linux 5.4 or later and Mesa 20.0 or later" },
+  { "alpinelinux3.17", "virtio-2d virgl virgl virgl virgl vfio",
+    "Alpine Linux 3.17 ships Linux 5.15", "Alpine Linux 3.17 ships Linux 5.15 and Mesa 21.2" },
+  { "mageia8", "virtio-2d virgl virgl virgl virgl vfio",
+    "Mageia 8 ships Linux 5.10", "Mageia 8 ships Linux 5.10 and Mesa 20.3" },
+  { "nixos-22.05", "virtio-2d virgl virgl virgl virgl vfio",
+    "NixOS 22.05 ships Linux 5.15", "NixOS 22.05 ships Linux 5.15 and Mesa 22.0" },
+  { "slackware14.2", "virtio-2d virgl virgl virgl virgl vfio",
+    "Slackware 14.2 ships Linux 4.4", "Slackware 14.2 ships Linux 4.4 and Mesa 11.2" },
+  /* Gentoo is what its user builds: only libosinfo's word. */
+  { "gentoo", "qxl qxl qxl qxl qxl qxl",
+    "QXL: SPICE's own 2D display",
+    "libosinfo does not say whether Gentoo Linux has a virtio-gpu driver with 3D" },
+  /* A kernel known, its Mesa not: no virgl, but a GPU of its own. */
+  { "voidlinux", "virtio-2d virtio-2d virtio-2d vfio mdev vfio",
+    "Void Linux ships Linux 5.10 or later",
+    "Void Linux has a virtio-gpu driver, but whether it has virgl's 3D" },
+  { "android-x86-9.0", "virtio-2d virgl virgl virgl virgl vfio",
+    "Android-x86 9.0", "Android-x86 9.0 has virtio-gpu's 3D driver (virgl)" },
+  { "guix-1.3", "virtio-2d virgl virgl virgl virgl vfio",
+    "Guix 1.3 ships Linux 5.11", "Guix 1.3 ships Linux 5.11 and Mesa 20.2" },
+  { "eos3.8", "virtio-2d virtio-2d virtio-2d vfio mdev vfio",
+    "Endless OS 3.8 ships Linux 5.4",
+    "Endless OS 3.8 has a virtio-gpu driver, but whether it has virgl's 3D" },
+  { "popos20.04", "virtio-2d virgl virgl virgl virgl vfio",
+    "Pop!_OS 20.04 ships Linux 5.4", "Pop!_OS 20.04 ships Linux 5.4 and Mesa 20.0" },
+  /* The BSDs: no 3D; FreeBSD's QXL is not known, OpenBSD and NetBSD have none. */
+  { "freebsd13.1", "qxl qxl qxl qxl qxl qxl",
+    "libosinfo does not say whether FreeBSD 13.1 has a QXL driver",
+    "FreeBSD 13.1 has no driver for virtio-gpu's 3D (virgl)" },
+  { "openbsd7.0", "vga vga vga vga vga vga",
+    "OpenBSD 7.0 has no QXL driver", "OpenBSD 7.0 has no driver for virtio-gpu's 3D (virgl)" },
+  { "netbsd9.0", "vga vga vga vga vga vga",
+    "NetBSD 9.0 has no QXL driver", "NetBSD 9.0 has no driver for virtio-gpu's 3D (virgl)" },
+  /* Windows: neither driver in the box; virtio-win adds QXL's; GPU vendors' drivers from
+   * Windows 10 on. */
+  { "win11", "qxl qxl qxl vfio mdev vfio",
+    "Microsoft Windows 11 has no QXL driver of its own; virtio-win qxldod",
+    "Microsoft Windows 11 has no driver for virtio-gpu's 3D (virgl)" },
+  { "win7", "qxl qxl qxl qxl qxl qxl",
+    "Microsoft Windows 7 has no QXL driver of its own",
+    "Microsoft Windows 7 has no driver for virtio-gpu's 3D (virgl)" },
+  /* Old guests with neither driver. */
+  { "win95", "vga vga vga vga vga vga",
+    "Microsoft Windows 95 has no QXL driver",
+    "Microsoft Windows 95 has no driver for virtio-gpu's 3D (virgl)" },
+  { "msdos6.22", "qxl qxl qxl qxl qxl qxl",
+    "libosinfo does not say whether Microsoft MS-DOS 6.22 has a QXL driver",
+    "libosinfo does not say whether Microsoft MS-DOS 6.22 has a virtio-gpu driver with 3D" },
+};
+
+static void
+assert_reason (const GhGraphicsPath *path,
+               const char           *gist,
+               const char           *what)
+{
+  if (strstr (path->reason, gist) == NULL)
+    g_error ("%s: %s's reason “%s” does not say “%s”", what,
+             gh_graphics_path_kind_to_string (path->kind), path->reason, gist);
+}
+
+static void
+test_recorded_expectations (void)
+{
+  g_assert_cmpuint (G_N_ELEMENTS (expectations), >=, 20);
+
+  for (guint e = 0; e < G_N_ELEMENTS (expectations); e++)
+    {
+      const Expectation *x = &expectations[e];
+      OsinfoOs *os = lookup_os (x->os);
+      g_auto(GStrv) kinds = g_strsplit (x->kinds, " ", -1);
+
+      g_assert_cmpuint (g_strv_length (kinds), ==, N_RECORDED);
+      for (guint h = 0; h < N_RECORDED; h++)
+        {
+          g_autofree char *what = g_strdup_printf ("%s on %s", x->os, recorded_names[h]);
+          g_autoptr(GhGraphicsPlan) plan = NULL;
+          const GhGraphicsPath *recommended;
+
+          plan = plan_on_recorded (os, h, what);
+          recommended = gh_graphics_plan_get_recommended (plan);
+          if (!g_str_equal (gh_graphics_path_kind_to_string (recommended->kind), kinds[h]))
+            g_error ("%s: recommended %s (%s), expected %s", what,
+                     gh_graphics_path_kind_to_string (recommended->kind), recommended->reason,
+                     kinds[h]);
+
+          switch (recommended->kind)
+            {
+            case GH_GRAPHICS_PATH_VFIO:
+              assert_reason (recommended, "GeForce RTX 3060 Lite Hash Rate] goes to the "
+                                          "machine whole", what);
+              break;
+            case GH_GRAPHICS_PATH_MDEV:
+              assert_reason (recommended, "A GVTg_V5_4 share of GPU 0000:00:02.0", what);
+              break;
+            case GH_GRAPHICS_PATH_VGA:
+              assert_reason (gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_QXL, NULL), x->gist,
+                             what);
+              break;
+            case GH_GRAPHICS_PATH_VIRGL:
+            case GH_GRAPHICS_PATH_VIRTIO_2D:
+            case GH_GRAPHICS_PATH_QXL:
+            default:
+              assert_reason (recommended, x->gist, what);
+              break;
+            }
+
+          if (h == RECORDED_INTEL_IGPU)
+            assert_reason (gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_VIRGL, NULL), x->virgl,
+                           what);
+          if (h == RECORDED_REMOTE)
+            assert_reason (gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_VIRGL, NULL),
+                           "this one is remote", what);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -818,6 +1092,7 @@ main (int   argc,
   load_os_db ();
   for (guint i = 0; i < N_HOSTS; i++)
     hosts[i] = make_host (i);
+  load_recorded_hosts ();
 
   for (guint i = 0; i < G_N_ELEMENTS (plan_cases); i++)
     {
@@ -830,11 +1105,15 @@ main (int   argc,
   g_test_add_func ("/core/planner/connection-flags", test_connection_flags);
   g_test_add_func ("/core/planner/every-os", test_every_os);
   g_test_add_func ("/core/planner/no-open-port", test_no_open_port);
+  g_test_add_func ("/core/planner/recorded-hosts/catalog", test_recorded_catalog);
+  g_test_add_func ("/core/planner/recorded-hosts/expectations", test_recorded_expectations);
 
   ret = g_test_run ();
 
   for (guint i = 0; i < N_HOSTS; i++)
     g_clear_object (&hosts[i]);
+  for (guint i = 0; i < N_RECORDED; i++)
+    g_clear_object (&recorded_hosts[i]);
 
   return ret;
 }

@@ -19,7 +19,8 @@ make_report_for (const char          *uri,
   g_autoptr(GAsyncResult) result = NULL;
 
   /* The first report loads osinfo-db. */
-  gh_host_report_async (uri, os_id, media_path, format, NULL, gh_test_store_result, &result);
+  gh_host_report_async (uri, os_id, media_path, NULL, format, NULL, gh_test_store_result,
+                        &result);
   gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
   return gh_host_report_finish (result, error);
 }

@@ -692,6 +692,115 @@ test_host_report_media (void)
   g_assert_no_errno (g_rmdir (tmp));
 }
 
+/* `greenhouse --host-report --host FILE`: a report of this very daemon, saved, plans the
+ * same as the daemon; a saved host with a field missing, of the wrong type or from a
+ * future format is refused, naming the field, and the command fails. */
+static char *
+run_saved_host_report (const char *file,
+                       int        *exit_status,
+                       char      **err)
+{
+  g_autofree char *greenhouse = greenhouse_path ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *argv[] = { greenhouse, "--host-report", "--host", file, "--os", "debian10",
+                         "--json", NULL };
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, err, &status,
+                &error);
+  g_assert_no_error (error);
+  *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return out;
+}
+
+static void
+test_host_file (void)
+{
+  g_autofree char *greenhouse = greenhouse_path ();
+  g_autoptr(JsonObject) live = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) live_node = NULL;
+  static const struct
+  {
+    const char *member;      /* of "host" */
+    const char *change;      /* "drop", "number" or "future" */
+    const char *message;
+  } broken[] = {
+    { "render-nodes", "drop", "host.render-nodes is missing" },
+    { "devices-error", "number", "host.devices-error should be text, or null" },
+    { "format-version", "future", "host.format-version is 2, and this Greenhouse reads "
+                                  "version 1 only" },
+  };
+  JsonObject *planned;
+  int status;
+
+  if (greenhouse == NULL || !g_file_test (greenhouse, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the greenhouse executable is not reachable from this test");
+      return;
+    }
+
+  live = run_host_report ("--os", "debian10", &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  tmp = g_dir_make_tmp ("gh-e2e-host-XXXXXX", &error);
+  g_assert_no_error (error);
+  saved = g_build_filename (tmp, "host.json", NULL);
+  live_node = json_node_init_object (json_node_alloc (), live);
+  json_generator_set_root (generator, live_node);
+  g_assert_true (json_generator_to_file (generator, saved, &error));
+  g_assert_no_error (error);
+
+  out = run_saved_host_report (saved, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  planned = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (planned, "connection"), ==, URI);
+  g_assert_true (json_node_equal (json_object_get_member (planned, "host"),
+                                  json_object_get_member (live, "host")));
+  g_assert_true (json_node_equal (json_object_get_member (planned, "paths"),
+                                  json_object_get_member (live, "paths")));
+  g_assert_cmpstr (json_object_get_string_member (planned, "recommended"), ==,
+                   json_object_get_string_member (live, "recommended"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autoptr(JsonNode) copy = json_node_copy (live_node);
+      JsonObject *host = json_object_get_object_member (json_node_get_object (copy), "host");
+
+      if (g_str_equal (broken[i].change, "drop"))
+        json_object_remove_member (host, broken[i].member);
+      else if (g_str_equal (broken[i].change, "number"))
+        json_object_set_int_member (host, broken[i].member, 7);
+      else
+        json_object_set_int_member (host, broken[i].member, 2);
+      json_generator_set_root (generator, copy);
+      g_assert_true (json_generator_to_file (generator, saved, &error));
+
+      out = run_saved_host_report (saved, &status, &err);
+      g_assert_cmpint (status, !=, 0);
+      g_assert_cmpstr (out, ==, "");
+      if (strstr (err, broken[i].message) == NULL || strstr (err, "host.json") == NULL)
+        g_error ("a saved host without a sound %s: “%s”", broken[i].member, err);
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+    }
+
+  g_assert_no_errno (g_unlink (saved));
+  g_assert_no_errno (g_rmdir (tmp));
+}
+
 static void
 test_close (void)
 {
@@ -721,6 +830,7 @@ main (int   argc,
   g_test_add_func ("/e2e/planner/remote-socket", test_remote_socket);
   g_test_add_func ("/e2e/planner/host-report", test_host_report);
   g_test_add_func ("/e2e/planner/host-report-media", test_host_report_media);
+  g_test_add_func ("/e2e/planner/host-file", test_host_file);
   g_test_add_func ("/e2e/planner/close", test_close);
 
   ret = g_test_run ();
