@@ -1455,6 +1455,24 @@ gh_connection_is_remote (GhConnection *self)
   return host != NULL && host[0] != '\0';
 }
 
+GhGraphicsConnectionFlags
+gh_connection_get_graphics_flags (GhConnection *self)
+{
+  GhGraphicsConnectionFlags flags = GH_GRAPHICS_CONNECTION_SESSION;
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (GH_IS_CONNECTION (self), flags);
+
+  if (gh_connection_is_remote (self))
+    flags |= GH_GRAPHICS_CONNECTION_REMOTE;
+
+  uri = parse_uri (self);
+  if (uri != NULL && g_strcmp0 (g_uri_get_path (uri), "/system") == 0)
+    flags |= GH_GRAPHICS_CONNECTION_SYSTEM;
+
+  return flags;
+}
+
 gboolean
 gh_connection_is_session (GhConnection *self)
 {

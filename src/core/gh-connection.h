@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "gh-graphics-planner.h"
 #include "gh-machine.h"
 #include "gh-machine-list.h"
 
@@ -33,6 +34,8 @@ const GError      *gh_connection_get_error     (GhConnection        *self);
 GhMachineList     *gh_connection_get_machines  (GhConnection        *self);
 const GError      *gh_connection_get_cleanup_error (GhConnection    *self);
 gboolean           gh_connection_is_remote     (GhConnection        *self);
+/* How this connection counts for the planner: system, remote, or neither. */
+GhGraphicsConnectionFlags gh_connection_get_graphics_flags (GhConnection *self);
 gboolean           gh_connection_is_session    (GhConnection        *self);
 
 /* Opens the URI in a worker thread and lists its machines once; from then on only

@@ -11,7 +11,7 @@
 
 #include "gh-express-install.h"
 #include "gh-graphics-planner.h"
-#include "gh-host-inventory.h"
+#include "gh-host.h"
 
 G_BEGIN_DECLS
 

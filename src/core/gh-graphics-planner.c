@@ -67,7 +67,7 @@ typedef struct
 {
   OsinfoOs                  *os;
   const char                *os_name;
-  GhHostInventory           *host;
+  GhHost                    *host;
   const GhHostDomainCaps    *caps;      /* NULL: unknown */
   const GhHostVirgl         *virgl;
   GhGraphicsConnectionFlags  connection;
@@ -621,7 +621,7 @@ plan_virgl (const Inputs *in)
 {
   GhGraphicsPath *path = path_new (GH_GRAPHICS_PATH_VIRGL);
   gboolean remote = (in->connection & GH_GRAPHICS_CONNECTION_REMOTE) != 0;
-  const char * const *nodes = gh_host_inventory_get_render_nodes (in->host);
+  const char * const *nodes = gh_host_get_render_nodes (in->host);
   const char *node = nodes[0];
   g_autofree char *objection = NULL;
   g_autofree char *evidence = NULL;
@@ -836,7 +836,7 @@ plan_vfio (const Inputs          *in,
            const GhHostPciDevice *gpu)
 {
   GhGraphicsPath *path = path_new (GH_GRAPHICS_PATH_VFIO);
-  g_autoptr(GPtrArray) functions = gh_host_inventory_dup_gpu_functions (in->host, gpu);
+  g_autoptr(GPtrArray) functions = gh_host_dup_gpu_functions (in->host, gpu);
   g_autofree char *passable_reason = NULL;
   GString *hostdevs = g_string_new (NULL);
   gboolean passable;
@@ -852,7 +852,7 @@ plan_vfio (const Inputs          *in,
   /* Today's GPUs bring their firmware for UEFI; their legacy ROMs are a gamble. */
   path->firmware = g_strdup ("efi");
 
-  passable = gh_host_inventory_gpu_is_passable (in->host, gpu, in->confirm_boot_vga,
+  passable = gh_host_gpu_is_passable (in->host, gpu, in->confirm_boot_vga,
                                                 &passable_reason);
 
   if ((objection = passthrough_objection (in)) != NULL)
@@ -906,10 +906,10 @@ plan_no_gpu (const Inputs *in)
   char *objection = passthrough_objection (in);
 
   add_passthrough_display (in, path);
-  if (objection == NULL && gh_host_inventory_get_devices_error (in->host) != NULL)
+  if (objection == NULL && gh_host_get_devices_error (in->host) != NULL)
     /* Translators: %s says why the host's devices could not be listed */
     objection = g_strdup_printf (_("The host's GPUs are unknown: %s"),
-                                 gh_host_inventory_get_devices_error (in->host));
+                                 gh_host_get_devices_error (in->host));
   if (objection == NULL)
     objection = g_strdup (_("This host has no GPU that could be given to a machine"));
   set_verdict (path, FALSE, FALSE, objection);
@@ -1026,7 +1026,7 @@ kind_order (GhGraphicsPathKind   kind,
 
 GhGraphicsPlan *
 gh_graphics_planner_plan (OsinfoOs                  *os,
-                          GhHostInventory           *host,
+                          GhHost                    *host,
                           GhGraphicsConnectionFlags  connection,
                           GhGraphicsPreference       preference,
                           gboolean                   confirm_boot_vga)
@@ -1041,15 +1041,15 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
   guint n_gpus;
 
   g_return_val_if_fail (os == NULL || OSINFO_IS_OS (os), NULL);
-  g_return_val_if_fail (GH_IS_HOST_INVENTORY (host), NULL);
+  g_return_val_if_fail (host != NULL, NULL);
 
   in.os = os;
   in.os_name = os != NULL ? osinfo_product_get_name (OSINFO_PRODUCT (os)) : NULL;
   if (os != NULL && in.os_name == NULL)
     in.os_name = osinfo_entity_get_id (OSINFO_ENTITY (os));
   in.host = host;
-  in.caps = gh_host_inventory_get_domain_caps (host);
-  in.virgl = gh_host_inventory_get_virgl (host);
+  in.caps = gh_host_get_domain_caps (host);
+  in.virgl = gh_host_get_virgl (host);
   in.connection = connection;
   in.confirm_boot_vga = confirm_boot_vga;
   if (os != NULL)
@@ -1077,7 +1077,7 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
   g_ptr_array_add (paths, plan_vga (&in));
 
   /* Mediated devices of GPUs only: s390's vfio-ccw and vfio-ap types are no display. */
-  types = gh_host_inventory_get_mdev_types (host);
+  types = gh_host_get_mdev_types (host);
   for (guint i = 0; i < types->len; i++)
     {
       const GhHostMdevType *type = g_ptr_array_index (types, i);
@@ -1087,7 +1087,7 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
     }
 
   /* GPUs other than the one the host starts on come first: they cost it no screen. */
-  gpus = gh_host_inventory_get_gpus (host);
+  gpus = gh_host_get_gpus (host);
   n_gpus = 0;
   for (guint pass = 0; pass < 2; pass++)
     for (guint i = 0; i < gpus->len; i++)
@@ -1124,25 +1124,6 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
     }
 
   return g_steal_pointer (&plan);
-}
-
-GhGraphicsConnectionFlags
-gh_graphics_connection_flags_for (GhConnection *connection)
-{
-  GhGraphicsConnectionFlags flags = GH_GRAPHICS_CONNECTION_SESSION;
-  g_autoptr(GUri) uri = NULL;
-
-  g_return_val_if_fail (GH_IS_CONNECTION (connection), flags);
-
-  if (gh_connection_is_remote (connection))
-    flags |= GH_GRAPHICS_CONNECTION_REMOTE;
-
-  uri = g_uri_parse (gh_connection_get_uri (connection),
-                     G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
-  if (uri != NULL && g_strcmp0 (g_uri_get_path (uri), "/system") == 0)
-    flags |= GH_GRAPHICS_CONNECTION_SYSTEM;
-
-  return flags;
 }
 
 guint

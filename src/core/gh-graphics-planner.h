@@ -9,7 +9,7 @@
 #include <gio/gio.h>
 #include <osinfo/osinfo.h>
 
-#include "gh-host-inventory.h"
+#include "gh-host.h"
 
 G_BEGIN_DECLS
 
@@ -63,13 +63,10 @@ G_DECLARE_FINAL_TYPE (GhGraphicsPlan, gh_graphics_plan, GH, GRAPHICS_PLAN, GObje
  * libvirt, the file system or the clock. @os may be NULL (not known). With @confirm the
  * user said yes to giving away the only GPU that shows the host's screen. */
 GhGraphicsPlan       *gh_graphics_planner_plan            (OsinfoOs                  *os,
-                                                           GhHostInventory           *host,
+                                                           GhHost                    *host,
                                                            GhGraphicsConnectionFlags  connection,
                                                            GhGraphicsPreference       preference,
                                                            gboolean                   confirm);
-
-/* How a GhConnection counts for the planner. */
-GhGraphicsConnectionFlags gh_graphics_connection_flags_for (GhConnection          *connection);
 
 guint                 gh_graphics_plan_get_n_paths        (GhGraphicsPlan            *self);
 /* By rank: path 0 has rank 1. */

@@ -1319,6 +1319,14 @@ gh_host_inventory_dup_host (GhHostInventory *self)
   return gh_host_ref (self->host);
 }
 
+GhHost *
+gh_host_inventory_get_host (GhHostInventory *self)
+{
+  g_return_val_if_fail (GH_IS_HOST_INVENTORY (self), NULL);
+
+  return self->host;
+}
+
 const GhHostDomainCaps *
 gh_host_inventory_get_domain_caps (GhHostInventory *self)
 {

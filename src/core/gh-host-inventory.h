@@ -50,6 +50,8 @@ gboolean                 gh_host_inventory_get_loaded         (GhHostInventory  
 /* What the inventory holds now, for a worker: a snapshot that no reload changes. Take it
  * on the main thread when the work starts. The getters below read the current one. */
 GhHost                  *gh_host_inventory_dup_host           (GhHostInventory      *self);
+/* The same, borrowed, for the main thread: valid until the next reload. */
+GhHost                  *gh_host_inventory_get_host           (GhHostInventory      *self);
 /* NULL when the host's domain capabilities are unknown. */
 const GhHostDomainCaps  *gh_host_inventory_get_domain_caps    (GhHostInventory      *self);
 /* Why node devices are unknown (the driver has none, or listing failed); else NULL. */

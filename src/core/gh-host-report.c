@@ -389,9 +389,9 @@ finish_report (GTask *task)
   GhGraphicsConnectionFlags flags = data->flags;
 
   if (data->connection != NULL)
-    flags = gh_graphics_connection_flags_for (data->connection);
+    flags = gh_connection_get_graphics_flags (data->connection);
 
-  plan = gh_graphics_planner_plan (data->os, data->inventory, flags,
+  plan = gh_graphics_planner_plan (data->os, gh_host_inventory_get_host (data->inventory), flags,
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   g_task_return_pointer (task,
                          gh_host_report_format (data->format, data->uri, data->connection_error,

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "gh-graphics-planner.h"
+#include "gh-host-inventory.h"
 #include "gh-os-db.h"
 
 G_BEGIN_DECLS

@@ -1013,8 +1013,8 @@ enter_display (GhCreateWizard *self)
   g_autofree char *description = NULL;
 
   g_clear_object (&self->plan);
-  self->plan = gh_graphics_planner_plan (self->os, self->host,
-                                         gh_graphics_connection_flags_for (self->connection),
+  self->plan = gh_graphics_planner_plan (self->os, gh_host_inventory_get_host (self->host),
+                                         gh_connection_get_graphics_flags (self->connection),
                                          GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   recommended = gh_graphics_plan_get_recommended (self->plan);
 

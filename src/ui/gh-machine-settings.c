@@ -1082,8 +1082,8 @@ fill_display (GhMachineSettings *self)
     os = gh_os_db_lookup_os (os_db, gh_machine_get_os_id (self->machine));
 
   g_clear_object (&self->plan);
-  self->plan = gh_graphics_planner_plan (os, self->host,
-                                         gh_graphics_connection_flags_for (self->connection),
+  self->plan = gh_graphics_planner_plan (os, gh_host_inventory_get_host (self->host),
+                                         gh_connection_get_graphics_flags (self->connection),
                                          GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   recommended = gh_graphics_plan_get_recommended (self->plan);
   if (recommended != NULL)

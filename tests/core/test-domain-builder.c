@@ -251,7 +251,8 @@ spec_for (OsinfoOs        *os,
     }
 
   gh_os_requirements_for_os (os, &req);
-  plan = gh_graphics_planner_plan (os, host, GH_GRAPHICS_CONNECTION_SESSION,
+  plan = gh_graphics_planner_plan (os, gh_host_inventory_get_host (host),
+                                   GH_GRAPHICS_CONNECTION_SESSION,
                                    GH_GRAPHICS_PREFER_COMPATIBLE, FALSE);
   path = gh_graphics_plan_get_recommended (plan);
   g_assert_nonnull (path);

@@ -107,10 +107,10 @@ static const char * const host_names[N_HOSTS] = {
   "virgl", "no-render-node", "two-gpus", "only-gpu", "gvt-g", "unknown-caps",
 };
 
-static GhHostInventory *hosts[N_HOSTS];
+static GhHost *hosts[N_HOSTS];
 static GhOsDb *os_db;
 
-static GhHostInventory *
+static GhHost *
 make_host (HostKind kind)
 {
   const char *devices[6] = { NULL };
@@ -178,7 +178,7 @@ make_host (HostKind kind)
   /* The iGPU draws the host's screen whenever there is one. */
   gh_host_inventory_set_boot_vga (host, n > 0 ? "0000:00:02.0" : NULL);
 
-  return g_steal_pointer (&host);
+  return gh_host_inventory_dup_host (host);
 }
 
 static OsinfoOs *
@@ -661,7 +661,7 @@ test_connection_flags (void)
     {
       g_autoptr(GhConnection) connection = gh_connection_new (cases[i].uri);
 
-      g_assert_cmpint (gh_graphics_connection_flags_for (connection), ==, cases[i].flags);
+      g_assert_cmpint (gh_connection_get_graphics_flags (connection), ==, cases[i].flags);
     }
 }
 
@@ -709,7 +709,7 @@ test_no_open_port (void)
                 spec->vcpus = 1;
                 spec->display = gh_graphics_path_copy (path);
                 xml = gh_domain_builder_build (spec,
-                                               gh_host_inventory_get_domain_caps (hosts[h]),
+                                               gh_host_get_domain_caps (hosts[h]),
                                                &error);
                 if (xml == NULL)
                   g_error ("%s: %s", what, error->message);
@@ -824,7 +824,7 @@ typedef enum
 static const char * const recorded_names[N_RECORDED] = {
   "no-gpu", "intel-igpu", "amd-dgpu", "nvidia-dgpu", "intel-gvt-g", "remote",
 };
-static GhHostInventory *recorded_hosts[N_RECORDED];
+static GhHost *recorded_hosts[N_RECORDED];
 static GhGraphicsConnectionFlags recorded_connections[N_RECORDED];
 
 static void
@@ -840,7 +840,7 @@ load_recorded_hosts (void)
                                                   &error);
 
       g_assert_no_error (error);
-      recorded_hosts[i] = gh_host_inventory_new_from_host (host);
+      recorded_hosts[i] = g_steal_pointer (&host);
     }
 }
 
@@ -1111,9 +1111,9 @@ main (int   argc,
   ret = g_test_run ();
 
   for (guint i = 0; i < N_HOSTS; i++)
-    g_clear_object (&hosts[i]);
+    g_clear_pointer (&hosts[i], gh_host_unref);
   for (guint i = 0; i < N_RECORDED; i++)
-    g_clear_object (&recorded_hosts[i]);
+    g_clear_pointer (&recorded_hosts[i], gh_host_unref);
 
   return ret;
 }

@@ -241,8 +241,8 @@ spec_for (const char *name,
   GhOsRequirements req;
 
   gh_os_requirements_for_os (os, &req);
-  plan = gh_graphics_planner_plan (os, e2e.inventory,
-                                   gh_graphics_connection_flags_for (e2e.connection),
+  plan = gh_graphics_planner_plan (os, gh_host_inventory_get_host (e2e.inventory),
+                                   gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_COMPATIBLE, FALSE);
   path = gh_graphics_plan_get_recommended (plan);
   g_assert_nonnull (path);

@@ -367,8 +367,8 @@ test_display_path (void)
   const GhGraphicsPathKind kinds[] = { GH_GRAPHICS_PATH_QXL, GH_GRAPHICS_PATH_VIRTIO_2D };
   const char *models[] = { "qxl", "virtio" };
 
-  plan = gh_graphics_planner_plan (NULL, e2e.inventory,
-                                   gh_graphics_connection_flags_for (e2e.connection),
+  plan = gh_graphics_planner_plan (NULL, gh_host_inventory_get_host (e2e.inventory),
+                                   gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {

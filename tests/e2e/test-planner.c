@@ -297,8 +297,9 @@ test_define_feasible (void)
       g_autoptr(GhGraphicsPlan) plan = NULL;
       guint n_feasible = 0;
 
-      plan = gh_graphics_planner_plan (lookup_os (oses[i]), e2e.inventory,
-                                       gh_graphics_connection_flags_for (e2e.connection),
+      plan = gh_graphics_planner_plan (lookup_os (oses[i]),
+                                       gh_host_inventory_get_host (e2e.inventory),
+                                       gh_connection_get_graphics_flags (e2e.connection),
                                        GH_GRAPHICS_PREFER_BEST_3D, FALSE);
       for (guint j = 0; j < gh_graphics_plan_get_n_paths (plan); j++)
         {
@@ -356,7 +357,8 @@ test_define_every_kind (void)
   g_autoptr(GhGraphicsPlan) plan = NULL;
   guint n_kinds = 0;
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), host, GH_GRAPHICS_CONNECTION_SYSTEM,
+  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), gh_host_inventory_get_host (host),
+                                   GH_GRAPHICS_CONNECTION_SYSTEM,
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
     {
@@ -403,8 +405,8 @@ test_virgl_to_native (void)
 
   /* This machine's own plan has virgl only where it has a render node. */
   host = has_render_node () ? g_object_ref (e2e.inventory) : make_gpu_host ();
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), host,
-                                   gh_graphics_connection_flags_for (e2e.connection),
+  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), gh_host_inventory_get_host (host),
+                                   gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   virgl = gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_VIRGL, NULL);
   g_assert_nonnull (virgl);
@@ -442,7 +444,8 @@ test_remote_socket (void)
   g_autofree char *switched = NULL;
   DefineJob job = { 0 };
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), e2e.inventory,
+  plan = gh_graphics_planner_plan (lookup_os ("fedora37"),
+                                   gh_host_inventory_get_host (e2e.inventory),
                                    GH_GRAPHICS_CONNECTION_REMOTE, GH_GRAPHICS_PREFER_BEST_3D,
                                    FALSE);
   for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
@@ -506,8 +509,9 @@ test_start_recommended (void)
   g_autoptr(GhGraphicsPlan) plan = NULL;
   const GhGraphicsPath *recommended;
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), e2e.inventory,
-                                   gh_graphics_connection_flags_for (e2e.connection),
+  plan = gh_graphics_planner_plan (lookup_os ("fedora37"),
+                                   gh_host_inventory_get_host (e2e.inventory),
+                                   gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   recommended = gh_graphics_plan_get_recommended (plan);
   g_assert_nonnull (recommended);
@@ -590,8 +594,9 @@ test_host_report (void)
       return;
     }
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), e2e.inventory,
-                                   gh_graphics_connection_flags_for (e2e.connection),
+  plan = gh_graphics_planner_plan (lookup_os ("fedora37"),
+                                   gh_host_inventory_get_host (e2e.inventory),
+                                   gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   fedora = run_host_report ("--os", "fedora37", &status, &err);
   g_assert_cmpint (status, ==, 0);
