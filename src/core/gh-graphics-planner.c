@@ -766,9 +766,11 @@ plan_vga (const Inputs *in)
   GhGraphicsPath *path = path_new (GH_GRAPHICS_PATH_VGA);
   const char *model = "vga";
 
-  /* bochs-display is VGA without the legacy ports: the next best thing. */
-  if (in->caps != NULL && !caps_has (in->caps->video_models, "vga")
-      && caps_has (in->caps->video_models, "bochs"))
+  /* bochs-display is VGA without the legacy ports, the display UEFI firmware draws on.
+   * Machines other than x86 start with UEFI, so off x86 it is the last resort where QEMU
+   * offers it (as in virt-manager), and anywhere it stands in for a missing VGA. */
+  if (in->caps != NULL && caps_has (in->caps->video_models, "bochs")
+      && (!in->x86 || !caps_has (in->caps->video_models, "vga")))
     model = "bochs";
 
   path->video_xml = video_xml (model, FALSE);
@@ -778,6 +780,11 @@ plan_vga (const Inputs *in)
   if (in->caps != NULL && !caps_has (in->caps->video_models, model))
     set_verdict (path, FALSE, FALSE,
                  g_strdup (_("QEMU on this host has neither a VGA nor a bochs display")));
+  else if (g_str_equal (model, "bochs"))
+    set_verdict (path, TRUE, FALSE,
+                 g_strdup (_("A bochs display, which UEFI firmware draws on: every guest "
+                             "that starts with UEFI can show it, without 3D and at fixed "
+                             "sizes")));
   else
     set_verdict (path, TRUE, FALSE,
                  g_strdup (_("A standard VGA display: every guest can show it, without 3D "

@@ -808,6 +808,56 @@ load_os_db (void)
   g_assert_no_error (error);
 }
 
+/* Off x86 a machine starts with UEFI: the last resort is a bochs display, where QEMU has
+ * one, and QXL is no fallback there. */
+static void
+test_bochs_off_x86 (void)
+{
+  static const char aarch64_caps[] =
+    "<domainCapabilities>"
+    "<path>/usr/bin/qemu-system-aarch64</path><domain>qemu</domain>"
+    "<machine>virt-7.2</machine><arch>aarch64</arch>"
+    "<os supported='yes'><enum name='firmware'><value>efi</value></enum></os>"
+    "<devices>"
+    "<graphics supported='yes'><enum name='type'><value>vnc</value><value>spice</value>"
+    "</enum></graphics>"
+    "<video supported='yes'><enum name='modelType'><value>vga</value><value>qxl</value>"
+    "<value>virtio</value><value>none</value><value>bochs</value><value>ramfb</value>"
+    "</enum></video>"
+    "</devices></domainCapabilities>";
+  g_autoptr(GhHostInventory) inventory = NULL;
+  g_autoptr(GhGraphicsPlan) openbsd = NULL;
+  g_autoptr(GhGraphicsPlan) debian = NULL;
+  g_autoptr(GhGraphicsPlan) unknown = NULL;
+  g_autoptr(GError) error = NULL;
+  const GhGraphicsPath *path;
+  GhHost *host;
+
+  inventory = gh_host_inventory_new_from_xml (aarch64_caps, NULL, &error);
+  g_assert_no_error (error);
+  host = gh_host_inventory_get_host (inventory);
+
+  /* OpenBSD 7.0: neither virtio-gpu nor QXL; bochs, not VGA. */
+  openbsd = gh_graphics_planner_plan (lookup_os ("openbsd7.0"), host, SESSION, BEST, FALSE);
+  assert_plan_invariants (openbsd, lookup_os ("openbsd7.0"), SESSION, "openbsd7.0 on aarch64");
+  path = gh_graphics_plan_get_recommended (openbsd);
+  g_assert_cmpint (path->kind, ==, GH_GRAPHICS_PATH_VGA);
+  g_assert_nonnull (strstr (path->video_xml, "<model type='bochs'"));
+  g_assert_nonnull (strstr (path->reason, "UEFI firmware draws on"));
+
+  /* With a driver the guest gets virtio-gpu, as on x86. */
+  debian = gh_graphics_planner_plan (lookup_os ("debian10"), host, SESSION, BEST, FALSE);
+  g_assert_cmpint (gh_graphics_plan_get_recommended (debian)->kind, ==,
+                   GH_GRAPHICS_PATH_VIRTIO_2D);
+
+  /* Nothing known: QXL is an x86 fallback only, so bochs. */
+  unknown = gh_graphics_planner_plan (NULL, host, SESSION, BEST, FALSE);
+  path = gh_graphics_plan_get_recommended (unknown);
+  g_assert_cmpint (path->kind, ==, GH_GRAPHICS_PATH_VGA);
+  g_assert_nonnull (strstr (path->video_xml, "<model type='bochs'"));
+  g_assert_true (gh_graphics_plan_find (unknown, GH_GRAPHICS_PATH_QXL, NULL)->discouraged);
+}
+
 /* ---- Recorded hosts (tests/data/hosts, written by --host-report --json) ------------ */
 
 typedef enum
@@ -1105,6 +1155,7 @@ main (int   argc,
   g_test_add_func ("/core/planner/connection-flags", test_connection_flags);
   g_test_add_func ("/core/planner/every-os", test_every_os);
   g_test_add_func ("/core/planner/no-open-port", test_no_open_port);
+  g_test_add_func ("/core/planner/bochs-off-x86", test_bochs_off_x86);
   g_test_add_func ("/core/planner/recorded-hosts/catalog", test_recorded_catalog);
   g_test_add_func ("/core/planner/recorded-hosts/expectations", test_recorded_expectations);
 
