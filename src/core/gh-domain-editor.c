@@ -844,32 +844,15 @@ gh_domain_editor_set_description (GhDomainEditor  *self,
 static guint64
 get_scaled (xmlNode *node)
 {
-  static const struct { const char *unit; guint64 scale; } units[] = {
-    { "b", 1 }, { "bytes", 1 },
-    { "KB", 1000 }, { "k", 1024 }, { "KiB", 1024 },
-    { "MB", 1000 * 1000 }, { "M", 1024 * 1024 }, { "MiB", 1024 * 1024 },
-    { "GB", G_GUINT64_CONSTANT (1000000000) },
-    { "G", G_GUINT64_CONSTANT (1) << 30 }, { "GiB", G_GUINT64_CONSTANT (1) << 30 },
-    { "TB", G_GUINT64_CONSTANT (1000000000000) },
-    { "T", G_GUINT64_CONSTANT (1) << 40 }, { "TiB", G_GUINT64_CONSTANT (1) << 40 },
-  };
   g_autofree char *text = dup_content (node);
   g_autofree char *unit = dup_prop (node, "unit");
-  guint64 value;
+  guint64 bytes;
 
-  if (text == NULL)
-    return 0;
-
-  value = g_ascii_strtoull (g_strstrip (text), NULL, 10);
-  if (unit == NULL)
-    return value * 1024;
-
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (g_ascii_strcasecmp (unit, units[i].unit) == 0
-        && (strcmp (unit, units[i].unit) == 0 || strlen (unit) > 1))
-      return value * units[i].scale;
-
-  return value * 1024;
+  if (!_gh_scale_to_bytes (text, unit, &bytes) && text != NULL)
+    /* A unit libvirt would refuse: it cannot be in a definition libvirt wrote. Read as
+     * its default, KiB, as before. */
+    _gh_scale_to_bytes (text, NULL, &bytes);
+  return bytes;
 }
 
 static void

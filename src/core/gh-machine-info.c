@@ -122,42 +122,6 @@ eval_boolean (xmlXPathContext *ctx,
   return ret;
 }
 
-static guint64
-scale_to_bytes (const char *value,
-                const char *unit)
-{
-  guint64 n;
-  guint64 factor = 1024; /* libvirt's default unit is KiB */
-
-  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &n, NULL))
-    return 0;
-
-  if (unit != NULL)
-    {
-      static const struct { const char *name; guint64 factor; } units[] = {
-        { "b", 1 }, { "bytes", 1 },
-        { "KB", 1000ULL }, { "k", 1024ULL }, { "KiB", 1024ULL },
-        { "MB", 1000000ULL }, { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 },
-        { "GB", 1000000000ULL }, { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
-        { "TB", 1000000000000ULL }, { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 },
-      };
-
-      guint i;
-
-      for (i = 0; i < G_N_ELEMENTS (units); i++)
-        if (strcmp (unit, units[i].name) == 0)
-          break;
-      if (i == G_N_ELEMENTS (units))
-        return 0;
-      factor = units[i].factor;
-    }
-
-  if (n > G_MAXUINT64 / factor)
-    return G_MAXUINT64;
-
-  return n * factor;
-}
-
 GhMachineInfo *
 _gh_machine_info_new_from_xml (const char  *xml,
                                GError     **error)
@@ -208,7 +172,8 @@ _gh_machine_info_new_from_xml (const char  *xml,
 
   memory = eval_string (ctx, "normalize-space(/domain/memory)");
   memory_unit = eval_string (ctx, "string(/domain/memory/@unit)");
-  info->memory = scale_to_bytes (memory, memory_unit);
+  /* A value libvirt would refuse is no size at all. */
+  _gh_scale_to_bytes (memory, memory_unit, &info->memory);
 
   xmlXPathFreeContext (ctx);
   xmlFreeDoc (doc);

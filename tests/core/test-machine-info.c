@@ -97,6 +97,18 @@ test_machine_info_units (void)
     /* More than 4 GiB of KiB would overflow 32 bits twice over. */
     { "<memory unit='KiB'>67108864</memory>", G_GUINT64_CONSTANT (64) << 30 },
     { "<memory>8388608</memory>", G_GUINT64_CONSTANT (8) << 30 },
+    /* libvirt reads units in any case: a letter alone or with "iB" counts in 1024s,
+     * with "B" in 1000s. */
+    { "<memory unit='K'>4</memory>", 4096 },
+    { "<memory unit='kb'>4</memory>", 4000 },
+    { "<memory unit='m'>4</memory>", G_GUINT64_CONSTANT (4) << 20 },
+    { "<memory unit='g'>4</memory>", G_GUINT64_CONSTANT (4) << 30 },
+    { "<memory unit='mib'>3</memory>", G_GUINT64_CONSTANT (3) << 20 },
+    { "<memory unit='GB'>2</memory>", G_GUINT64_CONSTANT (2000000000) },
+    { "<memory unit='bytes'>1048576</memory>", G_GUINT64_CONSTANT (1) << 20 },
+    { "<memory unit='B'>1048576</memory>", G_GUINT64_CONSTANT (1) << 20 },
+    { "<memory unit='P'>1</memory>", G_GUINT64_CONSTANT (1) << 50 },
+    { "<memory unit='EiB'>100</memory>", G_MAXUINT64 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -113,7 +125,28 @@ test_machine_info_units (void)
       g_assert_no_error (error);
       g_assert_nonnull (info);
       g_assert_cmpuint (info->memory, ==, cases[i].bytes);
+
+      /* The settings window reads the same size. */
+      {
+        g_autoptr(GhDomainEditor) editor = gh_domain_editor_new (xml, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (gh_domain_editor_get_memory (editor), ==, cases[i].bytes);
+      }
     }
+
+  /* Units libvirt refuses are no size for the machine list. */
+  {
+    static const char * const refused[] = { "kilo", "Kb2", "x", "MiBs" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        guint64 bytes = 1;
+
+        g_assert_false (_gh_scale_to_bytes ("4", refused[i], &bytes));
+        g_assert_cmpuint (bytes, ==, 0);
+      }
+  }
 }
 
 /* What other tools leave in a domain must not confuse Greenhouse: another app's
