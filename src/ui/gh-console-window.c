@@ -688,25 +688,9 @@ on_force_off_response (AdwMessageDialog *dialog,
 static void
 gh_console_window_confirm_force_off (GhConsoleWindow *self)
 {
-  g_autofree char *heading = NULL;
-  GtkWidget *dialog;
+  GtkWidget *dialog = gh_force_off_dialog_new (GTK_WINDOW (self), self->machine);
 
-  /* Translators: %s is a machine's name */
-  heading = g_strdup_printf (_("Force Off “%s”?"), gh_machine_get_display_name (self->machine));
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   _("The machine is turned off at once, as pulling its plug "
-                                     "would. Unsaved work in it is lost."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "force-off", _("_Force Off"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_force_off_response), self, 0);
-
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -332,6 +332,24 @@ on_install_start_response (AdwMessageDialog *dialog,
                                                                        name)));
 }
 
+/* Forces off what the dialog was asked about: the row may show another machine by now. */
+static void
+on_force_off_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       gpointer          user_data)
+{
+  GhMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
+  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+
+  if (g_strcmp0 (response, "force-off") != 0)
+    return;
+
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_FORCE_OFF, NULL, on_perform_cb,
+                            action_data_new (machine, window,
+                                             gh_machine_action_dup_failure (GH_MACHINE_ACTION_FORCE_OFF,
+                                                                            gh_machine_get_display_name (machine))));
+}
+
 static void
 machine_lifecycle_action (GtkWidget  *widget,
                           const char *action_name,
@@ -348,6 +366,19 @@ machine_lifecycle_action (GtkWidget  *widget,
           GhMachineAction action = lifecycle_actions[i].action;
           const char *name = gh_machine_get_display_name (self->machine);
           ActionData *data;
+
+          /* Forcing off pulls the plug: ask, as the console does. */
+          if (action == GH_MACHINE_ACTION_FORCE_OFF)
+            {
+              GtkWidget *dialog = gh_force_off_dialog_new (gh_machine_row_get_window (self),
+                                                           self->machine);
+
+              g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (self->machine),
+                                      g_object_unref);
+              g_signal_connect (dialog, "response", G_CALLBACK (on_force_off_response), NULL);
+              gtk_window_present (GTK_WINDOW (dialog));
+              return;
+            }
 
           /* Starting the installer again could erase an installed system: ask. */
           if (action == GH_MACHINE_ACTION_START && gh_machine_start_needs_asking (self->machine))

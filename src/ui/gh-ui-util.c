@@ -194,6 +194,33 @@ gh_machine_start_needs_asking (GhMachine *machine)
 }
 
 GtkWidget *
+gh_force_off_dialog_new (GtkWindow *parent,
+                         GhMachine *machine)
+{
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
+
+  /* Translators: %s is a machine's name */
+  heading = g_strdup_printf (_("Force Off “%s”?"), gh_machine_get_display_name (machine));
+  dialog = adw_message_dialog_new (parent, heading,
+                                   _("The machine is turned off at once, as pulling its plug "
+                                     "would. Unsaved work in it is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "force-off", _("_Force Off"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+
+  return dialog;
+}
+
+GtkWidget *
 gh_install_start_dialog_new (GtkWindow *parent,
                              GhMachine *machine)
 {

@@ -38,6 +38,11 @@ gboolean    gh_machine_start_needs_asking  (GhMachine          *machine);
  * it. */
 GtkWidget  *gh_install_start_dialog_new    (GtkWindow          *parent,
                                             GhMachine          *machine);
+/* Asks whether to force @machine off ("force-off") or not ("cancel"): it pulls the plug,
+ * so the row and the console both ask. The caller connects to "response" and presents
+ * it. */
+GtkWidget  *gh_force_off_dialog_new        (GtkWindow          *parent,
+                                            GhMachine          *machine);
 
 /* "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
 const char *gh_graphics_path_kind_get_title (GhGraphicsPathKind kind);

@@ -998,6 +998,26 @@ test_window_state_change (Fixture       *fixture,
       g_clear_object (&undefined[i]);
     }
 
+  /* Force Off from the row asks first, as the console does: Cancel keeps the machine
+   * running, Force Off turns it off. */
+  g_assert_true (gtk_widget_activate_action (watched[0], "machine.force-off", NULL));
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the confirmation");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Force Off “test”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Unsaved work"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "force-off"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (dialog, "cancel");
+  settle (300);
+  g_assert_cmpstr (row_state_text (watched[0]), ==,
+                   gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING));
+  g_assert_true (gtk_widget_activate_action (watched[0], "machine.force-off", NULL));
+  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the confirmation");
+  adw_message_dialog_response (dialog, "force-off");
+  wait_until (g_strcmp0 (row_state_text (watched[0]),
+                         gh_machine_state_get_label (GH_MACHINE_STATE_SHUT_OFF)) == 0,
+              "the row to say Shut Off after Force Off");
+
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     {
       if (watched[i] != NULL)
