@@ -50,4 +50,9 @@ gboolean           gh_connection_open_finish   (GhConnection        *self,
 /* Closes the connection (in a worker thread) and empties its list. */
 void               gh_connection_close         (GhConnection        *self);
 
+/* A name a person recognises: "User session", "System", "user@host", "Test driver: x.xml",
+ * else the URI. */
+char              *gh_connection_dup_display_name (GhConnection      *connection);
+const char        *gh_connection_state_get_label  (GhConnectionState  state);
+
 G_END_DECLS

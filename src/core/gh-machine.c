@@ -3139,3 +3139,12 @@ gh_machine_finish_install_finish (GhMachine     *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+gboolean
+gh_machine_start_needs_asking (GhMachine *machine)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (machine), FALSE);
+
+  return gh_machine_get_installing (machine) &&
+         gh_machine_get_state (machine) == GH_MACHINE_STATE_SHUT_OFF;
+}

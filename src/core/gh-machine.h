@@ -206,4 +206,8 @@ const char     *gh_machine_pause_reason_get_text (GhMachinePauseReason reason);
 gboolean        gh_machine_state_can_perform   (GhMachineState  state,
                                                 GhMachineAction action);
 
+/* Whether Start on @machine must ask first: it is in the install phase of an express
+ * install, shut off, and Greenhouse did not see its installer finish. */
+gboolean           gh_machine_start_needs_asking (GhMachine          *machine);
+
 G_END_DECLS

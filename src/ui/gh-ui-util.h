@@ -12,10 +12,6 @@
 
 G_BEGIN_DECLS
 
-/* A name a person recognises: "User session", "System", "user@host", "Test driver: x.xml",
- * else the URI. */
-char       *gh_connection_dup_display_name (GhConnection       *connection);
-const char *gh_connection_state_get_label  (GhConnectionState   state);
 /* Whether @text looks like a libvirt URI; sets @error with a sentence for the user if not.
  * Only the syntax is checked: whether libvirt can open it is found out by connecting. */
 gboolean    gh_uri_check                   (const char         *text,
@@ -30,9 +26,6 @@ AdwToast   *gh_error_toast_new             (const char         *what,
 void        gh_error_dialog_present        (GtkWidget          *parent,
                                             GVariant           *parameter);
 
-/* Whether Start on @machine must ask first: it is in the install phase of an express
- * install, shut off, and Greenhouse did not see its installer finish. */
-gboolean    gh_machine_start_needs_asking  (GhMachine          *machine);
 /* Asks whether to run the installer of @machine again ("installer"), start its installed
  * system ("installed"), or not ("cancel"); the caller connects to "response" and presents
  * it. */
