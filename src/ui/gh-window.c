@@ -5,172 +5,19 @@
  */
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 
 #include "gh-connection-view.h"
 #include "gh-create-wizard.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
-#include "gh-window.h"
-
-struct _GhWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkMenuButton        *connections_button;
-  GtkListBox           *connections_list;
-  GtkStack             *main_stack;
-  /* A one-column GtkGridView, not a GtkListView: before GTK 4.12 a list view builds and
-   * lays out up to 200 rows whatever it shows (GTK_LIST_VIEW_MAX_LIST_ITEMS), which took
-   * more than half a second at start-up with a thousand machines on a small machine; a
-   * grid view keeps about 30 rows per column (GTK_GRID_VIEW_MAX_VISIBLE_ROWS). Both build
-   * their rows through the same factory and move the focus with the arrow keys. */
-  GtkGridView          *machines_view;
-
-  /* Owned references */
-  GListModel           *connections;
-  /* What machines_view shows, flattened: for each connection a GListModel of the
-   * connection itself (its GhConnectionView heads its part), present only while the view
-   * has something to show, and then its GhMachineList. Nothing follows the last one: the
-   * view keeps an item in place as items are added before it, and an item at the end
-   * would keep the end in sight as the first machines arrive. */
-  GListStore           *sections;
-  GPtrArray            *views;  /* of GhConnectionView, in the order of connections: kept
-                                 * while the connection is shown, so that what it shows
-                                 * (a banner about to slide in) outlives scrolling */
-
-  /* GREENHOUSE_REPORT_READY, see gh_window_check_ready () */
-  gulong                ready_paint_handler;
-  guint                 ready_reported : 1;
-  /* Set once the connections the window opened with are listed: a connection added later
-   * is scrolled into sight. */
-  guint                 set_up : 1;
-};
+#include "gh-window-private.h"
 
 G_DEFINE_FINAL_TYPE (GhWindow, gh_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static GhApplication *
-gh_window_get_app (GhWindow *self)
+GhApplication *
+_gh_window_get_app (GhWindow *self)
 {
   return GH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-}
-
-/* Benchmark and test hook. When GREENHOUSE_REPORT_READY is set, the window prints
- *
- *   greenhouse-ready machines=N
- *
- * once, on stdout, after the first frame painted with the window mapped, every connection
- * past CONNECTING, and the grid view's rows built for what is in sight (N counts the
- * machines of all connections, most of which have no row: the grid view builds rows only
- * for what it shows). With the value "quit" the application quits right after.
- * tests/bench/list-startup times launches with it; without the variable none of this runs. */
-static gboolean
-gh_window_all_settled (GhWindow *self)
-{
-  guint n = g_list_model_get_n_items (self->connections);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
-      GhConnectionState state = gh_connection_get_state (connection);
-
-      if (state == GH_CONNECTION_STATE_CONNECTING || state == GH_CONNECTION_STATE_DISCONNECTED)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static guint
-gh_window_count_machines (GhWindow *self)
-{
-  guint n = g_list_model_get_n_items (self->connections);
-  guint n_machines = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
-      GListModel *machines = G_LIST_MODEL (gh_connection_get_machines (connection));
-
-      n_machines += g_list_model_get_n_items (machines);
-    }
-
-  return n_machines;
-}
-
-/* The machine rows the grid view has built, bound and shows. */
-static guint
-gh_window_count_shown_rows (GhWindow *self)
-{
-  guint n_rows = 0;
-
-  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->machines_view));
-       item != NULL;
-       item = gtk_widget_get_next_sibling (item))
-    {
-      GtkWidget *child = gtk_widget_get_first_child (item);
-
-      if (GH_IS_MACHINE_ROW (child) &&
-          gh_machine_row_get_machine (GH_MACHINE_ROW (child)) != NULL &&
-          gtk_widget_get_mapped (child))
-        n_rows++;
-    }
-
-  return n_rows;
-}
-
-static void gh_window_check_ready (GhWindow *self);
-
-static void
-on_ready_after_paint (GhWindow      *self,
-                      GdkFrameClock *frame_clock)
-{
-  guint n_machines;
-
-  g_clear_signal_handler (&self->ready_paint_handler, frame_clock);
-
-  /* A connection may have started over since: its own state change asks again. */
-  if (!gh_window_all_settled (self))
-    return;
-
-  /* The grid view builds its rows while it lays out; a frame whose layout came before
-   * the machines did has none yet. */
-  n_machines = gh_window_count_machines (self);
-  if (n_machines > 0 && gh_window_count_shown_rows (self) == 0)
-    {
-      gh_window_check_ready (self);
-      return;
-    }
-
-  self->ready_reported = TRUE;
-
-  printf ("greenhouse-ready machines=%u\n", n_machines);
-  fflush (stdout);
-
-  if (g_strcmp0 (g_getenv ("GREENHOUSE_REPORT_READY"), "quit") == 0 &&
-      gh_window_get_app (self) != NULL)
-    g_application_quit (G_APPLICATION (gh_window_get_app (self)));
-}
-
-static void
-gh_window_check_ready (GhWindow *self)
-{
-  GdkFrameClock *frame_clock;
-
-  if (self->ready_reported || self->ready_paint_handler != 0 ||
-      g_getenv ("GREENHOUSE_REPORT_READY") == NULL ||
-      !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
-      !gh_window_all_settled (self))
-    return;
-
-  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  self->ready_paint_handler = g_signal_connect_object (frame_clock, "after-paint",
-                                                       G_CALLBACK (on_ready_after_paint),
-                                                       self, G_CONNECT_SWAPPED);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* ---- the grid view's items ---------------------------------------------------------- */
@@ -516,7 +363,7 @@ on_connection_state_changed (GhWindow     *self,
   g_autofree char *name = NULL;
   g_autofree char *what = NULL;
 
-  gh_window_check_ready (self);
+  _gh_window_check_ready (self);
 
   if (state != GH_CONNECTION_STATE_FAILED && state != GH_CONNECTION_STATE_LOST)
     return;
@@ -629,7 +476,7 @@ on_connections_changed (GhWindow   *self,
       gh_window_reveal_connection (self, connection);
     }
 
-  gh_window_check_ready (self);
+  _gh_window_check_ready (self);
 }
 
 static void
@@ -695,7 +542,7 @@ on_add_connection_response (AdwMessageDialog *dialog,
   if (!gh_uri_check (uri, NULL))
     return;
 
-  gh_application_add_connection (gh_window_get_app (self), uri, TRUE);
+  gh_application_add_connection (_gh_window_get_app (self), uri, TRUE);
 }
 
 static void
@@ -871,7 +718,7 @@ gh_window_remove_connection_action (GtkWidget  *widget,
 
       if (g_strcmp0 (gh_connection_get_uri (connection), uri) == 0)
         {
-          gh_application_remove_connection (gh_window_get_app (self), connection, TRUE);
+          gh_application_remove_connection (_gh_window_get_app (self), connection, TRUE);
           return;
         }
     }
@@ -894,7 +741,7 @@ gh_window_save_size (GhWindow *self)
 
   g_return_if_fail (GH_IS_WINDOW (self));
 
-  app = gh_window_get_app (self);
+  app = _gh_window_get_app (self);
   if (app == NULL || gh_application_get_settings (app) == NULL)
     return;
 
@@ -916,7 +763,7 @@ gh_window_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (gh_window_parent_class)->map (widget);
 
-  gh_window_check_ready (GH_WINDOW (widget));
+  _gh_window_check_ready (GH_WINDOW (widget));
 }
 
 static void
