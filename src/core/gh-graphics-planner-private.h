@@ -46,9 +46,9 @@ typedef struct
   gboolean                   confirm_boot_vga;
   const GhOsFactsRow        *facts;     /* NULL: none for this OS */
   Support                    virtio_gpu;
-  Support                    virgl_3d;
+  Support                    virgl_3d;    /* facts only: libosinfo knows nothing of 3D */
   Support                    qxl;
-  Support                    vendor_gpu;
+  Support                    vendor_gpu;  /* facts only: nor of GPU vendors' drivers */
   gboolean                   os_refuses_efi;
   gboolean                   x86;       /* the host's QEMU makes x86 machines, or no caps */
 } Inputs;

@@ -653,15 +653,11 @@ gh_graphics_planner_plan (OsinfoOs                  *os,
     devices = osinfo_os_get_all_devices (os, NULL);
   in.virtio_gpu.osinfo = _gh_graphics_planner_os_support (os, devices, VIRTIO_GPU_ID);
   in.qxl.osinfo = _gh_graphics_planner_os_support (os, devices, QXL_ID);
-  /* libosinfo knows nothing of 3D: virgl's libosinfo word is virtio-gpu's "no", if any. */
-  in.virgl_3d.osinfo = in.virtio_gpu.osinfo == OS_SUPPORTED ? OS_NOT_SAID : in.virtio_gpu.osinfo;
   in.facts = gh_os_facts_lookup_os (gh_os_facts_get_default (), os);
   in.virtio_gpu.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VIRTIO_GPU,
                                                &in.virtio_gpu.because);
   in.virgl_3d.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VIRGL, &in.virgl_3d.because);
   in.qxl.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_QXL, &in.qxl.because);
-  /* libosinfo knows nothing of GPU vendors' drivers. */
-  in.vendor_gpu.osinfo = os != NULL ? OS_NOT_SAID : OS_UNKNOWN;
   in.vendor_gpu.fact = gh_os_facts_row_answer (in.facts, GH_DRIVER_VENDOR_GPU,
                                                &in.vendor_gpu.because);
   in.os_refuses_efi = _gh_graphics_planner_os_refuses_efi (os);

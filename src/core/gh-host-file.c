@@ -143,9 +143,6 @@ build_virgl (JsonBuilder       *builder,
       _gh_json_add_string (builder, "reason", virgl->probe->reason);
       json_builder_end_object (builder);
     }
-  /* Older readers (and people) look here. */
-  _gh_json_add_string (builder, "renderer", virgl->probe != NULL ? virgl->probe->renderer : NULL);
-  _gh_json_add_string (builder, "gl-version", virgl->probe != NULL ? virgl->probe->gl_version : NULL);
   json_builder_end_object (builder);
 }
 

@@ -728,6 +728,21 @@ test_no_open_port (void)
 }
 
 /* Every OS osinfo-db knows, on every host and connection: a plan, and the rules hold. */
+/* Plain VGA only for a guest known to have no QXL driver, with nothing to add one. */
+static void
+assert_vga_earned (GhGraphicsPlan *plan,
+                   OsinfoOs       *os,
+                   const char     *what)
+{
+  const GhGraphicsPath *recommended = gh_graphics_plan_get_recommended (plan);
+  const GhGraphicsPath *qxl = gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_QXL, NULL);
+
+  if (recommended->kind == GH_GRAPHICS_PATH_VGA
+      && strstr (qxl->reason, "marks QXL as not supported") == NULL
+      && !facts_say_no (os, GH_DRIVER_QXL))
+    g_error ("%s: plain VGA recommended, QXL: %s", what, qxl->reason);
+}
+
 static void
 test_every_os (void)
 {
@@ -774,14 +789,7 @@ test_every_os (void)
           kinds[s][recommended->kind]++;
           if (recommended->kind == GH_GRAPHICS_PATH_VIRGL)
             n_virgl++;
-          if (recommended->kind == GH_GRAPHICS_PATH_VGA)
-            {
-              const GhGraphicsPath *qxl = gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_QXL, NULL);
-
-              if (strstr (qxl->reason, "marks QXL as not supported") == NULL
-                  && !facts_say_no (os, GH_DRIVER_QXL))
-                g_error ("%s: plain VGA recommended, QXL: %s", what, qxl->reason);
-            }
+          assert_vga_earned (plan, os, what);
         }
     }
 
@@ -907,21 +915,6 @@ plan_on_recorded (OsinfoOs     *os,
   if (gh_graphics_plan_get_recommended (plan) == NULL)
     g_error ("%s: nothing feasible", what);
   return plan;
-}
-
-/* Plain VGA only for a guest known to have no QXL driver, with nothing to add one. */
-static void
-assert_vga_earned (GhGraphicsPlan *plan,
-                   OsinfoOs       *os,
-                   const char     *what)
-{
-  const GhGraphicsPath *recommended = gh_graphics_plan_get_recommended (plan);
-  const GhGraphicsPath *qxl = gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_QXL, NULL);
-
-  if (recommended->kind == GH_GRAPHICS_PATH_VGA
-      && strstr (qxl->reason, "marks QXL as not supported") == NULL
-      && !facts_say_no (os, GH_DRIVER_QXL))
-    g_error ("%s: plain VGA recommended, QXL: %s", what, qxl->reason);
 }
 
 /* Every OS of the installed osinfo-db on every recorded host: a feasible recommendation,
