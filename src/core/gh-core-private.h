@@ -11,6 +11,7 @@
 #include <libvirt/virterror.h>
 
 #include "gh-core.h"
+#include "gh-error-private.h"
 
 G_BEGIN_DECLS
 
@@ -134,17 +135,6 @@ gboolean        _gh_scale_to_bytes               (const char           *value,
 /* Orders a GPtrArray of strings: g_ptr_array_sort() passes pointers to the elements. */
 int             _gh_compare_strings              (gconstpointer         a,
                                                   gconstpointer         b);
-
-/* Sets @error to "@what: @detail" (just @detail when @what is NULL), keeping @detail for
- * gh_error_get_detail(). */
-void            _gh_error_set                    (GError              **error,
-                                                  GhError               code,
-                                                  const char           *what,
-                                                  const char           *detail);
-/* Fills @error from libvirt's last error of this thread, prefixed by what we tried. */
-void            _gh_error_set_from_libvirt       (GError              **error,
-                                                  GhError               code,
-                                                  const char           *what);
 
 /* Tests: holding a worker at one step. A worker calls _gh_test_point() where a test may
  * want it held (after a step made something, before the next). _gh_test_point_arm()

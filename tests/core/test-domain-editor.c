@@ -1295,10 +1295,11 @@ test_usb (void)
 static GhHostInventory *
 load_inventory (GhConnection *connection)
 {
-  g_autoptr(GhHostInventory) inventory = gh_host_inventory_new (connection);
+  g_autoptr(GhHostInventory) inventory = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
+  inventory = g_object_ref (gh_connection_get_host_inventory (connection));
   gh_host_inventory_load_async (inventory, NULL, gh_test_store_result, &result);
   gh_test_wait_result (&result, "the host inventory to load");
   g_assert_true (gh_host_inventory_load_finish (inventory, result, &error));

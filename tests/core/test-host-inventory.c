@@ -20,10 +20,11 @@ read_file (const char *path)
 static GhHostInventory *
 load_inventory (GhConnection *connection)
 {
-  g_autoptr(GhHostInventory) inventory = gh_host_inventory_new (connection);
+  g_autoptr(GhHostInventory) inventory = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
+  inventory = g_object_ref (gh_connection_get_host_inventory (connection));
   g_assert_false (gh_host_inventory_get_loaded (inventory));
   gh_host_inventory_load_async (inventory, NULL, gh_test_store_result, &result);
   gh_test_wait_result (&result, "the host inventory to load");
@@ -386,6 +387,42 @@ test_events (void)
   gh_test_close_connection (connection);
 }
 
+/* One inventory per connection: every window borrows it, and asking for a host already
+ * read reads nothing again (on this machine's own daemon that would be another virgl
+ * probe). A reconnection does read it again. */
+static void
+test_one_per_connection (void)
+{
+  g_autoptr(GhConnection) connection = gh_test_open_connection ("test:///default");
+  g_autoptr(GhHostInventory) inventory = load_inventory (connection);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gh_connection_get_host_inventory (connection) == inventory);
+  g_assert_cmpuint (_gh_host_inventory_get_n_loads (inventory), ==, 1);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      gh_host_inventory_ensure_async (inventory, NULL, gh_test_store_result, &result);
+      gh_test_wait_result (&result, "a window's request for the host");
+      g_assert_true (gh_host_inventory_load_finish (inventory, result, &error));
+      g_assert_no_error (error);
+      g_clear_object (&result);
+    }
+  g_assert_cmpuint (_gh_host_inventory_get_n_loads (inventory), ==, 1);
+
+  gh_connection_close (connection);
+  gh_connection_open_async (connection, NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the connection to open again");
+  g_assert_true (gh_connection_open_finish (connection, result, &error));
+  g_assert_no_error (error);
+  gh_test_wait_until (_gh_host_inventory_get_n_loads (inventory) == 2,
+                      "a reload after the reconnection");
+  g_assert_true (gh_connection_get_host_inventory (connection) == inventory);
+
+  gh_test_close_connection (connection);
+}
+
 /* Recorded capabilities stand in for unknown ones on every reload, not just once. */
 static void
 test_recorded_caps_survive_reload (void)
@@ -473,10 +510,11 @@ static void
 test_not_connected (void)
 {
   g_autoptr(GhConnection) connection = gh_connection_new ("test:///default");
-  g_autoptr(GhHostInventory) inventory = gh_host_inventory_new (connection);
+  g_autoptr(GhHostInventory) inventory = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
+  inventory = g_object_ref (gh_connection_get_host_inventory (connection));
   gh_host_inventory_load_async (inventory, NULL, gh_test_store_result, &result);
   gh_test_wait_result (&result, "the load of a closed connection to fail");
   g_assert_false (gh_host_inventory_load_finish (inventory, result, &error));
@@ -495,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/core/host-inventory/single-boot-gpu", test_single_boot_gpu);
   g_test_add_func ("/core/host-inventory/bad-xml", test_bad_xml);
   g_test_add_func ("/core/host-inventory/events", test_events);
+  g_test_add_func ("/core/host-inventory/one-per-connection", test_one_per_connection);
   g_test_add_func ("/core/host-inventory/recorded-caps-survive-reload",
                    test_recorded_caps_survive_reload);
   g_test_add_func ("/core/host-inventory/snapshot", test_snapshot);

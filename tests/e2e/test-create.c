@@ -345,7 +345,7 @@ test_open (void)
   g_assert_true (gh_os_db_load_finish (e2e.os_db, loaded, &error));
   g_assert_no_error (error);
 
-  e2e.inventory = gh_host_inventory_new (e2e.connection);
+  e2e.inventory = g_object_ref (gh_connection_get_host_inventory (e2e.connection));
   gh_host_inventory_load_async (e2e.inventory, NULL, gh_e2e_store_result, &inventory);
   gh_e2e_wait_until (inventory != NULL, LOAD_TIMEOUT_S, "the inventory of %s", URI);
   g_assert_true (gh_host_inventory_load_finish (e2e.inventory, inventory, &error));

@@ -261,7 +261,7 @@ test_inventory (void)
   const GhHostDomainCaps *caps;
   const GhHostVirgl *virgl;
 
-  e2e.inventory = gh_host_inventory_new (e2e.connection);
+  e2e.inventory = g_object_ref (gh_connection_get_host_inventory (e2e.connection));
   gh_host_inventory_load_async (e2e.inventory, NULL, gh_e2e_store_result, &result);
   gh_e2e_wait_until (result != NULL, LOAD_TIMEOUT_S, "the inventory of %s", URI);
   g_assert_true (gh_host_inventory_load_finish (e2e.inventory, result, &error));

@@ -6,7 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
+#include <libvirt/virterror.h>
+
+#include "gh-error-private.h"
 
 /* Every GhError carries, beside its message ("Could not start “vm”: <why>"), the why on
  * its own, so that the UI can title a banner with what failed and show the reason below

@@ -448,9 +448,9 @@ connection_opened_cb (GObject      *object,
       return;
     }
 
-  data->inventory = gh_host_inventory_new (data->connection);
-  gh_host_inventory_load_async (data->inventory, cancellable, inventory_loaded_cb,
-                                g_steal_pointer (&task));
+  data->inventory = g_object_ref (gh_connection_get_host_inventory (data->connection));
+  gh_host_inventory_ensure_async (data->inventory, cancellable, inventory_loaded_cb,
+                                  g_steal_pointer (&task));
 }
 
 /* The host: a saved one, read here (a small file, for a command line), or the

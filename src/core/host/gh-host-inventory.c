@@ -20,12 +20,14 @@
  *   that the main thread then swaps in whole: a reader never sees half a reload, and a
  *   worker that holds the old one (gh_host_inventory_dup_host()) keeps it intact.
  *   Overrides change a copy, never a GhHost someone may hold.
- * - The worker holds the connection's virConnectPtr, never a GObject (GhConnection's
- *   rule: a GObject whose last reference a worker dropped would be disposed there).
- * - GhConnection::node-devices-changed and a reconnection ask for a reload; reloads do
- *   not overlap, and a burst of events while one runs costs one more, not one each.
- * - Only a local qemu:// connection is this machine: only then are sysfs (boot_vga),
- *   /dev/dri, QEMU's modules and the virgl probe asked.
+ * - The inventory holds its connection's GhLink, not the GhConnection (which sits above
+ *   it and owns it), and the worker holds the link's virConnectPtr, never a GObject: a
+ *   GObject whose last reference a worker dropped would be disposed there.
+ * - The connection calls gh_host_inventory_reload() on node-device events and after a
+ *   reconnection; reloads do not overlap, and a burst of events while one runs costs one
+ *   more, not one each.
+ * - Only a local qemu:// connection is this machine (gh_link_is_this_machine()): only
+ *   then are sysfs (boot_vga), /dev/dri, QEMU's modules and the virgl probe asked.
  */
 
 #define VIRGL_MODULE "hw-display-virtio-gpu-gl.so"
@@ -48,7 +50,7 @@ struct _GhHostInventory
   GObject parent_instance;
 
   /* Owned references */
-  GhConnection     *connection;    /* NULL for inventories made from XML */
+  GhLink           *link;          /* NULL for inventories made from XML */
   GhHost           *host;          /* never changed once here: replaced */
   GhHostDomainCaps *recorded_caps; /* from gh_host_inventory_set_domain_caps_xml() */
   GhHostVirgl      *virgl_override;
@@ -56,8 +58,6 @@ struct _GhHostInventory
   GPtrArray        *waiting;       /* GTask* of load_async calls while a load runs */
   GError           *load_error;
 
-  gulong            node_devices_handler;
-  gulong            state_handler;
   guint             loading : 1;
   guint             reload_wanted : 1;
   guint             loaded : 1;
@@ -896,16 +896,6 @@ load_thread (GTask        *task,
 
 /* ---- The object ------------------------------------------------------------------ */
 
-/* This machine's own daemon: only then do sysfs, /dev/dri and the probe describe it. */
-static gboolean
-connection_is_this_machine (GhConnection *connection)
-{
-  const char *uri = gh_connection_get_uri (connection);
-
-  return !gh_connection_is_remote (connection)
-         && (g_str_has_prefix (uri, "qemu:") || g_str_has_prefix (uri, "qemu+unix:"));
-}
-
 /* Changes @host, which nobody else holds yet. */
 static void
 apply_overrides (GhHostInventory *self,
@@ -1008,11 +998,11 @@ start_load (GhHostInventory *self)
 
   data = g_new0 (LoadData, 1);
   g_weak_ref_init (&data->self, self);
-  data->uri = g_strdup (gh_connection_get_uri (self->connection));
-  data->local = connection_is_this_machine (self->connection);
+  data->uri = g_strdup (gh_link_get_uri (self->link));
+  data->local = gh_link_is_this_machine (self->link);
   data->probe_path = gh_virgl_probe_dup_path ();
   /* virConnectRef() only counts: it asks no daemon. */
-  data->conn = _gh_connection_dup_virconnect (self->connection, &error);
+  data->conn = gh_link_dup_virconnect (self->link, &error);
 
   self->loading = TRUE;
   task = g_task_new (NULL, NULL, load_cb, NULL);
@@ -1030,46 +1020,11 @@ start_load (GhHostInventory *self)
 }
 
 static void
-request_reload (GhHostInventory *self)
-{
-  /* Nobody asked for the host yet: nothing to keep current. */
-  if (!self->loaded && !self->loading)
-    return;
-
-  if (self->loading)
-    self->reload_wanted = TRUE;
-  else
-    start_load (self);
-}
-
-static void
-on_node_devices_changed (GhConnection    *connection,
-                         GhHostInventory *self)
-{
-  request_reload (self);
-}
-
-static void
-on_connection_state (GhConnection    *connection,
-                     GParamSpec      *pspec,
-                     GhHostInventory *self)
-{
-  /* A new virConnectPtr: the daemon may have restarted, devices may have changed. */
-  if (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED)
-    request_reload (self);
-}
-
-static void
 gh_host_inventory_dispose (GObject *object)
 {
   GhHostInventory *self = (GhHostInventory *)object;
 
-  if (self->connection != NULL)
-    {
-      g_clear_signal_handler (&self->node_devices_handler, self->connection);
-      g_clear_signal_handler (&self->state_handler, self->connection);
-      g_clear_object (&self->connection);
-    }
+  g_clear_pointer (&self->link, gh_link_unref);
 
   G_OBJECT_CLASS (gh_host_inventory_parent_class)->dispose (object);
 }
@@ -1145,20 +1100,31 @@ gh_host_inventory_init (GhHostInventory *self)
 }
 
 GhHostInventory *
-gh_host_inventory_new (GhConnection *connection)
+gh_host_inventory_new (GhLink *link)
 {
   GhHostInventory *self;
 
-  g_return_val_if_fail (GH_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (link != NULL, NULL);
 
   self = g_object_new (GH_TYPE_HOST_INVENTORY, NULL);
-  self->connection = g_object_ref (connection);
-  self->node_devices_handler = g_signal_connect (connection, "node-devices-changed",
-                                                 G_CALLBACK (on_node_devices_changed), self);
-  self->state_handler = g_signal_connect (connection, "notify::state",
-                                          G_CALLBACK (on_connection_state), self);
+  self->link = gh_link_ref (link);
 
   return self;
+}
+
+void
+gh_host_inventory_reload (GhHostInventory *self)
+{
+  g_return_if_fail (GH_IS_HOST_INVENTORY (self));
+
+  /* Nobody asked for the host yet: nothing to keep current. */
+  if (self->link == NULL || (!self->loaded && !self->loading))
+    return;
+
+  if (self->loading)
+    self->reload_wanted = TRUE;
+  else
+    start_load (self);
 }
 
 /**
@@ -1178,7 +1144,7 @@ gh_host_inventory_load_async (GhHostInventory     *self,
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (GH_IS_HOST_INVENTORY (self));
-  g_return_if_fail (self->connection != NULL);
+  g_return_if_fail (self->link != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -1203,6 +1169,29 @@ gh_host_inventory_load_finish (GhHostInventory  *self,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gh_host_inventory_ensure_async (GhHostInventory     *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GH_IS_HOST_INVENTORY (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  /* Inventories made from XML or a file are read already, and have no link. */
+  if (self->link == NULL || (self->loaded && !self->loading))
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (task, gh_host_inventory_load_async);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  gh_host_inventory_load_async (self, cancellable, callback, user_data);
 }
 
 GhHostInventory *

@@ -8,8 +8,8 @@
 
 #include <gio/gio.h>
 
-#include "gh-connection.h"
 #include "gh-host.h"
+#include "gh-link.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +17,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GhHostInventory, gh_host_inventory, GH, HOST_INVENTORY, GObject)
 
-/* Follows @connection: loads when asked, and again on node-device events and after a
- * reconnection; ::changed tells when what it holds was replaced. */
-GhHostInventory         *gh_host_inventory_new                (GhConnection         *connection);
+/* The host behind @link. Its GhConnection makes the one inventory it has
+ * (gh_connection_get_host_inventory()) and calls gh_host_inventory_reload() on
+ * node-device events and after a reconnection; ::changed tells when what it holds was
+ * replaced. */
+GhHostInventory         *gh_host_inventory_new                (GhLink               *link);
+/* Reads the host again, whether or not it was read: a test or a caller that knows the
+ * host changed. */
 void                     gh_host_inventory_load_async         (GhHostInventory      *self,
                                                                GCancellable         *cancellable,
                                                                GAsyncReadyCallback   callback,
@@ -27,6 +31,15 @@ void                     gh_host_inventory_load_async         (GhHostInventory  
 gboolean                 gh_host_inventory_load_finish        (GhHostInventory      *self,
                                                                GAsyncResult         *result,
                                                                GError              **error);
+/* What a window asks: completes at once when the host was read (and no reload is under
+ * way), else joins or starts the load. Finish with gh_host_inventory_load_finish(). */
+void                     gh_host_inventory_ensure_async       (GhHostInventory      *self,
+                                                               GCancellable         *cancellable,
+                                                               GAsyncReadyCallback   callback,
+                                                               gpointer              user_data);
+/* The host's devices changed, or the connection came back: reads again if it was read
+ * (or is being read), else does nothing until someone asks. */
+void                     gh_host_inventory_reload             (GhHostInventory      *self);
 
 /* A host described by recorded XML (tests, reports of other machines): domain
  * capabilities (NULL: unknown) and node devices as virsh nodedev-dumpxml prints them. */

@@ -10,6 +10,7 @@
 
 #include "gh-cleanup-journal.h"
 #include "gh-core-private.h"
+#include "gh-link-private.h"
 
 /* How the list stays current without ever polling:
  *
@@ -47,7 +48,7 @@ typedef struct
   /* Ours, not libvirt's: drivers without close callbacks (test:///) accept the
    * registration but never call its free function. */
   CallbackData  *close_data;
-} Link;
+} Opened;
 
 struct _GhConnection
 {
@@ -61,9 +62,9 @@ struct _GhConnection
   GMainContext  *main_context;   /* where events and results are applied */
   GError        *cleanup_error;  /* what the last cleanup could not take back */
 
-  /* Guarded by @lock: workers read link->conn, the main thread swaps the link. */
-  GMutex         lock;
-  Link          *link;
+  GhLink        *link;         /* what machines, the inventory and workers borrow */
+  Opened        *opened;       /* what is registered on link's virConnectPtr */
+  GhHostInventory *inventory;  /* made when first asked for */
 
   GhConnectionState state;
   guint          generation;
@@ -203,21 +204,21 @@ set_state (GhConnection      *self,
       g_debug ("%s: %s%s%s", self->uri, name,
                error != NULL ? ": " : "", error != NULL ? error->message : "");
       self->state = state;
+      _gh_link_set_connected (self->link, state == GH_CONNECTION_STATE_CONNECTED);
+      /* A new virConnectPtr: the daemon may have restarted, devices may have changed. */
+      if (state == GH_CONNECTION_STATE_CONNECTED && self->inventory != NULL)
+        gh_host_inventory_reload (self->inventory);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
     }
 }
 
-/* Takes the link away from the object, to be closed by a worker. */
-static Link *
-steal_link (GhConnection *self)
+/* Takes the open virConnectPtr away from the object and its link, to be closed by a
+ * worker: nobody can take a new reference to it from now on. */
+static Opened *
+steal_opened (GhConnection *self)
 {
-  Link *link;
-
-  g_mutex_lock (&self->lock);
-  link = g_steal_pointer (&self->link);
-  g_mutex_unlock (&self->lock);
-
-  return link;
+  _gh_link_set_virconnect (self->link, NULL);
+  return g_steal_pointer (&self->opened);
 }
 
 static void on_close (virConnectPtr  conn,
@@ -225,71 +226,71 @@ static void on_close (virConnectPtr  conn,
                       void          *opaque);
 
 static void
-link_close_thread (GTask        *task,
+opened_close_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  Link *link = task_data;
+  Opened *opened = task_data;
 
   /* On a dead connection these fail at once; that is fine. */
-  for (guint i = 0; link->event_ids != NULL && i < link->event_ids->len; i++)
-    virConnectDomainEventDeregisterAny (link->conn, g_array_index (link->event_ids, int, i));
-  if (link->node_device_event_id >= 0)
-    virConnectNodeDeviceEventDeregisterAny (link->conn, link->node_device_event_id);
-  if (link->shutdown_event_id >= 0)
-    virConnectDomainQemuMonitorEventDeregister (link->conn, link->shutdown_event_id);
-  virConnectUnregisterCloseCallback (link->conn, on_close);
-  g_clear_pointer (&link->conn, virConnectClose);
+  for (guint i = 0; opened->event_ids != NULL && i < opened->event_ids->len; i++)
+    virConnectDomainEventDeregisterAny (opened->conn, g_array_index (opened->event_ids, int, i));
+  if (opened->node_device_event_id >= 0)
+    virConnectNodeDeviceEventDeregisterAny (opened->conn, opened->node_device_event_id);
+  if (opened->shutdown_event_id >= 0)
+    virConnectDomainQemuMonitorEventDeregister (opened->conn, opened->shutdown_event_id);
+  virConnectUnregisterCloseCallback (opened->conn, on_close);
+  g_clear_pointer (&opened->conn, virConnectClose);
   virResetLastError ();
 
   g_task_return_boolean (task, TRUE);
 }
 
 static void
-link_free (Link *link)
+opened_free (Opened *opened)
 {
-  /* Only a link that was never opened, or was closed by link_close_thread(). */
-  g_assert (link->conn == NULL);
+  /* Only one that was never opened, or was closed by opened_close_thread(). */
+  g_assert (opened->conn == NULL);
 
-  g_clear_pointer (&link->event_ids, g_array_unref);
-  g_clear_pointer (&link->close_data, callback_data_release);
-  g_free (link);
+  g_clear_pointer (&opened->event_ids, g_array_unref);
+  g_clear_pointer (&opened->close_data, callback_data_release);
+  g_free (opened);
 }
 
-/* Closes @link in a worker and frees it; takes it. */
+/* Closes @opened in a worker and frees it; takes it. */
 static void
-link_close_in_thread (Link *link)
+opened_close_in_thread (Opened *opened)
 {
   g_autoptr(GTask) task = NULL;
 
-  if (link == NULL)
+  if (opened == NULL)
     return;
 
-  if (link->conn == NULL)
+  if (opened->conn == NULL)
     {
-      link_free (link);
+      opened_free (opened);
       return;
     }
 
   task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, link_close_in_thread);
-  g_task_set_task_data (task, link, (GDestroyNotify) link_free);
-  g_task_run_in_thread (task, link_close_thread);
+  g_task_set_source_tag (task, opened_close_in_thread);
+  g_task_set_task_data (task, opened, (GDestroyNotify) opened_free);
+  g_task_run_in_thread (task, opened_close_thread);
 }
 
 static void cancel_reconnect (GhConnection *self);
 
-/* Ends the current link: whatever was started on it is recognised by its generation and
- * dropped, and the link closes in a worker. */
+/* Ends the open connection: whatever was started on it is recognised by its generation
+ * and dropped, and the virConnectPtr closes in a worker. */
 static void
-retire_link (GhConnection *self)
+retire_opened (GhConnection *self)
 {
   cancel_reconnect (self);
   self->generation++;
   self->lost_while_opening = -1;
   g_hash_table_remove_all (self->pending);
-  link_close_in_thread (steal_link (self));
+  opened_close_in_thread (steal_opened (self));
 }
 
 /* ---- Reading domains again after events ------------------------------------------ */
@@ -634,8 +635,12 @@ apply_node_device_event (gpointer user_data)
 {
   g_autoptr(GhConnection) self = deferred_dup_connection (user_data);
 
-  if (self != NULL)
-    g_signal_emit (self, signals[NODE_DEVICES_CHANGED], 0);
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (self->inventory != NULL)
+    gh_host_inventory_reload (self->inventory);
+  g_signal_emit (self, signals[NODE_DEVICES_CHANGED], 0);
 
   return G_SOURCE_REMOVE;
 }
@@ -714,7 +719,7 @@ apply_close (gpointer user_data)
   if (self == NULL)
     return G_SOURCE_REMOVE;
 
-  /* The open that this link belongs to has not been applied yet: what it brings back
+  /* The open that this close belongs to has not been applied yet: what it brings back
    * is already dead, and open_cb() must treat it as lost. */
   if (self->state != GH_CONNECTION_STATE_CONNECTED)
     {
@@ -735,7 +740,7 @@ lose_connection (GhConnection *self,
   GError *error = NULL;
   guint n_items;
 
-  retire_link (self);
+  retire_opened (self);
 
   /* The machines stay listed: they most likely still exist, we just cannot see them. */
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->machines));
@@ -861,7 +866,7 @@ typedef struct
 {
   char          *uri;
   guint          generation;
-  Link          *link;
+  Opened        *opened;
   GPtrArray     *infos;         /* GhMachineInfo* */
   /* Made on the main thread, handed to libvirt by the worker. */
   CallbackData  *event_data[G_N_ELEMENTS (domain_events)];
@@ -874,7 +879,7 @@ static void
 open_data_free (OpenData *data)
 {
   /* Still set only when the result was not taken, e.g. superseded by close(). */
-  link_close_in_thread (g_steal_pointer (&data->link));
+  opened_close_in_thread (g_steal_pointer (&data->opened));
   g_clear_pointer (&data->infos, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
     g_clear_pointer (&data->event_data[i], callback_data_release);
@@ -931,7 +936,7 @@ open_thread (GTask        *task,
              GCancellable *cancellable)
 {
   OpenData *data = task_data;
-  Link *link = data->link;
+  Opened *opened = data->opened;
   g_autofree char *failure = NULL;
   g_autoptr(GError) error = NULL;
   virDomainPtr *domains = NULL;
@@ -939,8 +944,8 @@ open_thread (GTask        *task,
 
   failure = g_strdup_printf (_("Could not connect to “%s”"), data->uri);
 
-  link->conn = virConnectOpen (data->uri);
-  if (link->conn == NULL)
+  opened->conn = virConnectOpen (data->uri);
+  if (opened->conn == NULL)
     {
       _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -948,18 +953,18 @@ open_thread (GTask        *task,
     }
 
   /* Drivers without keepalive or close callbacks (test:///) just say no. */
-  virConnectSetKeepAlive (link->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
-  virConnectRegisterCloseCallback (link->conn, on_close, link->close_data, NULL);
+  virConnectSetKeepAlive (opened->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT);
+  virConnectRegisterCloseCallback (opened->conn, on_close, opened->close_data, NULL);
   virResetLastError ();
 
   /* Events first, then the list: a change between the two is then never missed. */
-  link->event_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  opened->event_ids = g_array_new (FALSE, FALSE, sizeof (int));
   for (guint i = 0; i < G_N_ELEMENTS (domain_events); i++)
     {
       CallbackData *callback_data = g_steal_pointer (&data->event_data[i]);
       int id;
 
-      id = virConnectDomainEventRegisterAny (link->conn, NULL, domain_events[i].id,
+      id = virConnectDomainEventRegisterAny (opened->conn, NULL, domain_events[i].id,
                                              domain_events[i].callback,
                                              callback_data, callback_data_release);
       if (id < 0)
@@ -975,19 +980,19 @@ open_thread (GTask        *task,
           virResetLastError ();
           continue;
         }
-      g_array_append_val (link->event_ids, id);
+      g_array_append_val (opened->event_ids, id);
     }
 
   /* Drivers without node devices (or their events) still manage machines. */
   {
     CallbackData *callback_data = g_steal_pointer (&data->node_device_data);
 
-    link->node_device_event_id =
-      virConnectNodeDeviceEventRegisterAny (link->conn, NULL,
+    opened->node_device_event_id =
+      virConnectNodeDeviceEventRegisterAny (opened->conn, NULL,
                                             VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
                                             VIR_NODE_DEVICE_EVENT_CALLBACK (on_node_device_event),
                                             callback_data, callback_data_release);
-    if (link->node_device_event_id < 0)
+    if (opened->node_device_event_id < 0)
       {
         callback_data_release (callback_data);
         virResetLastError ();
@@ -1000,17 +1005,17 @@ open_thread (GTask        *task,
   {
     CallbackData *callback_data = g_steal_pointer (&data->shutdown_data);
 
-    link->shutdown_event_id =
-      virConnectDomainQemuMonitorEventRegister (link->conn, NULL, "SHUTDOWN", on_qemu_shutdown,
+    opened->shutdown_event_id =
+      virConnectDomainQemuMonitorEventRegister (opened->conn, NULL, "SHUTDOWN", on_qemu_shutdown,
                                                 callback_data, callback_data_release, 0);
-    if (link->shutdown_event_id < 0)
+    if (opened->shutdown_event_id < 0)
       {
         callback_data_release (callback_data);
         virResetLastError ();
       }
   }
 
-  n_domains = virConnectListAllDomains (link->conn, &domains, 0);
+  n_domains = virConnectListAllDomains (opened->conn, &domains, 0);
   if (n_domains < 0)
     {
       _gh_error_set_from_libvirt (&error, GH_ERROR_CONNECTION_FAILED, failure);
@@ -1039,10 +1044,9 @@ apply_open (GhConnection *self,
 {
   g_autoptr(GPtrArray) machines = g_ptr_array_new_full (data->infos->len, g_object_unref);
 
-  g_mutex_lock (&self->lock);
-  g_assert (self->link == NULL);
-  self->link = g_steal_pointer (&data->link);
-  g_mutex_unlock (&self->lock);
+  g_assert (self->opened == NULL);
+  self->opened = g_steal_pointer (&data->opened);
+  _gh_link_set_virconnect (self->link, self->opened->conn);
 
   self->n_full_lists++;
 
@@ -1183,15 +1187,15 @@ start_open (GhConnection *self,
   g_autoptr(GTask) task = NULL;
   OpenData *data;
 
-  retire_link (self);
+  retire_opened (self);
 
   data = g_new0 (OpenData, 1);
   data->uri = g_strdup (self->uri);
   data->generation = self->generation;
-  data->link = g_new0 (Link, 1);
-  data->link->node_device_event_id = -1;
-  data->link->shutdown_event_id = -1;
-  data->link->close_data = callback_data_new (self, self->generation);
+  data->opened = g_new0 (Opened, 1);
+  data->opened->node_device_event_id = -1;
+  data->opened->shutdown_event_id = -1;
+  data->opened->close_data = callback_data_new (self, self->generation);
   for (guint i = 0; i < G_N_ELEMENTS (data->event_data); i++)
     data->event_data[i] = callback_data_new (self, self->generation);
   data->node_device_data = callback_data_new (self, self->generation);
@@ -1215,7 +1219,7 @@ gh_connection_dispose (GObject *object)
 {
   GhConnection *self = (GhConnection *)object;
 
-  retire_link (self);
+  retire_opened (self);
 
   G_OBJECT_CLASS (gh_connection_parent_class)->dispose (object);
 }
@@ -1231,7 +1235,8 @@ gh_connection_finalize (GObject *object)
   g_clear_error (&self->cleanup_error);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
-  g_mutex_clear (&self->lock);
+  g_clear_object (&self->inventory);
+  g_clear_pointer (&self->link, gh_link_unref);
 
   G_OBJECT_CLASS (gh_connection_parent_class)->finalize (object);
 }
@@ -1283,6 +1288,7 @@ gh_connection_set_property (GObject      *object,
     {
     case PROP_URI:
       self->uri = g_value_dup_string (value);
+      self->link = _gh_link_new (self->uri);
       break;
 
     default:
@@ -1365,7 +1371,6 @@ _gh_connection_emit_install_failed (GhConnection *self,
 static void
 gh_connection_init (GhConnection *self)
 {
-  g_mutex_init (&self->lock);
   self->lost_while_opening = -1;
   self->machines = _gh_machine_list_new ();
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1431,43 +1436,25 @@ gh_connection_get_cleanup_error (GhConnection *self)
   return self->cleanup_error;
 }
 
-static GUri *
-parse_uri (GhConnection *self)
-{
-  return g_uri_parse (self->uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED, NULL);
-}
-
 /* A connection is remote when the daemon is on another host: the display then cannot
  * use local file descriptors or SPICE GL. */
 gboolean
 gh_connection_is_remote (GhConnection *self)
 {
-  g_autoptr(GUri) uri = NULL;
-  const char *host;
-
   g_return_val_if_fail (GH_IS_CONNECTION (self), FALSE);
-
-  uri = parse_uri (self);
-  if (uri == NULL)
-    return FALSE;
-
-  host = g_uri_get_host (uri);
-  return host != NULL && host[0] != '\0';
+  return gh_link_is_remote (self->link);
 }
 
 GhGraphicsConnectionFlags
 gh_connection_get_graphics_flags (GhConnection *self)
 {
   GhGraphicsConnectionFlags flags = GH_GRAPHICS_CONNECTION_SESSION;
-  g_autoptr(GUri) uri = NULL;
 
   g_return_val_if_fail (GH_IS_CONNECTION (self), flags);
 
-  if (gh_connection_is_remote (self))
+  if (gh_link_is_remote (self->link))
     flags |= GH_GRAPHICS_CONNECTION_REMOTE;
-
-  uri = parse_uri (self);
-  if (uri != NULL && g_strcmp0 (g_uri_get_path (uri), "/system") == 0)
+  if (gh_link_is_system (self->link))
     flags |= GH_GRAPHICS_CONNECTION_SYSTEM;
 
   return flags;
@@ -1476,12 +1463,41 @@ gh_connection_get_graphics_flags (GhConnection *self)
 gboolean
 gh_connection_is_session (GhConnection *self)
 {
-  g_autoptr(GUri) uri = NULL;
-
   g_return_val_if_fail (GH_IS_CONNECTION (self), FALSE);
+  return gh_link_is_session (self->link);
+}
 
-  uri = parse_uri (self);
-  return uri != NULL && g_strcmp0 (g_uri_get_path (uri), "/session") == 0;
+/**
+ * gh_connection_get_link:
+ *
+ * Returns: (transfer none): what machines, the host inventory and workers hold of this
+ *   connection
+ */
+GhLink *
+gh_connection_get_link (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+  return self->link;
+}
+
+/**
+ * gh_connection_get_host_inventory:
+ *
+ * The one inventory of this connection's host, made when first asked for and kept
+ * current from then on (node-device events, reconnections): every window borrows it,
+ * so the host is probed once, not once per window.
+ *
+ * Returns: (transfer none): the host inventory
+ */
+GhHostInventory *
+gh_connection_get_host_inventory (GhConnection *self)
+{
+  g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
+
+  if (self->inventory == NULL)
+    self->inventory = gh_host_inventory_new (self->link);
+
+  return self->inventory;
 }
 
 void
@@ -1521,7 +1537,7 @@ gh_connection_close (GhConnection *self)
 
   g_return_if_fail (GH_IS_CONNECTION (self));
 
-  retire_link (self);
+  retire_opened (self);
   _gh_machine_list_set_all (self->machines, none);
   set_state (self, GH_CONNECTION_STATE_DISCONNECTED, NULL);
 }
@@ -1530,24 +1546,8 @@ virConnectPtr
 _gh_connection_dup_virconnect (GhConnection  *self,
                                GError       **error)
 {
-  virConnectPtr conn;
-
   g_return_val_if_fail (GH_IS_CONNECTION (self), NULL);
-
-  g_mutex_lock (&self->lock);
-  conn = self->link != NULL ? self->link->conn : NULL;
-  if (conn != NULL)
-    virConnectRef (conn);
-  g_mutex_unlock (&self->lock);
-
-  if (conn == NULL)
-    {
-      g_autofree char *detail = g_strdup_printf (_("Not connected to “%s”"), self->uri);
-
-      _gh_error_set (error, GH_ERROR_NOT_CONNECTED, NULL, detail);
-    }
-
-  return conn;
+  return gh_link_dup_virconnect (self->link, error);
 }
 
 guint

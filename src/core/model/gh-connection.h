@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 
 #include "gh-graphics-planner.h"
+#include "gh-host-inventory.h"
+#include "gh-link.h"
 #include "gh-machine.h"
 #include "gh-machine-list.h"
 
@@ -37,6 +39,8 @@ gboolean           gh_connection_is_remote     (GhConnection        *self);
 /* How this connection counts for the planner: system, remote, or neither. */
 GhGraphicsConnectionFlags gh_connection_get_graphics_flags (GhConnection *self);
 gboolean           gh_connection_is_session    (GhConnection        *self);
+GhLink            *gh_connection_get_link      (GhConnection        *self);
+GhHostInventory   *gh_connection_get_host_inventory (GhConnection   *self);
 
 /* Opens the URI in a worker thread and lists its machines once; from then on only
  * libvirt events change the list. Also used to retry a failed connection. */

@@ -1486,12 +1486,12 @@ gh_create_wizard_constructed (GObject *object)
   G_OBJECT_CLASS (gh_create_wizard_parent_class)->constructed (object);
 
   adw_window_title_set_subtitle (self->window_title, connection);
-  self->host = gh_host_inventory_new (self->connection);
+  self->host = g_object_ref (gh_connection_get_host_inventory (self->connection));
   self->creator = gh_machine_creator_new (self->connection, self->host);
   g_signal_connect_object (self->creator, "notify::step", G_CALLBACK (step_changed_cb), self, 0);
 
   gh_machine_creator_prepare_async (self->creator, self->cancellable, prepare_cb, g_object_ref (self));
-  gh_host_inventory_load_async (self->host, self->cancellable, host_loaded_cb, g_object_ref (self));
+  gh_host_inventory_ensure_async (self->host, self->cancellable, host_loaded_cb, g_object_ref (self));
   if (!gh_os_db_get_loaded (self->os_db))
     gh_os_db_load_async (self->os_db, self->cancellable, os_db_loaded_cb, g_object_ref (self));
 

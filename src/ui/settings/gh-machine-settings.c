@@ -1657,7 +1657,7 @@ gh_machine_settings_constructed (GObject *object)
   title = g_strdup_printf (_("Settings of %s"), gh_machine_get_display_name (self->machine));
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  self->host = gh_host_inventory_new (self->connection);
+  self->host = g_object_ref (gh_connection_get_host_inventory (self->connection));
   g_signal_connect_object (self->host, "changed", G_CALLBACK (fill_host_pages), self,
                            G_CONNECT_SWAPPED);
   self->limits = gh_machine_creator_new (self->connection, self->host);
@@ -1666,8 +1666,8 @@ gh_machine_settings_constructed (GObject *object)
 
   reload (self);
   busy_changed (self, +2);
-  gh_host_inventory_load_async (self->host, self->cancellable, host_loaded_cb,
-                                g_object_ref (self));
+  gh_host_inventory_ensure_async (self->host, self->cancellable, host_loaded_cb,
+                                  g_object_ref (self));
   gh_machine_creator_prepare_async (self->limits, self->cancellable, limits_cb,
                                     g_object_ref (self));
   if (!gh_os_db_get_loaded (gh_os_db_get_default ()))
