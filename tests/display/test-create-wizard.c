@@ -552,7 +552,8 @@ static void
 test_from_main_window (Fixture       *fixture,
                        gconstpointer  data)
 {
-  GtkWidget *window = GTK_WIDGET (gh_window_new (fixture->app));
+  GtkWidget *window = GTK_WIDGET (gh_window_new (GTK_APPLICATION (fixture->app),
+                                                 gh_application_get_connections (fixture->app)));
   GhCreateWizard *wizard = NULL;
 
   gtk_window_present (GTK_WINDOW (window));

@@ -115,6 +115,52 @@ find_main_window (GhApplication *self)
   return NULL;
 }
 
+/* The main window's size, as the user left it. */
+static void
+save_window_size (GhApplication *self,
+                  GtkWindow     *window)
+{
+  int width;
+  int height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (window, &width, &height);
+  gh_settings_set_window_size (self->settings, width, height, gtk_window_is_maximized (window));
+}
+
+static gboolean
+on_main_window_close_request (GtkWindow     *window,
+                              GhApplication *self)
+{
+  save_window_size (self, window);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static GtkWindow *
+create_main_window (GhApplication *self)
+{
+  GtkWindow *window = GTK_WINDOW (gh_window_new (GTK_APPLICATION (self),
+                                                 G_LIST_MODEL (self->connections)));
+
+  if (self->settings != NULL)
+    {
+      int width;
+      int height;
+      gboolean maximized;
+
+      gh_settings_get_window_size (self->settings, &width, &height, &maximized);
+      gtk_window_set_default_size (window, width, height);
+      if (maximized)
+        gtk_window_maximize (window);
+    }
+  g_signal_connect_object (window, "close-request",
+                           G_CALLBACK (on_main_window_close_request), self, 0);
+
+  return window;
+}
+
 static void
 gh_application_activate (GApplication *app)
 {
@@ -128,7 +174,7 @@ gh_application_activate (GApplication *app)
 
   window = GTK_WINDOW (find_main_window (self));
   if (window == NULL)
-    window = GTK_WINDOW (gh_window_new (self));
+    window = create_main_window (self);
 
   gtk_window_present (window);
 }
@@ -477,10 +523,82 @@ gh_application_shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* The machine a (connection URI, machine UUID) parameter names, or NULL when the
+ * connection was removed or the machine is gone since the action was asked for. */
+static GhMachine *
+lookup_machine (GhApplication *self,
+                GVariant      *parameter)
+{
+  const char *uri;
+  const char *uuid;
+  GhConnection *connection;
+
+  g_variant_get (parameter, "(&s&s)", &uri, &uuid);
+  connection = find_connection (self, uri);
+  if (connection == NULL)
+    return NULL;
+
+  return gh_machine_list_lookup_by_uuid (gh_connection_get_machines (connection), uuid);
+}
+
+/* app.open-console and app.open-settings, (connection URI, machine UUID): how rows,
+ * consoles and the wizard open a machine's windows without reaching up to the
+ * application. */
+static void
+gh_application_open_console_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  GhApplication *self = GH_APPLICATION (user_data);
+  GhMachine *machine = lookup_machine (self, parameter);
+
+  if (machine != NULL)
+    gh_application_open_console (self, machine);
+}
+
+static void
+gh_application_open_settings_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  GhApplication *self = GH_APPLICATION (user_data);
+  GhMachine *machine = lookup_machine (self, parameter);
+
+  if (machine != NULL)
+    gh_application_open_settings (self, machine);
+}
+
+/* app.add-connection (s): adds the URI to the window's connections and remembers it. */
+static void
+gh_application_add_connection_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  gh_application_add_connection (GH_APPLICATION (user_data),
+                                 g_variant_get_string (parameter, NULL), TRUE);
+}
+
+/* app.remove-connection (s): removes the URI's connection and forgets it. */
+static void
+gh_application_remove_connection_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  GhApplication *self = GH_APPLICATION (user_data);
+  GhConnection *connection = find_connection (self, g_variant_get_string (parameter, NULL));
+
+  if (connection != NULL)
+    gh_application_remove_connection (self, connection, TRUE);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", gh_application_quit_action },
   { "about", gh_application_about_action },
   { "shortcuts", gh_application_shortcuts_action },
+  { "open-console", gh_application_open_console_action, "(ss)" },
+  { "open-settings", gh_application_open_settings_action, "(ss)" },
+  { "add-connection", gh_application_add_connection_action, "s" },
+  { "remove-connection", gh_application_remove_connection_action, "s" },
 };
 
 static void
@@ -519,7 +637,7 @@ gh_application_shutdown (GApplication *app)
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     {
       if (GH_IS_WINDOW (l->data))
-        gh_window_save_size (GH_WINDOW (l->data));
+        save_window_size (self, l->data);
     }
 
   for (guint i = 0; i < n; i++)

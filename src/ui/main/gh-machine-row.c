@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 
-#include "gh-console-window.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
 #include "gh-window.h"
@@ -522,28 +521,16 @@ machine_delete_action (GtkWidget  *widget,
   gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
-/* The application of the row's window: consoles and settings windows belong to it. */
-static GhApplication *
-gh_machine_row_get_application (GhMachineRow *self)
-{
-  GtkWindow *window = gh_machine_row_get_window (self);
-  GtkApplication *app = window != NULL ? gtk_window_get_application (window) : NULL;
-
-  return GH_IS_APPLICATION (app) ? GH_APPLICATION (app) : NULL;
-}
-
 static void
 machine_open_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
-  GhApplication *app = gh_machine_row_get_application (self);
 
   g_return_if_fail (self->machine != NULL);
-  g_return_if_fail (app != NULL);
 
-  gh_application_open_console (app, self->machine);
+  gh_widget_activate_machine_action (widget, "app.open-console", self->machine);
 }
 
 static void
@@ -552,12 +539,10 @@ machine_settings_action (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   GhMachineRow *self = GH_MACHINE_ROW (widget);
-  GhApplication *app = gh_machine_row_get_application (self);
 
   g_return_if_fail (self->machine != NULL);
-  g_return_if_fail (app != NULL);
 
-  gh_application_open_settings (app, self->machine);
+  gh_widget_activate_machine_action (widget, "app.open-settings", self->machine);
 }
 
 /* Enter on a row does what its primary button does: Start for a machine that is off,

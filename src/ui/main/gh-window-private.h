@@ -6,7 +6,6 @@
 
 #pragma once
 
-#include "gh-application.h"
 #include "gh-window.h"
 
 G_BEGIN_DECLS
@@ -48,11 +47,9 @@ struct _GhWindow
   guint                 set_up : 1;
 };
 
-GhApplication *_gh_window_get_app     (GhWindow *self);
-
 /* gh-window-ready.c: with GREENHOUSE_REPORT_READY set, prints "greenhouse-ready
  * machines=N" once the window shows its connections' machines. Called whenever that may
  * have become true: mapped, a connection settled, rows built. */
-void           _gh_window_check_ready (GhWindow *self);
+void            _gh_window_check_ready (GhWindow *self);
 
 G_END_DECLS

@@ -100,8 +100,8 @@ on_ready_after_paint (GhWindow      *self,
   fflush (stdout);
 
   if (g_strcmp0 (g_getenv ("GREENHOUSE_REPORT_READY"), "quit") == 0 &&
-      _gh_window_get_app (self) != NULL)
-    g_application_quit (G_APPLICATION (_gh_window_get_app (self)));
+      gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 }
 
 void

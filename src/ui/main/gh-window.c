@@ -14,12 +14,6 @@
 
 G_DEFINE_FINAL_TYPE (GhWindow, gh_window, ADW_TYPE_APPLICATION_WINDOW)
 
-GhApplication *
-_gh_window_get_app (GhWindow *self)
-{
-  return GH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-}
-
 /* ---- the grid view's items ---------------------------------------------------------- */
 
 /* The list item a connection's view is the child of, while it is bound. */
@@ -542,7 +536,7 @@ on_add_connection_response (AdwMessageDialog *dialog,
   if (!gh_uri_check (uri, NULL))
     return;
 
-  gh_application_add_connection (_gh_window_get_app (self), uri, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.add-connection", "s", uri);
 }
 
 static void
@@ -708,20 +702,7 @@ gh_window_remove_connection_action (GtkWidget  *widget,
                                     const char *action_name,
                                     GVariant   *parameter)
 {
-  GhWindow *self = GH_WINDOW (widget);
-  const char *uri = g_variant_get_string (parameter, NULL);
-  guint n = g_list_model_get_n_items (self->connections);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
-
-      if (g_strcmp0 (gh_connection_get_uri (connection), uri) == 0)
-        {
-          gh_application_remove_connection (_gh_window_get_app (self), connection, TRUE);
-          return;
-        }
-    }
+  gtk_widget_activate_action_variant (widget, "app.remove-connection", parameter);
 }
 
 static void
@@ -730,32 +711,6 @@ gh_window_show_error_action (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   gh_error_dialog_present (widget, parameter);
-}
-
-void
-gh_window_save_size (GhWindow *self)
-{
-  GhApplication *app;
-  int width;
-  int height;
-
-  g_return_if_fail (GH_IS_WINDOW (self));
-
-  app = _gh_window_get_app (self);
-  if (app == NULL || gh_application_get_settings (app) == NULL)
-    return;
-
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  gh_settings_set_window_size (gh_application_get_settings (app), width, height,
-                               gtk_window_is_maximized (GTK_WINDOW (self)));
-}
-
-static gboolean
-gh_window_close_request (GtkWindow *window)
-{
-  gh_window_save_size (GH_WINDOW (window));
-
-  return GTK_WINDOW_CLASS (gh_window_parent_class)->close_request (window);
 }
 
 static void
@@ -802,13 +757,10 @@ gh_window_class_init (GhWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = gh_window_dispose;
 
   widget_class->map = gh_window_map;
-
-  window_class->close_request = gh_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/gh-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GhWindow, toast_overlay);
@@ -862,27 +814,11 @@ gh_window_init (GhWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
-/* Not in constructed (): GtkWindow:application is not a construct property. */
 static void
-gh_window_set_up (GhWindow      *self,
-                  GhApplication *app)
+gh_window_set_up (GhWindow   *self,
+                  GListModel *connections)
 {
-  GhSettings *settings;
-
-  settings = gh_application_get_settings (app);
-  if (settings != NULL)
-    {
-      int width;
-      int height;
-      gboolean maximized;
-
-      gh_settings_get_window_size (settings, &width, &height, &maximized);
-      gtk_window_set_default_size (GTK_WINDOW (self), width, height);
-      if (maximized)
-        gtk_window_maximize (GTK_WINDOW (self));
-    }
-
-  self->connections = g_object_ref (gh_application_get_connections (app));
+  self->connections = g_object_ref (connections);
   gtk_list_box_bind_model (self->connections_list, self->connections,
                            create_connection_row, NULL, NULL);
   g_signal_connect_object (self->connections, "items-changed",
@@ -893,17 +829,21 @@ gh_window_set_up (GhWindow      *self,
   self->set_up = TRUE;
 }
 
+/* Windows are made top-down: the application gives the window what it shows, and
+ * restores and saves its size. */
 GhWindow *
-gh_window_new (GhApplication *application)
+gh_window_new (GtkApplication *application,
+               GListModel     *connections)
 {
   GhWindow *self;
 
-  g_return_val_if_fail (GH_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_LIST_MODEL (connections), NULL);
 
   self = g_object_new (GH_TYPE_WINDOW,
                        "application", application,
                        NULL);
-  gh_window_set_up (self, application);
+  gh_window_set_up (self, connections);
 
   return self;
 }

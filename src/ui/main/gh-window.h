@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "gh-application.h"
+#include "gh-core.h"
 
 G_BEGIN_DECLS
 
@@ -16,12 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GhWindow, gh_window, GH, WINDOW, AdwApplicationWindow)
 
-GhWindow *gh_window_new                (GhApplication *application);
+/* @connections: GhConnection*, the ones the window lists. */
+GhWindow *gh_window_new                (GtkApplication *application,
+                                        GListModel     *connections);
 /* Scrolls @connection's part of the list into sight. */
 void      gh_window_reveal_connection (GhWindow      *self,
                                       GhConnection  *connection);
-/* Remembers the window's size for the next start. */
-void      gh_window_save_size         (GhWindow      *self);
 /* Shows @message (a sentence for the user) as a toast over the window's content. */
 void      gh_window_add_toast         (GhWindow      *self,
                                       const char    *message);

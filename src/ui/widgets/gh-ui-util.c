@@ -188,3 +188,22 @@ gh_install_start_dialog_new (GtkWindow *parent,
 
   return dialog;
 }
+
+void
+gh_widget_activate_machine_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GhMachine  *machine)
+{
+  GhConnection *connection;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (action_name != NULL);
+  g_return_if_fail (GH_IS_MACHINE (machine));
+
+  connection = gh_machine_get_connection (machine);
+  if (connection == NULL)
+    return;
+
+  gtk_widget_activate_action (widget, action_name, "(ss)", gh_connection_get_uri (connection),
+                              gh_machine_get_uuid (machine));
+}

@@ -40,4 +40,12 @@ GtkWidget  *gh_force_off_dialog_new        (GtkWindow          *parent,
 /* "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
 const char *gh_graphics_path_kind_get_title (GhGraphicsPathKind kind);
 
+/* Activates @action_name ("app.open-console", "app.open-settings") for @machine from
+ * @widget, with its (connection URI, UUID) parameter: how a widget opens a machine's
+ * windows without knowing the application. Nothing when the machine lost its
+ * connection. */
+void        gh_widget_activate_machine_action (GtkWidget       *widget,
+                                               const char      *action_name,
+                                               GhMachine       *machine);
+
 G_END_DECLS
