@@ -7,12 +7,10 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
 
 #include "gh-core-private.h"
 #include "gh-domain-editor.h"
+#include "gh-xml-private.h"
 
 /* libxml2 on the document libvirt gave us, not libvirt-gconfig: the editor only ever
  * changes the nodes an edit is about, and new nodes are indented like their neighbours,
@@ -92,297 +90,7 @@ gh_domain_interface_free (GhDomainInterface *iface)
   g_free (iface);
 }
 
-/* ---- Reading nodes ---------------------------------------------------------------- */
-
-/* libvirt's own elements have no namespace: a <qemu:commandline> is never one of ours. */
-static gboolean
-is_element (xmlNode    *node,
-            const char *name)
-{
-  return node != NULL && node->type == XML_ELEMENT_NODE && node->ns == NULL
-         && (name == NULL || strcmp ((const char *) node->name, name) == 0);
-}
-
-static xmlNode *
-next_element (xmlNode    *node,
-              const char *name)
-{
-  for (; node != NULL; node = node->next)
-    if (is_element (node, name))
-      return node;
-
-  return NULL;
-}
-
-static xmlNode *
-first_child (xmlNode    *node,
-             const char *name)
-{
-  return node != NULL ? next_element (node->children, name) : NULL;
-}
-
-/* The first element from @node on, in any namespace. */
-static xmlNode *
-next_element_any (xmlNode *node)
-{
-  for (; node != NULL; node = node->next)
-    if (node->type == XML_ELEMENT_NODE)
-      return node;
-
-  return NULL;
-}
-
-static xmlNode *
-last_child (xmlNode    *node,
-            const char *name)
-{
-  xmlNode *last = NULL;
-
-  for (xmlNode *child = first_child (node, name); child != NULL;
-       child = next_element (child->next, name))
-    last = child;
-
-  return last;
-}
-
-static char *
-dup_prop (xmlNode    *node,
-          const char *name)
-{
-  xmlChar *value;
-  char *ret;
-
-  if (node == NULL)
-    return NULL;
-
-  value = xmlGetNoNsProp (node, (const xmlChar *) name);
-  ret = value != NULL ? g_strdup ((const char *) value) : NULL;
-  xmlFree (value);
-  return ret;
-}
-
-static gboolean
-prop_equals (xmlNode    *node,
-             const char *name,
-             const char *expected)
-{
-  g_autofree char *value = dup_prop (node, name);
-
-  return g_strcmp0 (value, expected) == 0;
-}
-
-static char *
-dup_content (xmlNode *node)
-{
-  xmlChar *content;
-  char *ret;
-
-  if (node == NULL)
-    return NULL;
-
-  content = xmlNodeGetContent (node);
-  ret = content != NULL ? g_strdup ((const char *) content) : NULL;
-  xmlFree (content);
-  return ret;
-}
-
-/* A number as libvirt writes them in attributes: decimal or 0x-prefixed hex. */
-static gboolean
-prop_uint (xmlNode    *node,
-           const char *name,
-           guint64    *value)
-{
-  g_autofree char *text = dup_prop (node, name);
-  char *end = NULL;
-
-  if (text == NULL || text[0] == '\0')
-    return FALSE;
-
-  *value = g_ascii_strtoull (text, &end, 0);
-  return end != NULL && *end == '\0';
-}
-
-static gboolean
-is_blank (xmlNode *node)
-{
-  return node != NULL && node->type == XML_TEXT_NODE && xmlIsBlankNode (node);
-}
-
-/* ---- Changing nodes --------------------------------------------------------------- */
-
-/* The whitespace that goes before each child of @parent: what its children have now,
- * else one step more than @parent itself. NULL for a document written without any. */
-static char *
-dup_child_indent (xmlNode *parent)
-{
-  gboolean has_elements = FALSE;
-  g_autofree char *own = NULL;
-
-  for (xmlNode *child = parent->children; child != NULL; child = child->next)
-    {
-      if (child->type != XML_ELEMENT_NODE)
-        continue;
-
-      has_elements = TRUE;
-      if (is_blank (child->prev) && strchr ((const char *) child->prev->content, '\n') != NULL)
-        return g_strdup (strrchr ((const char *) child->prev->content, '\n') + 1);
-    }
-
-  /* Children, none of them on a line of its own: a compact document stays compact. */
-  if (has_elements)
-    return NULL;
-
-  if (parent->parent == NULL || parent->parent->type != XML_ELEMENT_NODE)
-    return g_strdup ("  ");
-
-  own = dup_child_indent (parent->parent);
-  return own != NULL ? g_strconcat (own, "  ", NULL) : NULL;
-}
-
-/* libxml2 merges text into an adjacent text node: put the text before an element whose
- * previous sibling is not text, or accept that it joins that text (same output). */
-static void
-add_text_before (xmlNode    *node,
-                 const char *text)
-{
-  xmlAddPrevSibling (node, xmlNewDocText (node->doc, (const xmlChar *) text));
-}
-
-/* Lays out a node made here the way its new neighbours are laid out. */
-static void
-reindent (xmlNode    *node,
-          const char *indent)
-{
-  g_autofree char *inner = g_strconcat (indent, "  ", NULL);
-  g_autofree char *line = g_strconcat ("\n", inner, NULL);
-  g_autofree char *close = g_strconcat ("\n", indent, NULL);
-  gboolean has_elements = FALSE;
-  xmlNode *child = node->children;
-
-  while (child != NULL)
-    {
-      xmlNode *next = child->next;
-
-      if (is_blank (child))
-        {
-          xmlUnlinkNode (child);
-          xmlFreeNode (child);
-        }
-      else if (child->type == XML_ELEMENT_NODE)
-        {
-          has_elements = TRUE;
-        }
-      else
-        {
-          return;  /* mixed content: its whitespace may mean something */
-        }
-      child = next;
-    }
-
-  if (!has_elements)
-    return;
-
-  for (child = node->children; child != NULL; child = child->next)
-    {
-      add_text_before (child, line);
-      reindent (child, inner);
-    }
-  xmlAddChild (node, xmlNewDocText (node->doc, (const xmlChar *) close));
-}
-
-/* Puts @child into @parent before @before (NULL: last), on a line of its own. */
-static xmlNode *
-insert_child (xmlNode *parent,
-              xmlNode *child,
-              xmlNode *before)
-{
-  g_autofree char *indent = dup_child_indent (parent);
-  g_autofree char *line = NULL;
-
-  if (indent == NULL)
-    {
-      if (before != NULL)
-        return xmlAddPrevSibling (before, child);
-      return xmlAddChild (parent, child);
-    }
-
-  reindent (child, indent);
-  line = g_strconcat ("\n", indent, NULL);
-
-  if (before != NULL)
-    {
-      xmlAddPrevSibling (before, child);
-      add_text_before (before, line);
-    }
-  else if (is_blank (parent->last))
-    {
-      /* In this order: libxml2 merges a text node into the text node it is put next to. */
-      xmlAddPrevSibling (parent->last, child);
-      add_text_before (child, line);
-    }
-  else
-    {
-      g_autofree char *own = NULL;
-
-      /* The parent was empty: close it on its own line too. */
-      own = parent->parent != NULL && parent->parent->type == XML_ELEMENT_NODE
-              ? dup_child_indent (parent->parent) : g_strdup ("");
-      xmlAddChild (parent, xmlNewDocText (parent->doc, (const xmlChar *) line));
-      xmlAddChild (parent, child);
-      g_free (line);
-      line = g_strconcat ("\n", own != NULL ? own : "", NULL);
-      xmlAddChild (parent, xmlNewDocText (parent->doc, (const xmlChar *) line));
-    }
-
-  return child;
-}
-
-/* Puts @child into @parent right after @ref (NULL: last). */
-static xmlNode *
-insert_after (xmlNode *parent,
-              xmlNode *child,
-              xmlNode *ref)
-{
-  return insert_child (parent, child, ref != NULL ? next_element (ref->next, NULL) : NULL);
-}
-
-/* Takes @node out with the whitespace that put it on its own line. */
-static void
-remove_node (xmlNode *node)
-{
-  xmlNode *blank = is_blank (node->prev) ? node->prev : NULL;
-
-  if (blank != NULL)
-    {
-      xmlUnlinkNode (blank);
-      xmlFreeNode (blank);
-    }
-  xmlUnlinkNode (node);
-  xmlFreeNode (node);
-}
-
-static void
-set_text (xmlNode    *node,
-          const char *text)
-{
-  while (node->children != NULL)
-    {
-      xmlNode *child = node->children;
-
-      xmlUnlinkNode (child);
-      xmlFreeNode (child);
-    }
-  /* A text node is written escaped: no entity in @text is ever interpreted. */
-  xmlAddChild (node, xmlNewDocText (node->doc, (const xmlChar *) text));
-}
-
-static void
-set_prop (xmlNode    *node,
-          const char *name,
-          const char *value)
-{
-  xmlSetProp (node, (const xmlChar *) name, (const xmlChar *) value);
-}
+/* ---- Making nodes ----------------------------------------------------------------- */
 
 static xmlNode *
 new_element (GhDomainEditor *self,
@@ -402,8 +110,7 @@ parse_fragment (GhDomainEditor  *self,
   xmlNode *root;
   xmlDoc *doc;
 
-  doc = xmlReadMemory (wrapped, strlen (wrapped), "fragment.xml", "UTF-8",
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  doc = _gh_xml_parse (wrapped);
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL)
     {
@@ -436,10 +143,10 @@ parse_element (GhDomainEditor *self,
 static xmlNode *
 ensure_devices (GhDomainEditor *self)
 {
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
   if (devices == NULL)
-    devices = insert_child (self->root, new_element (self, "devices"), NULL);
+    devices = _gh_xml_insert_child (self->root, new_element (self, "devices"), NULL);
 
   return devices;
 }
@@ -451,20 +158,7 @@ insert_device (GhDomainEditor     *self,
                xmlNode            *device,
                const char * const *after)
 {
-  xmlNode *devices = ensure_devices (self);
-
-  for (guint i = 0; after[i] != NULL; i++)
-    {
-      xmlNode *last = last_child (devices, after[i]);
-
-      if (last != NULL)
-        {
-          insert_after (devices, device, last);
-          return;
-        }
-    }
-
-  insert_child (devices, device, NULL);
+  _gh_xml_insert_after_last (ensure_devices (self), device, after);
 }
 
 /* ---- The document ------------------------------------------------------------------ */
@@ -481,8 +175,7 @@ gh_domain_editor_new (const char  *xml,
 
   /* Whitespace, CDATA sections and entities stay as they are: nothing but the edits
    * should show in a diff. */
-  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  doc = _gh_xml_parse (xml);
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL)
     {
@@ -491,7 +184,7 @@ gh_domain_editor_new (const char  *xml,
       xmlFreeDoc (doc);
       return NULL;
     }
-  if (!is_element (root, "domain"))
+  if (!_gh_xml_is_element (root, "domain"))
     {
       _gh_error_set (error, GH_ERROR_FAILED, NULL,
                      _("The machine’s description is not a libvirt domain"));
@@ -578,7 +271,7 @@ same_name (xmlNode *a,
 static gboolean
 has_element_children (xmlNode *node)
 {
-  return next_element_any (node->children) != NULL;
+  return _gh_xml_next_element_any (node->children) != NULL;
 }
 
 static char *dup_lost_children (xmlNode **asked, guint n_asked, xmlNode **stored,
@@ -616,8 +309,8 @@ dup_lost_node (xmlNode *asked,
 
   if (!has_element_children (asked))
     {
-      g_autofree char *want = dup_content (asked);
-      g_autofree char *have = has_element_children (stored) ? NULL : dup_content (stored);
+      g_autofree char *want = _gh_xml_dup_content (asked);
+      g_autofree char *have = has_element_children (stored) ? NULL : _gh_xml_dup_content (stored);
 
       g_strstrip (want);
       if (have != NULL)
@@ -629,11 +322,11 @@ dup_lost_node (xmlNode *asked,
       return NULL;
     }
 
-  for (xmlNode *child = next_element_any (asked->children); child != NULL;
-       child = next_element_any (child->next))
+  for (xmlNode *child = _gh_xml_next_element_any (asked->children); child != NULL;
+       child = _gh_xml_next_element_any (child->next))
     g_ptr_array_add (asked_children, child);
-  for (xmlNode *child = next_element_any (stored->children); child != NULL;
-       child = next_element_any (child->next))
+  for (xmlNode *child = _gh_xml_next_element_any (stored->children); child != NULL;
+       child = _gh_xml_next_element_any (child->next))
     g_ptr_array_add (stored_children, child);
 
   return dup_lost_children ((xmlNode **) asked_children->pdata, asked_children->len,
@@ -751,7 +444,7 @@ gh_domain_editor_get_name (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
 
-  name = first_child (self->root, "name");
+  name = _gh_xml_first_child (self->root, "name");
   if (name == NULL || name->children == NULL || name->children->type != XML_TEXT_NODE)
     return NULL;
 
@@ -763,7 +456,7 @@ gh_domain_editor_dup_title (GhDomainEditor *self)
 {
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
 
-  return dup_content (first_child (self->root, "title"));
+  return _gh_xml_dup_content (_gh_xml_first_child (self->root, "title"));
 }
 
 char *
@@ -771,7 +464,7 @@ gh_domain_editor_dup_description (GhDomainEditor *self)
 {
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
 
-  return dup_content (first_child (self->root, "description"));
+  return _gh_xml_dup_content (_gh_xml_first_child (self->root, "description"));
 }
 
 /* Sets a text element of <domain>, after the first of @after it has, or removes it. */
@@ -781,12 +474,12 @@ set_domain_text (GhDomainEditor     *self,
                  const char         *text,
                  const char * const *after)
 {
-  xmlNode *node = first_child (self->root, name);
+  xmlNode *node = _gh_xml_first_child (self->root, name);
 
   if (text == NULL || text[0] == '\0')
     {
       if (node != NULL)
-        remove_node (node);
+        _gh_xml_remove_node (node);
       return;
     }
 
@@ -795,11 +488,11 @@ set_domain_text (GhDomainEditor     *self,
       xmlNode *ref = NULL;
 
       for (guint i = 0; after[i] != NULL && ref == NULL; i++)
-        ref = first_child (self->root, after[i]);
-      node = insert_after (self->root, new_element (self, name), ref);
+        ref = _gh_xml_first_child (self->root, after[i]);
+      node = _gh_xml_insert_after (self->root, new_element (self, name), ref);
     }
 
-  set_text (node, text);
+  _gh_xml_set_text (node, text);
 }
 
 gboolean
@@ -844,14 +537,14 @@ gh_domain_editor_set_description (GhDomainEditor  *self,
 static guint64
 get_scaled (xmlNode *node)
 {
-  g_autofree char *text = dup_content (node);
-  g_autofree char *unit = dup_prop (node, "unit");
+  g_autofree char *text = _gh_xml_dup_content (node);
+  g_autofree char *unit = _gh_xml_dup_prop (node, "unit");
   guint64 bytes;
 
-  if (!_gh_scale_to_bytes (text, unit, &bytes) && text != NULL)
+  if (!_gh_xml_scale_to_bytes (text, unit, 1024, &bytes) && text != NULL)
     /* A unit libvirt would refuse: it cannot be in a definition libvirt wrote. Read as
      * its default, KiB, as before. */
-    _gh_scale_to_bytes (text, NULL, &bytes);
+    _gh_xml_scale_to_bytes (text, NULL, 1024, &bytes);
   return bytes;
 }
 
@@ -861,8 +554,8 @@ set_scaled_kib (xmlNode *node,
 {
   g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, (bytes + 1023) / 1024);
 
-  set_prop (node, "unit", "KiB");
-  set_text (node, text);
+  _gh_xml_set_prop (node, "unit", "KiB");
+  _gh_xml_set_text (node, text);
 }
 
 guint64
@@ -870,7 +563,7 @@ gh_domain_editor_get_memory (GhDomainEditor *self)
 {
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
 
-  return get_scaled (first_child (self->root, "memory"));
+  return get_scaled (_gh_xml_first_child (self->root, "memory"));
 }
 
 guint64
@@ -880,7 +573,7 @@ gh_domain_editor_get_current_memory (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
 
-  current = first_child (self->root, "currentMemory");
+  current = _gh_xml_first_child (self->root, "currentMemory");
   if (current == NULL)
     return gh_domain_editor_get_memory (self);
 
@@ -907,14 +600,22 @@ cpu_list_max (const char *list)
   return max;
 }
 
+/* The first NUMA node of <cpu><numa>, or NULL. */
+static xmlNode *
+first_numa_cell (GhDomainEditor *self)
+{
+  xmlNode *cpu = _gh_xml_first_child (self->root, "cpu");
+
+  return _gh_xml_first_child (_gh_xml_first_child (cpu, "numa"), "cell");
+}
+
 static guint
 count_numa_cells (GhDomainEditor *self)
 {
-  xmlNode *numa = first_child (first_child (self->root, "cpu"), "numa");
   guint n = 0;
 
-  for (xmlNode *cell = first_child (numa, "cell"); cell != NULL;
-       cell = next_element (cell->next, "cell"))
+  for (xmlNode *cell = first_numa_cell (self); cell != NULL;
+       cell = _gh_xml_next_element (cell->next, "cell"))
     n++;
   return n;
 }
@@ -954,25 +655,25 @@ gh_domain_editor_set_memory (GhDomainEditor  *self,
     }
   if (n_cells == 1)
     {
-      xmlNode *cell = first_child (first_child (first_child (self->root, "cpu"), "numa"), "cell");
+      xmlNode *cell = first_numa_cell (self);
       g_autofree char *kib = g_strdup_printf ("%" G_GUINT64_FORMAT, (bytes + 1023) / 1024);
 
-      set_prop (cell, "memory", kib);
-      set_prop (cell, "unit", "KiB");
+      _gh_xml_set_prop (cell, "memory", kib);
+      _gh_xml_set_prop (cell, "unit", "KiB");
     }
 
-  memory = first_child (self->root, "memory");
+  memory = _gh_xml_first_child (self->root, "memory");
   if (memory == NULL)
     {
       xmlNode *ref = NULL;
 
       for (guint i = 0; after[i] != NULL && ref == NULL; i++)
-        ref = first_child (self->root, after[i]);
-      memory = insert_after (self->root, new_element (self, "memory"), ref);
+        ref = _gh_xml_first_child (self->root, after[i]);
+      memory = _gh_xml_insert_after (self->root, new_element (self, "memory"), ref);
     }
   set_scaled_kib (memory, bytes);
 
-  current = first_child (self->root, "currentMemory");
+  current = _gh_xml_first_child (self->root, "currentMemory");
   if (current != NULL)
     set_scaled_kib (current, bytes);
 
@@ -986,7 +687,7 @@ gh_domain_editor_get_vcpus (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
 
-  text = dup_content (first_child (self->root, "vcpu"));
+  text = _gh_xml_dup_content (_gh_xml_first_child (self->root, "vcpu"));
   if (text == NULL)
     return 1;
 
@@ -1014,33 +715,23 @@ gh_domain_editor_dup_video_model (GhDomainEditor *self,
 
   if (gl != NULL)
     *gl = FALSE;
-  devices = first_child (self->root, "devices");
-  video = devices != NULL ? first_child (devices, "video") : NULL;
-  model = video != NULL ? first_child (video, "model") : NULL;
+  devices = _gh_xml_first_child (self->root, "devices");
+  video = devices != NULL ? _gh_xml_first_child (devices, "video") : NULL;
+  model = video != NULL ? _gh_xml_first_child (video, "model") : NULL;
   if (model == NULL)
     return NULL;
 
-  accel = first_child (model, "acceleration") != NULL
-          && prop_equals (first_child (model, "acceleration"), "accel3d", "yes");
-  for (xmlNode *graphics = first_child (devices, "graphics");
+  accel = _gh_xml_first_child (model, "acceleration") != NULL
+          && _gh_xml_prop_equals (_gh_xml_first_child (model, "acceleration"), "accel3d", "yes");
+  for (xmlNode *graphics = _gh_xml_first_child (devices, "graphics");
        graphics != NULL && !accel;
-       graphics = next_element (graphics->next, "graphics"))
-    accel = first_child (graphics, "gl") != NULL
-            && prop_equals (first_child (graphics, "gl"), "enable", "yes");
+       graphics = _gh_xml_next_element (graphics->next, "graphics"))
+    accel = _gh_xml_first_child (graphics, "gl") != NULL
+            && _gh_xml_prop_equals (_gh_xml_first_child (graphics, "gl"), "enable", "yes");
 
   if (gl != NULL)
     *gl = accel;
-  return dup_prop (model, "type");
-}
-
-static void
-set_prop_uint (xmlNode    *node,
-               const char *name,
-               guint       value)
-{
-  g_autofree char *text = g_strdup_printf ("%u", value);
-
-  set_prop (node, name, text);
+  return _gh_xml_dup_prop (model, "type");
 }
 
 /* libvirt wants sockets × dies × cores × threads to be the vCPU count: keep the cores
@@ -1053,22 +744,22 @@ fit_topology (xmlNode *topology,
   guint64 dies = 1, cores = 1, threads = 1;
   guint64 per_socket;
 
-  prop_uint (topology, "dies", &dies);
-  prop_uint (topology, "cores", &cores);
-  prop_uint (topology, "threads", &threads);
+  _gh_xml_prop_uint (topology, "dies", &dies);
+  _gh_xml_prop_uint (topology, "cores", &cores);
+  _gh_xml_prop_uint (topology, "threads", &threads);
   per_socket = MAX (dies * cores * threads, 1);
 
   if (vcpus % per_socket == 0)
     {
-      set_prop_uint (topology, "sockets", vcpus / per_socket);
+      _gh_xml_set_prop_uint (topology, "sockets", vcpus / per_socket);
       return;
     }
 
-  set_prop_uint (topology, "sockets", 1);
+  _gh_xml_set_prop_uint (topology, "sockets", 1);
   if (xmlHasProp (topology, (const xmlChar *) "dies"))
-    set_prop_uint (topology, "dies", 1);
-  set_prop_uint (topology, "cores", vcpus);
-  set_prop_uint (topology, "threads", 1);
+    _gh_xml_set_prop_uint (topology, "dies", 1);
+  _gh_xml_set_prop_uint (topology, "cores", vcpus);
+  _gh_xml_set_prop_uint (topology, "threads", 1);
 }
 
 gboolean
@@ -1092,7 +783,8 @@ gh_domain_editor_set_vcpus (GhDomainEditor  *self,
     }
 
   /* Per-vCPU settings (hotplug order, which are on) describe each vCPU by number. */
-  if (first_child (self->root, "vcpus") != NULL && vcpus != gh_domain_editor_get_vcpus (self))
+  if (_gh_xml_first_child (self->root, "vcpus") != NULL
+      && vcpus != gh_domain_editor_get_vcpus (self))
     {
       _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not change the processors"),
                      _("The machine describes each of its processors on its own; change "
@@ -1117,13 +809,13 @@ gh_domain_editor_set_vcpus (GhDomainEditor  *self,
    * settings name ranges of them, which libvirt refuses to keep naming vCPUs that are
    * gone: checked before anything changes. */
   {
-    xmlNode *cputune = first_child (self->root, "cputune");
+    xmlNode *cputune = _gh_xml_first_child (self->root, "cputune");
     xmlNode *next;
 
-    for (xmlNode *sched = first_child (cputune, "vcpusched"); sched != NULL;
-         sched = next_element (sched->next, "vcpusched"))
+    for (xmlNode *sched = _gh_xml_first_child (cputune, "vcpusched"); sched != NULL;
+         sched = _gh_xml_next_element (sched->next, "vcpusched"))
       {
-        g_autofree char *list = dup_prop (sched, "vcpus");
+        g_autofree char *list = _gh_xml_dup_prop (sched, "vcpus");
 
         if (cpu_list_max (list) >= (gint64) vcpus)
           {
@@ -1133,40 +825,40 @@ gh_domain_editor_set_vcpus (GhDomainEditor  *self,
             return FALSE;
           }
       }
-    for (xmlNode *pin = first_child (cputune, "vcpupin"); pin != NULL; pin = next)
+    for (xmlNode *pin = _gh_xml_first_child (cputune, "vcpupin"); pin != NULL; pin = next)
       {
-        g_autofree char *number = dup_prop (pin, "vcpu");
+        g_autofree char *number = _gh_xml_dup_prop (pin, "vcpu");
 
-        next = next_element (pin->next, "vcpupin");
+        next = _gh_xml_next_element (pin->next, "vcpupin");
         if (number != NULL && g_ascii_strtoull (number, NULL, 10) >= vcpus)
-          remove_node (pin);
+          _gh_xml_remove_node (pin);
       }
   }
 
   if (n_cells == 1)
     {
-      xmlNode *cell = first_child (first_child (first_child (self->root, "cpu"), "numa"), "cell");
+      xmlNode *cell = first_numa_cell (self);
       g_autofree char *cpus = vcpus > 1 ? g_strdup_printf ("0-%u", vcpus - 1) : g_strdup ("0");
 
-      set_prop (cell, "cpus", cpus);
+      _gh_xml_set_prop (cell, "cpus", cpus);
     }
 
-  vcpu = first_child (self->root, "vcpu");
+  vcpu = _gh_xml_first_child (self->root, "vcpu");
   if (vcpu == NULL)
     {
       xmlNode *ref = NULL;
 
       for (guint i = 0; after[i] != NULL && ref == NULL; i++)
-        ref = first_child (self->root, after[i]);
-      vcpu = insert_after (self->root, new_element (self, "vcpu"), ref);
+        ref = _gh_xml_first_child (self->root, after[i]);
+      vcpu = _gh_xml_insert_after (self->root, new_element (self, "vcpu"), ref);
     }
 
   text = g_strdup_printf ("%u", vcpus);
-  set_text (vcpu, text);
+  _gh_xml_set_text (vcpu, text);
   if (xmlHasProp (vcpu, (const xmlChar *) "current"))
-    set_prop (vcpu, "current", text);
+    _gh_xml_set_prop (vcpu, "current", text);
 
-  topology = first_child (first_child (self->root, "cpu"), "topology");
+  topology = _gh_xml_first_child (_gh_xml_first_child (self->root, "cpu"), "topology");
   if (topology != NULL)
     fit_topology (topology, vcpus);
 
@@ -1178,7 +870,7 @@ gh_domain_editor_set_vcpus (GhDomainEditor  *self,
 static gboolean
 device_boots (xmlNode *device)
 {
-  return first_child (device, "boot") != NULL;
+  return _gh_xml_first_child (device, "boot") != NULL;
 }
 
 gboolean
@@ -1188,9 +880,9 @@ gh_domain_editor_get_boot_per_device (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *device = first_child (devices, NULL); device != NULL;
-       device = next_element (device->next, NULL))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *device = _gh_xml_first_child (devices, NULL); device != NULL;
+       device = _gh_xml_next_element (device->next, NULL))
     if (device_boots (device))
       return TRUE;
 
@@ -1204,23 +896,23 @@ dup_device_key (xmlNode *device)
   const char *kind = (const char *) device->name;
   guint index = 0;
 
-  if (is_element (device, "disk"))
+  if (_gh_xml_is_element (device, "disk"))
     {
-      g_autofree char *target = dup_prop (first_child (device, "target"), "dev");
+      g_autofree char *target = _gh_xml_dup_prop (_gh_xml_first_child (device, "target"), "dev");
 
       if (target != NULL)
         return g_strconcat ("disk:", target, NULL);
     }
-  else if (is_element (device, "interface"))
+  else if (_gh_xml_is_element (device, "interface"))
     {
-      g_autofree char *mac = dup_prop (first_child (device, "mac"), "address");
+      g_autofree char *mac = _gh_xml_dup_prop (_gh_xml_first_child (device, "mac"), "address");
 
       if (mac != NULL)
         return g_strconcat ("interface:", mac, NULL);
     }
 
-  for (xmlNode *other = first_child (device->parent, kind); other != device;
-       other = next_element (other->next, kind))
+  for (xmlNode *other = _gh_xml_first_child (device->parent, kind); other != device;
+       other = _gh_xml_next_element (other->next, kind))
     index++;
 
   return g_strdup_printf ("%s:%u", kind, index);
@@ -1257,16 +949,16 @@ gh_domain_editor_dup_boot_order (GhDomainEditor *self)
   if (gh_domain_editor_get_boot_per_device (self))
     {
       g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (BootEntry));
-      xmlNode *devices = first_child (self->root, "devices");
+      xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
-      for (xmlNode *device = first_child (devices, NULL); device != NULL;
-           device = next_element (device->next, NULL))
+      for (xmlNode *device = _gh_xml_first_child (devices, NULL); device != NULL;
+           device = _gh_xml_next_element (device->next, NULL))
         {
           BootEntry entry = { 0, NULL };
 
           if (!device_boots (device))
             continue;
-          prop_uint (first_child (device, "boot"), "order", &entry.order);
+          _gh_xml_prop_uint (_gh_xml_first_child (device, "boot"), "order", &entry.order);
           entry.key = dup_device_key (device);
           g_array_append_val (entries, entry);
         }
@@ -1277,12 +969,12 @@ gh_domain_editor_dup_boot_order (GhDomainEditor *self)
     }
   else
     {
-      xmlNode *os = first_child (self->root, "os");
+      xmlNode *os = _gh_xml_first_child (self->root, "os");
 
-      for (xmlNode *boot = first_child (os, "boot"); boot != NULL;
-           boot = next_element (boot->next, "boot"))
+      for (xmlNode *boot = _gh_xml_first_child (os, "boot"); boot != NULL;
+           boot = _gh_xml_next_element (boot->next, "boot"))
         {
-          char *dev = dup_prop (boot, "dev");
+          char *dev = _gh_xml_dup_prop (boot, "dev");
 
           if (dev != NULL)
             g_ptr_array_add (order, dev);
@@ -1297,10 +989,10 @@ static xmlNode *
 find_device_by_key (GhDomainEditor *self,
                     const char     *key)
 {
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
-  for (xmlNode *device = first_child (devices, NULL); device != NULL;
-       device = next_element (device->next, NULL))
+  for (xmlNode *device = _gh_xml_first_child (devices, NULL); device != NULL;
+       device = _gh_xml_next_element (device->next, NULL))
     {
       g_autofree char *device_key = dup_device_key (device);
 
@@ -1317,7 +1009,7 @@ set_boot_per_device (GhDomainEditor      *self,
                      GError             **error)
 {
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
   /* Every name is checked before anything changes. */
   for (guint i = 0; order[i] != NULL; i++)
@@ -1339,21 +1031,21 @@ set_boot_per_device (GhDomainEditor      *self,
       g_ptr_array_add (targets, device);
     }
 
-  for (xmlNode *device = first_child (devices, NULL); device != NULL;
-       device = next_element (device->next, NULL))
+  for (xmlNode *device = _gh_xml_first_child (devices, NULL); device != NULL;
+       device = _gh_xml_next_element (device->next, NULL))
     {
       xmlNode *boot;
 
-      while ((boot = first_child (device, "boot")) != NULL)
-        remove_node (boot);
+      while ((boot = _gh_xml_first_child (device, "boot")) != NULL)
+        _gh_xml_remove_node (boot);
     }
 
   for (guint i = 0; i < targets->len; i++)
     {
       xmlNode *boot = new_element (self, "boot");
 
-      set_prop_uint (boot, "order", i + 1);
-      insert_child (g_ptr_array_index (targets, i), boot, NULL);
+      _gh_xml_set_prop_uint (boot, "order", i + 1);
+      _gh_xml_insert_child (g_ptr_array_index (targets, i), boot, NULL);
     }
 
   return TRUE;
@@ -1365,7 +1057,7 @@ set_boot_os (GhDomainEditor      *self,
              GError             **error)
 {
   static const char * const known[] = { "hd", "cdrom", "network", "fd", NULL };
-  xmlNode *os = first_child (self->root, "os");
+  xmlNode *os = _gh_xml_first_child (self->root, "os");
   xmlNode *before = NULL;
   xmlNode *boot;
 
@@ -1391,17 +1083,17 @@ set_boot_os (GhDomainEditor      *self,
     }
 
   /* The new list goes where the old one was. */
-  boot = last_child (os, "boot");
+  boot = _gh_xml_last_child (os, "boot");
   if (boot != NULL)
-    before = next_element (boot->next, NULL);
-  while ((boot = first_child (os, "boot")) != NULL)
-    remove_node (boot);
+    before = _gh_xml_next_element (boot->next, NULL);
+  while ((boot = _gh_xml_first_child (os, "boot")) != NULL)
+    _gh_xml_remove_node (boot);
 
   for (guint i = 0; order[i] != NULL; i++)
     {
       boot = new_element (self, "boot");
-      set_prop (boot, "dev", order[i]);
-      insert_child (os, boot, before);
+      _gh_xml_set_prop (boot, "dev", order[i]);
+      _gh_xml_insert_child (os, boot, before);
     }
 
   return TRUE;
@@ -1427,21 +1119,21 @@ static GhDomainEditorDisk *
 disk_new (xmlNode *node)
 {
   GhDomainEditorDisk *disk = g_new0 (GhDomainEditorDisk, 1);
-  xmlNode *target = first_child (node, "target");
-  xmlNode *source = first_child (node, "source");
+  xmlNode *target = _gh_xml_first_child (node, "target");
+  xmlNode *source = _gh_xml_first_child (node, "source");
 
-  disk->device = dup_prop (node, "device");
+  disk->device = _gh_xml_dup_prop (node, "device");
   if (disk->device == NULL)
     disk->device = g_strdup ("disk");
-  disk->target = dup_prop (target, "dev");
-  disk->bus = dup_prop (target, "bus");
-  disk->path = dup_prop (source, "file");
+  disk->target = _gh_xml_dup_prop (target, "dev");
+  disk->bus = _gh_xml_dup_prop (target, "bus");
+  disk->path = _gh_xml_dup_prop (source, "file");
   if (disk->path == NULL)
-    disk->path = dup_prop (source, "dev");
-  disk->pool = dup_prop (source, "pool");
-  disk->volume = dup_prop (source, "volume");
-  disk->format = dup_prop (first_child (node, "driver"), "type");
-  disk->readonly = first_child (node, "readonly") != NULL;
+    disk->path = _gh_xml_dup_prop (source, "dev");
+  disk->pool = _gh_xml_dup_prop (source, "pool");
+  disk->volume = _gh_xml_dup_prop (source, "volume");
+  disk->format = _gh_xml_dup_prop (_gh_xml_first_child (node, "driver"), "type");
+  disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
 
   return disk;
 }
@@ -1451,10 +1143,10 @@ dup_disks (GhDomainEditor *self,
            const char     *device)
 {
   GPtrArray *disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_editor_disk_free);
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
-  for (xmlNode *node = first_child (devices, "disk"); node != NULL;
-       node = next_element (node->next, "disk"))
+  for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
+       node = _gh_xml_next_element (node->next, "disk"))
     {
       GhDomainEditorDisk *disk = disk_new (node);
 
@@ -1490,15 +1182,15 @@ find_disk (GhDomainEditor  *self,
            const char      *what,
            GError         **error)
 {
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
   g_autofree char *detail = NULL;
 
-  for (xmlNode *node = first_child (devices, "disk"); node != NULL;
-       node = next_element (node->next, "disk"))
+  for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
+       node = _gh_xml_next_element (node->next, "disk"))
     {
-      if (!prop_equals (first_child (node, "target"), "dev", target))
+      if (!_gh_xml_prop_equals (_gh_xml_first_child (node, "target"), "dev", target))
         continue;
-      if (device == NULL || prop_equals (node, "device", device))
+      if (device == NULL || _gh_xml_prop_equals (node, "device", device))
         return node;
     }
 
@@ -1536,14 +1228,14 @@ gh_domain_editor_insert_cdrom (GhDomainEditor  *self,
 
   /* A fresh <source>: whatever the old one named (a pool's volume, a host drive) goes,
    * but whether a missing image may stop the machine from starting stays. */
-  old = first_child (disk, "source");
-  policy = dup_prop (old, "startupPolicy");
+  old = _gh_xml_first_child (disk, "source");
+  policy = _gh_xml_dup_prop (old, "startupPolicy");
   source = new_element (self, "source");
-  set_prop (source, "file", path);
+  _gh_xml_set_prop (source, "file", path);
   if (policy != NULL)
-    set_prop (source, "startupPolicy", policy);
+    _gh_xml_set_prop (source, "startupPolicy", policy);
 
-  set_prop (disk, "type", "file");
+  _gh_xml_set_prop (disk, "type", "file");
   if (old != NULL)
     {
       xmlReplaceNode (old, source);
@@ -1551,10 +1243,11 @@ gh_domain_editor_insert_cdrom (GhDomainEditor  *self,
     }
   else
     {
-      xmlNode *driver = first_child (disk, "driver");
+      xmlNode *driver = _gh_xml_first_child (disk, "driver");
 
-      insert_child (disk, source, driver != NULL ? next_element (driver->next, NULL)
-                                                 : first_child (disk, NULL));
+      _gh_xml_insert_child (disk, source,
+                            driver != NULL ? _gh_xml_next_element (driver->next, NULL)
+                                           : _gh_xml_first_child (disk, NULL));
     }
 
   return TRUE;
@@ -1575,10 +1268,10 @@ gh_domain_editor_eject_cdrom (GhDomainEditor  *self,
   if (disk == NULL)
     return FALSE;
 
-  while ((node = first_child (disk, "source")) != NULL)
-    remove_node (node);
-  while ((node = first_child (disk, "backingStore")) != NULL)
-    remove_node (node);
+  while ((node = _gh_xml_first_child (disk, "source")) != NULL)
+    _gh_xml_remove_node (node);
+  while ((node = _gh_xml_first_child (disk, "backingStore")) != NULL)
+    _gh_xml_remove_node (node);
 
   return TRUE;
 }
@@ -1656,7 +1349,7 @@ gh_domain_editor_remove_disk (GhDomainEditor  *self,
   if (disk == NULL)
     return FALSE;
 
-  remove_node (disk);
+  _gh_xml_remove_node (disk);
   return TRUE;
 }
 
@@ -1708,9 +1401,9 @@ read_pci_address (xmlNode    *node,
     return FALSE;
 
   /* libvirt defaults the domain to 0; the rest it needs. */
-  prop_uint (node, "domain", &domain);
-  if (!prop_uint (node, "bus", &bus) || !prop_uint (node, "slot", &slot)
-      || !prop_uint (node, "function", &function))
+  _gh_xml_prop_uint (node, "domain", &domain);
+  if (!_gh_xml_prop_uint (node, "bus", &bus) || !_gh_xml_prop_uint (node, "slot", &slot)
+      || !_gh_xml_prop_uint (node, "function", &function))
     return FALSE;
 
   address->domain = domain;
@@ -1720,20 +1413,27 @@ read_pci_address (xmlNode    *node,
   return TRUE;
 }
 
+/* The <source><address> of a <hostdev>, or NULL. */
+static xmlNode *
+source_address (xmlNode *hostdev)
+{
+  return _gh_xml_first_child (_gh_xml_first_child (hostdev, "source"), "address");
+}
+
 static gboolean
 is_hostdev (xmlNode    *node,
             const char *type)
 {
-  return is_element (node, "hostdev") && prop_equals (node, "mode", "subsystem")
-         && prop_equals (node, "type", type);
+  return _gh_xml_is_element (node, "hostdev") && _gh_xml_prop_equals (node, "mode", "subsystem")
+         && _gh_xml_prop_equals (node, "type", type);
 }
 
 static GhDomainHostdev *
 hostdev_new (xmlNode *node)
 {
   GhDomainHostdev *hostdev = g_new0 (GhDomainHostdev, 1);
-  xmlNode *source = first_child (node, "source");
-  g_autofree char *managed = dup_prop (node, "managed");
+  xmlNode *source = _gh_xml_first_child (node, "source");
+  g_autofree char *managed = _gh_xml_dup_prop (node, "managed");
 
   hostdev->managed = g_strcmp0 (managed, "yes") == 0;
 
@@ -1742,30 +1442,31 @@ hostdev_new (xmlNode *node)
       PciAddress address;
 
       hostdev->kind = GH_DOMAIN_HOSTDEV_PCI;
-      if (read_pci_address (first_child (source, "address"), &address))
+      if (read_pci_address (_gh_xml_first_child (source, "address"), &address))
         hostdev->address = pci_address_to_string (&address);
     }
   else if (is_hostdev (node, "usb"))
     {
-      xmlNode *address = first_child (source, "address");
+      xmlNode *address = _gh_xml_first_child (source, "address");
       guint64 value, bus, device;
 
       hostdev->kind = GH_DOMAIN_HOSTDEV_USB;
-      if (prop_uint (first_child (source, "vendor"), "id", &value))
+      if (_gh_xml_prop_uint (_gh_xml_first_child (source, "vendor"), "id", &value))
         hostdev->vendor_id = value;
-      if (prop_uint (first_child (source, "product"), "id", &value))
+      if (_gh_xml_prop_uint (_gh_xml_first_child (source, "product"), "id", &value))
         hostdev->product_id = value;
-      if (prop_uint (address, "bus", &bus) && prop_uint (address, "device", &device))
+      if (_gh_xml_prop_uint (address, "bus", &bus)
+          && _gh_xml_prop_uint (address, "device", &device))
         hostdev->address = g_strdup_printf ("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT,
                                             bus, device);
     }
   else if (is_hostdev (node, "mdev"))
     {
-      g_autofree char *display = dup_prop (node, "display");
+      g_autofree char *display = _gh_xml_dup_prop (node, "display");
 
       hostdev->kind = GH_DOMAIN_HOSTDEV_MDEV;
-      hostdev->uuid = dup_prop (first_child (source, "address"), "uuid");
-      hostdev->model = dup_prop (node, "model");
+      hostdev->uuid = _gh_xml_dup_prop (_gh_xml_first_child (source, "address"), "uuid");
+      hostdev->model = _gh_xml_dup_prop (node, "model");
       hostdev->display = g_strcmp0 (display, "on") == 0;
     }
   else
@@ -1784,9 +1485,9 @@ gh_domain_editor_dup_hostdevs (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), hostdevs);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
-       node = next_element (node->next, "hostdev"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "hostdev"); node != NULL;
+       node = _gh_xml_next_element (node->next, "hostdev"))
     g_ptr_array_add (hostdevs, hostdev_new (node));
 
   return hostdevs;
@@ -1796,15 +1497,15 @@ static xmlNode *
 find_pci_hostdev (GhDomainEditor   *self,
                   const PciAddress *wanted)
 {
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
-  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
-       node = next_element (node->next, "hostdev"))
+  for (xmlNode *node = _gh_xml_first_child (devices, "hostdev"); node != NULL;
+       node = _gh_xml_next_element (node->next, "hostdev"))
     {
       PciAddress address;
 
       if (is_hostdev (node, "pci")
-          && read_pci_address (first_child (first_child (node, "source"), "address"), &address)
+          && read_pci_address (source_address (node), &address)
           && memcmp (&address, wanted, sizeof address) == 0)
         return node;
     }
@@ -1898,7 +1599,7 @@ gh_domain_editor_detach_pci_hostdev (GhDomainEditor  *self,
       return FALSE;
     }
 
-  remove_node (node);
+  _gh_xml_remove_node (node);
   return TRUE;
 }
 
@@ -1911,10 +1612,10 @@ gh_domain_editor_get_has_usb (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *node = first_child (devices, "controller"); node != NULL;
-       node = next_element (node->next, "controller"))
-    if (prop_equals (node, "type", "usb") && prop_equals (node, "model", "none"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "controller"); node != NULL;
+       node = _gh_xml_next_element (node->next, "controller"))
+    if (_gh_xml_prop_equals (node, "type", "usb") && _gh_xml_prop_equals (node, "model", "none"))
       return FALSE;
 
   return TRUE;
@@ -1925,23 +1626,23 @@ gh_domain_editor_get_has_graphics (GhDomainEditor *self)
 {
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
 
-  return first_child (first_child (self->root, "devices"), "graphics") != NULL;
+  return _gh_xml_first_child (_gh_xml_first_child (self->root, "devices"), "graphics") != NULL;
 }
 
 static xmlNode *
 find_mdev (GhDomainEditor *self,
            const char     *uuid)
 {
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
-  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
-       node = next_element (node->next, "hostdev"))
+  for (xmlNode *node = _gh_xml_first_child (devices, "hostdev"); node != NULL;
+       node = _gh_xml_next_element (node->next, "hostdev"))
     {
       g_autofree char *node_uuid = NULL;
 
       if (!is_hostdev (node, "mdev"))
         continue;
-      node_uuid = dup_prop (first_child (first_child (node, "source"), "address"), "uuid");
+      node_uuid = _gh_xml_dup_prop (source_address (node), "uuid");
       if (node_uuid != NULL && g_ascii_strcasecmp (node_uuid, uuid) == 0)
         return node;
     }
@@ -1978,7 +1679,8 @@ gh_domain_editor_attach_mdev (GhDomainEditor  *self,
    * display='on' where there is none. */
   if (display && !gh_domain_editor_get_has_graphics (self))
     {
-      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not give the virtual GPU to the machine"),
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED,
+                     _("Could not give the virtual GPU to the machine"),
                      _("The machine has no display to show the virtual GPU’s screen on: give "
                        "it a display first, or attach the GPU with its screen off"));
       return FALSE;
@@ -1989,7 +1691,7 @@ gh_domain_editor_attach_mdev (GhDomainEditor  *self,
   if (node != NULL)
     {
       /* Already there: only its display may change. */
-      set_prop (node, "display", display ? "on" : "off");
+      _gh_xml_set_prop (node, "display", display ? "on" : "off");
       return TRUE;
     }
 
@@ -2024,7 +1726,7 @@ static xmlNode *
 find_made_mdev (GhDomainEditor *self,
                 const char     *uuid)
 {
-  xmlNode *own = find_own_child (first_child (self->root, "metadata"), "greenhouse");
+  xmlNode *own = find_own_child (_gh_xml_first_child (self->root, "metadata"), "greenhouse");
 
   for (xmlNode *child = own != NULL ? own->children : NULL; child != NULL; child = child->next)
     {
@@ -2034,7 +1736,7 @@ find_made_mdev (GhDomainEditor *self,
           || g_strcmp0 ((const char *) child->ns->href, GH_DOMAIN_METADATA_NS) != 0
           || strcmp ((const char *) child->name, "made-mdev") != 0)
         continue;
-      made_uuid = dup_prop (child, "uuid");
+      made_uuid = _gh_xml_dup_prop (child, "uuid");
       if (made_uuid != NULL && g_ascii_strcasecmp (made_uuid, uuid) == 0)
         return child;
     }
@@ -2069,14 +1771,14 @@ gh_domain_editor_mark_mdev_made (GhDomainEditor *self,
   if (find_made_mdev (self, uuid) != NULL)
     return;
 
-  metadata = first_child (self->root, "metadata");
+  metadata = _gh_xml_first_child (self->root, "metadata");
   if (metadata == NULL)
     {
       xmlNode *ref = NULL;
 
       for (guint i = 0; after[i] != NULL && ref == NULL; i++)
-        ref = first_child (self->root, after[i]);
-      metadata = insert_after (self->root, new_element (self, "metadata"), ref);
+        ref = _gh_xml_first_child (self->root, after[i]);
+      metadata = _gh_xml_insert_after (self->root, new_element (self, "metadata"), ref);
     }
 
   own = find_own_child (metadata, "greenhouse");
@@ -2084,7 +1786,7 @@ gh_domain_editor_mark_mdev_made (GhDomainEditor *self,
     {
       xml = g_strdup_printf ("<greenhouse:greenhouse xmlns:greenhouse='%s'/>",
                              GH_DOMAIN_METADATA_NS);
-      own = insert_child (metadata, parse_element (self, xml), NULL);
+      own = _gh_xml_insert_child (metadata, parse_element (self, xml), NULL);
       g_clear_pointer (&xml, g_free);
     }
 
@@ -2103,7 +1805,7 @@ gh_domain_editor_mark_mdev_made (GhDomainEditor *self,
         xmlFreeNsList (made->nsDef);
         made->nsDef = NULL;
       }
-    insert_child (own, made, NULL);
+    _gh_xml_insert_child (own, made, NULL);
   }
 }
 
@@ -2120,7 +1822,7 @@ gh_domain_editor_dup_mdev_made (GhDomainEditor *self,
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), NULL);
   g_return_val_if_fail (uuid != NULL, NULL);
 
-  return dup_prop (find_made_mdev (self, uuid), "device");
+  return _gh_xml_dup_prop (find_made_mdev (self, uuid), "device");
 }
 
 /* Forgets that Greenhouse made @uuid, and the elements that held only that. */
@@ -2137,11 +1839,11 @@ unmark_mdev_made (GhDomainEditor *self,
 
   own = made->parent;
   metadata = own->parent;
-  remove_node (made);
-  if (next_element_any (own->children) == NULL)
-    remove_node (own);
-  if (next_element_any (metadata->children) == NULL)
-    remove_node (metadata);
+  _gh_xml_remove_node (made);
+  if (_gh_xml_next_element_any (own->children) == NULL)
+    _gh_xml_remove_node (own);
+  if (_gh_xml_next_element_any (metadata->children) == NULL)
+    _gh_xml_remove_node (metadata);
 }
 
 gboolean
@@ -2166,7 +1868,7 @@ gh_domain_editor_detach_mdev (GhDomainEditor  *self,
       return FALSE;
     }
 
-  remove_node (node);
+  _gh_xml_remove_node (node);
   unmark_mdev_made (self, uuid);
   return TRUE;
 }
@@ -2176,7 +1878,7 @@ gh_domain_editor_detach_mdev (GhDomainEditor  *self,
 static xmlNode *
 find_express_install (GhDomainEditor *self)
 {
-  xmlNode *own = find_own_child (first_child (self->root, "metadata"), "greenhouse");
+  xmlNode *own = find_own_child (_gh_xml_first_child (self->root, "metadata"), "greenhouse");
 
   return find_own_child (own, "express-install");
 }
@@ -2199,9 +1901,9 @@ gh_domain_editor_get_express_install (GhDomainEditor  *self,
 
   node = find_express_install (self);
   if (kernel != NULL)
-    *kernel = dup_prop (node, "kernel");
+    *kernel = _gh_xml_dup_prop (node, "kernel");
   if (initrd != NULL)
-    *initrd = dup_prop (node, "initrd");
+    *initrd = _gh_xml_dup_prop (node, "initrd");
   return node != NULL;
 }
 
@@ -2220,8 +1922,8 @@ dup_boot_order_disks_first (GhDomainEditor *self)
         {
           xmlNode *device = find_device_by_key (self, order[i]);
 
-          if (device != NULL && is_element (device, "disk")
-              && (prop_equals (device, "device", "disk")
+          if (device != NULL && _gh_xml_is_element (device, "disk")
+              && (_gh_xml_prop_equals (device, "device", "disk")
                   || xmlHasProp (device, (const xmlChar *) "device") == NULL))
             g_ptr_array_add (disks, order[i]);
           else
@@ -2277,43 +1979,43 @@ gh_domain_editor_end_express_install (GhDomainEditor  *self,
   if (!gh_domain_editor_set_boot_order (self, (const char * const *) order, error))
     return FALSE;
 
-  os = first_child (self->root, "os");
+  os = _gh_xml_first_child (self->root, "os");
   for (guint i = 0; boot_files[i] != NULL; i++)
     {
       xmlNode *node;
 
-      while ((node = first_child (os, boot_files[i])) != NULL)
-        remove_node (node);
+      while ((node = _gh_xml_first_child (os, boot_files[i])) != NULL)
+        _gh_xml_remove_node (node);
     }
 
-  on_reboot = first_child (self->root, "on_reboot");
+  on_reboot = _gh_xml_first_child (self->root, "on_reboot");
   if (on_reboot != NULL)
-    set_text (on_reboot, "restart");
+    _gh_xml_set_text (on_reboot, "restart");
 
   /* An installer that boots again from its CD would install again. */
-  devices = first_child (self->root, "devices");
-  for (xmlNode *disk = first_child (devices, "disk"); disk != NULL;
-       disk = next_element (disk->next, "disk"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *disk = _gh_xml_first_child (devices, "disk"); disk != NULL;
+       disk = _gh_xml_next_element (disk->next, "disk"))
     {
       xmlNode *node;
 
-      if (!prop_equals (disk, "device", "cdrom"))
+      if (!_gh_xml_prop_equals (disk, "device", "cdrom"))
         continue;
-      while ((node = first_child (disk, "source")) != NULL)
-        remove_node (node);
-      while ((node = first_child (disk, "backingStore")) != NULL)
-        remove_node (node);
+      while ((node = _gh_xml_first_child (disk, "source")) != NULL)
+        _gh_xml_remove_node (node);
+      while ((node = _gh_xml_first_child (disk, "backingStore")) != NULL)
+        _gh_xml_remove_node (node);
     }
 
   {
     xmlNode *own = note->parent;
     xmlNode *metadata = own->parent;
 
-    remove_node (note);
-    if (next_element_any (own->children) == NULL)
-      remove_node (own);
-    if (next_element_any (metadata->children) == NULL)
-      remove_node (metadata);
+    _gh_xml_remove_node (note);
+    if (_gh_xml_next_element_any (own->children) == NULL)
+      _gh_xml_remove_node (own);
+    if (_gh_xml_next_element_any (metadata->children) == NULL)
+      _gh_xml_remove_node (metadata);
   }
 
   return TRUE;
@@ -2326,12 +2028,12 @@ find_usb (GhDomainEditor *self,
           guint           first,
           guint           second)
 {
-  xmlNode *devices = first_child (self->root, "devices");
+  xmlNode *devices = _gh_xml_first_child (self->root, "devices");
 
-  for (xmlNode *node = first_child (devices, "hostdev"); node != NULL;
-       node = next_element (node->next, "hostdev"))
+  for (xmlNode *node = _gh_xml_first_child (devices, "hostdev"); node != NULL;
+       node = _gh_xml_next_element (node->next, "hostdev"))
     {
-      xmlNode *source = first_child (node, "source");
+      xmlNode *source = _gh_xml_first_child (node, "source");
       guint64 a, b;
       gboolean found;
 
@@ -2339,11 +2041,11 @@ find_usb (GhDomainEditor *self,
         continue;
 
       if (at)
-        found = prop_uint (first_child (source, "address"), "bus", &a)
-                && prop_uint (first_child (source, "address"), "device", &b);
+        found = _gh_xml_prop_uint (_gh_xml_first_child (source, "address"), "bus", &a)
+                && _gh_xml_prop_uint (_gh_xml_first_child (source, "address"), "device", &b);
       else
-        found = prop_uint (first_child (source, "vendor"), "id", &a)
-                && prop_uint (first_child (source, "product"), "id", &b);
+        found = _gh_xml_prop_uint (_gh_xml_first_child (source, "vendor"), "id", &a)
+                && _gh_xml_prop_uint (_gh_xml_first_child (source, "product"), "id", &b);
 
       if (found && a == first && b == second)
         return node;
@@ -2373,7 +2075,8 @@ attach_usb (GhDomainEditor  *self,
 
   if (!gh_domain_editor_get_has_usb (self))
     {
-      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, _("Could not give the USB device to the machine"),
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED,
+                     _("Could not give the USB device to the machine"),
                      _("The machine’s definition turns USB off (a USB controller of model "
                        "“none”); turn USB on with virsh edit first"));
       return FALSE;
@@ -2416,7 +2119,7 @@ detach_usb (GhDomainEditor  *self,
       return FALSE;
     }
 
-  remove_node (node);
+  _gh_xml_remove_node (node);
   return TRUE;
 }
 
@@ -2564,7 +2267,7 @@ gh_domain_editor_detach_gpu (GhDomainEditor   *self,
 
       if (parse_pci_address (function->address, &parsed)
           && (node = find_pci_hostdev (self, &parsed)) != NULL)
-        remove_node (node);
+        _gh_xml_remove_node (node);
     }
 
   return TRUE;
@@ -2577,9 +2280,9 @@ gh_domain_editor_detach_gpu (GhDomainEditor   *self,
 static char *
 dup_companion_key (xmlNode *node)
 {
-  g_autofree char *type = dup_prop (node, "type");
-  g_autofree char *bus = dup_prop (node, "bus");
-  g_autofree char *target = dup_prop (first_child (node, "target"), "name");
+  g_autofree char *type = _gh_xml_dup_prop (node, "type");
+  g_autofree char *bus = _gh_xml_dup_prop (node, "bus");
+  g_autofree char *target = _gh_xml_dup_prop (_gh_xml_first_child (node, "target"), "name");
 
   return g_strdup_printf ("%s|%s|%s|%s", (const char *) node->name,
                           type != NULL ? type : "", bus != NULL ? bus : "",
@@ -2593,8 +2296,6 @@ free_nodes (GPtrArray *nodes)
     xmlFreeNode (g_ptr_array_index (nodes, i));
   g_ptr_array_unref (nodes);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlNode, xmlFreeNode)
 
 static gboolean graphics_is_open (xmlNode *graphics);
 
@@ -2614,20 +2315,20 @@ static KeptDisplayChoices *
 kept_display_choices_new (xmlNode *devices)
 {
   KeptDisplayChoices *keep = g_new0 (KeptDisplayChoices, 1);
-  xmlNode *video_model = first_child (first_child (devices, "video"), "model");
+  xmlNode *video_model = _gh_xml_first_child (_gh_xml_first_child (devices, "video"), "model");
 
-  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
-       node = next_element (node->next, "graphics"))
-    if (prop_equals (node, "type", "spice"))
+  for (xmlNode *node = _gh_xml_first_child (devices, "graphics"); node != NULL;
+       node = _gh_xml_next_element (node->next, "graphics"))
+    if (_gh_xml_prop_equals (node, "type", "spice"))
       {
-        xmlNode *clipboard = first_child (node, "clipboard");
-        xmlNode *filetransfer = first_child (node, "filetransfer");
+        xmlNode *clipboard = _gh_xml_first_child (node, "clipboard");
+        xmlNode *filetransfer = _gh_xml_first_child (node, "filetransfer");
 
         keep->clipboard = clipboard != NULL ? xmlCopyNode (clipboard, 1) : NULL;
         keep->filetransfer = filetransfer != NULL ? xmlCopyNode (filetransfer, 1) : NULL;
         break;
       }
-  keep->heads = dup_prop (video_model, "heads");
+  keep->heads = _gh_xml_dup_prop (video_model, "heads");
   return keep;
 }
 
@@ -2650,21 +2351,22 @@ keep_display_choices (KeptDisplayChoices *keep,
     return;
 
   if (xmlStrEqual (node->name, (const xmlChar *) "graphics")
-      && prop_equals (node, "type", "spice"))
+      && _gh_xml_prop_equals (node, "type", "spice"))
     {
-      if (keep->clipboard != NULL && first_child (node, "clipboard") == NULL)
-        insert_child (node, xmlCopyNode (keep->clipboard, 1), NULL);
-      if (keep->filetransfer != NULL && first_child (node, "filetransfer") == NULL)
-        insert_child (node, xmlCopyNode (keep->filetransfer, 1), NULL);
+      if (keep->clipboard != NULL && _gh_xml_first_child (node, "clipboard") == NULL)
+        _gh_xml_insert_child (node, xmlCopyNode (keep->clipboard, 1), NULL);
+      if (keep->filetransfer != NULL && _gh_xml_first_child (node, "filetransfer") == NULL)
+        _gh_xml_insert_child (node, xmlCopyNode (keep->filetransfer, 1), NULL);
     }
   else if (xmlStrEqual (node->name, (const xmlChar *) "video") && keep->heads != NULL)
     {
-      xmlNode *model = first_child (node, "model");
+      xmlNode *model = _gh_xml_first_child (node, "model");
 
       /* Only virtio-gpu and QXL have more than one monitor. */
       if (model != NULL
-          && (prop_equals (model, "type", "virtio") || prop_equals (model, "type", "qxl")))
-        set_prop (model, "heads", keep->heads);
+          && (_gh_xml_prop_equals (model, "type", "virtio")
+              || _gh_xml_prop_equals (model, "type", "qxl")))
+        _gh_xml_set_prop (model, "heads", keep->heads);
     }
 }
 
@@ -2716,8 +2418,8 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
     {
       xmlNode *node;
 
-      while ((node = first_child (devices, kind)) != NULL)
-        remove_node (node);
+      while ((node = _gh_xml_first_child (devices, kind)) != NULL)
+        _gh_xml_remove_node (node);
     }
 
   /* Graphics first, so that video can sit after it where the domain has no sound. */
@@ -2736,11 +2438,11 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
   for (guint i = 0; i < parsed[2]->len; i++)
     {
       g_autoptr(xmlNode) node = g_ptr_array_index (parsed[2], i);
-      xmlNode *source_address = first_child (first_child (node, "source"), "address");
-      g_autofree char *uuid = dup_prop (source_address, "uuid");
+      xmlNode *address_node = source_address (node);
+      g_autofree char *uuid = _gh_xml_dup_prop (address_node, "uuid");
       PciAddress address;
 
-      if (is_hostdev (node, "pci") && read_pci_address (source_address, &address)
+      if (is_hostdev (node, "pci") && read_pci_address (address_node, &address)
           && find_pci_hostdev (self, &address) != NULL)
         continue;
       if (is_hostdev (node, "mdev") && uuid != NULL && find_mdev (self, uuid) != NULL)
@@ -2748,8 +2450,8 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
       insert_device (self, g_steal_pointer (&node), hostdev_after);
     }
 
-  for (xmlNode *node = first_child (devices, NULL); node != NULL;
-       node = next_element (node->next, NULL))
+  for (xmlNode *node = _gh_xml_first_child (devices, NULL); node != NULL;
+       node = _gh_xml_next_element (node->next, NULL))
     {
       char *key = dup_companion_key (node);
       guint count = GPOINTER_TO_UINT (g_hash_table_lookup (existing, key));
@@ -2773,10 +2475,10 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
         }
       /* Without USB the pointer goes through the PS/2 mouse and nothing is redirected:
        * libvirt would refuse the whole display for a USB tablet. */
-      if (!has_usb && prop_equals (node, "bus", "usb"))
+      if (!has_usb && _gh_xml_prop_equals (node, "bus", "usb"))
         continue;
       insert_device (self, g_steal_pointer (&node),
-                     first_child (devices, kind) != NULL ? after : companion_after);
+                     _gh_xml_first_child (devices, kind) != NULL ? after : companion_after);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (parsed); i++)
@@ -2806,15 +2508,17 @@ graphics_listens_on_tcp (xmlNode *graphics)
 {
   gboolean any = FALSE;
 
-  if (!prop_equals (graphics, "type", "spice") && !prop_equals (graphics, "type", "vnc")
-      && !prop_equals (graphics, "type", "rdp"))
+  if (!_gh_xml_prop_equals (graphics, "type", "spice")
+      && !_gh_xml_prop_equals (graphics, "type", "vnc")
+      && !_gh_xml_prop_equals (graphics, "type", "rdp"))
     return FALSE;
 
-  for (xmlNode *listen = first_child (graphics, "listen"); listen != NULL;
-       listen = next_element (listen->next, "listen"))
+  for (xmlNode *listen = _gh_xml_first_child (graphics, "listen"); listen != NULL;
+       listen = _gh_xml_next_element (listen->next, "listen"))
     {
       any = TRUE;
-      if (prop_equals (listen, "type", "address") || prop_equals (listen, "type", "network"))
+      if (_gh_xml_prop_equals (listen, "type", "address")
+          || _gh_xml_prop_equals (listen, "type", "network"))
         return TRUE;
     }
 
@@ -2824,7 +2528,7 @@ graphics_listens_on_tcp (xmlNode *graphics)
 static gboolean
 graphics_is_open (xmlNode *graphics)
 {
-  g_autofree char *passwd = dup_prop (graphics, "passwd");
+  g_autofree char *passwd = _gh_xml_dup_prop (graphics, "passwd");
 
   return graphics_listens_on_tcp (graphics) && (passwd == NULL || passwd[0] == '\0');
 }
@@ -2838,9 +2542,9 @@ gh_domain_editor_dup_open_displays (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), displays);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
-       node = next_element (node->next, "graphics"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "graphics"); node != NULL;
+       node = _gh_xml_next_element (node->next, "graphics"))
     {
       GhDomainOpenDisplay *display;
       xmlNode *listen;
@@ -2850,14 +2554,15 @@ gh_domain_editor_dup_open_displays (GhDomainEditor *self)
         continue;
 
       display = g_new0 (GhDomainOpenDisplay, 1);
-      display->type = dup_prop (node, "type");
-      for (listen = first_child (node, "listen"); listen != NULL && display->address == NULL;
-           listen = next_element (listen->next, "listen"))
-        display->address = dup_prop (listen, "address");
+      display->type = _gh_xml_dup_prop (node, "type");
+      for (listen = _gh_xml_first_child (node, "listen");
+           listen != NULL && display->address == NULL;
+           listen = _gh_xml_next_element (listen->next, "listen"))
+        display->address = _gh_xml_dup_prop (listen, "address");
       if (display->address == NULL)
-        display->address = dup_prop (node, "listen");
+        display->address = _gh_xml_dup_prop (node, "listen");
       /* -1 (autoport) in a definition; the port itself once QEMU has one. */
-      if (prop_uint (node, "port", &port) && port > 0 && port <= G_MAXUINT16)
+      if (_gh_xml_prop_uint (node, "port", &port) && port > 0 && port <= G_MAXUINT16)
         display->port = (int) port;
       g_ptr_array_add (displays, display);
     }
@@ -2875,23 +2580,23 @@ gh_domain_editor_close_open_displays (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), 0);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *node = first_child (devices, "graphics"); node != NULL;
-       node = next_element (node->next, "graphics"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "graphics"); node != NULL;
+       node = _gh_xml_next_element (node->next, "graphics"))
     {
       xmlNode *listen;
 
-      if (!graphics_is_open (node) || prop_equals (node, "type", "rdp"))
+      if (!graphics_is_open (node) || _gh_xml_prop_equals (node, "type", "rdp"))
         continue;
 
-      while ((listen = first_child (node, "listen")) != NULL)
-        remove_node (listen);
+      while ((listen = _gh_xml_first_child (node, "listen")) != NULL)
+        _gh_xml_remove_node (listen);
       for (guint i = 0; tcp_props[i] != NULL; i++)
         xmlUnsetProp (node, (const xmlChar *) tcp_props[i]);
 
       listen = new_element (self, "listen");
-      set_prop (listen, "type", "socket");
-      insert_child (node, listen, next_element_any (node->children));
+      _gh_xml_set_prop (listen, "type", "socket");
+      _gh_xml_insert_child (node, listen, _gh_xml_next_element_any (node->children));
       n_closed++;
     }
 
@@ -2909,21 +2614,21 @@ gh_domain_editor_dup_interfaces (GhDomainEditor *self)
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), interfaces);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *node = first_child (devices, "interface"); node != NULL;
-       node = next_element (node->next, "interface"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "interface"); node != NULL;
+       node = _gh_xml_next_element (node->next, "interface"))
     {
       GhDomainInterface *iface = g_new0 (GhDomainInterface, 1);
-      xmlNode *source = first_child (node, "source");
+      xmlNode *source = _gh_xml_first_child (node, "source");
 
-      iface->type = dup_prop (node, "type");
-      iface->mac = dup_prop (first_child (node, "mac"), "address");
-      iface->source = dup_prop (source, "network");
+      iface->type = _gh_xml_dup_prop (node, "type");
+      iface->mac = _gh_xml_dup_prop (_gh_xml_first_child (node, "mac"), "address");
+      iface->source = _gh_xml_dup_prop (source, "network");
       if (iface->source == NULL)
-        iface->source = dup_prop (source, "bridge");
+        iface->source = _gh_xml_dup_prop (source, "bridge");
       if (iface->source == NULL)
-        iface->source = dup_prop (source, "dev");
-      iface->model = dup_prop (first_child (node, "model"), "type");
+        iface->source = _gh_xml_dup_prop (source, "dev");
+      iface->model = _gh_xml_dup_prop (_gh_xml_first_child (node, "model"), "type");
       g_ptr_array_add (interfaces, iface);
     }
 
@@ -2942,35 +2647,36 @@ gh_domain_editor_set_interface_model (GhDomainEditor  *self,
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
   g_return_val_if_fail (model != NULL && model[0] != '\0', FALSE);
 
-  devices = first_child (self->root, "devices");
-  for (xmlNode *node = first_child (devices, "interface"); node != NULL;
-       node = next_element (node->next, "interface"))
+  devices = _gh_xml_first_child (self->root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "interface"); node != NULL;
+       node = _gh_xml_next_element (node->next, "interface"))
     {
       xmlNode *model_node;
 
       if (mac != NULL)
         {
-          g_autofree char *node_mac = dup_prop (first_child (node, "mac"), "address");
+          xmlNode *mac_node = _gh_xml_first_child (node, "mac");
+          g_autofree char *node_mac = _gh_xml_dup_prop (mac_node, "address");
 
           if (node_mac == NULL || g_ascii_strcasecmp (node_mac, mac) != 0)
             continue;
         }
 
       found = TRUE;
-      model_node = first_child (node, "model");
+      model_node = _gh_xml_first_child (node, "model");
       if (model_node == NULL)
-        model_node = insert_child (node, new_element (self, "model"), NULL);
-      set_prop (model_node, "type", model);
+        model_node = _gh_xml_insert_child (node, new_element (self, "model"), NULL);
+      _gh_xml_set_prop (model_node, "type", model);
 
       /* Queues, offloads and the vhost backend are virtio's alone (transitional or not):
        * libvirt would drop them from another model's card. What we define is what the
        * machine keeps. */
       if (!g_str_has_prefix (model, "virtio"))
         {
-          xmlNode *driver = first_child (node, "driver");
+          xmlNode *driver = _gh_xml_first_child (node, "driver");
 
           if (driver != NULL)
-            remove_node (driver);
+            _gh_xml_remove_node (driver);
         }
     }
 
