@@ -75,6 +75,14 @@ pci_address_to_string (const PciAddress *address)
                           address->slot, address->function);
 }
 
+char *
+gh_domain_pci_address_dup_full (const char *address)
+{
+  PciAddress parsed;
+
+  return parse_pci_address (address, &parsed) ? pci_address_to_string (&parsed) : NULL;
+}
+
 static gboolean
 read_pci_address (xmlNode    *node,
                   PciAddress *address)
@@ -569,116 +577,6 @@ gh_domain_editor_detach_usb_at (GhDomainEditor  *self,
 {
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
   return detach_usb (self, TRUE, bus, device, error);
-}
-
-/* ---- GPUs -------------------------------------------------------------------------- */
-
-static const GhHostPciDevice *
-lookup_gpu (GhHost          *host,
-            const char       *address,
-            const char       *what,
-            GError          **error)
-{
-  const GhHostPciDevice *gpu = gh_host_lookup_pci (host, address);
-  PciAddress parsed;
-
-  /* The host's addresses are written in full: "01:00.0" is the same device. */
-  if (gpu == NULL && parse_pci_address (address, &parsed))
-    {
-      g_autofree char *full = pci_address_to_string (&parsed);
-
-      gpu = gh_host_lookup_pci (host, full);
-    }
-
-  if (gpu == NULL)
-    {
-      g_autofree char *detail = NULL;
-
-      /* Translators: %s is a PCI address */
-      detail = g_strdup_printf (_("The host has no PCI device %s"), address);
-      _gh_error_set (error, GH_ERROR_NOT_FOUND, what, detail);
-    }
-
-  return gpu;
-}
-
-gboolean
-gh_domain_editor_attach_gpu (GhDomainEditor   *self,
-                             GhHost           *host,
-                             const char       *address,
-                             gboolean          confirm,
-                             GError          **error)
-{
-  g_autofree char *what = NULL;
-  g_autofree char *reason = NULL;
-  g_autoptr(GPtrArray) functions = NULL;
-  g_autoptr(GPtrArray) addresses = NULL;
-  const GhHostPciDevice *gpu;
-
-  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (host != NULL, FALSE);
-  g_return_val_if_fail (address != NULL, FALSE);
-
-  /* Translators: %s is a PCI address */
-  what = g_strdup_printf (_("Could not give GPU %s to the machine"), address);
-  gpu = lookup_gpu (host, address, what, error);
-  if (gpu == NULL)
-    return FALSE;
-
-  if (!gh_host_gpu_is_passable (host, gpu, confirm, &reason))
-    {
-      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what, reason);
-      return FALSE;
-    }
-
-  functions = gh_host_dup_gpu_functions (host, gpu);
-  addresses = g_ptr_array_new ();
-  g_ptr_array_add (addresses, gpu->address);
-  for (guint i = 0; i < functions->len; i++)
-    g_ptr_array_add (addresses, ((GhHostPciDevice *) g_ptr_array_index (functions, i))->address);
-  g_ptr_array_add (addresses, NULL);
-
-  return gh_domain_editor_attach_pci_hostdevs (self, (const char * const *) addresses->pdata,
-                                               error);
-}
-
-gboolean
-gh_domain_editor_detach_gpu (GhDomainEditor   *self,
-                             GhHost           *host,
-                             const char       *address,
-                             GError          **error)
-{
-  g_autofree char *what = NULL;
-  g_autoptr(GPtrArray) functions = NULL;
-  const GhHostPciDevice *gpu;
-
-  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (host != NULL, FALSE);
-  g_return_val_if_fail (address != NULL, FALSE);
-
-  /* Translators: %s is a PCI address */
-  what = g_strdup_printf (_("Could not take GPU %s away from the machine"), address);
-  gpu = lookup_gpu (host, address, what, error);
-  if (gpu == NULL)
-    return FALSE;
-
-  if (!gh_domain_editor_detach_pci_hostdev (self, gpu->address, error))
-    return FALSE;
-
-  /* Its other functions go with it when they are there; one already gone is no error. */
-  functions = gh_host_dup_gpu_functions (host, gpu);
-  for (guint i = 0; i < functions->len; i++)
-    {
-      const GhHostPciDevice *function = g_ptr_array_index (functions, i);
-      PciAddress parsed;
-      xmlNode *node;
-
-      if (parse_pci_address (function->address, &parsed)
-          && (node = find_pci_hostdev (self, &parsed)) != NULL)
-        _gh_xml_remove_node (node);
-    }
-
-  return TRUE;
 }
 
 /* ---- Network ----------------------------------------------------------------------- */

@@ -157,17 +157,19 @@ keep_display_choices (KeptDisplayChoices *keep,
 }
 
 gboolean
-gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
-                                    const GhGraphicsPath  *path,
-                                    GError               **error)
+gh_domain_editor_set_display (GhDomainEditor  *self,
+                              const char      *video_xml,
+                              const char      *graphics_xml,
+                              const char      *hostdev_xml,
+                              const char      *companions_xml,
+                              GError         **error)
 {
   static const char * const graphics_after[] = { "graphics", "input", "channel", "console",
                                                  "serial", "interface", "controller",
                                                  "disk", NULL };
   static const char * const video_after[] = { "video", "audio", "sound", "graphics", NULL };
   static const char * const companion_after[] = { NULL };
-  const char *fragments[] = { path->video_xml, path->graphics_xml, path->hostdev_xml,
-                              path->companions_xml };
+  const char *fragments[] = { video_xml, graphics_xml, hostdev_xml, companions_xml };
   GPtrArray *parsed[G_N_ELEMENTS (fragments)] = { NULL, };
   g_autoptr(GHashTable) existing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   xmlNode *devices;
@@ -176,11 +178,10 @@ gh_domain_editor_set_graphics_path (GhDomainEditor        *self,
   gboolean ok = TRUE;
 
   g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (fragments) && ok; i++)
     ok = (parsed[i] = _gh_domain_editor_parse_fragment (self, fragments[i], error)) != NULL;
-  /* Whatever made the path, the machine never gets a port anyone can open. */
+  /* Whatever made the fragments, the machine never gets a port anyone can open. */
   for (guint i = 0; ok && i < parsed[1]->len; i++)
     if (graphics_is_open (g_ptr_array_index (parsed[1], i)))
       {
