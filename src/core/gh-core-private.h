@@ -125,13 +125,6 @@ void            _gh_json_add_strv                (JsonBuilder          *builder,
                                                   const char           *name,
                                                   const char * const   *values);
 
-/* One of libvirt's scaled integers (<memory unit='GiB'>4</memory>) in bytes, read as
- * libvirt reads them: units in any case, KiB when there is none. FALSE (and 0) for a
- * value or unit libvirt would refuse; a value too large for 64 bits is G_MAXUINT64. */
-gboolean        _gh_scale_to_bytes               (const char           *value,
-                                                  const char           *unit,
-                                                  guint64              *bytes);
-
 /* Orders a GPtrArray of strings: g_ptr_array_sort() passes pointers to the elements. */
 int             _gh_compare_strings              (gconstpointer         a,
                                                   gconstpointer         b);

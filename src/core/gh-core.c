@@ -8,8 +8,6 @@
 
 #include <libvirt-glib/libvirt-glib.h>
 
-#include <string.h>
-
 #include "gh-core-private.h"
 
 static void
@@ -25,56 +23,6 @@ _gh_compare_strings (gconstpointer a,
                      gconstpointer b)
 {
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-gboolean
-_gh_scale_to_bytes (const char *value,
-                    const char *unit,
-                    guint64    *bytes)
-{
-  /* The units of libvirt's scaled integers, as virScaleInteger() reads them: any case,
-   * "b", "byte" or "bytes"; a letter alone or with "iB" counts in 1024s, with "B" in
-   * 1000s. */
-  static const char letters[] = "kmgtpe";
-  g_autofree char *text = NULL;
-  const char *letter;
-  guint64 base = 1024;
-  guint64 scale = 1;
-  guint64 n;
-
-  *bytes = 0;
-  if (value == NULL)
-    return FALSE;
-  text = g_strstrip (g_strdup (value));
-  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &n, NULL))
-    return FALSE;
-
-  if (unit == NULL || *unit == '\0')
-    {
-      scale = 1024;   /* libvirt's default unit is KiB */
-    }
-  else if (g_ascii_strcasecmp (unit, "b") == 0 || g_ascii_strcasecmp (unit, "byte") == 0
-           || g_ascii_strcasecmp (unit, "bytes") == 0)
-    {
-      scale = 1;
-    }
-  else
-    {
-      letter = strchr (letters, g_ascii_tolower (unit[0]));
-      if (letter == NULL)
-        return FALSE;
-      if (unit[1] == '\0' || g_ascii_strcasecmp (unit + 1, "iB") == 0)
-        base = 1024;
-      else if (g_ascii_tolower (unit[1]) == 'b' && unit[2] == '\0')
-        base = 1000;
-      else
-        return FALSE;
-      for (const char *l = letters; l <= letter; l++)
-        scale *= base;
-    }
-
-  *bytes = n > G_MAXUINT64 / scale ? G_MAXUINT64 : n * scale;
-  return TRUE;
 }
 
 void

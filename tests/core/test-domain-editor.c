@@ -768,7 +768,7 @@ test_graphics_path (void)
                      "  </source>\n</hostdev>\n";
 
   /* Three displays and one video become the path's one of each, with all companions. */
-  g_assert_true (gh_domain_editor_set_graphics_path (several, &virgl, &error));
+  g_assert_true (gh_graphics_path_apply (&virgl, several, &error));
   g_assert_no_error (error);
   xml = gh_domain_editor_to_xml (several);
   g_assert_cmpuint (count (xml, "<graphics"), ==, 1);
@@ -786,7 +786,7 @@ test_graphics_path (void)
 
   /* The tablet, the agent channel and one redirection channel are there already: only
    * the second redirection channel is new, and the other inputs and channels stay. */
-  g_assert_true (gh_domain_editor_set_graphics_path (channels, &mdev, &error));
+  g_assert_true (gh_graphics_path_apply (&mdev, channels, &error));
   g_clear_pointer (&xml, g_free);
   xml = gh_domain_editor_to_xml (channels);
   g_assert_cmpuint (count (xml, "type=\"tablet\""), ==, 1);
@@ -801,12 +801,12 @@ test_graphics_path (void)
   {
     g_autofree char *again = NULL;
 
-    g_assert_true (gh_domain_editor_set_graphics_path (channels, &mdev, &error));
+    g_assert_true (gh_graphics_path_apply (&mdev, channels, &error));
     again = gh_domain_editor_to_xml (channels);
     g_assert_cmpstr (again, ==, xml);
   }
 
-  g_assert_true (gh_domain_editor_set_graphics_path (videos, &virgl, &error));
+  g_assert_true (gh_graphics_path_apply (&virgl, videos, &error));
   g_clear_pointer (&xml, g_free);
   xml = gh_domain_editor_to_xml (videos);
   g_assert_cmpuint (count (xml, "<video"), ==, 1);
@@ -915,7 +915,7 @@ test_graphics_path_refuses_open_port (void)
                              "address='0.0.0.0'/></graphics>",
   };
 
-  g_assert_false (gh_domain_editor_set_graphics_path (editor, &open, &error));
+  g_assert_false (gh_graphics_path_apply (&open, editor, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
   after = gh_domain_editor_to_xml (editor);
   g_assert_cmpstr (after, ==, before);
@@ -1327,7 +1327,7 @@ test_gpu (void)
 
   /* The edit reads its own snapshot of the host, as a worker does: not the inventory. */
   g_clear_object (&inventory);
-  g_assert_true (gh_domain_editor_attach_gpu (editor, host, "0000:01:00.0", FALSE, &error));
+  g_assert_true (gh_host_attach_gpu (host, editor, "0000:01:00.0", FALSE, &error));
   g_assert_no_error (error);
   attached = define_and_read_back (conn, editor);
   hostdevs = gh_domain_editor_dup_hostdevs (attached);
@@ -1336,7 +1336,7 @@ test_gpu (void)
   g_assert_nonnull (find_hostdev (hostdevs, GH_DOMAIN_HOSTDEV_PCI, "0000:01:00.1"));
 
   /* Refused, with the devices that would have to go too named, and nothing attached. */
-  g_assert_false (gh_domain_editor_attach_gpu (attached, host, "0000:02:00.0", TRUE, &error));
+  g_assert_false (gh_host_attach_gpu (host, attached, "0000:02:00.0", TRUE, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_SUPPORTED);
   g_test_message ("refused: %s", error->message);
   g_assert_nonnull (strstr (gh_error_get_what (error), "0000:02:00.0"));
@@ -1348,18 +1348,18 @@ test_gpu (void)
   hostdevs = gh_domain_editor_dup_hostdevs (attached);
   g_assert_cmpuint (hostdevs->len, ==, 2);
 
-  g_assert_false (gh_domain_editor_attach_gpu (attached, host, "0000:09:00.0", FALSE, &error));
+  g_assert_false (gh_host_attach_gpu (host, attached, "0000:09:00.0", FALSE, &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Detaching the GPU takes its audio too. */
-  g_assert_true (gh_domain_editor_detach_gpu (attached, host, "01:00.0", &error));
+  g_assert_true (gh_host_detach_gpu (host, attached, "01:00.0", &error));
   g_assert_no_error (error);
   detached = define_and_read_back (conn, attached);
   g_clear_pointer (&hostdevs, g_ptr_array_unref);
   hostdevs = gh_domain_editor_dup_hostdevs (detached);
   g_assert_cmpuint (hostdevs->len, ==, 0);
-  g_assert_false (gh_domain_editor_detach_gpu (detached, host, "0000:01:00.0", &error));
+  g_assert_false (gh_host_detach_gpu (host, detached, "0000:01:00.0", &error));
   g_assert_error (error, GH_ERROR, GH_ERROR_NOT_FOUND);
 
   virConnectClose (conn);
@@ -1621,7 +1621,7 @@ test_graphics_path_keeps_choices (void)
   g_autoptr(GhDomainEditor) again = NULL;
 
   g_assert_no_error (error);
-  g_assert_true (gh_domain_editor_set_graphics_path (editor, &virgl, &error));
+  g_assert_true (gh_graphics_path_apply (&virgl, editor, &error));
   g_assert_no_error (error);
   xml = gh_domain_editor_to_xml (editor);
   g_assert_nonnull (strstr (xml, "<clipboard copypaste=\"no\"/>"));
@@ -1831,7 +1831,7 @@ test_usb_off (void)
   after = gh_domain_editor_to_xml (editor);
   g_assert_cmpstr (after, ==, before);
 
-  g_assert_true (gh_domain_editor_set_graphics_path (editor, &qxl, &error));
+  g_assert_true (gh_graphics_path_apply (&qxl, editor, &error));
   g_assert_no_error (error);
   xml = gh_domain_editor_to_xml (editor);
   g_assert_nonnull (strstr (xml, "<model type=\"qxl\""));

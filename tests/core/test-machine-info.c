@@ -5,6 +5,7 @@
  */
 
 #include "gh-test-util.h"
+#include "gh-xml-private.h"
 
 /* Shaped like `virsh dumpxml` of a QEMU guest made by a manager that knows libosinfo. */
 static const char full_xml[] =
@@ -143,10 +144,100 @@ test_machine_info_units (void)
       {
         guint64 bytes = 1;
 
-        g_assert_false (_gh_scale_to_bytes ("4", refused[i], &bytes));
+        g_assert_false (_gh_xml_scale_to_bytes ("4", refused[i], 1024, &bytes));
         g_assert_cmpuint (bytes, ==, 0);
       }
   }
+}
+
+/* The one table of libvirt's units, pinned to virScaleInteger()'s rule: a size the machine
+ * list, the settings window and the host report read differently would be a different
+ * machine to each. */
+static void
+test_xml_units (void)
+{
+  const guint64 Ki = 1024, K = 1000;
+  const struct {
+    const char *value;
+    const char *unit;
+    guint64     default_scale;
+    gboolean    ok;
+    guint64     bytes;
+  } cases[] = {
+    /* No unit: the element's own default (KiB for memory). */
+    { "4", NULL, 1024, TRUE, 4 * Ki },
+    { "4", "", 1024, TRUE, 4 * Ki },
+    { "4", NULL, 1, TRUE, 4 },
+    { " 4\n", NULL, 1024, TRUE, 4 * Ki },
+    /* Bytes, in any case. */
+    { "4", "b", 1024, TRUE, 4 },
+    { "4", "B", 1024, TRUE, 4 },
+    { "4", "byte", 1024, TRUE, 4 },
+    { "4", "Bytes", 1024, TRUE, 4 },
+    { "4", "BYTES", 1024, TRUE, 4 },
+    /* A letter alone, in either case: powers of 1024. */
+    { "4", "k", 1024, TRUE, 4 * Ki },
+    { "4", "K", 1024, TRUE, 4 * Ki },
+    { "4", "m", 1024, TRUE, 4 * Ki * Ki },
+    { "4", "M", 1024, TRUE, 4 * Ki * Ki },
+    { "4", "g", 1024, TRUE, 4 * Ki * Ki * Ki },
+    { "4", "G", 1024, TRUE, 4 * Ki * Ki * Ki },
+    { "4", "t", 1024, TRUE, 4 * Ki * Ki * Ki * Ki },
+    { "4", "T", 1024, TRUE, 4 * Ki * Ki * Ki * Ki },
+    { "4", "p", 1024, TRUE, 4 * Ki * Ki * Ki * Ki * Ki },
+    { "4", "P", 1024, TRUE, 4 * Ki * Ki * Ki * Ki * Ki },
+    { "4", "e", 1024, TRUE, 4 * Ki * Ki * Ki * Ki * Ki * Ki },
+    { "4", "E", 1024, TRUE, 4 * Ki * Ki * Ki * Ki * Ki * Ki },
+    /* A letter and "B", in any case: powers of 1000. */
+    { "4", "kb", 1024, TRUE, 4 * K },
+    { "4", "KB", 1024, TRUE, 4 * K },
+    { "4", "kB", 1024, TRUE, 4 * K },
+    { "4", "Mb", 1024, TRUE, 4 * K * K },
+    { "4", "MB", 1024, TRUE, 4 * K * K },
+    { "4", "GB", 1024, TRUE, 4 * K * K * K },
+    { "4", "TB", 1024, TRUE, 4 * K * K * K * K },
+    { "4", "PB", 1024, TRUE, 4 * K * K * K * K * K },
+    { "4", "EB", 1024, TRUE, 4 * K * K * K * K * K * K },
+    /* A letter and "iB", in any case: powers of 1024. */
+    { "4", "KiB", 1024, TRUE, 4 * Ki },
+    { "4", "kib", 1024, TRUE, 4 * Ki },
+    { "4", "KIB", 1024, TRUE, 4 * Ki },
+    { "4", "MiB", 1024, TRUE, 4 * Ki * Ki },
+    { "4", "GiB", 1024, TRUE, 4 * Ki * Ki * Ki },
+    { "4", "TiB", 1024, TRUE, 4 * Ki * Ki * Ki * Ki },
+    { "4", "PiB", 1024, TRUE, 4 * Ki * Ki * Ki * Ki * Ki },
+    { "4", "EiB", 1024, TRUE, 4 * Ki * Ki * Ki * Ki * Ki * Ki },
+    /* Too large for 64 bits; the largest that fits. */
+    { "16", "EiB", 1024, TRUE, G_MAXUINT64 },
+    { "15", "EiB", 1024, TRUE, 15 * Ki * Ki * Ki * Ki * Ki * Ki },
+    { "0", "EiB", 1024, TRUE, 0 },
+    /* What libvirt refuses. */
+    { "4", "kilo", 1024, FALSE, 0 },
+    { "4", "ki", 1024, FALSE, 0 },
+    { "4", "KiBs", 1024, FALSE, 0 },
+    { "4", "Kb2", 1024, FALSE, 0 },
+    { "4", "bit", 1024, FALSE, 0 },
+    { "4", "x", 1024, FALSE, 0 },
+    { "4", "z", 1024, FALSE, 0 },
+    { "4", " KiB", 1024, FALSE, 0 },
+    { "", "KiB", 1024, FALSE, 0 },
+    { NULL, "KiB", 1024, FALSE, 0 },
+    { "-1", NULL, 1024, FALSE, 0 },
+    { "4.5", "GiB", 1024, FALSE, 0 },
+    { "0x10", NULL, 1024, FALSE, 0 },
+    { "4 KiB", NULL, 1024, FALSE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint64 bytes = 1;
+
+      g_test_message ("%s %s", cases[i].value, cases[i].unit);
+      g_assert_cmpint (_gh_xml_scale_to_bytes (cases[i].value, cases[i].unit,
+                                               cases[i].default_scale, &bytes),
+                       ==, cases[i].ok);
+      g_assert_cmpuint (bytes, ==, cases[i].bytes);
+    }
 }
 
 /* What other tools leave in a domain must not confuse Greenhouse: another app's
@@ -285,6 +376,7 @@ main (int   argc,
   g_test_add_func ("/core/machine-info/xml", test_machine_info_full);
   g_test_add_func ("/core/machine-info/minimal", test_machine_info_minimal);
   g_test_add_func ("/core/machine-info/memory-units", test_machine_info_units);
+  g_test_add_func ("/core/xml/units", test_xml_units);
   g_test_add_func ("/core/machine-info/odd-content", test_machine_info_odd);
   g_test_add_func ("/core/machine-info/spice", test_machine_info_spice_only_later);
   g_test_add_func ("/core/machine-info/malformed", test_machine_info_malformed);

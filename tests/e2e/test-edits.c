@@ -220,7 +220,7 @@ set_display_path_edit (GhDomainEditor  *editor,
                        gpointer         user_data,
                        GError         **error)
 {
-  return gh_domain_editor_set_graphics_path (editor, ((EditArgs *) user_data)->path, error);
+  return gh_graphics_path_apply (((EditArgs *) user_data)->path, editor, error);
 }
 
 /* Runs one edit of @uuid's machine to its end. */

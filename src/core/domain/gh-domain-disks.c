@@ -7,11 +7,10 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "gh-core-private.h"
 #include "gh-domain-disks.h"
+#include "gh-xml-private.h"
 
 static void
 gh_domain_disk_free (GhDomainDisk *disk)
@@ -25,64 +24,28 @@ gh_domain_disk_free (GhDomainDisk *disk)
 }
 
 static char *
-dup_prop (xmlNode    *node,
-          const char *name)
-{
-  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
-  char *ret = value != NULL ? g_strdup ((const char *) value) : NULL;
-
-  xmlFree (value);
-  return ret;
-}
-
-static xmlNode *
-first_child (xmlNode    *node,
-             const char *name)
-{
-  for (xmlNode *child = node->children; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && child->ns == NULL
-        && strcmp ((const char *) child->name, name) == 0)
-      return child;
-
-  return NULL;
-}
-
-static char *
 dup_source_path (xmlNode *source)
 {
-  char *path = dup_prop (source, "file");
+  char *path = _gh_xml_dup_prop (source, "file");
 
   if (path == NULL)
-    path = dup_prop (source, "dev");
+    path = _gh_xml_dup_prop (source, "dev");
 
   return path;
-}
-
-static xmlDoc *
-read_xml (const char *xml)
-{
-  return xmlReadMemory (xml, strlen (xml), "libvirt.xml", NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 /* The image a storage volume is built on (its <backingStore><path>), or NULL. */
 char *
 _gh_volume_dup_backing_path (const char *volume_xml)
 {
-  xmlDoc *doc = read_xml (volume_xml);
+  xmlDoc *doc = _gh_xml_parse (volume_xml);
   xmlNode *root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
-  xmlNode *store = root != NULL ? first_child (root, "backingStore") : NULL;
-  xmlNode *path = store != NULL ? first_child (store, "path") : NULL;
+  xmlNode *path = _gh_xml_first_child (_gh_xml_first_child (root, "backingStore"), "path");
+  g_autofree char *content = _gh_xml_dup_content (path);
   char *ret = NULL;
 
-  if (path != NULL)
-    {
-      xmlChar *content = xmlNodeGetContent (path);
-
-      if (content != NULL && content[0] != '\0')
-        ret = g_strdup (g_strstrip ((char *) content));
-      xmlFree (content);
-    }
+  if (content != NULL && content[0] != '\0')
+    ret = g_strdup (g_strstrip (content));
 
   xmlFreeDoc (doc);
   return ret;
@@ -97,7 +60,7 @@ _gh_domain_disks_from_xml (const char  *xml,
   xmlNode *devices;
   xmlDoc *doc;
 
-  doc = read_xml (xml);
+  doc = _gh_xml_parse (xml);
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL || strcmp ((const char *) root->name, "domain") != 0)
     {
@@ -107,38 +70,35 @@ _gh_domain_disks_from_xml (const char  *xml,
       return NULL;
     }
 
-  devices = first_child (root, "devices");
-  for (xmlNode *node = devices != NULL ? devices->children : NULL; node != NULL; node = node->next)
+  devices = _gh_xml_first_child (root, "devices");
+  for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
+       node = _gh_xml_next_element (node->next, "disk"))
     {
       GhDomainDisk *disk;
       xmlNode *source;
 
-      if (node->type != XML_ELEMENT_NODE || node->ns != NULL
-          || strcmp ((const char *) node->name, "disk") != 0)
-        continue;
-
       disk = g_new0 (GhDomainDisk, 1);
-      disk->device = dup_prop (node, "device");
+      disk->device = _gh_xml_dup_prop (node, "device");
       if (disk->device == NULL)
         disk->device = g_strdup ("disk");
-      disk->readonly = first_child (node, "readonly") != NULL;
-      disk->shareable = first_child (node, "shareable") != NULL;
+      disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
+      disk->shareable = _gh_xml_first_child (node, "shareable") != NULL;
 
-      source = first_child (node, "source");
+      source = _gh_xml_first_child (node, "source");
       if (source != NULL)
         {
           disk->path = dup_source_path (source);
-          disk->pool = dup_prop (source, "pool");
-          disk->volume = dup_prop (source, "volume");
+          disk->pool = _gh_xml_dup_prop (source, "pool");
+          disk->volume = _gh_xml_dup_prop (source, "volume");
         }
 
       /* A running domain's XML names the images its disk is built on. */
       disk->backing = g_ptr_array_new_with_free_func (g_free);
-      for (xmlNode *store = first_child (node, "backingStore");
+      for (xmlNode *store = _gh_xml_first_child (node, "backingStore");
            store != NULL;
-           store = first_child (store, "backingStore"))
+           store = _gh_xml_first_child (store, "backingStore"))
         {
-          xmlNode *store_source = first_child (store, "source");
+          xmlNode *store_source = _gh_xml_first_child (store, "source");
           char *path = store_source != NULL ? dup_source_path (store_source) : NULL;
 
           if (path != NULL)

@@ -8,9 +8,6 @@
 
 #include <glib-object.h>
 
-#include "gh-graphics-planner.h"
-#include "gh-host.h"
-
 G_BEGIN_DECLS
 
 /* Greenhouse's own element in a domain's <metadata>: what it made for the machine. */
@@ -166,12 +163,16 @@ gboolean        gh_domain_editor_remove_disk         (GhDomainEditor      *self,
                                                       const char          *target,
                                                       GError             **error);
 
-/* Replaces every <video> and <graphics> with those of @path, adds the path's host
- * devices and those of its companions (tablet, agent channel, USB redirection) that the
- * domain lacks. Everything else stays, firmware included: a path's firmware matters to
- * new machines, and switching an installed one's firmware would stop it booting. */
-gboolean        gh_domain_editor_set_graphics_path   (GhDomainEditor      *self,
-                                                      const GhGraphicsPath *path,
+/* Replaces every <video> and <graphics> with the elements of @video_xml and @graphics_xml,
+ * adds those of @hostdev_xml and of @companions_xml (tablet, agent channel, USB
+ * redirection) that the domain lacks. Each holds elements that go into <devices>, or is
+ * NULL for none. Everything else stays. A display on a network port without a password is
+ * refused. gh_graphics_path_apply() gives a machine a display path this way. */
+gboolean        gh_domain_editor_set_display         (GhDomainEditor      *self,
+                                                      const char          *video_xml,
+                                                      const char          *graphics_xml,
+                                                      const char          *hostdev_xml,
+                                                      const char          *companions_xml,
                                                       GError             **error);
 
 /* A <graphics> whose server takes TCP connections and has no password: anyone who can
@@ -204,6 +205,9 @@ gboolean        gh_domain_editor_get_has_graphics    (GhDomainEditor      *self)
 
 /* GhDomainHostdev*, in document order. */
 GPtrArray      *gh_domain_editor_dup_hostdevs        (GhDomainEditor      *self);
+/* A PCI address written in full, as libvirt and the host write it ("0000:01:00.0"), from
+ * one in full or without its domain ("01:00.0"); NULL when @address is none. */
+char           *gh_domain_pci_address_dup_full       (const char          *address);
 /* PCI addresses as "0000:01:00.0" (or "01:00.0"). Each gets a managed vfio-pci
  * <hostdev>, unless the domain has it already. */
 gboolean        gh_domain_editor_attach_pci_hostdevs (GhDomainEditor      *self,
@@ -241,27 +245,13 @@ gboolean        gh_domain_editor_detach_usb_at       (GhDomainEditor      *self,
                                                       guint                device,
                                                       GError             **error);
 
-/* Gives the machine the host GPU at @address with every other function of its slot (its
- * HDMI audio), or refuses, saying why, a GPU that cannot go whole (see
- * gh_host_gpu_is_passable()). @host is a snapshot (gh_host_inventory_dup_host()): these
- * run in a worker, which must never read the inventory the main thread reloads. */
-gboolean        gh_domain_editor_attach_gpu          (GhDomainEditor      *self,
-                                                      GhHost              *host,
-                                                      const char          *address,
-                                                      gboolean             confirm,
-                                                      GError             **error);
-/* Takes the GPU and the other functions of its slot away from the machine. */
-gboolean        gh_domain_editor_detach_gpu          (GhDomainEditor      *self,
-                                                      GhHost              *host,
-                                                      const char          *address,
-                                                      GError             **error);
-
-/* GhDomainInterface*, in document order. */
+/* Greenhouse's note that it made the mediated device @uuid for the machine. */
 void            gh_domain_editor_mark_mdev_made      (GhDomainEditor      *self,
                                                       const char          *uuid,
                                                       const char          *node_device);
 char           *gh_domain_editor_dup_mdev_made       (GhDomainEditor      *self,
                                                       const char          *uuid);
+/* GhDomainInterface*, in document order. */
 GPtrArray      *gh_domain_editor_dup_interfaces      (GhDomainEditor      *self);
 
 /* The install phase of an express install: Greenhouse's note of its kernel and initrd. */

@@ -790,6 +790,17 @@ gh_graphics_path_dup_devices_xml (const GhGraphicsPath *path)
 }
 
 gboolean
+gh_graphics_path_apply (const GhGraphicsPath  *path,
+                        GhDomainEditor        *editor,
+                        GError               **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return gh_domain_editor_set_display (editor, path->video_xml, path->graphics_xml,
+                                       path->hostdev_xml, path->companions_xml, error);
+}
+
+gboolean
 gh_graphics_path_uses_spice_gl (const GhGraphicsPath *path)
 {
   g_return_val_if_fail (path != NULL, FALSE);

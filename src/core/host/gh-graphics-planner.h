@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <osinfo/osinfo.h>
 
+#include "gh-domain-editor.h"
 #include "gh-host.h"
 
 G_BEGIN_DECLS
@@ -82,6 +83,14 @@ const GhGraphicsPath *gh_graphics_plan_find               (GhGraphicsPlan       
 const char           *gh_graphics_path_kind_to_string     (GhGraphicsPathKind         kind);
 /* Every fragment of @path, in the order they go into <devices>. */
 char                 *gh_graphics_path_dup_devices_xml    (const GhGraphicsPath      *path);
+/* Gives the machine @editor edits the display of @path: its video and graphics instead of
+ * the machine's, and the host devices and companions (tablet, agent channel, USB
+ * redirection) it lacks (see gh_domain_editor_set_display()). The firmware stays: a
+ * path's firmware matters to new machines, and switching an installed one's firmware
+ * would stop it booting. */
+gboolean              gh_graphics_path_apply              (const GhGraphicsPath      *path,
+                                                           GhDomainEditor            *editor,
+                                                           GError                   **error);
 /* Whether @path gives the guest a SPICE display that OpenGL scanouts go through. */
 gboolean              gh_graphics_path_uses_spice_gl      (const GhGraphicsPath      *path);
 

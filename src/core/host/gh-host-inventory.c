@@ -7,12 +7,11 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 
 #include "gh-core-private.h"
 #include "gh-host-inventory.h"
 #include "gh-host-private.h"
+#include "gh-xml-private.h"
 
 /* How it stays current:
  *
@@ -125,96 +124,7 @@ _gh_host_domain_caps_copy (const GhHostDomainCaps *caps)
   return copy;
 }
 
-
 /* ---- Reading libvirt's XML ------------------------------------------------------- */
-
-static xmlDoc *
-parse_xml (const char *xml)
-{
-  return xmlReadMemory (xml, strlen (xml), "libvirt.xml", NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-}
-
-/* The trimmed text @expr selects under @node, or NULL when it is empty or absent. */
-static char *
-xpath_dup_text (xmlXPathContext *ctx,
-                xmlNode         *node,
-                const char      *expr)
-{
-  xmlXPathObject *obj = xmlXPathNodeEval (node, (const xmlChar *) expr, ctx);
-  char *ret = NULL;
-
-  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL)
-    {
-      g_autofree char *text = g_strdup ((const char *) obj->stringval);
-
-      g_strstrip (text);
-      if (text[0] != '\0')
-        ret = g_steal_pointer (&text);
-    }
-
-  xmlXPathFreeObject (obj);
-  return ret;
-}
-
-static guint
-xpath_uint (xmlXPathContext *ctx,
-            xmlNode         *node,
-            const char      *expr,
-            guint            fallback)
-{
-  g_autofree char *text = xpath_dup_text (ctx, node, expr);
-  guint64 value;
-
-  /* libvirt writes some numbers in hex ("0x10de", "0x030000") and others in decimal. */
-  if (text == NULL)
-    return fallback;
-  if (g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X"))
-    {
-      if (!g_ascii_string_to_unsigned (text + 2, 16, 0, G_MAXUINT, &value, NULL))
-        return fallback;
-    }
-  else if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT, &value, NULL))
-    {
-      return fallback;
-    }
-
-  return (guint) value;
-}
-
-static gboolean
-xpath_boolean (xmlXPathContext *ctx,
-               xmlNode         *node,
-               const char      *expr)
-{
-  xmlXPathObject *obj = xmlXPathNodeEval (node, (const xmlChar *) expr, ctx);
-  gboolean ret = obj != NULL && obj->type == XPATH_BOOLEAN && obj->boolval;
-
-  xmlXPathFreeObject (obj);
-  return ret;
-}
-
-/* The nodes @expr selects under @node; free with xmlXPathFreeObject(). */
-static xmlXPathObject *
-xpath_nodes (xmlXPathContext *ctx,
-             xmlNode         *node,
-             const char      *expr)
-{
-  return xmlXPathNodeEval (node, (const xmlChar *) expr, ctx);
-}
-
-static guint
-n_nodes (xmlXPathObject *obj)
-{
-  return obj != NULL && obj->nodesetval != NULL ? (guint) obj->nodesetval->nodeNr : 0;
-}
-
-static xmlNode *
-nth_node (xmlXPathObject *obj,
-          guint           i)
-{
-  return obj->nodesetval->nodeTab[i];
-}
 
 /* The values of an <enum> of the domain capabilities, sorted; empty when absent. */
 static GStrv
@@ -222,17 +132,14 @@ xpath_dup_values (xmlXPathContext *ctx,
                   xmlNode         *node,
                   const char      *expr)
 {
-  xmlXPathObject *obj = xpath_nodes (ctx, node, expr);
+  xmlXPathObject *obj = _gh_xml_xpath_nodes (ctx, node, expr);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < n_nodes (obj); i++)
+  for (guint i = 0; i < _gh_xml_n_nodes (obj); i++)
     {
-      xmlChar *content = xmlNodeGetContent (nth_node (obj, i));
-      g_autofree char *value = g_strdup (content != NULL ? (const char *) content : "");
+      g_autofree char *value = _gh_xml_dup_content (_gh_xml_nth_node (obj, i));
 
-      xmlFree (content);
-      g_strstrip (value);
-      if (value[0] != '\0')
+      if (value != NULL && g_strstrip (value)[0] != '\0')
         g_ptr_array_add (values, g_steal_pointer (&value));
     }
   xmlXPathFreeObject (obj);
@@ -252,7 +159,7 @@ parse_domain_caps (const char  *xml,
   xmlNode *root;
   xmlDoc *doc;
 
-  doc = parse_xml (xml);
+  doc = _gh_xml_parse (xml);
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL || g_strcmp0 ((const char *) root->name, "domainCapabilities") != 0)
     {
@@ -263,15 +170,15 @@ parse_domain_caps (const char  *xml,
     }
 
   ctx = xmlXPathNewContext (doc);
-  caps->emulator = xpath_dup_text (ctx, root, "string(path)");
-  caps->domain_type = xpath_dup_text (ctx, root, "string(domain)");
-  caps->machine = xpath_dup_text (ctx, root, "string(machine)");
-  caps->arch = xpath_dup_text (ctx, root, "string(arch)");
+  caps->emulator = _gh_xml_xpath_dup_text (ctx, root, "string(path)");
+  caps->domain_type = _gh_xml_xpath_dup_text (ctx, root, "string(domain)");
+  caps->machine = _gh_xml_xpath_dup_text (ctx, root, "string(machine)");
+  caps->arch = _gh_xml_xpath_dup_text (ctx, root, "string(arch)");
   caps->video_models =
     xpath_dup_values (ctx, root, "devices/video[@supported='yes']/enum[@name='modelType']/value");
   caps->graphics_types =
     xpath_dup_values (ctx, root, "devices/graphics[@supported='yes']/enum[@name='type']/value");
-  hostdev = xpath_dup_text (ctx, root, "string(devices/hostdev/@supported)");
+  hostdev = _gh_xml_xpath_dup_text (ctx, root, "string(devices/hostdev/@supported)");
   caps->hostdev = g_strcmp0 (hostdev, "yes") == 0;
   caps->hostdev_subsys =
     xpath_dup_values (ctx, root,
@@ -307,17 +214,17 @@ add_mdev_types (GhHost        *data,
                 const char      *parent,
                 const char      *parent_address)
 {
-  xmlXPathObject *types = xpath_nodes (ctx, cap, "capability[@type='mdev_types']/type");
+  xmlXPathObject *types = _gh_xml_xpath_nodes (ctx, cap, "capability[@type='mdev_types']/type");
 
-  for (guint i = 0; i < n_nodes (types); i++)
+  for (guint i = 0; i < _gh_xml_n_nodes (types); i++)
     {
-      xmlNode *node = nth_node (types, i);
+      xmlNode *node = _gh_xml_nth_node (types, i);
       GhHostMdevType *type = g_new0 (GhHostMdevType, 1);
 
-      type->id = xpath_dup_text (ctx, node, "string(@id)");
-      type->name = xpath_dup_text (ctx, node, "string(name)");
-      type->device_api = xpath_dup_text (ctx, node, "string(deviceAPI)");
-      type->available = xpath_uint (ctx, node, "string(availableInstances)", 0);
+      type->id = _gh_xml_xpath_dup_text (ctx, node, "string(@id)");
+      type->name = _gh_xml_xpath_dup_text (ctx, node, "string(name)");
+      type->device_api = _gh_xml_xpath_dup_text (ctx, node, "string(deviceAPI)");
+      type->available = _gh_xml_xpath_uint (ctx, node, "string(availableInstances)", 0);
       type->parent = g_strdup (parent);
       type->parent_address = g_strdup (parent_address);
 
@@ -342,35 +249,35 @@ add_pci_device (GhHost        *data,
   xmlXPathObject *addresses;
 
   pci->name = g_strdup (name);
-  pci->domain = xpath_uint (ctx, cap, "string(domain)", 0);
-  pci->bus = xpath_uint (ctx, cap, "string(bus)", 0);
-  pci->slot = xpath_uint (ctx, cap, "string(slot)", 0);
-  pci->function = xpath_uint (ctx, cap, "string(function)", 0);
+  pci->domain = _gh_xml_xpath_uint (ctx, cap, "string(domain)", 0);
+  pci->bus = _gh_xml_xpath_uint (ctx, cap, "string(bus)", 0);
+  pci->slot = _gh_xml_xpath_uint (ctx, cap, "string(slot)", 0);
+  pci->function = _gh_xml_xpath_uint (ctx, cap, "string(function)", 0);
   pci->address = format_pci_address (pci->domain, pci->bus, pci->slot, pci->function);
-  pci->class_code = xpath_uint (ctx, cap, "string(class)", 0);
-  pci->vendor_id = xpath_uint (ctx, cap, "string(vendor/@id)", 0);
-  pci->product_id = xpath_uint (ctx, cap, "string(product/@id)", 0);
-  pci->vendor = xpath_dup_text (ctx, cap, "string(vendor)");
-  pci->product = xpath_dup_text (ctx, cap, "string(product)");
-  pci->driver = xpath_dup_text (ctx, device, "string(driver/name)");
-  pci->bridge = xpath_boolean (ctx, cap, "boolean(capability[@type='pci-bridge'])")
+  pci->class_code = _gh_xml_xpath_uint (ctx, cap, "string(class)", 0);
+  pci->vendor_id = _gh_xml_xpath_uint (ctx, cap, "string(vendor/@id)", 0);
+  pci->product_id = _gh_xml_xpath_uint (ctx, cap, "string(product/@id)", 0);
+  pci->vendor = _gh_xml_xpath_dup_text (ctx, cap, "string(vendor)");
+  pci->product = _gh_xml_xpath_dup_text (ctx, cap, "string(product)");
+  pci->driver = _gh_xml_xpath_dup_text (ctx, device, "string(driver/name)");
+  pci->bridge = _gh_xml_xpath_boolean (ctx, cap, "boolean(capability[@type='pci-bridge'])")
                 || (pci->class_code >> 8) == PCI_CLASS_BRIDGE_PCI
                 || (pci->class_code >> 8) == PCI_CLASS_BRIDGE_CARDBUS
                 || (pci->class_code >> 8) == PCI_CLASS_BRIDGE_PCI_SEMI;
-  pci->iommu_group = (int) xpath_uint (ctx, cap, "string(iommuGroup/@number)", G_MAXUINT);
+  pci->iommu_group = (int) _gh_xml_xpath_uint (ctx, cap, "string(iommuGroup/@number)", G_MAXUINT);
   if ((guint) pci->iommu_group == G_MAXUINT)
     pci->iommu_group = -1;
 
-  addresses = xpath_nodes (ctx, cap, "iommuGroup/address");
-  for (guint i = 0; i < n_nodes (addresses); i++)
+  addresses = _gh_xml_xpath_nodes (ctx, cap, "iommuGroup/address");
+  for (guint i = 0; i < _gh_xml_n_nodes (addresses); i++)
     {
-      xmlNode *node = nth_node (addresses, i);
+      xmlNode *node = _gh_xml_nth_node (addresses, i);
 
       g_ptr_array_add (members,
-                       format_pci_address (xpath_uint (ctx, node, "string(@domain)", 0),
-                                           xpath_uint (ctx, node, "string(@bus)", 0),
-                                           xpath_uint (ctx, node, "string(@slot)", 0),
-                                           xpath_uint (ctx, node, "string(@function)", 0)));
+                       format_pci_address (_gh_xml_xpath_uint (ctx, node, "string(@domain)", 0),
+                                           _gh_xml_xpath_uint (ctx, node, "string(@bus)", 0),
+                                           _gh_xml_xpath_uint (ctx, node, "string(@slot)", 0),
+                                           _gh_xml_xpath_uint (ctx, node, "string(@function)", 0)));
     }
   xmlXPathFreeObject (addresses);
   if (pci->iommu_group >= 0 && members->len == 0)
@@ -392,8 +299,8 @@ add_drm_device (GhHost        *data,
                 xmlNode         *cap,
                 const char      *parent)
 {
-  g_autofree char *type = xpath_dup_text (ctx, cap, "string(type)");
-  g_autofree char *devnode = xpath_dup_text (ctx, device, "string(devnode[@type='dev'])");
+  g_autofree char *type = _gh_xml_xpath_dup_text (ctx, cap, "string(type)");
+  g_autofree char *devnode = _gh_xml_xpath_dup_text (ctx, device, "string(devnode[@type='dev'])");
 
   if (parent != NULL)
     g_hash_table_add (data->drm_parents, g_strdup (parent));
@@ -414,8 +321,8 @@ add_mdev (GhHost        *data,
 
   mdev->name = g_strdup (name);
   mdev->parent = g_strdup (parent);
-  mdev->type_id = xpath_dup_text (ctx, cap, "string(type/@id)");
-  mdev->uuid = xpath_dup_text (ctx, cap, "string(uuid)");
+  mdev->type_id = _gh_xml_xpath_dup_text (ctx, cap, "string(type/@id)");
+  mdev->uuid = _gh_xml_xpath_dup_text (ctx, cap, "string(uuid)");
   /* Older daemons name the device after its UUID and say it nowhere else. */
   if (mdev->uuid == NULL && g_str_has_prefix (name, "mdev_") && strlen (name) >= 5 + 36)
     {
@@ -435,12 +342,12 @@ add_usb_device (GhHost        *data,
   GhHostUsbDevice *usb = g_new0 (GhHostUsbDevice, 1);
 
   usb->name = g_strdup (name);
-  usb->bus = xpath_uint (ctx, cap, "string(bus)", 0);
-  usb->device = xpath_uint (ctx, cap, "string(device)", 0);
-  usb->vendor_id = xpath_uint (ctx, cap, "string(vendor/@id)", 0);
-  usb->product_id = xpath_uint (ctx, cap, "string(product/@id)", 0);
-  usb->vendor = xpath_dup_text (ctx, cap, "string(vendor)");
-  usb->product = xpath_dup_text (ctx, cap, "string(product)");
+  usb->bus = _gh_xml_xpath_uint (ctx, cap, "string(bus)", 0);
+  usb->device = _gh_xml_xpath_uint (ctx, cap, "string(device)", 0);
+  usb->vendor_id = _gh_xml_xpath_uint (ctx, cap, "string(vendor/@id)", 0);
+  usb->product_id = _gh_xml_xpath_uint (ctx, cap, "string(product/@id)", 0);
+  usb->vendor = _gh_xml_xpath_dup_text (ctx, cap, "string(vendor)");
+  usb->product = _gh_xml_xpath_dup_text (ctx, cap, "string(product)");
 
   /* A root hub is the host's own controller: no guest can have it. */
   if (usb->vendor_id == 0x1d6b)
@@ -454,19 +361,19 @@ add_device (GhHost        *data,
             xmlXPathContext *ctx,
             xmlNode         *device)
 {
-  g_autofree char *name = xpath_dup_text (ctx, device, "string(name)");
-  g_autofree char *parent = xpath_dup_text (ctx, device, "string(parent)");
+  g_autofree char *name = _gh_xml_xpath_dup_text (ctx, device, "string(name)");
+  g_autofree char *parent = _gh_xml_xpath_dup_text (ctx, device, "string(parent)");
   xmlXPathObject *caps;
 
   if (name == NULL || g_hash_table_contains (data->seen, name))
     return;
   g_hash_table_add (data->seen, g_strdup (name));
 
-  caps = xpath_nodes (ctx, device, "capability");
-  for (guint i = 0; i < n_nodes (caps); i++)
+  caps = _gh_xml_xpath_nodes (ctx, device, "capability");
+  for (guint i = 0; i < _gh_xml_n_nodes (caps); i++)
     {
-      xmlNode *cap = nth_node (caps, i);
-      g_autofree char *type = xpath_dup_text (ctx, cap, "string(@type)");
+      xmlNode *cap = _gh_xml_nth_node (caps, i);
+      g_autofree char *type = _gh_xml_xpath_dup_text (ctx, cap, "string(@type)");
 
       if (g_strcmp0 (type, "pci") == 0)
         add_pci_device (data, ctx, device, cap, name);
@@ -494,7 +401,7 @@ host_data_add_device_xml (GhHost    *data,
   xmlNode *root;
   xmlDoc *doc;
 
-  doc = parse_xml (xml);
+  doc = _gh_xml_parse (xml);
   root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
   if (root == NULL)
     {
@@ -511,10 +418,10 @@ host_data_add_device_xml (GhHost    *data,
     }
   else
     {
-      xmlXPathObject *devices = xpath_nodes (ctx, root, "device");
+      xmlXPathObject *devices = _gh_xml_xpath_nodes (ctx, root, "device");
 
-      for (guint i = 0; i < n_nodes (devices); i++)
-        add_device (data, ctx, nth_node (devices, i));
+      for (guint i = 0; i < _gh_xml_n_nodes (devices); i++)
+        add_device (data, ctx, _gh_xml_nth_node (devices, i));
       xmlXPathFreeObject (devices);
     }
 

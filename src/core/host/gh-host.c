@@ -502,3 +502,111 @@ gh_host_gpu_is_passable (GhHost                 *self,
   return passable;
 }
 
+
+/* ---- GPUs for a machine ------------------------------------------------------------ */
+
+/* The PCI device at @address, written in full or not ("01:00.0"); NULL with @error. */
+static const GhHostPciDevice *
+lookup_gpu (GhHost      *self,
+            const char  *address,
+            const char  *what,
+            GError     **error)
+{
+  const GhHostPciDevice *gpu = gh_host_lookup_pci (self, address);
+
+  /* The host's addresses are written in full: "01:00.0" is the same device. */
+  if (gpu == NULL)
+    {
+      g_autofree char *full = gh_domain_pci_address_dup_full (address);
+
+      if (full != NULL)
+        gpu = gh_host_lookup_pci (self, full);
+    }
+
+  if (gpu == NULL)
+    {
+      g_autofree char *detail = NULL;
+
+      /* Translators: %s is a PCI address */
+      detail = g_strdup_printf (_("The host has no PCI device %s"), address);
+      _gh_error_set (error, GH_ERROR_NOT_FOUND, what, detail);
+    }
+
+  return gpu;
+}
+
+gboolean
+gh_host_attach_gpu (GhHost          *self,
+                    GhDomainEditor  *editor,
+                    const char      *address,
+                    gboolean         confirm,
+                    GError         **error)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+  const GhHostPciDevice *gpu;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (editor), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  /* Translators: %s is a PCI address */
+  what = g_strdup_printf (_("Could not give GPU %s to the machine"), address);
+  gpu = lookup_gpu (self, address, what, error);
+  if (gpu == NULL)
+    return FALSE;
+
+  if (!gh_host_gpu_is_passable (self, gpu, confirm, &reason))
+    {
+      _gh_error_set (error, GH_ERROR_NOT_SUPPORTED, what, reason);
+      return FALSE;
+    }
+
+  functions = gh_host_dup_gpu_functions (self, gpu);
+  addresses = g_ptr_array_new ();
+  g_ptr_array_add (addresses, gpu->address);
+  for (guint i = 0; i < functions->len; i++)
+    g_ptr_array_add (addresses, ((GhHostPciDevice *) g_ptr_array_index (functions, i))->address);
+  g_ptr_array_add (addresses, NULL);
+
+  return gh_domain_editor_attach_pci_hostdevs (editor, (const char * const *) addresses->pdata,
+                                               error);
+}
+
+gboolean
+gh_host_detach_gpu (GhHost          *self,
+                    GhDomainEditor  *editor,
+                    const char      *address,
+                    GError         **error)
+{
+  g_autofree char *what = NULL;
+  g_autoptr(GPtrArray) functions = NULL;
+  const GhHostPciDevice *gpu;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (GH_IS_DOMAIN_EDITOR (editor), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  /* Translators: %s is a PCI address */
+  what = g_strdup_printf (_("Could not take GPU %s away from the machine"), address);
+  gpu = lookup_gpu (self, address, what, error);
+  if (gpu == NULL)
+    return FALSE;
+
+  if (!gh_domain_editor_detach_pci_hostdev (editor, gpu->address, error))
+    return FALSE;
+
+  /* Its other functions go with it when they are there; one already gone is no error,
+   * which is the only way taking one away can fail. */
+  functions = gh_host_dup_gpu_functions (self, gpu);
+  for (guint i = 0; i < functions->len; i++)
+    {
+      const GhHostPciDevice *function = g_ptr_array_index (functions, i);
+
+      gh_domain_editor_detach_pci_hostdev (editor, function->address, NULL);
+    }
+
+  return TRUE;
+}

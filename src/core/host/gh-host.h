@@ -8,6 +8,7 @@
 
 #include <glib-object.h>
 
+#include "gh-domain-editor.h"
 #include "gh-virgl-probe.h"
 
 G_BEGIN_DECLS
@@ -134,6 +135,21 @@ gboolean                 gh_host_gpu_is_passable      (GhHost                *se
  * to the guest with it. GhHostPciDevice*, by address. */
 GPtrArray               *gh_host_dup_gpu_functions    (GhHost                *self,
                                                        const GhHostPciDevice *gpu);
+/* Gives the machine @editor edits the host GPU at @address (in full, or "01:00.0") with
+ * every other function of its slot (its HDMI audio), or refuses, saying why, a GPU that
+ * cannot go whole (see gh_host_gpu_is_passable()). @self is a snapshot
+ * (gh_host_inventory_dup_host()): these run in a worker, which must never read the
+ * inventory the main thread reloads. */
+gboolean                 gh_host_attach_gpu           (GhHost                *self,
+                                                       GhDomainEditor        *editor,
+                                                       const char            *address,
+                                                       gboolean               confirm,
+                                                       GError               **error);
+/* Takes the GPU and the other functions of its slot away from the machine. */
+gboolean                 gh_host_detach_gpu           (GhHost                *self,
+                                                       GhDomainEditor        *editor,
+                                                       const char            *address,
+                                                       GError               **error);
 /* "GA106 [GeForce RTX 3060]" or, lacking a product name, the address. */
 const char              *gh_host_pci_device_get_label (const GhHostPciDevice *device);
 

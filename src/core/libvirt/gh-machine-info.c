@@ -7,12 +7,11 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
 #include "gh-core-private.h"
 #include "gh-domain-editor.h"
+#include "gh-xml-private.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -96,32 +95,6 @@ _gh_machine_pause_reason_from_libvirt (int      state,
     }
 }
 
-static char *
-eval_string (xmlXPathContext *ctx,
-             const char      *expr)
-{
-  xmlXPathObject *obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
-  char *ret = NULL;
-
-  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL
-      && obj->stringval[0] != '\0')
-    ret = g_strdup ((const char *) obj->stringval);
-
-  xmlXPathFreeObject (obj);
-  return ret;
-}
-
-static gboolean
-eval_boolean (xmlXPathContext *ctx,
-              const char      *expr)
-{
-  xmlXPathObject *obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
-  gboolean ret = obj != NULL && obj->type == XPATH_BOOLEAN && obj->boolval;
-
-  xmlXPathFreeObject (obj);
-  return ret;
-}
-
 GhMachineInfo *
 _gh_machine_info_new_from_xml (const char  *xml,
                                GError     **error)
@@ -135,8 +108,7 @@ _gh_machine_info_new_from_xml (const char  *xml,
 
   g_return_val_if_fail (xml != NULL, NULL);
 
-  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  doc = _gh_xml_parse (xml);
   if (doc == NULL || xmlDocGetRootElement (doc) == NULL
       || g_strcmp0 ((const char *) xmlDocGetRootElement (doc)->name, "domain") != 0)
     {
@@ -150,18 +122,21 @@ _gh_machine_info_new_from_xml (const char  *xml,
   xmlXPathRegisterNs (ctx, (const xmlChar *) "libosinfo", (const xmlChar *) LIBOSINFO_NS);
   xmlXPathRegisterNs (ctx, (const xmlChar *) "gh", (const xmlChar *) GH_DOMAIN_METADATA_NS);
 
-  info->name = eval_string (ctx, "string(/domain/name)");
-  info->uuid = eval_string (ctx, "string(/domain/uuid)");
-  info->title = eval_string (ctx, "string(/domain/title)");
-  info->description = eval_string (ctx, "string(/domain/description)");
-  info->os_id = eval_string (ctx, "string(/domain/metadata/libosinfo:libosinfo/libosinfo:os/@id)");
-  info->has_spice = eval_boolean (ctx, "boolean(/domain/devices/graphics[@type='spice'])");
-  info->installing = eval_boolean (ctx, "boolean(/domain/metadata/gh:greenhouse/gh:express-install)");
+  info->name = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/name)");
+  info->uuid = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/uuid)");
+  info->title = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/title)");
+  info->description = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/description)");
+  info->os_id = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/metadata/libosinfo:libosinfo"
+                                                     "/libosinfo:os/@id)");
+  info->has_spice = _gh_xml_xpath_boolean (ctx, NULL,
+                                           "boolean(/domain/devices/graphics[@type='spice'])");
+  info->installing = _gh_xml_xpath_boolean (ctx, NULL, "boolean(/domain/metadata/gh:greenhouse"
+                                                       "/gh:express-install)");
 
   /* The vCPUs the guest has now, not the hot-plug maximum. */
-  vcpus = eval_string (ctx, "string(/domain/vcpu/@current)");
+  vcpus = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/vcpu/@current)");
   if (vcpus == NULL)
-    vcpus = eval_string (ctx, "string(/domain/vcpu)");
+    vcpus = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/vcpu)");
   if (vcpus != NULL)
     {
       guint64 n = 0;
@@ -170,10 +145,10 @@ _gh_machine_info_new_from_xml (const char  *xml,
         info->vcpus = (guint) n;
     }
 
-  memory = eval_string (ctx, "normalize-space(/domain/memory)");
-  memory_unit = eval_string (ctx, "string(/domain/memory/@unit)");
+  memory = _gh_xml_xpath_dup_string (ctx, NULL, "normalize-space(/domain/memory)");
+  memory_unit = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/memory/@unit)");
   /* A value libvirt would refuse is no size at all. */
-  _gh_scale_to_bytes (memory, memory_unit, &info->memory);
+  _gh_xml_scale_to_bytes (memory, memory_unit, 1024, &info->memory);
 
   xmlXPathFreeContext (ctx);
   xmlFreeDoc (doc);
@@ -192,31 +167,21 @@ int
 _gh_domain_xml_spice_graphics_index (const char *xml)
 {
   xmlDoc *doc;
-  xmlNode *root;
-  xmlNode *devices = NULL;
+  xmlNode *devices;
   int index = 0;
   int found = -1;
 
   g_return_val_if_fail (xml != NULL, -1);
 
-  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
-  for (xmlNode *n = root != NULL ? root->children : NULL; n != NULL; n = n->next)
-    if (n->type == XML_ELEMENT_NODE && xmlStrEqual (n->name, (const xmlChar *) "devices"))
-      devices = n;
+  doc = _gh_xml_parse (xml);
+  devices = doc != NULL ? _gh_xml_first_child (xmlDocGetRootElement (doc), "devices") : NULL;
 
   /* virDomainOpenGraphicsFD() counts every <graphics>, whatever its type. */
-  for (xmlNode *n = devices != NULL ? devices->children : NULL; n != NULL && found < 0; n = n->next)
+  for (xmlNode *n = _gh_xml_first_child (devices, "graphics"); n != NULL && found < 0;
+       n = _gh_xml_next_element (n->next, "graphics"))
     {
-      xmlChar *type;
-
-      if (n->type != XML_ELEMENT_NODE || !xmlStrEqual (n->name, (const xmlChar *) "graphics"))
-        continue;
-      type = xmlGetProp (n, (const xmlChar *) "type");
-      if (xmlStrEqual (type, (const xmlChar *) "spice"))
+      if (_gh_xml_prop_equals (n, "type", "spice"))
         found = index;
-      xmlFree (type);
       index++;
     }
 
@@ -254,30 +219,17 @@ _gh_machine_read_disk_errors (virDomainPtr   domain,
     {
       char *xml = virDomainGetXMLDesc (domain, 0);
 
-      if (xml != NULL)
+      /* A target is a device name ("sda"): nothing that could end the literal. */
+      if (xml != NULL && strchr (target, '\'') == NULL)
         {
-          xmlDoc *doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
-                                       XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                       XML_PARSE_NOWARNING);
+          g_autofree char *expr = NULL;
 
-          if (doc != NULL)
-            {
-              xmlXPathContext *ctx = xmlXPathNewContext (doc);
-              g_autofree char *expr = NULL;
-
-              /* A target is a device name ("sda"): nothing that could end the literal. */
-              if (strchr (target, '\'') == NULL)
-                {
-                  expr = g_strdup_printf ("string(/domain/devices/disk[target/@dev='%s']"
-                                          "/source/@file | /domain/devices/disk"
-                                          "[target/@dev='%s']/source/@dev)", target, target);
-                  *path = eval_string (ctx, expr);
-                }
-              xmlXPathFreeContext (ctx);
-              xmlFreeDoc (doc);
-            }
-          free (xml);
+          expr = g_strdup_printf ("string(/domain/devices/disk[target/@dev='%s']"
+                                  "/source/@file | /domain/devices/disk"
+                                  "[target/@dev='%s']/source/@dev)", target, target);
+          *path = _gh_xml_parse_dup_string (xml, expr);
         }
+      free (xml);
     }
 
   for (int i = 0; i < n; i++)

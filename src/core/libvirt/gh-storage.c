@@ -12,11 +12,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 
 #include "gh-core-private.h"
 #include "gh-storage.h"
+#include "gh-xml-private.h"
 
 #define GREENHOUSE_POOL "greenhouse"
 #define DEFAULT_POOL    "default"
@@ -44,29 +43,11 @@ static char *
 pool_dup_path (virStoragePoolPtr pool)
 {
   g_autofree char *desc = virStoragePoolGetXMLDesc (pool, 0);
-  xmlDoc *doc;
-  xmlXPathContext *ctx;
-  xmlXPathObject *obj;
-  char *path = NULL;
 
   if (desc == NULL)
     return NULL;
 
-  doc = xmlReadMemory (desc, (int) strlen (desc), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
-                                                              | XML_PARSE_NOWARNING);
-  if (doc == NULL)
-    return NULL;
-
-  ctx = xmlXPathNewContext (doc);
-  obj = xmlXPathEvalExpression ((const xmlChar *) "string(/pool/target/path)", ctx);
-  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL
-      && obj->stringval[0] != '\0')
-    path = g_strdup ((const char *) obj->stringval);
-
-  xmlXPathFreeObject (obj);
-  xmlXPathFreeContext (ctx);
-  xmlFreeDoc (doc);
-  return path;
+  return _gh_xml_parse_dup_string (desc, "string(/pool/target/path)");
 }
 
 /* Free bytes of the file system @path is (or would be) on: its nearest existing
@@ -440,33 +421,6 @@ _gh_storage_upload_fd (virConnectPtr      conn,
   return ret == 0;
 }
 
-/* The text of the XPath @expr in @xml, or NULL when it is empty or missing. */
-static char *
-xml_dup_string (const char *xml,
-                const char *expr)
-{
-  xmlDoc *doc;
-  xmlXPathContext *ctx;
-  xmlXPathObject *obj;
-  char *value = NULL;
-
-  doc = xmlReadMemory (xml, (int) strlen (xml), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
-                                                            | XML_PARSE_NOWARNING);
-  if (doc == NULL)
-    return NULL;
-
-  ctx = xmlXPathNewContext (doc);
-  obj = xmlXPathEvalExpression ((const xmlChar *) expr, ctx);
-  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL
-      && obj->stringval[0] != '\0')
-    value = g_strdup ((const char *) obj->stringval);
-
-  xmlXPathFreeObject (obj);
-  xmlXPathFreeContext (ctx);
-  xmlFreeDoc (doc);
-  return value;
-}
-
 gboolean
 _gh_storage_volume_stands_alone (virStoragePoolPtr   pool,
                                  virStorageVolPtr    volume,
@@ -498,8 +452,8 @@ _gh_storage_volume_stands_alone (virStoragePoolPtr   pool,
       return FALSE;
     }
 
-  backing = xml_dup_string (desc, "string(/volume/backingStore/path)");
-  seen = xml_dup_string (desc, "string(/volume/target/format/@type)");
+  backing = _gh_xml_parse_dup_string (desc, "string(/volume/backingStore/path)");
+  seen = _gh_xml_parse_dup_string (desc, "string(/volume/target/format/@type)");
   /* libvirt names the format it finds; a raw image may be an ISO's bytes. */
   if (backing != NULL
       || (seen != NULL && !g_str_equal (seen, format)

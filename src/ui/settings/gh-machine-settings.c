@@ -239,11 +239,11 @@ run_edit (GhDomainEditor  *editor,
     case EDIT_EJECT_CDROM:
       return gh_domain_editor_eject_cdrom (editor, edit->text, error);
     case EDIT_DISPLAY_PATH:
-      return gh_domain_editor_set_graphics_path (editor, edit->path, error);
+      return gh_graphics_path_apply (edit->path, editor, error);
     case EDIT_ATTACH_GPU:
-      return gh_domain_editor_attach_gpu (editor, edit->host, edit->text, edit->confirm, error);
+      return gh_host_attach_gpu (edit->host, editor, edit->text, edit->confirm, error);
     case EDIT_DETACH_GPU:
-      return gh_domain_editor_detach_gpu (editor, edit->host, edit->text, error);
+      return gh_host_detach_gpu (edit->host, editor, edit->text, error);
     case EDIT_ATTACH_USB:
       return gh_domain_editor_attach_usb (editor, edit->a, edit->b, error);
     case EDIT_DETACH_USB:
