@@ -22,6 +22,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "gh-application.h"
 #include "gh-console-window.h"
 #include "gh-machine-row.h"
 #include "gh-create-wizard.h"

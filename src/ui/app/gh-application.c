@@ -802,7 +802,7 @@ gh_application_open_console (GhApplication *self,
         }
     }
 
-  window = gh_console_window_new (self, machine);
+  window = gh_console_window_new (GTK_APPLICATION (self), machine);
   gtk_window_present (GTK_WINDOW (window));
 
   return window;

@@ -66,10 +66,8 @@ gh_console_window_settings_action (GtkWidget  *widget,
                                    GVariant   *parameter)
 {
   GhConsoleWindow *self = GH_CONSOLE_WINDOW (widget);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-  if (GH_IS_APPLICATION (app))
-    gh_application_open_settings (GH_APPLICATION (app), self->machine);
+  gh_widget_activate_machine_action (widget, "app.open-settings", self->machine);
 }
 
 /* ---- USB devices -------------------------------------------------------------------- */

@@ -711,10 +711,10 @@ gh_console_window_init (GhConsoleWindow *self)
 }
 
 GhConsoleWindow *
-gh_console_window_new (GhApplication *application,
-                       GhMachine     *machine)
+gh_console_window_new (GtkApplication *application,
+                       GhMachine      *machine)
 {
-  g_return_val_if_fail (GH_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
 
   return g_object_new (GH_TYPE_CONSOLE_WINDOW,

@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "gh-application.h"
+#include "gh-core.h"
 #include "gh-spice-display.h"
 
 G_BEGIN_DECLS
@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GhConsoleWindow, gh_console_window, GH, CONSOLE_WINDOW,
                       AdwApplicationWindow)
 
-GhConsoleWindow *gh_console_window_new         (GhApplication   *application,
+GhConsoleWindow *gh_console_window_new         (GtkApplication  *application,
                                                 GhMachine       *machine);
 GhMachine       *gh_console_window_get_machine (GhConsoleWindow *self);
 /* The widget that draws the machine's display: the window has one for its whole life. */
