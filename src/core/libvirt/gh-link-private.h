@@ -12,11 +12,8 @@ G_BEGIN_DECLS
 
 GhLink         *_gh_link_new               (const char    *uri);
 /* @conn is borrowed: the connection closes it (in a worker) after setting NULL here, so
- * no holder of the link can take a reference to a connection being closed. Setting a
- * new one starts a new generation. */
+ * no holder of the link can take a reference to a connection being closed. */
 void            _gh_link_set_virconnect    (GhLink        *self,
                                             virConnectPtr  conn);
-void            _gh_link_set_connected     (GhLink        *self,
-                                            gboolean       connected);
 
 G_END_DECLS

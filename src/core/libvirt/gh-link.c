@@ -19,11 +19,9 @@ struct _GhLink
   guint     system : 1;
   guint     this_machine : 1;
 
-  /* Guarded by @lock: the main thread sets them, any thread reads them. */
+  /* Guarded by @lock: the main thread sets it, any thread reads it. */
   GMutex         lock;
   virConnectPtr  conn;        /* borrowed from the connection */
-  guint          generation;
-  gboolean       connected;
 };
 
 static void
@@ -112,34 +110,6 @@ gh_link_is_this_machine (GhLink *self)
   return self->this_machine;
 }
 
-gboolean
-gh_link_is_connected (GhLink *self)
-{
-  gboolean connected;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  g_mutex_lock (&self->lock);
-  connected = self->connected;
-  g_mutex_unlock (&self->lock);
-
-  return connected;
-}
-
-guint
-gh_link_get_generation (GhLink *self)
-{
-  guint generation;
-
-  g_return_val_if_fail (self != NULL, 0);
-
-  g_mutex_lock (&self->lock);
-  generation = self->generation;
-  g_mutex_unlock (&self->lock);
-
-  return generation;
-}
-
 virConnectPtr
 gh_link_dup_virconnect (GhLink  *self,
                         GError **error)
@@ -172,18 +142,5 @@ _gh_link_set_virconnect (GhLink        *self,
 
   g_mutex_lock (&self->lock);
   self->conn = conn;
-  if (conn != NULL)
-    self->generation++;
-  g_mutex_unlock (&self->lock);
-}
-
-void
-_gh_link_set_connected (GhLink   *self,
-                        gboolean  connected)
-{
-  g_return_if_fail (self != NULL);
-
-  g_mutex_lock (&self->lock);
-  self->connected = connected;
   g_mutex_unlock (&self->lock);
 }

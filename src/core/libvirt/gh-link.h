@@ -32,12 +32,6 @@ gboolean        gh_link_is_system          (GhLink      *self);
  * describe the host the guests run on. */
 gboolean        gh_link_is_this_machine    (GhLink      *self);
 
-/* Whether the connection is open now; a worker's answer may be stale by the time it
- * acts, which the daemon's own error then says. */
-gboolean        gh_link_is_connected       (GhLink      *self);
-/* Changes each time the connection is opened again: work started on an older
- * virConnectPtr can tell that its result is stale. */
-guint           gh_link_get_generation     (GhLink      *self);
 /* A new reference to the open virConnectPtr (virConnectRef() asks no daemon), or NULL
  * with GH_ERROR_NOT_CONNECTED. Release it with virConnectClose() in a worker: the last
  * close may talk to the daemon. */

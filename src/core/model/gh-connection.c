@@ -25,7 +25,8 @@
  *   "unknown" and the connection reopens itself with a growing delay. Results of work
  *   started on an older virConnectPtr are recognised by @generation and dropped.
  * - Node-device events (a GPU bound to another driver, an mdev created) are not ours to
- *   interpret: they only emit ::node-devices-changed, and GhHostInventory reads again.
+ *   interpret: they emit ::node-devices-changed and tell the connection's GhHostInventory
+ *   to read again.
  * - After every (re)connection a worker takes back what a create, delete or finish could
  *   not, because the daemon (or Greenhouse) died first (gh-cleanup-journal.c); what it
  *   cannot take back is :cleanup-error.
@@ -204,7 +205,6 @@ set_state (GhConnection      *self,
       g_debug ("%s: %s%s%s", self->uri, name,
                error != NULL ? ": " : "", error != NULL ? error->message : "");
       self->state = state;
-      _gh_link_set_connected (self->link, state == GH_CONNECTION_STATE_CONNECTED);
       /* A new virConnectPtr: the daemon may have restarted, devices may have changed. */
       if (state == GH_CONNECTION_STATE_CONNECTED && self->inventory != NULL)
         gh_host_inventory_reload (self->inventory);
