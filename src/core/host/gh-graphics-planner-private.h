@@ -39,7 +39,7 @@ typedef struct
 {
   OsinfoOs                  *os;
   const char                *os_name;
-  GhHost                    *host;
+  const GhHost              *host;
   const GhHostDomainCaps    *caps;      /* NULL: unknown */
   const GhHostVirgl         *virgl;
   GhGraphicsConnectionFlags  connection;

@@ -623,7 +623,7 @@ kind_order (GhGraphicsPathKind   kind,
 
 GhGraphicsPlan *
 gh_graphics_planner_plan (OsinfoOs                  *os,
-                          GhHost                    *host,
+                          const GhHost              *host,
                           GhGraphicsConnectionFlags  connection,
                           GhGraphicsPreference       preference,
                           gboolean                   confirm_boot_vga)

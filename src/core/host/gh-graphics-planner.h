@@ -64,7 +64,7 @@ G_DECLARE_FINAL_TYPE (GhGraphicsPlan, gh_graphics_plan, GH, GRAPHICS_PLAN, GObje
  * libvirt, the file system or the clock. @os may be NULL (not known). With @confirm the
  * user said yes to giving away the only GPU that shows the host's screen. */
 GhGraphicsPlan       *gh_graphics_planner_plan            (OsinfoOs                  *os,
-                                                           GhHost                    *host,
+                                                           const GhHost              *host,
                                                            GhGraphicsConnectionFlags  connection,
                                                            GhGraphicsPreference       preference,
                                                            gboolean                   confirm);

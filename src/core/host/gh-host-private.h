@@ -34,7 +34,7 @@ struct _GhHost
 
 GhHost       *_gh_host_new                 (void);
 /* A deep copy, for changing what a shared snapshot says (the inventory's overrides). */
-GhHost       *_gh_host_copy                (GhHost                *host);
+GhHost       *_gh_host_copy                (const GhHost          *host);
 /* Once every device is in: sorts them, finds the GPUs (by class, or by a DRM device of
  * theirs), gives GPUs their render nodes and mdev types their parent's address. Lives in
  * gh-host-inventory.c, with the parsing it ends. */

@@ -247,7 +247,7 @@ copy_pci_index (GHashTable *to,
 }
 
 GhHost *
-_gh_host_copy (GhHost *host)
+_gh_host_copy (const GhHost *host)
 {
   g_autoptr(GHashTable) copies = g_hash_table_new (NULL, NULL);
   GhHost *copy = _gh_host_new ();
@@ -290,14 +290,14 @@ _gh_host_copy (GhHost *host)
 /* ---- Queries ---------------------------------------------------------------------- */
 
 const GhHostDomainCaps *
-gh_host_get_domain_caps (GhHost *self)
+gh_host_get_domain_caps (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->caps;
 }
 
 const char *
-gh_host_get_devices_error (GhHost *self)
+gh_host_get_devices_error (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->devices_error;
@@ -309,15 +309,15 @@ gh_host_get_devices_error (GhHost *self)
  * Returns: (transfer none) (element-type GhHostPciDevice): the display controllers
  */
 GPtrArray *
-gh_host_get_gpus (GhHost *self)
+gh_host_get_gpus (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->gpus;
 }
 
 const GhHostPciDevice *
-gh_host_lookup_pci (GhHost     *self,
-                    const char *address)
+gh_host_lookup_pci (const GhHost *self,
+                    const char   *address)
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (address != NULL, NULL);
@@ -326,35 +326,35 @@ gh_host_lookup_pci (GhHost     *self,
 }
 
 GPtrArray *
-gh_host_get_mdev_types (GhHost *self)
+gh_host_get_mdev_types (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->mdev_types;
 }
 
 GPtrArray *
-gh_host_get_mdevs (GhHost *self)
+gh_host_get_mdevs (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->mdevs;
 }
 
 GPtrArray *
-gh_host_get_usb_devices (GhHost *self)
+gh_host_get_usb_devices (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->usb;
 }
 
 const char * const *
-gh_host_get_render_nodes (GhHost *self)
+gh_host_get_render_nodes (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return (const char * const *) self->render_node_list;
 }
 
 const GhHostVirgl *
-gh_host_get_virgl (GhHost *self)
+gh_host_get_virgl (const GhHost *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->virgl;
@@ -378,7 +378,7 @@ same_slot (const GhHostPciDevice *gpu,
 }
 
 GPtrArray *
-gh_host_dup_gpu_functions (GhHost                *self,
+gh_host_dup_gpu_functions (const GhHost          *self,
                                      const GhHostPciDevice *gpu)
 {
   GPtrArray *functions = g_ptr_array_new ();
@@ -400,7 +400,7 @@ gh_host_dup_gpu_functions (GhHost                *self,
 
 /* The host's GPUs, counted by slot: a GPU's HDMI audio function is not a second GPU. */
 static guint
-count_gpu_slots (GhHost *self)
+count_gpu_slots (const GhHost *self)
 {
   g_autoptr(GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -415,7 +415,7 @@ count_gpu_slots (GhHost *self)
 }
 
 static char *
-describe_member (GhHost          *self,
+describe_member (const GhHost    *self,
                  const char      *address)
 {
   GhHostPciDevice *member = g_hash_table_lookup (self->pci_by_address, address);
@@ -428,7 +428,7 @@ describe_member (GhHost          *self,
 }
 
 gboolean
-gh_host_gpu_is_passable (GhHost                 *self,
+gh_host_gpu_is_passable (const GhHost           *self,
                                    const GhHostPciDevice  *gpu,
                                    gboolean                confirm,
                                    char                  **reason)
@@ -507,10 +507,10 @@ gh_host_gpu_is_passable (GhHost                 *self,
 
 /* The PCI device at @address, written in full or not ("01:00.0"); NULL with @error. */
 static const GhHostPciDevice *
-lookup_gpu (GhHost      *self,
-            const char  *address,
-            const char  *what,
-            GError     **error)
+lookup_gpu (const GhHost *self,
+            const char   *address,
+            const char   *what,
+            GError      **error)
 {
   const GhHostPciDevice *gpu = gh_host_lookup_pci (self, address);
 
@@ -536,7 +536,7 @@ lookup_gpu (GhHost      *self,
 }
 
 gboolean
-gh_host_attach_gpu (GhHost          *self,
+gh_host_attach_gpu (const GhHost    *self,
                     GhDomainEditor  *editor,
                     const char      *address,
                     gboolean         confirm,
@@ -576,7 +576,7 @@ gh_host_attach_gpu (GhHost          *self,
 }
 
 gboolean
-gh_host_detach_gpu (GhHost          *self,
+gh_host_detach_gpu (const GhHost    *self,
                     GhDomainEditor  *editor,
                     const char      *address,
                     GError         **error)

@@ -107,46 +107,46 @@ GhHost                  *gh_host_ref                  (GhHost                *se
 void                     gh_host_unref                (GhHost                *self);
 
 /* NULL when the host's domain capabilities are unknown. */
-const GhHostDomainCaps  *gh_host_get_domain_caps      (GhHost                *self);
+const GhHostDomainCaps  *gh_host_get_domain_caps      (const GhHost          *self);
 /* Why node devices are unknown (the driver has none, or listing failed); else NULL. */
-const char              *gh_host_get_devices_error    (GhHost                *self);
+const char              *gh_host_get_devices_error    (const GhHost          *self);
 /* GhHostPciDevice*, display controllers only, by address. */
-GPtrArray               *gh_host_get_gpus             (GhHost                *self);
-const GhHostPciDevice   *gh_host_lookup_pci           (GhHost                *self,
+GPtrArray               *gh_host_get_gpus             (const GhHost          *self);
+const GhHostPciDevice   *gh_host_lookup_pci           (const GhHost          *self,
                                                        const char            *address);
 /* GhHostMdevType*, by parent and id. */
-GPtrArray               *gh_host_get_mdev_types       (GhHost                *self);
+GPtrArray               *gh_host_get_mdev_types       (const GhHost          *self);
 /* GhHostMdev*, by name. */
-GPtrArray               *gh_host_get_mdevs            (GhHost                *self);
+GPtrArray               *gh_host_get_mdevs            (const GhHost          *self);
 /* GhHostUsbDevice*, by bus and device. */
-GPtrArray               *gh_host_get_usb_devices      (GhHost                *self);
+GPtrArray               *gh_host_get_usb_devices      (const GhHost          *self);
 /* Render node paths, sorted. */
-const char * const      *gh_host_get_render_nodes     (GhHost                *self);
-const GhHostVirgl       *gh_host_get_virgl            (GhHost                *self);
+const char * const      *gh_host_get_render_nodes     (const GhHost          *self);
+const GhHostVirgl       *gh_host_get_virgl            (const GhHost          *self);
 
 /* Whether @gpu can be given to a guest whole: its IOMMU group holds nothing but its own
  * functions and PCI bridges, and it is not the display of a host with no other GPU
  * (unless @confirm). @reason says why not, or what passing it costs. */
-gboolean                 gh_host_gpu_is_passable      (GhHost                *self,
+gboolean                 gh_host_gpu_is_passable      (const GhHost          *self,
                                                        const GhHostPciDevice *gpu,
                                                        gboolean               confirm,
                                                        char                 **reason);
 /* The other functions of @gpu's own slot in its IOMMU group (its HDMI audio, …): they go
  * to the guest with it. GhHostPciDevice*, by address. */
-GPtrArray               *gh_host_dup_gpu_functions    (GhHost                *self,
+GPtrArray               *gh_host_dup_gpu_functions    (const GhHost          *self,
                                                        const GhHostPciDevice *gpu);
 /* Gives the machine @editor edits the host GPU at @address (in full, or "01:00.0") with
  * every other function of its slot (its HDMI audio), or refuses, saying why, a GPU that
  * cannot go whole (see gh_host_gpu_is_passable()). @self is a snapshot
  * (gh_host_inventory_dup_host()): these run in a worker, which must never read the
  * inventory the main thread reloads. */
-gboolean                 gh_host_attach_gpu           (GhHost                *self,
+gboolean                 gh_host_attach_gpu           (const GhHost          *self,
                                                        GhDomainEditor        *editor,
                                                        const char            *address,
                                                        gboolean               confirm,
                                                        GError               **error);
 /* Takes the GPU and the other functions of its slot away from the machine. */
-gboolean                 gh_host_detach_gpu           (GhHost                *self,
+gboolean                 gh_host_detach_gpu           (const GhHost          *self,
                                                        GhDomainEditor        *editor,
                                                        const char            *address,
                                                        GError               **error);
