@@ -55,6 +55,8 @@ char                *_gh_express_dup_cmdline         (OsinfoMedia           *med
  * script's default (/dev/vda) is not it; else NULL. */
 const char          *_gh_express_target_disk         (OsinfoOs              *os);
 
+/* gh-express-install-boot.c */
+
 /* Copies the files @members (paths inside the ISO 9660 image @iso_path, as libosinfo
  * names them) to @fds, one pass over the image; fails on a file over its @max_sizes,
  * and between blocks when @cancellable is cancelled. */
