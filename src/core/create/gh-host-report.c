@@ -9,9 +9,14 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "gh-core-private.h"
+#include "gh-connection.h"
+/* For gh_core_init () alone: a report run from the command line starts libvirt itself. */
+#include "gh-core.h"
+#include "gh-error-private.h"
+#include "gh-graphics-planner-private.h"
 #include "gh-host-file.h"
 #include "gh-host-report.h"
+#include "gh-json-private.h"
 
 /* Everything libvirt is asked happens in the core's worker threads: the report runs on
  * the main thread of an application like any other part of Greenhouse. */
