@@ -25,4 +25,5 @@
 #include "gh-text.h"
 #include "gh-virgl-probe.h"
 
+/* Before the first connection: sets up libvirt for the process (gh_libvirt_init()). */
 void gh_core_init (void);

@@ -6,9 +6,11 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
 #include "gh-domain-builder.h"
 #include "gh-domain-editor.h"
+#include "gh-error-private.h"
+#include "gh-os-db.h"
+#include "gh-text.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -73,41 +75,6 @@ gh_domain_spec_free (GhDomainSpec *spec)
   g_free (spec->cmdline);
   g_free (spec->uuid);
   g_free (spec);
-}
-
-GhGraphicsPath *
-gh_graphics_path_copy (const GhGraphicsPath *path)
-{
-  GhGraphicsPath *copy;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  copy = g_new0 (GhGraphicsPath, 1);
-  *copy = *path;
-  copy->reason = g_strdup (path->reason);
-  copy->device = g_strdup (path->device);
-  copy->video_xml = g_strdup (path->video_xml);
-  copy->graphics_xml = g_strdup (path->graphics_xml);
-  copy->hostdev_xml = g_strdup (path->hostdev_xml);
-  copy->companions_xml = g_strdup (path->companions_xml);
-  copy->firmware = g_strdup (path->firmware);
-  return copy;
-}
-
-void
-gh_graphics_path_free (GhGraphicsPath *path)
-{
-  if (path == NULL)
-    return;
-
-  g_free (path->reason);
-  g_free (path->device);
-  g_free (path->video_xml);
-  g_free (path->graphics_xml);
-  g_free (path->hostdev_xml);
-  g_free (path->companions_xml);
-  g_free (path->firmware);
-  g_free (path);
 }
 
 static gboolean

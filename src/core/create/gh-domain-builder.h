@@ -53,9 +53,6 @@ void            gh_domain_spec_free         (GhDomainSpec           *spec);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhDomainSpec, gh_domain_spec_free)
 
-GhGraphicsPath *gh_graphics_path_copy       (const GhGraphicsPath   *path);
-void            gh_graphics_path_free       (GhGraphicsPath         *path);
-
 /* Whether the host's QEMU can give a guest an emulated TPM 2.0 (domain capabilities list
  * the emulator backend). NULL caps: unknown, so no. */
 gboolean        gh_domain_caps_offers_tpm   (const GhHostDomainCaps *caps);

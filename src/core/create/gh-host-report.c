@@ -9,9 +9,13 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "gh-core-private.h"
+#include "gh-connection.h"
+#include "gh-error-private.h"
+#include "gh-graphics-planner-private.h"
 #include "gh-host-file.h"
 #include "gh-host-report.h"
+#include "gh-json-private.h"
+#include "gh-libvirt.h"
 
 /* Everything libvirt is asked happens in the core's worker threads: the report runs on
  * the main thread of an application like any other part of Greenhouse. */
@@ -630,7 +634,7 @@ gh_host_report_run (const char         *uri,
 
   g_return_val_if_fail ((uri == NULL) != (host_path == NULL), EXIT_FAILURE);
 
-  gh_core_init ();
+  gh_libvirt_init ();
   gh_host_report_async (uri, os_id, media_path, host_path, format, NULL, store_result_cb,
                         &result);
   while (result == NULL)

@@ -6,7 +6,10 @@
 
 #pragma once
 
-#include "gh-core-private.h"
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-error-private.h"
 #include "gh-image.h"
 #include "gh-machine-creator.h"
 

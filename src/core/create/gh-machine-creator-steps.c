@@ -13,6 +13,7 @@
 #include "gh-express-install-private.h"
 #include "gh-machine-creator-private.h"
 #include "gh-storage.h"
+#include "gh-test-point-private.h"
 
 typedef struct
 {

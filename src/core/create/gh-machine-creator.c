@@ -6,10 +6,12 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-enums.h"
+#include "gh-create-enums.h"
 #include "gh-express-install-private.h"
 #include "gh-machine-creator-private.h"
+#include "gh-host-private.h"
 #include "gh-storage.h"
+#include "gh-util-private.h"
 
 /* How a machine is made: every step runs in one worker thread, in order (pool, volume,
  * define, start), and remembers what it made. The first failure, or a cancellation seen
@@ -265,7 +267,7 @@ task_new (GhMachineCreator    *self,
   else
     {
       /* virConnectRef() only counts: it asks no daemon. */
-      data->conn = _gh_connection_dup_virconnect (self->connection, &error);
+      data->conn = gh_link_dup_virconnect (gh_connection_get_link (self->connection), &error);
       if (data->conn == NULL)
         g_prefix_error (&error, "%s: ", failure);
     }

@@ -8,8 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
 #include "gh-domain-disks.h"
+#include "gh-error-private.h"
 #include "gh-xml-private.h"
 
 static void

@@ -6,8 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
 #include "gh-domain-editor-private.h"
+#include "gh-error-private.h"
+#include "gh-text.h"
 
 void
 gh_domain_editor_disk_free (GhDomainEditorDisk *disk)

@@ -8,8 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
 #include "gh-domain-editor-private.h"
+#include "gh-error-private.h"
 
 /* ---- Display ----------------------------------------------------------------------- */
 

@@ -6,8 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
 #include "gh-domain-editor-private.h"
+#include "gh-error-private.h"
+#include "gh-text.h"
 
 G_DEFINE_FINAL_TYPE (GhDomainEditor, gh_domain_editor, G_TYPE_OBJECT)
 

@@ -6,9 +6,14 @@
 
 #pragma once
 
-#include "gh-core-private.h"
+#include "gh-graphics-planner.h"
+#include "gh-host.h"
+#include "gh-os-facts.h"
 
 G_BEGIN_DECLS
+
+/* The plan's GhGraphicsPath*, by rank. */
+GPtrArray *_gh_graphics_plan_get_paths                (GhGraphicsPlan   *self);
 
 #define VIRTIO_GPU_ID "http://pcisig.com/pci/1af4/1050"
 #define QXL_ID        "http://pcisig.com/pci/1b36/0100"

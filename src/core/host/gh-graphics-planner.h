@@ -56,6 +56,9 @@ typedef struct
   char               *firmware;      /* "efi" for passthrough */
 } GhGraphicsPath;
 
+GhGraphicsPath       *gh_graphics_path_copy               (const GhGraphicsPath      *path);
+void                  gh_graphics_path_free               (GhGraphicsPath            *path);
+
 #define GH_TYPE_GRAPHICS_PLAN (gh_graphics_plan_get_type ())
 
 G_DECLARE_FINAL_TYPE (GhGraphicsPlan, gh_graphics_plan, GH, GRAPHICS_PLAN, GObject)

@@ -6,6 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <libvirt/virterror.h>
+
+#include "gh-error-private.h"
 #include "gh-host-inventory-private.h"
 
 #define VIRGL_MODULE "hw-display-virtio-gpu-gl.so"

@@ -6,7 +6,8 @@
 
 #pragma once
 
-#include "gh-core-private.h"
+#include <libvirt/libvirt.h>
+
 #include "gh-host-inventory.h"
 #include "gh-host-private.h"
 
@@ -56,5 +57,10 @@ void              _gh_host_inventory_load_thread       (GTask         *task,
                                                         gpointer       source_object,
                                                         gpointer       task_data,
                                                         GCancellable  *cancellable);
+
+/* For the rest of core and its tests. */
+/* How many times the inventory was read from libvirt: lets tests prove that events reach
+ * it. */
+guint           _gh_host_inventory_get_n_loads   (GhHostInventory      *self);
 
 G_END_DECLS

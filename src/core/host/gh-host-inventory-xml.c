@@ -8,7 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "gh-error-private.h"
 #include "gh-host-inventory-private.h"
+#include "gh-util-private.h"
 #include "gh-xml-private.h"
 
 #define PCI_CLASS_DISPLAY 0x03

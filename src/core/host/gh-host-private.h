@@ -48,4 +48,11 @@ GhHostVirgl  *_gh_host_virgl_copy          (const GhHostVirgl     *virgl);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostPciDevice, _gh_host_pci_device_free)
 
+/* Copies of the host's domain capabilities (NULL: unknown), for workers that outlive a
+ * reload. They live in gh-host-inventory.c, with the parsing that fills them. */
+GhHostDomainCaps *_gh_host_domain_caps_copy (const GhHostDomainCaps *caps);
+void          _gh_host_domain_caps_free    (GhHostDomainCaps      *caps);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhHostDomainCaps, _gh_host_domain_caps_free)
+
 G_END_DECLS

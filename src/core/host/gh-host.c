@@ -8,7 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
+#include "gh-error-private.h"
 #include "gh-host-private.h"
 
 /* A GhHost is filled once and then only read: GhHostInventory swaps in a new one on a

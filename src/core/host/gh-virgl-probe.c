@@ -11,7 +11,8 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "gh-core-private.h"
+#include "gh-util-private.h"
+#include "gh-virgl-probe.h"
 
 #define PROBE_NAME "greenhouse-virgl-probe"
 

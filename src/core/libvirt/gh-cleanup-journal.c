@@ -12,8 +12,8 @@
 #include <libvirt/virterror.h>
 
 #include "gh-cleanup-journal.h"
-#include "gh-core-private.h"
 #include "gh-domain-disks.h"
+#include "gh-error-private.h"
 #include "gh-storage.h"
 
 /* A create, a delete or the end of an express install makes or unlinks things one call

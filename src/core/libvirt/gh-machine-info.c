@@ -9,8 +9,9 @@
 #include <glib/gi18n-lib.h>
 #include <libxml/xpathInternals.h>
 
-#include "gh-core-private.h"
 #include "gh-domain-editor.h"
+#include "gh-error-private.h"
+#include "gh-machine-info-private.h"
 #include "gh-xml-private.h"
 
 #define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"

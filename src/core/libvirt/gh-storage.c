@@ -12,9 +12,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <libvirt/virterror.h>
 
-#include "gh-core-private.h"
+#include "gh-error-private.h"
 #include "gh-storage.h"
+#include "gh-test-point-private.h"
 #include "gh-xml-private.h"
 
 #define GREENHOUSE_POOL "greenhouse"

@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <json-glib/json-glib.h>
+
 #include "gh-connection-private.h"
 
 /* ---- Reading domains again after events ------------------------------------------ */

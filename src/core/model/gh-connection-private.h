@@ -6,8 +6,16 @@
 
 #pragma once
 
-#include "gh-core-private.h"
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "gh-connection.h"
+#include "gh-error-private.h"
 #include "gh-link-private.h"
+#include "gh-machine-info-private.h"
+#include "gh-machine-list-private.h"
+#include "gh-machine-private.h"
+#include "gh-model-enums.h"
 
 G_BEGIN_DECLS
 
@@ -118,5 +126,25 @@ void          _gh_connection_start_refresh             (GhConnection      *self)
 
 /* gh-connection-cleanup.c: main thread, connected; takes back what the journal lists. */
 void          _gh_connection_start_cleanup             (GhConnection      *self);
+
+/* For the rest of core and its tests. */
+/* Any thread: a new reference to the open virConnectPtr, or NULL with an error. */
+virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
+                                                  GError              **error);
+/* Any thread: whether the details of QEMU's SHUTDOWN event say the guest reset itself. */
+gboolean        _gh_connection_shutdown_is_reset (const char           *details);
+void            _gh_connection_emit_install_failed (GhConnection       *self,
+                                                    GhMachine          *machine,
+                                                    const GError       *error);
+/* How many times the whole list was read from libvirt (once per (re)connection):
+ * lets tests prove that changes arrive through events, not through reloads. */
+guint           _gh_connection_get_n_full_lists  (GhConnection         *self);
+
+/* How many cleanups of unfinished work ran to their end since the connection was made
+ * (one after every (re)connection): lets tests wait for the one after a reconnection. */
+guint           _gh_connection_get_n_cleanups    (GhConnection         *self);
+/* Main thread: what the last cleanup could not take back (NULL: all of it). */
+void            _gh_connection_set_cleanup_error (GhConnection         *self,
+                                                  const GError         *error);
 
 G_END_DECLS

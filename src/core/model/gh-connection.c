@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "gh-connection-private.h"
+#include "gh-libvirt.h"
 
 /* How the list stays current without ever polling:
  *
@@ -292,7 +293,7 @@ gh_connection_class_init (GhConnectionClass *klass)
                                 NULL, NULL, NULL, NULL,
                                 G_TYPE_NONE, 2, GH_TYPE_MACHINE, G_TYPE_ERROR);
 
-  gh_core_init ();
+  gh_libvirt_init ();
 }
 
 void

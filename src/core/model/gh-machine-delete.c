@@ -5,9 +5,13 @@
  */
 
 #include <glib/gi18n-lib.h>
+#include <libvirt/virterror.h>
 
+#include "gh-cleanup-journal.h"
 #include "gh-domain-disks.h"
+#include "gh-error-private.h"
 #include "gh-machine-private.h"
+#include "gh-test-point-private.h"
 
 typedef struct
 {

@@ -5,10 +5,13 @@
  */
 
 #include <glib/gi18n-lib.h>
+#include <libvirt/virterror.h>
 
 #include "gh-domain-disks.h"
 #include "gh-domain-editor.h"
+#include "gh-error-private.h"
 #include "gh-machine-private.h"
+#include "gh-text.h"
 
 typedef struct
 {

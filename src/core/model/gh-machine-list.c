@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "gh-core-private.h"
+#include "gh-machine-list-private.h"
 
 typedef struct
 {

@@ -6,8 +6,10 @@
  */
 
 #include <glib/gi18n-lib.h>
+#include <libvirt/virterror.h>
 
 #include "gh-domain-editor.h"
+#include "gh-error-private.h"
 #include "gh-machine-private.h"
 
 typedef struct

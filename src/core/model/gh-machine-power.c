@@ -7,6 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <unistd.h>
 
+#include "gh-error-private.h"
+#include "gh-machine-info-private.h"
 #include "gh-machine-private.h"
 
 typedef struct

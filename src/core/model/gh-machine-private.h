@@ -6,8 +6,11 @@
 
 #pragma once
 
+#include <libvirt/libvirt.h>
+
 #include "gh-cleanup-journal.h"
-#include "gh-core-private.h"
+#include "gh-machine-info-private.h"
+#include "gh-machine.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +58,14 @@ typedef struct
   gboolean       next_boot;     /* set by _gh_machine_define_editor(): the new definition
                                  * waits for the machine to start again */
 } MachineTask;
+
+/* gh-machine.c: what the connection does to its machines (main thread). */
+GhMachine    *_gh_machine_new                  (GhConnection        *connection,
+                                                const GhMachineInfo *info);
+void          _gh_machine_update               (GhMachine           *self,
+                                                const GhMachineInfo *info);
+void          _gh_machine_set_state            (GhMachine           *self,
+                                                GhMachineState       state);
 
 /* gh-machine.c: the task plumbing, and what the machine asks of its connection. */
 void          _gh_machine_task_clear           (MachineTask         *task_data);
@@ -138,7 +149,18 @@ void          _gh_machine_forget_volumes       (GhCleanupJournal    *journal,
                                                 GArray              *records,
                                                 virConnectPtr        conn);
 
-/* gh-machine-install.c: the files of an express install's install phase. */
+/* gh-machine-install.c: the end of an express install's install phase, and its files. */
+/* Main thread, connected: when the installer of an express install has ended its
+ * install phase (its reboot was seen, and the guest stopped), boots the installed system
+ * (once; a worker does it). */
+void          _gh_machine_check_install        (GhMachine           *self);
+/* Main thread, after a reconnection: as above, and also tries again a finish that
+ * failed. */
+void          _gh_machine_retry_install        (GhMachine           *self);
+/* Main thread: QEMU said the guest reset itself (its reboot, as opposed to a poweroff),
+ * or (@reset FALSE) the guest started again, which also forgets a failed finish. */
+void          _gh_machine_set_reset_seen       (GhMachine           *self,
+                                                gboolean             reset);
 gboolean      _gh_machine_delete_install_volume (virConnectPtr       conn,
                                                  const char         *path);
 void          _gh_machine_read_install_files   (virDomainPtr         domain,

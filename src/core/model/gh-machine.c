@@ -6,6 +6,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "gh-connection-private.h"
+#include "gh-error-private.h"
+#include "gh-libvirt-enums.h"
+#include "gh-machine-info-private.h"
 #include "gh-machine-private.h"
 
 G_DEFINE_FINAL_TYPE (GhMachine, gh_machine, G_TYPE_OBJECT)

@@ -8,7 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-core-private.h"
+#include "gh-error-private.h"
 #include "gh-express-install-private.h"
 #include "gh-os-db.h"
 

@@ -12,7 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "gh-core-private.h"
+#include "gh-error-private.h"
 #include "gh-image.h"
 #include "gh-text.h"
 

@@ -12,7 +12,8 @@
 #include <glib/gstdio.h>
 #include <osinfo/osinfo.h>
 
-#include "gh-core-private.h"
+#include "gh-error-private.h"
+#include "gh-os-db-private.h"
 
 struct _GhOsDb
 {

@@ -7,7 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "gh-os-facts.h"
-#include "gh-core-resources.h"
+#include "gh-os-resources.h"
 
 #define FACTS_RESOURCE "/org/gnome/Greenhouse/core/os-driver-facts.ini"
 #define FACTS_VERSION  1
@@ -306,7 +306,7 @@ gh_os_facts_get_default (void)
       g_autoptr(GError) error = NULL;
       GhOsFacts *loaded = NULL;
 
-      bytes = g_resource_lookup_data (gh_core_get_resource (), FACTS_RESOURCE,
+      bytes = g_resource_lookup_data (gh_os_get_resource (), FACTS_RESOURCE,
                                       G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
       if (bytes != NULL)
         loaded = gh_os_facts_new_from_data (g_bytes_get_data (bytes, NULL),

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "gh-core-private.h"
+#include "gh-os-db.h"
 
 #define GIB ((guint64) 1 << 30)
 
