@@ -634,7 +634,7 @@ start_session (GhSpiceSession *self)
 static GError *
 dup_unsupported_reason (GhSpiceSession *self)
 {
-  GhConnection *connection = gh_machine_get_connection (self->machine);
+  GhConnection *connection = gh_connection_get_for_machine (self->machine);
   const char *name = gh_machine_get_display_name (self->machine);
   g_autofree char *what = NULL;
 
@@ -658,7 +658,7 @@ dup_unsupported_reason (GhSpiceSession *self)
 static gboolean
 connection_is_connected (GhSpiceSession *self)
 {
-  GhConnection *connection = gh_machine_get_connection (self->machine);
+  GhConnection *connection = gh_connection_get_for_machine (self->machine);
 
   return connection == NULL ||
          gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED;
@@ -669,7 +669,7 @@ connection_is_connected (GhSpiceSession *self)
 static gboolean
 connection_is_back (GhSpiceSession *self)
 {
-  GhConnection *connection = gh_machine_get_connection (self->machine);
+  GhConnection *connection = gh_connection_get_for_machine (self->machine);
 
   return g_error_matches (self->error, GH_ERROR, GH_ERROR_NOT_CONNECTED) &&
          connection != NULL && connection_is_connected (self);
@@ -762,8 +762,8 @@ gh_spice_session_constructed (GObject *object)
                            G_CALLBACK (machine_changed_cb), self, 0);
   g_signal_connect_object (self->machine, "notify::has-spice",
                            G_CALLBACK (machine_changed_cb), self, 0);
-  if (gh_machine_get_connection (self->machine) != NULL)
-    g_signal_connect_object (gh_machine_get_connection (self->machine), "notify::state",
+  if (gh_connection_get_for_machine (self->machine) != NULL)
+    g_signal_connect_object (gh_connection_get_for_machine (self->machine), "notify::state",
                              G_CALLBACK (update), self, G_CONNECT_SWAPPED);
 }
 

@@ -34,7 +34,7 @@ test_connection_default (void)
 
   g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_RUNNING);
   g_assert_cmpstr (gh_machine_get_display_name (machine), ==, "test");
-  g_assert_true (gh_machine_get_connection (machine) == connection);
+  g_assert_true (gh_connection_get_for_machine (machine) == connection);
   g_assert_true (gh_machine_get_persistent (machine));
   /* The default test domain: <memory>8388608</memory> (KiB), <vcpu>2</vcpu>. */
   g_assert_cmpuint (gh_machine_get_memory (machine), ==, G_GUINT64_CONSTANT (8388608) * 1024);

@@ -24,7 +24,7 @@ new_machine (GhConnection *connection,
     .persistent = TRUE,
   };
 
-  return _gh_machine_new (connection, &info);
+  return _gh_connection_new_machine (connection, &info);
 }
 
 static void

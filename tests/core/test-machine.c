@@ -100,7 +100,7 @@ test_machine_notify_unit (void)
   GhMachineInfo info;
 
   fill_info (&info);
-  machine = _gh_machine_new (connection, &info);
+  machine = _gh_connection_new_machine (connection, &info);
   g_assert_cmpstr (gh_machine_get_uuid (machine), ==, info.uuid);
   g_assert_cmpstr (gh_machine_get_name (machine), ==, "notify-me");
   g_assert_cmpstr (gh_machine_get_display_name (machine), ==, "notify-me");
@@ -112,7 +112,7 @@ test_machine_notify_unit (void)
   g_assert_cmpuint (gh_machine_get_memory (machine), ==, G_GUINT64_CONSTANT (1) << 30);
   g_assert_true (gh_machine_get_has_spice (machine));
   g_assert_true (gh_machine_get_persistent (machine));
-  g_assert_true (gh_machine_get_connection (machine) == connection);
+  g_assert_true (gh_connection_get_for_machine (machine) == connection);
 
   log = gh_test_notify_log_new (machine);
 

@@ -1688,7 +1688,7 @@ test_window_install_start (Fixture       *fixture,
 
   /* A finish that failed by itself: a toast, with Retry. */
   g_set_error_literal (&error, GH_ERROR, GH_ERROR_FAILED, "the disk is gone");
-  _gh_connection_emit_install_failed (connection, machine, error);
+  _gh_machine_report_install_failed (machine, error);
   wait_until (find_toast_label (GTK_WIDGET (fixture->window),
                                 "Could not finish installing “installer”") != NULL,
               "a toast saying the install could not be finished");

@@ -235,7 +235,7 @@ test_define (void)
   g_assert_false (gh_machine_get_has_spice (machine));
   g_assert_true (gh_machine_get_persistent (machine));
   g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
-  g_assert_true (gh_machine_get_connection (machine) == e2e.connection);
+  g_assert_true (gh_connection_get_for_machine (machine) == e2e.connection);
 
   /* It arrived as an event, not because the whole list was read again. */
   g_assert_cmpuint (_gh_connection_get_n_full_lists (e2e.connection), ==, 1);

@@ -125,7 +125,7 @@ apply_refreshed (GhConnection *self,
     }
   else
     {
-      g_autoptr(GhMachine) added = _gh_machine_new (self, refreshed->info);
+      g_autoptr(GhMachine) added = _gh_connection_new_machine (self, refreshed->info);
 
       _gh_machine_list_add (self->machines, added);
       _gh_machine_check_install (added);

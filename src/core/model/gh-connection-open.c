@@ -407,7 +407,7 @@ apply_open (GhConnection *self,
   if (g_list_model_get_n_items (G_LIST_MODEL (self->machines)) == 0)
     {
       for (guint i = 0; i < data->infos->len; i++)
-        g_ptr_array_add (machines, _gh_machine_new (self, g_ptr_array_index (data->infos, i)));
+        g_ptr_array_add (machines, _gh_connection_new_machine (self, g_ptr_array_index (data->infos, i)));
       _gh_machine_list_set_all (self->machines, machines);
       return;
     }
@@ -445,7 +445,7 @@ apply_open (GhConnection *self,
           }
         else
           {
-            g_autoptr(GhMachine) added = _gh_machine_new (self, info);
+            g_autoptr(GhMachine) added = _gh_connection_new_machine (self, info);
 
             _gh_machine_list_add (self->machines, added);
           }

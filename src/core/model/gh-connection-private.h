@@ -127,15 +127,17 @@ void          _gh_connection_start_refresh             (GhConnection      *self)
 /* gh-connection-cleanup.c: main thread, connected; takes back what the journal lists. */
 void          _gh_connection_start_cleanup             (GhConnection      *self);
 
+/* Main thread: a machine of this connection, made from @info, whose failed install
+ * finishes the connection passes on as its own GhConnection::install-failed. */
+GhMachine    *_gh_connection_new_machine               (GhConnection      *self,
+                                                        const GhMachineInfo *info);
+
 /* For the rest of core and its tests. */
 /* Any thread: a new reference to the open virConnectPtr, or NULL with an error. */
 virConnectPtr   _gh_connection_dup_virconnect    (GhConnection         *self,
                                                   GError              **error);
 /* Any thread: whether the details of QEMU's SHUTDOWN event say the guest reset itself. */
 gboolean        _gh_connection_shutdown_is_reset (const char           *details);
-void            _gh_connection_emit_install_failed (GhConnection       *self,
-                                                    GhMachine          *machine,
-                                                    const GError       *error);
 /* How many times the whole list was read from libvirt (once per (re)connection):
  * lets tests prove that changes arrive through events, not through reloads. */
 guint           _gh_connection_get_n_full_lists  (GhConnection         *self);

@@ -296,12 +296,41 @@ gh_connection_class_init (GhConnectionClass *klass)
   gh_libvirt_init ();
 }
 
-void
-_gh_connection_emit_install_failed (GhConnection *self,
-                                    GhMachine    *machine,
-                                    const GError *error)
+static void
+on_machine_install_failed (GhMachine    *machine,
+                           const GError *error,
+                           GhConnection *self)
 {
   g_signal_emit (self, signals[INSTALL_FAILED], 0, machine, error);
+}
+
+GhMachine *
+_gh_connection_new_machine (GhConnection        *self,
+                            const GhMachineInfo *info)
+{
+  GhMachine *machine = _gh_machine_new (G_OBJECT (self), self->link, info);
+
+  g_signal_connect_object (machine, "install-failed",
+                           G_CALLBACK (on_machine_install_failed), self, 0);
+  return machine;
+}
+
+/**
+ * gh_connection_get_for_machine:
+ *
+ * Returns: (transfer none) (nullable): the connection, or %NULL once it is gone
+ */
+GhConnection *
+gh_connection_get_for_machine (GhMachine *machine)
+{
+  g_autoptr(GObject) owner = NULL;
+
+  g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
+
+  /* The connection owns the list that owns the machine, so while anyone can reach the
+   * machine through the connection, the borrowed pointer stays valid. */
+  owner = _gh_machine_dup_owner (machine);
+  return GH_IS_CONNECTION (owner) ? GH_CONNECTION (owner) : NULL;
 }
 
 void

@@ -41,6 +41,8 @@ GhGraphicsConnectionFlags gh_connection_get_graphics_flags (GhConnection *self);
 gboolean           gh_connection_is_session    (GhConnection        *self);
 GhLink            *gh_connection_get_link      (GhConnection        *self);
 GhHostInventory   *gh_connection_get_host_inventory (GhConnection   *self);
+/* The connection whose list holds @machine; NULL once it is gone. (transfer none) */
+GhConnection      *gh_connection_get_for_machine (GhMachine        *machine);
 
 /* Opens the URI in a worker thread and lists its machines once; from then on only
  * libvirt events change the list. Also used to retry a failed connection. */

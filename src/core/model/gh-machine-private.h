@@ -19,9 +19,10 @@ struct _GhMachine
   GObject parent_instance;
 
   /* Borrowed references */
-  GWeakRef connection;
+  GWeakRef owner;               /* the object whose list holds this machine */
 
   /* Owned references */
+  GhLink *link;                 /* the owner's: what workers borrow the daemon from */
   char *uuid;
   char *name;
   char *title;
@@ -60,8 +61,13 @@ typedef struct
 } MachineTask;
 
 /* gh-machine.c: what the connection does to its machines (main thread). */
-GhMachine    *_gh_machine_new                  (GhConnection        *connection,
+/* @owner: the object whose list holds the machine (see gh_connection_get_for_machine());
+ * @link: where its workers borrow the daemon from. */
+GhMachine    *_gh_machine_new                  (GObject             *owner,
+                                                GhLink              *link,
                                                 const GhMachineInfo *info);
+/* Main thread: a new reference to the owner, or NULL once it is gone. */
+GObject      *_gh_machine_dup_owner            (GhMachine           *self);
 void          _gh_machine_update               (GhMachine           *self,
                                                 const GhMachineInfo *info);
 void          _gh_machine_set_state            (GhMachine           *self,
@@ -99,13 +105,12 @@ gboolean      _gh_machine_task_finish_boolean  (GhMachine           *self,
                                                 GAsyncResult        *result,
                                                 gpointer             source_tag,
                                                 GError             **error);
-/* Main thread: whether the connection is a session one and a local one (FALSE, FALSE
- * once it is gone). */
+/* Main thread: whether the link is a session one and a local one. */
 void          _gh_machine_get_connection_kind  (GhMachine           *self,
                                                 gboolean            *session,
                                                 gboolean            *local);
-/* Main thread: tells the connection that the finish of an express install nobody
- * waited for failed. */
+/* Main thread: emits GhMachine::install-failed, which the connection passes on, when the
+ * finish of an express install nobody waited for failed. */
 void          _gh_machine_report_install_failed (GhMachine          *self,
                                                  const GError       *error);
 void          _gh_machine_set_install_error    (GhMachine           *self,

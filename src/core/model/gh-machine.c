@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "gh-connection-private.h"
 #include "gh-error-private.h"
 #include "gh-libvirt-enums.h"
 #include "gh-machine-info-private.h"
@@ -16,7 +15,6 @@ G_DEFINE_FINAL_TYPE (GhMachine, gh_machine, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
-  PROP_CONNECTION,
   PROP_UUID,
   PROP_NAME,
   PROP_TITLE,
@@ -37,12 +35,20 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  INSTALL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 gh_machine_finalize (GObject *object)
 {
   GhMachine *self = (GhMachine *)object;
 
-  g_weak_ref_clear (&self->connection);
+  g_weak_ref_clear (&self->owner);
+  g_clear_pointer (&self->link, gh_link_unref);
   g_clear_pointer (&self->uuid, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->title, g_free);
@@ -63,10 +69,6 @@ gh_machine_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CONNECTION:
-      g_value_take_object (value, g_weak_ref_get (&self->connection));
-      break;
-
     case PROP_UUID:
       g_value_set_string (value, self->uuid);
       break;
@@ -141,9 +143,6 @@ gh_machine_class_init (GhMachineClass *klass)
   object_class->finalize = gh_machine_finalize;
   object_class->get_property = gh_machine_get_property;
 
-  properties[PROP_CONNECTION] =
-    g_param_spec_object ("connection", NULL, NULL, GH_TYPE_CONNECTION,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, flags);
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
@@ -171,12 +170,26 @@ gh_machine_class_init (GhMachineClass *klass)
                                                        G_TYPE_ERROR, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GhMachine::install-failed:
+   * @error: why
+   *
+   * The installer of an express install is done, but Greenhouse could not boot the
+   * installed system. The machine's owner (its GhConnection) passes it on.
+   */
+  signals[INSTALL_FAILED] =
+    g_signal_new_class_handler ("install-failed",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                NULL, NULL, NULL, NULL,
+                                G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
 gh_machine_init (GhMachine *self)
 {
-  g_weak_ref_init (&self->connection, NULL);
+  g_weak_ref_init (&self->owner, NULL);
 }
 
 static gboolean
@@ -217,16 +230,19 @@ set_state (GhMachine            *self,
 }
 
 GhMachine *
-_gh_machine_new (GhConnection        *connection,
+_gh_machine_new (GObject             *owner,
+                 GhLink              *link,
                  const GhMachineInfo *info)
 {
   GhMachine *self;
 
-  g_return_val_if_fail (GH_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  g_return_val_if_fail (link != NULL, NULL);
   g_return_val_if_fail (info != NULL, NULL);
 
   self = g_object_new (GH_TYPE_MACHINE, NULL);
-  g_weak_ref_set (&self->connection, connection);
+  g_weak_ref_set (&self->owner, owner);
+  self->link = gh_link_ref (link);
   self->uuid = g_strdup (info->uuid);
   self->name = g_strdup (info->name);
   self->title = g_strdup (info->title);
@@ -335,21 +351,22 @@ _gh_machine_set_finishing_install (GhMachine *self,
 }
 
 /**
- * gh_machine_get_connection:
+ * gh_machine_get_link:
  *
- * Returns: (transfer none) (nullable): the connection, or %NULL once it is gone
+ * Returns: (transfer none): the link to the daemon that runs the machine
  */
-GhConnection *
-gh_machine_get_connection (GhMachine *self)
+GhLink *
+gh_machine_get_link (GhMachine *self)
 {
-  g_autoptr(GhConnection) connection = NULL;
-
   g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return self->link;
+}
 
-  /* The connection owns the list that owns this machine, so while anyone can reach
-   * the machine through the connection, the borrowed pointer stays valid. */
-  connection = g_weak_ref_get (&self->connection);
-  return connection;
+GObject *
+_gh_machine_dup_owner (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), NULL);
+  return g_weak_ref_get (&self->owner);
 }
 
 const char *
@@ -721,11 +738,10 @@ _gh_machine_task_finish_boolean (GhMachine     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* ---- What the machine asks of its connection ------------------------------------------ */
+/* ---- What the machine asks of its link ------------------------------------------------ */
 
-/* Main thread: gives @task's worker the connection's virConnectPtr, or returns an error
- * on @task when there is none. With @check_action, the machine's state must allow
- * @action. */
+/* Main thread: gives @task's worker the link's virConnectPtr, or returns an error on @task
+ * when there is none. With @check_action, the machine's state must allow @action. */
 static gboolean
 task_prepare (GhMachine       *self,
               GTask           *task,
@@ -733,34 +749,28 @@ task_prepare (GhMachine       *self,
               GhMachineAction  action)
 {
   MachineTask *data = g_task_get_task_data (task);
-  g_autoptr(GhConnection) connection = g_weak_ref_get (&self->connection);
   GError *error = NULL;
 
-  /* A lost connection says so, rather than that the machine's state is unknown. */
-  if (connection == NULL || gh_connection_get_state (connection) != GH_CONNECTION_STATE_CONNECTED)
+  /* virConnectRef() only counts: it asks no daemon. The link holds a virConnectPtr
+   * exactly while its connection is connected. A lost connection says so, rather than
+   * that the machine's state is unknown. */
+  data->conn = gh_link_dup_virconnect (self->link, NULL);
+  if (data->conn == NULL)
     {
       g_autofree char *detail = NULL;
 
-      if (connection != NULL)
-        detail = g_strdup_printf (_("Not connected to “%s”"), gh_connection_get_uri (connection));
-      else
-        detail = g_strdup_printf (_("“%s” is no longer connected"), data->display_name);
+      detail = g_strdup_printf (_("Not connected to “%s”"), gh_link_get_uri (self->link));
       _gh_error_set (&error, GH_ERROR_NOT_CONNECTED, data->failure, detail);
     }
   else if (check_action && !gh_machine_can_perform (self, action))
     {
       g_autofree char *detail = NULL;
 
+      /* Not the last reference: the link holds one, so this asks no daemon either. */
+      g_clear_pointer (&data->conn, virConnectClose);
       detail = g_strdup_printf (_("not possible while it is “%s”"),
                                 gh_machine_state_get_label (self->state));
       _gh_error_set (&error, GH_ERROR_INVALID_STATE, data->failure, detail);
-    }
-  else
-    {
-      /* virConnectRef() only counts: it asks no daemon. */
-      data->conn = _gh_connection_dup_virconnect (connection, &error);
-      if (data->conn == NULL)
-        g_prefix_error (&error, "%s: ", data->failure);
     }
 
   if (error != NULL)
@@ -792,23 +802,13 @@ _gh_machine_get_connection_kind (GhMachine *self,
                                  gboolean  *session,
                                  gboolean  *local)
 {
-  g_autoptr(GhConnection) connection = g_weak_ref_get (&self->connection);
-
-  *session = FALSE;
-  *local = FALSE;
-  if (connection != NULL)
-    {
-      *session = gh_connection_is_session (connection);
-      *local = !gh_connection_is_remote (connection);
-    }
+  *session = gh_link_is_session (self->link);
+  *local = !gh_link_is_remote (self->link);
 }
 
 void
 _gh_machine_report_install_failed (GhMachine    *self,
                                    const GError *error)
 {
-  g_autoptr(GhConnection) connection = g_weak_ref_get (&self->connection);
-
-  if (connection != NULL)
-    _gh_connection_emit_install_failed (connection, self, error);
+  g_signal_emit (self, signals[INSTALL_FAILED], 0, error);
 }

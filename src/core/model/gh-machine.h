@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "gh-domain-editor.h"
+#include "gh-link.h"
 #include "gh-machine-state.h"
 
 G_BEGIN_DECLS
@@ -26,10 +28,6 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (GhMachine, gh_machine, GH, MACHINE, GObject)
 
-/* GhConnection is declared in gh-connection.h, which includes this file. */
-typedef struct _GhConnection GhConnection;
-/* GhDomainEditor is declared in gh-domain-editor.h, which includes this file too. */
-typedef struct _GhDomainEditor GhDomainEditor;
 
 /* Changes @editor; runs in a worker thread, so it may touch nothing but @editor and
  * @user_data. Returns FALSE with @error set to leave the machine as it was. */
@@ -37,7 +35,7 @@ typedef gboolean (*GhDomainEditFunc) (GhDomainEditor  *editor,
                                       gpointer         user_data,
                                       GError         **error);
 
-GhConnection   *gh_machine_get_connection   (GhMachine       *self);
+GhLink         *gh_machine_get_link         (GhMachine       *self);
 const char     *gh_machine_get_uuid         (GhMachine       *self);
 const char     *gh_machine_get_name         (GhMachine       *self);
 const char     *gh_machine_get_title        (GhMachine       *self);

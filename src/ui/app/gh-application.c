@@ -788,7 +788,7 @@ gh_application_open_console (GhApplication *self,
   g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
 
   /* One window per machine, known by its connection and UUID. */
-  connection = gh_machine_get_connection (machine);
+  connection = gh_connection_get_for_machine (machine);
   if (connection != NULL)
     uri = gh_connection_get_uri (connection);
 
@@ -818,7 +818,7 @@ gh_application_open_settings (GhApplication *self,
   g_return_val_if_fail (GH_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
 
-  connection = gh_machine_get_connection (machine);
+  connection = gh_connection_get_for_machine (machine);
   if (connection == NULL)
     return NULL;
 

@@ -494,7 +494,7 @@ gh_console_window_constructed (GObject *object)
   g_assert (GH_IS_MACHINE (self->machine));
 
   self->uuid = g_strdup (gh_machine_get_uuid (self->machine));
-  connection = gh_machine_get_connection (self->machine);
+  connection = gh_connection_get_for_machine (self->machine);
   if (connection != NULL)
     {
       self->connection = g_object_ref (connection);

@@ -936,7 +936,7 @@ gh_machine_row_set_machine (GhMachineRow *self,
 
   if (machine != NULL)
     {
-      GhConnection *connection = gh_machine_get_connection (machine);
+      GhConnection *connection = gh_connection_get_for_machine (machine);
 
       self->machine = g_object_ref (machine);
       g_object_set_qdata (G_OBJECT (machine), row_quark, self);

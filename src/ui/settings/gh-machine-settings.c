@@ -486,7 +486,7 @@ gh_machine_settings_constructed (GObject *object)
 
   G_OBJECT_CLASS (gh_machine_settings_parent_class)->constructed (object);
 
-  self->connection = g_object_ref (gh_machine_get_connection (self->machine));
+  self->connection = g_object_ref (gh_connection_get_for_machine (self->machine));
   self->uri = g_strdup (gh_connection_get_uri (self->connection));
   /* Translators: %s is a machine's name */
   title = g_strdup_printf (_("Settings of %s"), gh_machine_get_display_name (self->machine));
@@ -698,7 +698,7 @@ gh_machine_settings_new (GtkApplication *application,
                          GhMachine      *machine)
 {
   g_return_val_if_fail (GH_IS_MACHINE (machine), NULL);
-  g_return_val_if_fail (gh_machine_get_connection (machine) != NULL, NULL);
+  g_return_val_if_fail (gh_connection_get_for_machine (machine) != NULL, NULL);
 
   return g_object_new (GH_TYPE_MACHINE_SETTINGS,
                        "application", application,

@@ -200,7 +200,7 @@ gh_widget_activate_machine_action (GtkWidget  *widget,
   g_return_if_fail (action_name != NULL);
   g_return_if_fail (GH_IS_MACHINE (machine));
 
-  connection = gh_machine_get_connection (machine);
+  connection = gh_connection_get_for_machine (machine);
   if (connection == NULL)
     return;
 
