@@ -8,10 +8,9 @@
 
 #include <glib-object.h>
 
-G_BEGIN_DECLS
+#include "gh-domain-metadata.h"
 
-/* Greenhouse's own element in a domain's <metadata>: what it made for the machine. */
-#define GH_DOMAIN_METADATA_NS "https://greenhouse.invalid/xmlns/domain/1.0"
+G_BEGIN_DECLS
 
 /* One <disk> of the domain. */
 typedef struct
