@@ -1,4 +1,4 @@
-/* gh-domain-disks.c
+/* gh-domain-disks.c: the one reader of a domain's <disk> elements
  *
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,13 +12,19 @@
 #include "gh-domain-disks.h"
 #include "gh-xml-private.h"
 
-static void
-gh_domain_disk_free (GhDomainDisk *disk)
+void
+gh_domain_editor_disk_free (GhDomainEditorDisk *disk)
 {
+  if (disk == NULL)
+    return;
+
   g_free (disk->device);
+  g_free (disk->target);
+  g_free (disk->bus);
   g_free (disk->path);
   g_free (disk->pool);
   g_free (disk->volume);
+  g_free (disk->format);
   g_clear_pointer (&disk->backing, g_ptr_array_unref);
   g_free (disk);
 }
@@ -32,6 +38,41 @@ dup_source_path (xmlNode *source)
     path = _gh_xml_dup_prop (source, "dev");
 
   return path;
+}
+
+GhDomainDisk *
+_gh_domain_disk_new (xmlNode *node)
+{
+  GhDomainDisk *disk = g_new0 (GhDomainDisk, 1);
+  xmlNode *target = _gh_xml_first_child (node, "target");
+  xmlNode *source = _gh_xml_first_child (node, "source");
+
+  disk->device = _gh_xml_dup_prop (node, "device");
+  if (disk->device == NULL)
+    disk->device = g_strdup ("disk");
+  disk->target = _gh_xml_dup_prop (target, "dev");
+  disk->bus = _gh_xml_dup_prop (target, "bus");
+  disk->path = dup_source_path (source);
+  disk->pool = _gh_xml_dup_prop (source, "pool");
+  disk->volume = _gh_xml_dup_prop (source, "volume");
+  disk->format = _gh_xml_dup_prop (_gh_xml_first_child (node, "driver"), "type");
+  disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
+  disk->shareable = _gh_xml_first_child (node, "shareable") != NULL;
+
+  /* A running domain's XML names the images its disk is built on. */
+  disk->backing = g_ptr_array_new_with_free_func (g_free);
+  for (xmlNode *store = _gh_xml_first_child (node, "backingStore");
+       store != NULL;
+       store = _gh_xml_first_child (store, "backingStore"))
+    {
+      xmlNode *store_source = _gh_xml_first_child (store, "source");
+      char *path = store_source != NULL ? dup_source_path (store_source) : NULL;
+
+      if (path != NULL)
+        g_ptr_array_add (disk->backing, path);
+    }
+
+  return disk;
 }
 
 /* The image a storage volume is built on (its <backingStore><path>), or NULL. */
@@ -55,7 +96,7 @@ GPtrArray *
 _gh_domain_disks_from_xml (const char  *xml,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_disk_free);
+  g_autoptr(GPtrArray) disks = NULL;
   xmlNode *root;
   xmlNode *devices;
   xmlDoc *doc;
@@ -70,43 +111,11 @@ _gh_domain_disks_from_xml (const char  *xml,
       return NULL;
     }
 
+  disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_editor_disk_free);
   devices = _gh_xml_first_child (root, "devices");
   for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
        node = _gh_xml_next_element (node->next, "disk"))
-    {
-      GhDomainDisk *disk;
-      xmlNode *source;
-
-      disk = g_new0 (GhDomainDisk, 1);
-      disk->device = _gh_xml_dup_prop (node, "device");
-      if (disk->device == NULL)
-        disk->device = g_strdup ("disk");
-      disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
-      disk->shareable = _gh_xml_first_child (node, "shareable") != NULL;
-
-      source = _gh_xml_first_child (node, "source");
-      if (source != NULL)
-        {
-          disk->path = dup_source_path (source);
-          disk->pool = _gh_xml_dup_prop (source, "pool");
-          disk->volume = _gh_xml_dup_prop (source, "volume");
-        }
-
-      /* A running domain's XML names the images its disk is built on. */
-      disk->backing = g_ptr_array_new_with_free_func (g_free);
-      for (xmlNode *store = _gh_xml_first_child (node, "backingStore");
-           store != NULL;
-           store = _gh_xml_first_child (store, "backingStore"))
-        {
-          xmlNode *store_source = _gh_xml_first_child (store, "source");
-          char *path = store_source != NULL ? dup_source_path (store_source) : NULL;
-
-          if (path != NULL)
-            g_ptr_array_add (disk->backing, path);
-        }
-
-      g_ptr_array_add (disks, disk);
-    }
+    g_ptr_array_add (disks, _gh_domain_disk_new (node));
 
   xmlFreeDoc (doc);
   return g_steal_pointer (&disks);

@@ -7,48 +7,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "gh-core-private.h"
+#include "gh-domain-disks.h"
 #include "gh-domain-editor-private.h"
 
-void
-gh_domain_editor_disk_free (GhDomainEditorDisk *disk)
-{
-  if (disk == NULL)
-    return;
-
-  g_free (disk->device);
-  g_free (disk->target);
-  g_free (disk->bus);
-  g_free (disk->path);
-  g_free (disk->pool);
-  g_free (disk->volume);
-  g_free (disk->format);
-  g_free (disk);
-}
-
 /* ---- Disks ------------------------------------------------------------------------- */
-
-static GhDomainEditorDisk *
-disk_new (xmlNode *node)
-{
-  GhDomainEditorDisk *disk = g_new0 (GhDomainEditorDisk, 1);
-  xmlNode *target = _gh_xml_first_child (node, "target");
-  xmlNode *source = _gh_xml_first_child (node, "source");
-
-  disk->device = _gh_xml_dup_prop (node, "device");
-  if (disk->device == NULL)
-    disk->device = g_strdup ("disk");
-  disk->target = _gh_xml_dup_prop (target, "dev");
-  disk->bus = _gh_xml_dup_prop (target, "bus");
-  disk->path = _gh_xml_dup_prop (source, "file");
-  if (disk->path == NULL)
-    disk->path = _gh_xml_dup_prop (source, "dev");
-  disk->pool = _gh_xml_dup_prop (source, "pool");
-  disk->volume = _gh_xml_dup_prop (source, "volume");
-  disk->format = _gh_xml_dup_prop (_gh_xml_first_child (node, "driver"), "type");
-  disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
-
-  return disk;
-}
 
 static GPtrArray *
 dup_disks (GhDomainEditor *self,
@@ -60,7 +22,7 @@ dup_disks (GhDomainEditor *self,
   for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
        node = _gh_xml_next_element (node->next, "disk"))
     {
-      GhDomainEditorDisk *disk = disk_new (node);
+      GhDomainEditorDisk *disk = _gh_domain_disk_new (node);
 
       if (device == NULL || g_strcmp0 (disk->device, device) == 0)
         g_ptr_array_add (disks, disk);

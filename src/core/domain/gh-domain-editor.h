@@ -12,17 +12,21 @@
 
 G_BEGIN_DECLS
 
-/* One <disk> of the domain. */
+/* One <disk> of the domain (gh-domain-disks.c reads it, for the editor and for workers
+ * that only read). */
 typedef struct
 {
-  char     *device;   /* "disk", "cdrom", "floppy", "lun" */
-  char     *target;   /* <target dev>: "vda", "sda"; NULL when the XML has none */
-  char     *bus;      /* <target bus>: "virtio", "sata", …, or NULL */
-  char     *path;     /* <source file> or <source dev>; NULL: none (an empty CD-ROM) */
-  char     *pool;     /* <source pool volume>, else NULL */
-  char     *volume;
-  char     *format;   /* <driver type>: "qcow2", "raw", or NULL */
-  gboolean  readonly;
+  char      *device;     /* "disk", "cdrom", "floppy", "lun" */
+  char      *target;     /* <target dev>: "vda", "sda"; NULL when the XML has none */
+  char      *bus;        /* <target bus>: "virtio", "sata", …, or NULL */
+  char      *path;       /* <source file> or <source dev>; NULL: none (an empty CD-ROM) */
+  char      *pool;       /* <source pool volume>, else NULL */
+  char      *volume;
+  char      *format;     /* <driver type>: "qcow2", "raw", or NULL */
+  gboolean   readonly;
+  gboolean   shareable;
+  GPtrArray *backing;    /* char*: the paths of its <backingStore> chain, outermost first;
+                          * only a running domain's XML names them */
 } GhDomainEditorDisk;
 
 typedef enum

@@ -71,12 +71,11 @@ pool_of_first_volume (virConnectPtr   conn,
   for (guint i = 0; i < disks->len && pool == NULL; i++)
     {
       const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
-      GhDomainDisk lookup = { .path = disk->path, .pool = disk->pool, .volume = disk->volume };
       virStorageVolPtr vol;
 
       if (g_strcmp0 (disk->device, "disk") != 0)
         continue;
-      vol = _gh_domain_disk_lookup_volume (&lookup, conn);
+      vol = _gh_domain_disk_lookup_volume (disk, conn);
       if (vol != NULL)
         {
           pool = virStoragePoolLookupByVolume (vol);

@@ -379,14 +379,13 @@ read_capacities (virConnectPtr   conn,
   for (guint i = 0; i < disks->len; i++)
     {
       const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
-      GhDomainDisk lookup = { .path = disk->path, .pool = disk->pool, .volume = disk->volume };
       virStorageVolInfo info;
       virStorageVolPtr vol;
 
       if (disk->target == NULL)
         continue;
 
-      vol = _gh_domain_disk_lookup_volume (&lookup, conn);
+      vol = _gh_domain_disk_lookup_volume (disk, conn);
       if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
         g_hash_table_insert (capacities, g_strdup (disk->target),
                              g_memdup2 (&info.capacity, sizeof (guint64)));
