@@ -103,13 +103,8 @@ add_disk_thread (GTask        *task,
   GError *error = NULL;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr vol = NULL;
-  virDomainPtr domain;
 
-  domain = _gh_machine_lookup_domain (&data->base, &error);
-  if (domain == NULL)
-    goto out;
-
-  editor = _gh_machine_read_editor (&data->base, domain, VIR_DOMAIN_XML_SECURE, &error);
+  editor = _gh_machine_task_read_definition (&data->base, NULL, &error);
   if (editor == NULL)
     goto out;
 
@@ -160,7 +155,6 @@ out:
   g_clear_pointer (&pool, virStoragePoolFree);
   _gh_storage_undo_clear (&undo);
   _gh_storage_place_clear (&place);
-  g_clear_pointer (&domain, virDomainFree);
   _gh_machine_task_return_boolean (&data->base, task, error);
 }
 
@@ -221,13 +215,8 @@ remove_disk_thread (GTask        *task,
   g_autoptr(GPtrArray) disks = NULL;
   GError *error = NULL;
   virStorageVolPtr vol = NULL;
-  virDomainPtr domain;
 
-  domain = _gh_machine_lookup_domain (&data->base, &error);
-  if (domain == NULL)
-    goto out;
-
-  editor = _gh_machine_read_editor (&data->base, domain, VIR_DOMAIN_XML_SECURE, &error);
+  editor = _gh_machine_task_read_definition (&data->base, NULL, &error);
   if (editor == NULL)
     goto out;
 
@@ -285,7 +274,6 @@ remove_disk_thread (GTask        *task,
 
 out:
   g_clear_pointer (&vol, virStorageVolFree);
-  g_clear_pointer (&domain, virDomainFree);
   _gh_machine_task_return_boolean (&data->base, task, error);
 }
 

@@ -250,12 +250,7 @@ unlock:
 out:
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&editor, g_object_unref);
-  g_clear_pointer (&data->base.conn, virConnectClose);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  _gh_machine_task_return_boolean (&data->base, task, g_steal_pointer (&error));
 }
 
 /**
@@ -404,21 +399,18 @@ dup_editor_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   MachineTask *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
   g_autoptr(GError) error = NULL;
   EditorResult *result = NULL;
   virDomainPtr domain;
   int autostart = 0;
 
-  domain = _gh_machine_lookup_domain (data, &error);
-  if (domain != NULL)
+  /* With its secrets: only with the passwords can the window tell a display that has one
+   * from a display open to anyone who reaches its port. */
+  editor = _gh_machine_task_read_definition (data, &domain, &error);
+  if (editor != NULL)
     {
-      /* SECURE: only with the passwords can the window tell a display that has one from
-       * a display open to anyone who reaches its port. */
-      g_autoptr(GhDomainEditor) editor = _gh_machine_read_editor (data, domain,
-                                                                  VIR_DOMAIN_XML_SECURE,
-                                                                  &error);
-
-      if (editor != NULL && virDomainGetAutostart (domain, &autostart) < 0)
+      if (virDomainGetAutostart (domain, &autostart) < 0)
         _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
 
       if (error == NULL)
