@@ -168,6 +168,37 @@ gh_test_data_uri (const char *file_name)
   return g_strconcat ("test://", path, NULL);
 }
 
+GhOsDb *
+gh_test_load_os_db (void)
+{
+  GhOsDb *db = gh_os_db_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gh_os_db_load_async (db, NULL, gh_test_store_result, &result);
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
+                             "the OS database to load");
+  g_assert_true (gh_os_db_load_finish (db, result, &error));
+  g_assert_no_error (error);
+
+  return db;
+}
+
+OsinfoOs *
+gh_test_lookup_os (GhOsDb     *db,
+                   const char *short_id)
+{
+  OsinfoOs *os;
+
+  if (short_id == NULL)
+    return NULL;
+
+  os = gh_os_db_lookup_os (db, short_id);
+  if (os == NULL)
+    g_error ("osinfo-db has no OS “%s”", short_id);
+  return os;
+}
+
 GhConnection *
 gh_test_open_connection (const char *uri)
 {
@@ -579,6 +610,40 @@ gh_test_virt_open (const char *uri)
     }
 
   return conn;
+}
+
+gpointer
+gh_test_in_thread (GThreadFunc func,
+                   gpointer    data)
+{
+  GThread *thread = g_thread_new ("test-libvirt", func, data);
+
+  return g_thread_join (thread);
+}
+
+static gpointer
+virt_open_thread (gpointer data)
+{
+  return virConnectOpen (data);
+}
+
+virConnectPtr
+gh_test_virt_open_in_thread (const char *uri)
+{
+  return gh_test_in_thread (virt_open_thread, (gpointer) uri);
+}
+
+static gpointer
+virt_close_thread (gpointer data)
+{
+  virConnectClose (data);
+  return NULL;
+}
+
+void
+gh_test_virt_close_in_thread (virConnectPtr conn)
+{
+  gh_test_in_thread (virt_close_thread, conn);
 }
 
 virDomainPtr

@@ -80,6 +80,14 @@ char         *gh_test_data_uri             (const char      *file_name);
 char         *gh_test_corpus_path          (const char      *relative);
 char         *gh_test_read_file            (const char      *path);
 
+/* The default GhOsDb, loaded now (again, when it was: that is instant); fails the test
+ * when it cannot load. */
+GhOsDb       *gh_test_load_os_db           (void);
+/* The OS of osinfo-db whose short id is @short_id (NULL for NULL); fails the test when
+ * the database has none. */
+OsinfoOs     *gh_test_lookup_os            (GhOsDb          *db,
+                                            const char      *short_id);
+
 /* Opens @uri through GhConnection and fails the test unless it connects. */
 GhConnection *gh_test_open_connection      (const char      *uri);
 /* Closes @connection and waits until its list is empty. */
@@ -155,6 +163,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhTestNotifyLog, gh_test_notify_log_free)
 
 /* Plain libvirt: what a user or another manager does behind Greenhouse's back. */
 virConnectPtr gh_test_virt_open            (const char      *uri);
+/* Runs @func (@data) in a thread of its own and returns what it returned: the display and
+ * e2e suites' guard (tests/guard) aborts on libvirt calls made on the main thread. */
+gpointer      gh_test_in_thread            (GThreadFunc      func,
+                                            gpointer         data);
+/* virConnectOpen (@uri) in a thread of its own; NULL when it fails. */
+virConnectPtr gh_test_virt_open_in_thread  (const char      *uri);
+void          gh_test_virt_close_in_thread (virConnectPtr    conn);
 virDomainPtr  gh_test_virt_define          (virConnectPtr    conn,
                                             const char      *name,
                                             const char      *extra_xml);

@@ -21,16 +21,6 @@
 
 static GhOsDb *os_db;
 
-static OsinfoOs *
-lookup_os (const char *short_id)
-{
-  OsinfoOs *os = gh_os_db_lookup_os (os_db, short_id);
-
-  if (os == NULL)
-    g_error ("osinfo-db has no OS “%s”", short_id);
-  return os;
-}
-
 /* A host described by recorded domain capabilities, or NULL after skipping the test. */
 static GhHostInventory *
 corpus_host (const char *domcaps)
@@ -64,7 +54,7 @@ test_requirements_win11 (void)
 {
   GhOsRequirements req;
 
-  gh_os_requirements_for_os (lookup_os ("win11"), &req);
+  gh_os_requirements_for_os (gh_test_lookup_os (os_db, "win11"), &req);
 
   g_assert_true (req.uefi_supported);
   g_assert_false (req.bios_supported);
@@ -82,7 +72,7 @@ test_requirements_fedora (void)
 {
   GhOsRequirements req;
 
-  gh_os_requirements_for_os (lookup_os ("fedora37"), &req);
+  gh_os_requirements_for_os (gh_test_lookup_os (os_db, "fedora37"), &req);
 
   g_assert_true (req.virtio_disk);
   g_assert_true (req.virtio_net);
@@ -104,7 +94,7 @@ test_requirements_old (void)
   GhOsRequirements req;
 
   /* Released in 2001, no virtio driver of its own: i440fx and emulated devices. */
-  gh_os_requirements_for_os (lookup_os ("winxp"), &req);
+  gh_os_requirements_for_os (gh_test_lookup_os (os_db, "winxp"), &req);
 
   g_assert_false (req.q35);
   g_assert_false (req.virtio_disk);
@@ -359,7 +349,7 @@ test_build_win11 (void)
   g_assert_true (gh_domain_caps_offers_tpm (gh_host_inventory_get_domain_caps (host)));
   g_assert_true (gh_domain_caps_offers_uefi (gh_host_inventory_get_domain_caps (host)));
 
-  spec = spec_for (lookup_os ("win11"), host);
+  spec = spec_for (gh_test_lookup_os (os_db, "win11"), host);
   g_assert_cmpint (spec->firmware, ==, GH_FIRMWARE_UEFI);
   g_assert_true (spec->tpm);
   text = build (spec, host);
@@ -399,7 +389,7 @@ test_build_win11_without_tpm (void)
 
   g_assert_false (gh_domain_caps_offers_tpm (gh_host_inventory_get_domain_caps (host)));
 
-  spec = spec_for (lookup_os ("win11"), host);
+  spec = spec_for (gh_test_lookup_os (os_db, "win11"), host);
   text = build (spec, host);
   xml_parse (&xml, text);
   assert_common (&xml, spec, text);
@@ -419,7 +409,7 @@ test_build_fedora (void)
   if (host == NULL)
     return;
 
-  spec = spec_for (lookup_os ("fedora37"), host);
+  spec = spec_for (gh_test_lookup_os (os_db, "fedora37"), host);
   g_assert_cmpint (spec->firmware, ==, GH_FIRMWARE_BIOS);
   text = build (spec, host);
   g_test_message ("%s", text);
@@ -445,7 +435,7 @@ test_build_fedora (void)
 static void
 test_build_old_os (void)
 {
-  g_autoptr(GhDomainSpec) spec = spec_for (lookup_os ("winxp"), NULL);
+  g_autoptr(GhDomainSpec) spec = spec_for (gh_test_lookup_os (os_db, "winxp"), NULL);
   g_autofree char *text = build (spec, NULL);
   g_auto(Xml) xml = { 0 };
 
@@ -529,7 +519,7 @@ test_build_refuses_control (void)
     { "c1\xc2\x9b", "it contains an invisible control character (U+009B)" },
     { "latin1-\xe9", "it is not valid UTF-8 text" },
   };
-  g_autoptr(GhDomainSpec) good = spec_for (lookup_os ("fedora37"), NULL);
+  g_autoptr(GhDomainSpec) good = spec_for (gh_test_lookup_os (os_db, "fedora37"), NULL);
   g_autofree char *xml = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
@@ -588,7 +578,7 @@ test_build_refuses_control (void)
 static void
 test_build_express (void)
 {
-  g_autoptr(GhDomainSpec) spec = spec_for (lookup_os ("debiantesting"), NULL);
+  g_autoptr(GhDomainSpec) spec = spec_for (gh_test_lookup_os (os_db, "debiantesting"), NULL);
   g_autoptr(GhDomainSpec) copy = NULL;
   g_auto(Xml) xml = { NULL };
   g_autofree char *text = NULL;
@@ -638,7 +628,7 @@ test_build_express (void)
 static void
 test_spec_copy (void)
 {
-  g_autoptr(GhDomainSpec) spec = spec_for (lookup_os ("fedora37"), NULL);
+  g_autoptr(GhDomainSpec) spec = spec_for (gh_test_lookup_os (os_db, "fedora37"), NULL);
   g_autoptr(GhDomainSpec) copy = NULL;
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
@@ -657,20 +647,6 @@ test_spec_copy (void)
   g_assert_cmpstr (a, ==, b);
 }
 
-static void
-load_os_db (void)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  os_db = gh_os_db_get_default ();
-  gh_os_db_load_async (os_db, NULL, gh_test_store_result, &result);
-  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
-                             "the OS database to load");
-  g_assert_true (gh_os_db_load_finish (os_db, result, &error));
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -678,7 +654,7 @@ main (int   argc,
   int ret;
 
   gh_test_init (&argc, &argv);
-  load_os_db ();
+  os_db = gh_test_load_os_db ();
 
   g_test_add_func ("/core/os-requirements/win11", test_requirements_win11);
   g_test_add_func ("/core/os-requirements/fedora37", test_requirements_fedora);

@@ -21,21 +21,14 @@
 
 #define INSTALLER_DIR "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64"
 
+/* Loaded once: every lookup of an OS asks for it. */
 static OsinfoDb *
 loaded_db (void)
 {
   GhOsDb *db = gh_os_db_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (!gh_os_db_get_loaded (db))
-    {
-      gh_os_db_load_async (db, NULL, gh_test_store_result, &result);
-      gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
-                                 "the OS database to load");
-      g_assert_true (gh_os_db_load_finish (db, result, &error));
-      g_assert_no_error (error);
-    }
+    gh_test_load_os_db ();
 
   return _gh_os_db_get_db (db);
 }

@@ -181,20 +181,6 @@ make_host (HostKind kind)
   return gh_host_inventory_dup_host (host);
 }
 
-static OsinfoOs *
-lookup_os (const char *short_id)
-{
-  OsinfoOs *os;
-
-  if (short_id == NULL)
-    return NULL;
-
-  os = gh_os_db_lookup_os (os_db, short_id);
-  if (os == NULL)
-    g_error ("osinfo-db has no OS “%s”", short_id);
-  return os;
-}
-
 /* ---- What holds for every plan ---------------------------------------------------- */
 
 static void
@@ -500,7 +486,7 @@ static void
 test_plan_case (gconstpointer data)
 {
   const PlanCase *c = data;
-  OsinfoOs *os = lookup_os (c->os);
+  OsinfoOs *os = gh_test_lookup_os (os_db, c->os);
   g_autoptr(GhGraphicsPlan) plan = NULL;
   g_autoptr(GhGraphicsPlan) again = NULL;
   const GhGraphicsPath *recommended;
@@ -569,7 +555,7 @@ test_plan_case (gconstpointer data)
 static void
 test_plan_xml (void)
 {
-  OsinfoOs *fedora = lookup_os ("fedora37");
+  OsinfoOs *fedora = gh_test_lookup_os (os_db, "fedora37");
   g_autoptr(GhGraphicsPlan) local = gh_graphics_planner_plan (fedora, hosts[HOST_TWO_GPUS],
                                                               SYSTEM, BEST, FALSE);
   g_autoptr(GhGraphicsPlan) remote = gh_graphics_planner_plan (fedora, hosts[HOST_VIRGL],
@@ -683,7 +669,7 @@ test_no_open_port (void)
       for (guint p = 0; p < G_N_ELEMENTS (preferences); p++)
         for (guint o = 0; o < G_N_ELEMENTS (oses); o++)
           {
-            OsinfoOs *os = oses[o] != NULL ? lookup_os (oses[o]) : NULL;
+            OsinfoOs *os = oses[o] != NULL ? gh_test_lookup_os (os_db, oses[o]) : NULL;
             g_autoptr(GhGraphicsPlan) plan = NULL;
 
             plan = gh_graphics_planner_plan (os, hosts[h], connections[c], preferences[p],
@@ -802,20 +788,6 @@ test_every_os (void)
   g_assert_cmpuint (n_virgl, >, 0);
 }
 
-static void
-load_os_db (void)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  os_db = gh_os_db_get_default ();
-  gh_os_db_load_async (os_db, NULL, gh_test_store_result, &result);
-  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
-                             "the OS database to load");
-  g_assert_true (gh_os_db_load_finish (os_db, result, &error));
-  g_assert_no_error (error);
-}
-
 /* Off x86 a machine starts with UEFI: the last resort is a bochs display, where QEMU has
  * one, and QXL is no fallback there. */
 static void
@@ -846,15 +818,18 @@ test_bochs_off_x86 (void)
   host = gh_host_inventory_get_host (inventory);
 
   /* OpenBSD 7.0: neither virtio-gpu nor QXL; bochs, not VGA. */
-  openbsd = gh_graphics_planner_plan (lookup_os ("openbsd7.0"), host, SESSION, BEST, FALSE);
-  assert_plan_invariants (openbsd, lookup_os ("openbsd7.0"), SESSION, "openbsd7.0 on aarch64");
+  openbsd = gh_graphics_planner_plan (gh_test_lookup_os (os_db, "openbsd7.0"), host, SESSION,
+                                      BEST, FALSE);
+  assert_plan_invariants (openbsd, gh_test_lookup_os (os_db, "openbsd7.0"), SESSION,
+                          "openbsd7.0 on aarch64");
   path = gh_graphics_plan_get_recommended (openbsd);
   g_assert_cmpint (path->kind, ==, GH_GRAPHICS_PATH_VGA);
   g_assert_nonnull (strstr (path->video_xml, "<model type='bochs'"));
   g_assert_nonnull (strstr (path->reason, "UEFI firmware draws on"));
 
   /* With a driver the guest gets virtio-gpu, as on x86. */
-  debian = gh_graphics_planner_plan (lookup_os ("debian10"), host, SESSION, BEST, FALSE);
+  debian = gh_graphics_planner_plan (gh_test_lookup_os (os_db, "debian10"), host, SESSION,
+                                     BEST, FALSE);
   g_assert_cmpint (gh_graphics_plan_get_recommended (debian)->kind, ==,
                    GH_GRAPHICS_PATH_VIRTIO_2D);
 
@@ -1077,7 +1052,7 @@ test_recorded_expectations (void)
   for (guint e = 0; e < G_N_ELEMENTS (expectations); e++)
     {
       const Expectation *x = &expectations[e];
-      OsinfoOs *os = lookup_os (x->os);
+      OsinfoOs *os = gh_test_lookup_os (os_db, x->os);
       g_auto(GStrv) kinds = g_strsplit (x->kinds, " ", -1);
 
       g_assert_cmpuint (g_strv_length (kinds), ==, N_RECORDED);
@@ -1132,7 +1107,7 @@ main (int   argc,
   int ret;
 
   gh_test_init (&argc, &argv);
-  load_os_db ();
+  os_db = gh_test_load_os_db ();
   for (guint i = 0; i < N_HOSTS; i++)
     hosts[i] = make_host (i);
   load_recorded_hosts ();

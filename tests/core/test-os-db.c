@@ -26,23 +26,6 @@ items_changed_cb (GListModel *model,
   (*count)++;
 }
 
-/* Loads the shared database, for the tests that may also run alone (-p). */
-static GhOsDb *
-loaded_db (void)
-{
-  GhOsDb *db = gh_os_db_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  gh_os_db_load_async (db, NULL, gh_test_store_result, &result);
-  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS,
-                             "the OS database to load");
-  g_assert_true (gh_os_db_load_finish (db, result, &error));
-  g_assert_no_error (error);
-
-  return db;
-}
-
 static GhMediaInfo *
 identify (GhOsDb        *db,
           const char    *path,
@@ -151,7 +134,7 @@ test_os_db_identify_fake_media (void)
       return;
     }
 
-  db = loaded_db ();
+  db = gh_test_load_os_db ();
   for (guint i = 0; i < G_N_ELEMENTS (fake_media); i++)
     {
       g_autofree char *path = g_build_filename (dir, fake_media[i].file, NULL);
@@ -197,7 +180,7 @@ test_os_db_identify_unknown_media (void)
     "/usr/lib/grub-rescue/grub-rescue-cdrom.iso",
     "/usr/lib/memtest86+/memtest86+x64.iso",
   };
-  GhOsDb *db = loaded_db ();
+  GhOsDb *db = gh_test_load_os_db ();
 
   for (guint i = 0; i < G_N_ELEMENTS (images); i++)
     {
@@ -243,7 +226,7 @@ test_os_db_identify_not_media (void)
     { "noise.iso", "“noise.iso” is not install media: it is not a CD or DVD image (ISO 9660)" },
     { "missing.iso", "Cannot read “missing.iso”: No such file or directory" },
   };
-  GhOsDb *db = loaded_db ();
+  GhOsDb *db = gh_test_load_os_db ();
 
   g_assert_no_error (error);
   text = g_build_filename (tmp, "notes.txt", NULL);
@@ -294,7 +277,7 @@ test_os_db_identify_cancelled (void)
   g_autoptr(GhMediaInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  GhOsDb *db = loaded_db ();
+  GhOsDb *db = gh_test_load_os_db ();
 
   /* Cancelled before the worker starts, and while it runs. */
   g_cancellable_cancel (cancellable);
@@ -333,7 +316,7 @@ release_day (OsinfoOs *os)
 static void
 test_os_db_os_list (void)
 {
-  GhOsDb *db = loaded_db ();
+  GhOsDb *db = gh_test_load_os_db ();
   GListModel *oses = gh_os_db_get_oses (db);
   guint n = g_list_model_get_n_items (oses);
   g_autoptr(OsinfoOsList) all = osinfo_db_get_os_list (_gh_os_db_get_db (db));
@@ -413,7 +396,7 @@ test_os_new (const char *name,
 static void
 test_os_db_eol (void)
 {
-  GhOsDb *db = loaded_db ();
+  GhOsDb *db = gh_test_load_os_db ();
   g_autoptr(OsinfoOs) past = test_os_new ("Old", NULL, "2001-02-03");
   g_autoptr(OsinfoOs) future = test_os_new ("New", NULL, "2999-12-31");
   g_autoptr(OsinfoOs) undated = test_os_new ("Timeless", NULL, NULL);
@@ -429,7 +412,7 @@ test_os_db_eol (void)
 static void
 test_os_db_matches (void)
 {
-  GhOsDb *db = loaded_db ();
+  GhOsDb *db = gh_test_load_os_db ();
   OsinfoOs *fedora37 = gh_os_db_lookup_os (db, "fedora37");
   OsinfoOs *win11 = gh_os_db_lookup_os (db, "win11");
   g_autoptr(OsinfoOs) accented = test_os_new ("Système Libre 2", "Éditions Ouvertes", NULL);

@@ -10,6 +10,74 @@
 #include "gh-display-test-util.h"
 #include "gh-test-util.h"
 
+gboolean
+gh_display_test_init (int    *argc,
+                      char ***argv)
+{
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gh_test_init (argc, argv);
+
+  if (!gtk_init_check ())
+    {
+      /* TAP: stops the run with a reason instead of a crash. */
+      g_print ("Bail out! No display could be opened: run the display suite under "
+               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+GhApplication *
+gh_display_test_new_app (const char *name)
+{
+  static guint n_apps;
+  g_autofree char *app_id = NULL;
+
+  /* A new id each time: libadwaita 1.2's AdwApplication keeps a reference to itself once
+   * registered, so each test's application stays exported on the bus. Settings live in
+   * memory (GSETTINGS_BACKEND). */
+  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.%s%u", name, n_apps++);
+
+  return gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
+}
+
+GhApplication *
+gh_display_test_new_registered_app (const char *name)
+{
+  g_autoptr(GhApplication) app = gh_display_test_new_app (name);
+  g_autoptr(GError) error = NULL;
+  gboolean registered;
+
+  registered = g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (registered);
+
+  return g_steal_pointer (&app);
+}
+
+GhConnection *
+gh_display_test_add_connection (GhApplication *app,
+                                const char    *uri)
+{
+  GhConnection *connection = gh_application_add_connection (app, uri, FALSE);
+  g_autofree char *what = g_strdup_printf ("%s to connect", uri);
+
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      what);
+
+  return connection;
+}
+
+void
+gh_display_test_destroy_windows (GhApplication *app)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
 static void
 set_true_cb (gboolean *flag)
 {

@@ -8,7 +8,24 @@
 
 #include <adwaita.h>
 
+#include "gh-application.h"
+
 G_BEGIN_DECLS
+
+/* What gh_test_init() does, in a UTF-8 locale, and GTK on the display; FALSE, with the
+ * reason told to the TAP reader, when there is no display. */
+gboolean          gh_display_test_init                (int        *argc,
+                                                       char     ***argv);
+
+/* An application with an id of its own, "org.greenhouse.Greenhouse.@name<n>"… */
+GhApplication    *gh_display_test_new_app             (const char *name);
+/* …and one registered too, as every test but a command line's needs. */
+GhApplication    *gh_display_test_new_registered_app  (const char *name);
+/* Adds @uri to @app's connections (not remembered) and waits until it connects. */
+GhConnection     *gh_display_test_add_connection      (GhApplication *app,
+                                                       const char    *uri);
+/* Destroys every window @app has. */
+void              gh_display_test_destroy_windows     (GhApplication *app);
 
 /* Renders @window as it is once the main loop has turned a little into
  * GREENHOUSE_ARTIFACTS_DIR/@file_name (the temporary folder without it) and returns the

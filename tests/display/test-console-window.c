@@ -190,43 +190,22 @@ assert_labelled (gpointer    widget,
 
 /* ---- fixture ------------------------------------------------------------------------ */
 
-static GhApplication *
-new_app (void)
-{
-  static guint n_apps;
-  g_autofree char *app_id = NULL;
-
-  /* A new id each time: libadwaita 1.2's AdwApplication keeps itself alive once
-   * registered. Settings live in memory (GSETTINGS_BACKEND) and start from the defaults. */
-  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.ConsoleTest%u", n_apps++);
-
-  return gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
-}
-
+/* Settings live in memory (GSETTINGS_BACKEND) and start from the defaults. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *uri = gh_test_data_uri ("console.xml");
-  g_autoptr(GError) error = NULL;
 
-  fixture->app = new_app ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->connection = gh_application_add_connection (fixture->app, uri, FALSE);
-  gh_test_wait_until (gh_connection_get_state (fixture->connection) ==
-                      GH_CONNECTION_STATE_CONNECTED, "the test-driver file to connect");
+  fixture->app = gh_display_test_new_registered_app ("ConsoleTest");
+  fixture->connection = gh_display_test_add_connection (fixture->app, uri);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
+  gh_display_test_destroy_windows (fixture->app);
 
   gh_application_remove_connection (fixture->app, fixture->connection, FALSE);
   gh_test_settle (100);
@@ -791,7 +770,7 @@ static void
 command_line_child (gconstpointer data)
 {
   const char *name = data;
-  g_autoptr(GhApplication) app = new_app ();
+  g_autoptr(GhApplication) app = gh_display_test_new_app ("ConsoleTest");
   g_autofree char *uri = gh_test_data_uri ("console.xml");
   char *argv[] = { "greenhouse", "--connect", uri, "--console", (char *) name, NULL };
 
@@ -822,15 +801,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  gh_test_init (&argc, &argv);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("Bail out! No display could be opened: run the display suite under "
-               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
-      return 1;
-    }
+  if (!gh_display_test_init (&argc, &argv))
+    return 1;
 
   g_test_add ("/display/console/stopped", Fixture, NULL,
               fixture_set_up, test_console_stopped, fixture_tear_down);

@@ -31,42 +31,19 @@ typedef struct
   GhCreateWizard *wizard;      /* weak */
 } Fixture;
 
-static GhApplication *
-new_app (void)
-{
-  static guint n_apps;
-  g_autofree char *app_id = NULL;
-
-  /* A new id each time: libadwaita 1.2's AdwApplication keeps itself alive once
-   * registered. */
-  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.WizardTest%u", n_apps++);
-
-  return gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->app = new_app ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->connection = gh_application_add_connection (fixture->app, URI, FALSE);
-  gh_test_wait_until (gh_connection_get_state (fixture->connection) ==
-                      GH_CONNECTION_STATE_CONNECTED, "the test driver to connect");
+  fixture->app = gh_display_test_new_registered_app ("WizardTest");
+  fixture->connection = gh_display_test_add_connection (fixture->app, URI);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
+  gh_display_test_destroy_windows (fixture->app);
   gh_test_settle (100);
   g_assert_null (fixture->wizard);
 
@@ -571,15 +548,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  gh_test_init (&argc, &argv);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("Bail out! No display could be opened: run the display suite under "
-               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
-      return 1;
-    }
+  if (!gh_display_test_init (&argc, &argv))
+    return 1;
 
   g_test_add ("/display/create-wizard/media-to-console", Fixture, NULL,
               fixture_set_up, test_media_to_console, fixture_tear_down);

@@ -23,32 +23,12 @@ typedef struct
   GhConnection  *connection;  /* borrowed: the application holds it */
 } Fixture;
 
-static GhApplication *
-new_app (void)
-{
-  static guint n_apps;
-  g_autofree char *app_id = NULL;
-
-  /* A new id each time: libadwaita 1.2's AdwApplication keeps itself alive once
-   * registered. */
-  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.SettingsTest%u", n_apps++);
-
-  return gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
-}
-
 static gboolean
 fixture_connect (Fixture    *fixture,
                  const char *uri)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->app = new_app ();
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-
-  fixture->connection = gh_application_add_connection (fixture->app, uri, FALSE);
-  gh_test_wait_until (gh_connection_get_state (fixture->connection) ==
-                      GH_CONNECTION_STATE_CONNECTED, "the test driver to connect");
+  fixture->app = gh_display_test_new_registered_app ("SettingsTest");
+  fixture->connection = gh_display_test_add_connection (fixture->app, uri);
   return TRUE;
 }
 
@@ -72,12 +52,9 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  GList *windows;
-
   if (fixture->app == NULL)
     return;
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (windows->data);
+  gh_display_test_destroy_windows (fixture->app);
   gh_test_settle (100);
 
   gh_application_remove_connection (fixture->app, fixture->connection, FALSE);
@@ -1014,15 +991,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  gh_test_init (&argc, &argv);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("Bail out! No display could be opened: run the display suite under "
-               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
-      return 1;
-    }
+  if (!gh_display_test_init (&argc, &argv))
+    return 1;
 
   g_test_add ("/display/machine-settings/pages", Fixture, NULL, NULL, test_pages,
               fixture_tear_down);

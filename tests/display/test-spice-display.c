@@ -1205,15 +1205,8 @@ main (int   argc,
 {
   const char *gdk_debug = g_getenv ("GDK_DEBUG");
 
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  gh_test_init (&argc, &argv);
-
-  if (!gtk_init_check ())
-    {
-      g_print ("Bail out! No display could be opened: run the display suite under "
-               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
-      return 1;
-    }
+  if (!gh_display_test_init (&argc, &argv))
+    return 1;
 
   memory_run = gdk_debug != NULL && strstr (gdk_debug, "gl-disable") != NULL;
 

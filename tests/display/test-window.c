@@ -10,7 +10,6 @@
  */
 
 #include <glib/gstdio.h>
-#include <locale.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -19,11 +18,9 @@
 #include "gh-core-private.h"
 #include "gh-display-test-util.h"
 #include "gh-machine-row.h"
+#include "gh-test-util.h"
 #include "gh-ui-util.h"
 #include "gh-window.h"
-#include "../guard/gh-libvirt-guard-check.h"
-
-#define TIMEOUT_SECONDS 30
 
 #define DOMAIN_XML(name, title, os, runstate) \
   "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n" \
@@ -117,61 +114,7 @@ typedef struct
   GhWindow      *window;
 } Fixture;
 
-/* ---- waiting ------------------------------------------------------------------------ */
-
-static gboolean
-on_tick_timeout (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-iterate_until (gint64 deadline)
-{
-  /* A short timeout wakes the loop up even when nothing is pending. */
-  guint tick = g_timeout_add (10, on_tick_timeout, NULL);
-
-  g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-
-  return g_get_monotonic_time () < deadline;
-}
-
-#define wait_until(expr, what)                                                            \
-  G_STMT_START {                                                                          \
-    gint64 deadline_ = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;        \
-    while (!(expr))                                                                       \
-      {                                                                                   \
-        if (!iterate_until (deadline_))                                                   \
-          {                                                                               \
-            g_autofree char *msg_ = g_strdup_printf ("timed out after %d s waiting for %s", \
-                                                     TIMEOUT_SECONDS, (what));            \
-            g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg_);      \
-          }                                                                               \
-      }                                                                                   \
-  } G_STMT_END
-
-static void
-settle (guint msec)
-{
-  gint64 deadline = g_get_monotonic_time () + msec * 1000;
-
-  while (iterate_until (deadline))
-    ;
-}
-
 /* ---- libvirt, as another program would use it --------------------------------------- */
-
-typedef gpointer (*ThreadFunc) (gpointer user_data);
-
-static gpointer
-run_in_thread (ThreadFunc func,
-               gpointer   user_data)
-{
-  GThread *thread = g_thread_new ("test-libvirt", func, user_data);
-
-  return g_thread_join (thread);
-}
 
 static gpointer
 libvirt_open_error_thread (gpointer user_data)
@@ -191,7 +134,7 @@ libvirt_open_error_thread (gpointer user_data)
 static char *
 libvirt_open_error (const char *uri)
 {
-  return run_in_thread (libvirt_open_error_thread, (gpointer)uri);
+  return gh_test_in_thread (libvirt_open_error_thread, (gpointer)uri);
 }
 
 typedef struct
@@ -243,7 +186,7 @@ libvirt_domain_op (const char *command,
                    const char *name)
 {
   DomainOp op = { command, name };
-  g_autofree char *error = run_in_thread (libvirt_domain_op_thread, &op);
+  g_autofree char *error = gh_test_in_thread (libvirt_domain_op_thread, &op);
 
   g_assert_null (error);
 }
@@ -533,9 +476,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  static guint n_apps;
   g_autoptr(GError) error = NULL;
-  g_autofree char *app_id = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
@@ -550,12 +491,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->tmp_dir = g_dir_make_tmp ("greenhouse-display-XXXXXX", &error);
   g_assert_no_error (error);
 
-  /* A new id each time: libadwaita 1.2's AdwApplication keeps a reference to itself once
-   * registered, so each test's application stays exported on the bus. */
-  app_id = g_strdup_printf ("org.greenhouse.Greenhouse.DisplayTest%u", n_apps++);
-  fixture->app = gh_application_new (app_id, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
+  fixture->app = gh_display_test_new_registered_app ("DisplayTest");
 }
 
 /* Shows the window for the connections added so far, as a launch would. */
@@ -566,7 +502,8 @@ fixture_activate (Fixture *fixture)
   fixture->window = GH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
   g_assert_true (GH_IS_WINDOW (fixture->window));
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *)&fixture->window);
-  wait_until (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)), "the window to be mapped");
+  gh_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)),
+                      "the window to be mapped");
 }
 
 static void
@@ -584,7 +521,7 @@ fixture_tear_down (Fixture       *fixture,
 
       gh_application_remove_connection (fixture->app, connection, FALSE);
     }
-  settle (100);
+  gh_test_settle (100);
   g_assert_null (fixture->window);
 
   g_clear_object (&fixture->app);
@@ -623,10 +560,11 @@ test_window_rows (Fixture       *fixture,
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
 
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the test-driver connection to connect");
-  wait_until (count_rows (fixture->window) == G_N_ELEMENTS (expected_rows), "the rows to be made");
-  settle (100);
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the test-driver connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) == G_N_ELEMENTS (expected_rows),
+                      "the rows to be made");
+  gh_test_settle (100);
 
   /* The model must be right before the rows can be. */
   machines = G_LIST_MODEL (gh_connection_get_machines (connection));
@@ -673,7 +611,7 @@ test_window_rows (Fixture       *fixture,
     }
 
   /* The OS names come from libosinfo, which loads in the background. */
-  wait_until (gh_os_db_get_loaded (os_db), "the OS database to load");
+  gh_test_wait_until (gh_os_db_get_loaded (os_db), "the OS database to load");
   for (guint i = 0; i < rows->len; i++)
     {
       const char *subtitle = gh_machine_row_get_subtitle (rows->pdata[i]);
@@ -743,8 +681,8 @@ test_window_broken_uri (Fixture       *fixture,
       g_autoptr(GPtrArray) labels = NULL;
 
       g_assert_nonnull (reason);
-      wait_until (gh_connection_get_state (connections[i]) == GH_CONNECTION_STATE_FAILED,
-                  broken_uris[i]);
+      gh_test_wait_until (gh_connection_get_state (connections[i]) == GH_CONNECTION_STATE_FAILED,
+                          broken_uris[i]);
 
       view = find_view (fixture->window, connections[i]);
       g_assert_nonnull (view);
@@ -767,8 +705,8 @@ test_window_broken_uri (Fixture       *fixture,
       g_assert_nonnull (find_label_with_text (GTK_WIDGET (revealer), banner_titles[i]));
     }
 
-  wait_until (gtk_revealer_get_child_revealed (find_first (view, GTK_TYPE_REVEALER)),
-              "the banner to slide in");
+  gh_test_wait_until (gtk_revealer_get_child_revealed (find_first (view, GTK_TYPE_REVEALER)),
+                      "the banner to slide in");
   png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "broken-uri.png");
   gh_display_test_assert_png (png, 10000);
 
@@ -781,7 +719,7 @@ test_window_broken_uri (Fixture       *fixture,
 
   {
     GhConnectionState state;
-    gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+    gint64 deadline = gh_test_deadline ();
     GhConnectionState last = gh_connection_get_state (connections[0]);
 
     g_signal_emit_by_name (retry, "clicked");
@@ -800,7 +738,7 @@ test_window_broken_uri (Fixture       *fixture,
           }
         if (state == GH_CONNECTION_STATE_FAILED)
           break;
-        iterate_until (deadline);
+        gh_test_iterate_until (deadline);
       }
   }
   g_assert_cmpuint (retry_states->len, >=, 2);
@@ -816,8 +754,8 @@ test_window_broken_uri (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.add-connection", NULL));
-  wait_until ((dialog = GTK_WIDGET (gh_display_test_find_message_dialog ())) != NULL,
-              "the Add Connection dialog");
+  gh_test_wait_until ((dialog = GTK_WIDGET (gh_display_test_find_message_dialog ())) != NULL,
+                      "the Add Connection dialog");
 
   entries = find_all (dialog, GTK_TYPE_TEXT);
   g_assert_cmpuint (entries->len, ==, 1);
@@ -826,7 +764,7 @@ test_window_broken_uri (Fixture       *fixture,
   /* What is half typed is not flagged yet; once the driver is written out, it is. */
   error_label = find_with_css_class (dialog, "caption");
   g_assert_true (GTK_IS_LABEL (error_label));
-  settle (100);
+  gh_test_settle (100);
   dialog_width = gtk_widget_get_width (dialog);
   gtk_editable_set_text (entry, "q");
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
@@ -842,7 +780,7 @@ test_window_broken_uri (Fixture       *fixture,
   /* The longest complaint wraps rather than widening the dialog. */
   gtk_editable_set_text (entry, "://host/system");
   g_assert_true (gtk_widget_get_visible (error_label));
-  settle (100);
+  gh_test_settle (100);
   g_test_message ("Add Connection: %d px wide, %d px with “%s”", dialog_width,
                   gtk_widget_get_width (dialog), gtk_label_get_text (GTK_LABEL (error_label)));
   g_assert_cmpint (gtk_widget_get_width (dialog), ==, dialog_width);
@@ -859,10 +797,10 @@ test_window_broken_uri (Fixture       *fixture,
   added = g_list_model_get_item (shown, 2);
   g_object_unref (added);
   g_assert_cmpstr (gh_connection_get_uri (added), ==, "test:///default");
-  wait_until (gh_connection_get_state (added) == GH_CONNECTION_STATE_CONNECTED,
-              "the added connection to connect");
-  wait_until (count_rows (fixture->window) == 1,
-              "the row of test:///default's machine");
+  gh_test_wait_until (gh_connection_get_state (added) == GH_CONNECTION_STATE_CONNECTED,
+                      "the added connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) == 1,
+                      "the row of test:///default's machine");
 
   remembered = gh_settings_dup_connections (gh_application_get_settings (fixture->app));
   g_assert_true (g_strv_contains ((const char * const *)remembered, "test:///default"));
@@ -900,15 +838,15 @@ test_window_state_change (Fixture       *fixture,
    * its own connection, Greenhouse's connection sees through events. */
   connection = gh_application_add_connection (fixture->app, "test:///default", FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "test:///default to connect");
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "test:///default to connect");
 
   libvirt_domain_op ("define", names[1]);
   libvirt_domain_op ("define", names[2]);
-  wait_until (count_rows (fixture->window) == 3,
-              "rows for the machines defined behind Greenhouse's back");
+  gh_test_wait_until (count_rows (fixture->window) == 3,
+                      "rows for the machines defined behind Greenhouse's back");
   /* New rows take their places in the next layout. */
-  settle (100);
+  gh_test_settle (100);
   rows = shown_rows (fixture->window);
 
   for (guint i = 0; i < rows->len; i++)
@@ -922,10 +860,10 @@ test_window_state_change (Fixture       *fixture,
                    gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING));
 
   libvirt_domain_op ("suspend", "test");
-  wait_until (g_strcmp0 (row_state_text (test_row),
-                         gh_machine_state_get_label (GH_MACHINE_STATE_PAUSED)) == 0,
-              "the row to say Paused");
-  settle (200);
+  gh_test_wait_until (g_strcmp0 (row_state_text (test_row),
+                                 gh_machine_state_get_label (GH_MACHINE_STATE_PAUSED)) == 0,
+                      "the row to say Paused");
+  gh_test_settle (200);
 
   /* The same row widgets, in the same places: only the label changed. */
   rows_after = shown_rows (fixture->window);
@@ -940,9 +878,9 @@ test_window_state_change (Fixture       *fixture,
   /* Paused: Resume is offered, Pause is not. */
   g_assert_true (gtk_widget_is_sensitive (test_row));
   g_assert_true (gtk_widget_activate_action (test_row, "machine.resume", NULL));
-  wait_until (g_strcmp0 (row_state_text (test_row),
-                         gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING)) == 0,
-              "the row to say Running after Resume from the row's menu");
+  gh_test_wait_until (g_strcmp0 (row_state_text (test_row),
+                                 gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING)) == 0,
+                      "the row to say Running after Resume from the row's menu");
   g_assert_true (rows_after->pdata[0] == watched[0]);
 
   /* An action that libvirt refuses: pause a machine that another program paused a moment
@@ -950,26 +888,27 @@ test_window_state_change (Fixture       *fixture,
    * its Details button, and the row then catches up with the event. */
   libvirt_domain_op ("suspend", "test");
   g_assert_true (gtk_widget_activate_action (test_row, "machine.pause", NULL));
-  wait_until (find_label_with_text (GTK_WIDGET (fixture->window),
-                                    "Could not pause “test”") != NULL,
-              "a toast saying the pause failed");
+  gh_test_wait_until (find_label_with_text (GTK_WIDGET (fixture->window),
+                                            "Could not pause “test”") != NULL,
+                      "a toast saying the pause failed");
   details = find_button_with_label (GTK_WIDGET (fixture->window), "_Details");
   g_assert_nonnull (details);
   g_signal_emit_by_name (details, "clicked");
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the error details");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the error details");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could not pause “test”");
   g_test_message ("details: %s", adw_message_dialog_get_body (dialog));
   /* libvirt says why; what failed is in the heading already. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not running"));
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Could not pause"));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_until (g_strcmp0 (row_state_text (test_row),
-                         gh_machine_state_get_label (GH_MACHINE_STATE_PAUSED)) == 0,
-              "the row to say Paused");
+  gh_test_wait_until (g_strcmp0 (row_state_text (test_row),
+                                 gh_machine_state_get_label (GH_MACHINE_STATE_PAUSED)) == 0,
+                      "the row to say Paused");
   libvirt_domain_op ("resume", "test");
-  wait_until (g_strcmp0 (row_state_text (test_row),
-                         gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING)) == 0,
-              "the row to say Running");
+  gh_test_wait_until (g_strcmp0 (row_state_text (test_row),
+                                 gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING)) == 0,
+                      "the row to say Running");
 
   /* Machines undefined behind Greenhouse's back lose their rows; the rows that showed them
    * (kept by the view for later, or gone) hold nothing of them any more. */
@@ -977,8 +916,8 @@ test_window_state_change (Fixture       *fixture,
     undefined[i - 1] = g_object_ref (gh_machine_row_get_machine (GH_MACHINE_ROW (watched[i])));
   libvirt_domain_op ("undefine", names[1]);
   libvirt_domain_op ("undefine", names[2]);
-  wait_until (count_rows (fixture->window) == 1, "the undefined machines' rows to go");
-  settle (100);
+  gh_test_wait_until (count_rows (fixture->window) == 1, "the undefined machines' rows to go");
+  gh_test_settle (100);
   g_clear_pointer (&rows_after, g_ptr_array_unref);
   rows_after = shown_rows (fixture->window);
   g_assert_true (rows_after->pdata[0] == watched[0]);
@@ -1001,22 +940,24 @@ test_window_state_change (Fixture       *fixture,
   /* Force Off from the row asks first, as the console does: Cancel keeps the machine
    * running, Force Off turns it off. */
   g_assert_true (gtk_widget_activate_action (watched[0], "machine.force-off", NULL));
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the confirmation");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the confirmation");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Force Off “test”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Unsaved work"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "force-off"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_response (dialog, "cancel");
-  settle (300);
+  gh_test_settle (300);
   g_assert_cmpstr (row_state_text (watched[0]), ==,
                    gh_machine_state_get_label (GH_MACHINE_STATE_RUNNING));
   g_assert_true (gtk_widget_activate_action (watched[0], "machine.force-off", NULL));
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the confirmation");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the confirmation");
   adw_message_dialog_response (dialog, "force-off");
-  wait_until (g_strcmp0 (row_state_text (watched[0]),
-                         gh_machine_state_get_label (GH_MACHINE_STATE_SHUT_OFF)) == 0,
-              "the row to say Shut Off after Force Off");
+  gh_test_wait_until (g_strcmp0 (row_state_text (watched[0]),
+                                 gh_machine_state_get_label (GH_MACHINE_STATE_SHUT_OFF)) == 0,
+                      "the row to say Shut Off after Force Off");
 
   for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
     {
@@ -1038,8 +979,8 @@ test_window_empty (Fixture       *fixture,
 
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the empty test-driver file to connect");
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the empty test-driver file to connect");
   view = find_view (fixture->window, connection);
 
   rows = shown_rows (fixture->window);
@@ -1094,10 +1035,10 @@ test_window_many (Fixture       *fixture,
 
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the test-driver connection to connect");
-  wait_until (count_rows (fixture->window) > 0, "the first rows");
-  settle (100);
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the test-driver connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) > 0, "the first rows");
+  gh_test_settle (100);
 
   machines = G_LIST_MODEL (gh_connection_get_machines (connection));
   g_assert_cmpuint (g_list_model_get_n_items (machines), ==, N_MANY);
@@ -1129,9 +1070,9 @@ test_window_many (Fixture       *fixture,
   adjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (find_machines_view (fixture->window),
                                                   GTK_TYPE_SCROLLED_WINDOW)));
-  wait_until (scroll_shows (fixture->window, adjustment, TRUE, last_machine),
-              "the last machine's row after scrolling to the end");
-  settle (100);
+  gh_test_wait_until (scroll_shows (fixture->window, adjustment, TRUE, last_machine),
+                      "the last machine's row after scrolling to the end");
+  gh_test_settle (100);
 
   /* The rows in sight show consecutive machines, each its own. */
   g_clear_pointer (&rows, g_ptr_array_unref);
@@ -1174,8 +1115,8 @@ test_window_many (Fixture       *fixture,
     g_assert_true (gh_machine_row_get_machine (GH_MACHINE_ROW (second_row)) != second_machine);
 
   /* And back to the top. */
-  wait_until (scroll_shows (fixture->window, adjustment, FALSE, first_machine),
-              "the first machine's row after scrolling back");
+  gh_test_wait_until (scroll_shows (fixture->window, adjustment, FALSE, first_machine),
+                      "the first machine's row after scrolling back");
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = shown_rows (fixture->window);
   g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[0]), ==, "vm-0000");
@@ -1254,11 +1195,11 @@ test_window_keyboard (Fixture       *fixture,
   a = gh_application_add_connection (fixture->app, uri_a, FALSE);
   b = gh_application_add_connection (fixture->app, uri_b, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (a) == GH_CONNECTION_STATE_CONNECTED &&
-              gh_connection_get_state (b) == GH_CONNECTION_STATE_CONNECTED,
-              "both connections to connect");
-  wait_until (count_rows (fixture->window) == G_N_ELEMENTS (titles), "the four rows");
-  settle (100);
+  gh_test_wait_until (gh_connection_get_state (a) == GH_CONNECTION_STATE_CONNECTED &&
+                      gh_connection_get_state (b) == GH_CONNECTION_STATE_CONNECTED,
+                      "both connections to connect");
+  gh_test_wait_until (count_rows (fixture->window) == G_N_ELEMENTS (titles), "the four rows");
+  gh_test_settle (100);
 
   rows = shown_rows (fixture->window);
   for (guint i = 0; i < rows->len; i++)
@@ -1325,10 +1266,10 @@ test_window_keyboard_one (Fixture       *fixture,
 
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the connection to connect");
-  wait_until (count_rows (fixture->window) == 2, "the two rows");
-  settle (100);
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) == 2, "the two rows");
+  gh_test_settle (100);
   rows = shown_rows (fixture->window);
   g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[0]), ==, "alpha");
 
@@ -1344,15 +1285,16 @@ test_window_keyboard_one (Fixture       *fixture,
   alpha = gh_machine_row_get_machine (rows->pdata[0]);
   g_assert_cmpint (gh_machine_get_state (alpha), ==, GH_MACHINE_STATE_SHUT_OFF);
   press_key (focus_widget (fixture), GDK_KEY_Return);
-  wait_until (gh_machine_get_state (alpha) == GH_MACHINE_STATE_RUNNING,
-              "Enter on the row to start the machine");
+  gh_test_wait_until (gh_machine_get_state (alpha) == GH_MACHINE_STATE_RUNNING,
+                      "Enter on the row to start the machine");
 
   /* Shift+F10 opens the row's menu. */
   menu_button = find_first (rows->pdata[0], GTK_TYPE_MENU_BUTTON);
   press_key_with (focus_widget (fixture), GDK_KEY_F10, GDK_SHIFT_MASK);
-  wait_until (gtk_menu_button_get_popover (menu_button) != NULL &&
-              gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (menu_button))),
-              "the row's menu");
+  gh_test_wait_until (gtk_menu_button_get_popover (menu_button) != NULL &&
+                      gtk_widget_get_mapped (GTK_WIDGET (
+                        gtk_menu_button_get_popover (menu_button))),
+                      "the row's menu");
   gtk_menu_button_popdown (menu_button);
 }
 
@@ -1409,15 +1351,15 @@ test_window_added_connection (Fixture       *fixture,
 
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the long list to connect");
-  wait_until (count_rows (fixture->window) > 0, "the first rows");
-  settle (100);
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the long list to connect");
+  gh_test_wait_until (count_rows (fixture->window) > 0, "the first rows");
+  gh_test_settle (100);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.add-connection", NULL));
-  wait_until ((dialog = GTK_WIDGET (gh_display_test_find_message_dialog ())) != NULL,
-              "the Add Connection dialog");
+  gh_test_wait_until ((dialog = GTK_WIDGET (gh_display_test_find_message_dialog ())) != NULL,
+                      "the Add Connection dialog");
   entries = find_all (dialog, GTK_TYPE_TEXT);
   gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), added_uri);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "add");
@@ -1428,17 +1370,17 @@ test_window_added_connection (Fixture       *fixture,
   g_assert_cmpstr (gh_connection_get_uri (added), ==, added_uri);
 
   /* Six hundred machines above it, and still it is in sight, */
-  wait_until (in_sight (fixture->window, GTK_WIDGET (find_view (fixture->window, added))),
-              "the added connection to be scrolled into sight");
-  wait_until (gh_connection_get_state (added) == GH_CONNECTION_STATE_FAILED,
-              "the added connection to fail");
-  wait_until (in_sight (fixture->window, GTK_WIDGET (find_view (fixture->window, added))),
-              "the failed connection's banner to stay in sight");
+  gh_test_wait_until (in_sight (fixture->window, GTK_WIDGET (find_view (fixture->window, added))),
+                      "the added connection to be scrolled into sight");
+  gh_test_wait_until (gh_connection_get_state (added) == GH_CONNECTION_STATE_FAILED,
+                      "the added connection to fail");
+  gh_test_wait_until (in_sight (fixture->window, GTK_WIDGET (find_view (fixture->window, added))),
+                      "the failed connection's banner to stay in sight");
 
   /* and its failure is a toast as well, with libvirt's reason behind Details. */
-  wait_until (find_toast_label (GTK_WIDGET (fixture->window),
-                                "Could not connect to Test driver: added.xml") != NULL,
-              "a toast saying the connection failed");
+  gh_test_wait_until (find_toast_label (GTK_WIDGET (fixture->window),
+                                        "Could not connect to Test driver: added.xml") != NULL,
+                      "a toast saying the connection failed");
   g_assert_nonnull (find_button_with_label (GTK_WIDGET (fixture->window), "_Details"));
   png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "added-connection.png");
   gh_display_test_assert_png (png, 10000);
@@ -1511,15 +1453,15 @@ test_window_narrow (Fixture       *fixture,
   machines = gh_application_add_connection (fixture->app, machines_uri, FALSE);
   empty = gh_application_add_connection (fixture->app, empty_uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (broken) == GH_CONNECTION_STATE_FAILED &&
-              gh_connection_get_state (machines) == GH_CONNECTION_STATE_CONNECTED &&
-              gh_connection_get_state (empty) == GH_CONNECTION_STATE_CONNECTED,
-              "the three connections to settle");
-  wait_until (gtk_revealer_get_child_revealed (find_first (find_view (fixture->window, broken),
-                                                           GTK_TYPE_REVEALER)),
-              "the banner to slide in");
-  wait_until (count_rows (fixture->window) > 0, "the rows");
-  settle (300);
+  gh_test_wait_until (gh_connection_get_state (broken) == GH_CONNECTION_STATE_FAILED &&
+                      gh_connection_get_state (machines) == GH_CONNECTION_STATE_CONNECTED &&
+                      gh_connection_get_state (empty) == GH_CONNECTION_STATE_CONNECTED,
+                      "the three connections to settle");
+  gh_test_wait_until (gtk_revealer_get_child_revealed (
+                        find_first (find_view (fixture->window, broken), GTK_TYPE_REVEALER)),
+                      "the banner to slide in");
+  gh_test_wait_until (count_rows (fixture->window) > 0, "the rows");
+  gh_test_settle (300);
 
   /* As narrow as it goes (its width-request; client-side decorations take a few pixels
    * of the size asked for). */
@@ -1545,11 +1487,11 @@ test_window_narrow (Fixture       *fixture,
     GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (find_machines_view (fixture->window),
                                                   GTK_TYPE_SCROLLED_WINDOW)));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  wait_until (in_sight (fixture->window, GTK_WIDGET (find_view (fixture->window, empty))),
-              "the empty connection after scrolling to the end");
-  settle (300);
+  gh_test_wait_until (in_sight (fixture->window, GTK_WIDGET (find_view (fixture->window, empty))),
+                      "the empty connection after scrolling to the end");
+  gh_test_settle (300);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  settle (100);
+  gh_test_settle (100);
   assert_views_fit (fixture->window);
   g_clear_pointer (&png, g_free);
   png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "narrow-end.png");
@@ -1582,22 +1524,23 @@ test_window_delete_dialog (Fixture       *fixture,
 
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the connection to connect");
-  wait_until (count_rows (fixture->window) == 2, "the two rows");
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) == 2, "the two rows");
   rows = shown_rows (fixture->window);
   g_assert_cmpstr (gh_machine_row_get_title (rows->pdata[1]), ==, "beta");
 
   /* beta runs. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[1], "machine.delete", NULL));
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the delete dialog");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the delete dialog");
   g_test_message ("body: %s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "It is running and will be turned off first"));
   /* Kept to look at after the dialog is gone. */
   check = g_object_ref (find_first (dialog, GTK_TYPE_CHECK_BUTTON));
   g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response), &response);
-  settle (200);
+  gh_test_settle (200);
 
   focus = gtk_root_get_focus (GTK_ROOT (dialog));
   g_test_message ("focus in the dialog: %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
@@ -1605,17 +1548,18 @@ test_window_delete_dialog (Fixture       *fixture,
   /* A button activated from the keyboard clicks a moment later, as it shows itself
    * pressed. */
   g_assert_false (gtk_check_button_get_active (check));
-  wait_until (response != NULL, "a response to Enter");
+  gh_test_wait_until (response != NULL, "a response to Enter");
   g_assert_cmpstr (response, ==, "cancel");
   g_assert_false (gtk_check_button_get_active (check));
-  wait_until (gh_display_test_find_message_dialog () == NULL, "the dialog to close");
-  settle (100);
+  gh_test_wait_until (gh_display_test_find_message_dialog () == NULL, "the dialog to close");
+  gh_test_settle (100);
   machines = G_LIST_MODEL (gh_connection_get_machines (connection));
   g_assert_cmpuint (g_list_model_get_n_items (machines), ==, 2);
 
   /* alpha is off: nothing to turn off. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.delete", NULL));
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the delete dialog");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the delete dialog");
   g_assert_null (strstr (adw_message_dialog_get_body (dialog), "turned off"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -1663,9 +1607,9 @@ test_window_install_start (Fixture       *fixture,
 
   connection = gh_application_add_connection (fixture->app, uri, FALSE);
   fixture_activate (fixture);
-  wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
-              "the connection to connect");
-  wait_until (count_rows (fixture->window) == 1, "the row");
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) == 1, "the row");
   rows = shown_rows (fixture->window);
   machine = gh_machine_list_lookup_by_name (gh_connection_get_machines (connection), "installer");
   g_assert_true (gh_machine_get_installing (machine));
@@ -1673,15 +1617,16 @@ test_window_install_start (Fixture       *fixture,
 
   /* Cancel: nothing runs. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.start", NULL));
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the start dialog");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the start dialog");
   g_test_message ("body: %s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "erases what it wrote"));
   g_assert_true (adw_message_dialog_has_response (dialog, "installer"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response), &response);
   click_response (dialog, "_Cancel");
-  wait_until (gh_display_test_find_message_dialog () == NULL, "the dialog to close");
-  settle (200);
+  gh_test_wait_until (gh_display_test_find_message_dialog () == NULL, "the dialog to close");
+  gh_test_settle (200);
   g_assert_cmpstr (response, ==, "cancel");
   g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_SHUT_OFF);
   g_assert_true (gh_machine_get_installing (machine));
@@ -1689,9 +1634,9 @@ test_window_install_start (Fixture       *fixture,
   /* A finish that failed by itself: a toast, with Retry. */
   g_set_error_literal (&error, GH_ERROR, GH_ERROR_FAILED, "the disk is gone");
   _gh_machine_report_install_failed (machine, error);
-  wait_until (find_toast_label (GTK_WIDGET (fixture->window),
-                                "Could not finish installing “installer”") != NULL,
-              "a toast saying the install could not be finished");
+  gh_test_wait_until (find_toast_label (GTK_WIDGET (fixture->window),
+                                        "Could not finish installing “installer”") != NULL,
+                      "a toast saying the install could not be finished");
 
   /* What a cleanup after a dead daemon could not remove is said too. */
   g_clear_error (&error);
@@ -1699,19 +1644,21 @@ test_window_install_start (Fixture       *fixture,
                  "Greenhouse could not remove what an unfinished task left behind",
                  "the volume /pool/x-install-initrd: permission denied");
   _gh_connection_set_cleanup_error (connection, error);
-  wait_until (find_toast_label (GTK_WIDGET (fixture->window),
-                                "Greenhouse could not remove what an unfinished task left behind") != NULL,
-              "a toast saying what could not be cleaned up");
+  gh_test_wait_until (find_toast_label (GTK_WIDGET (fixture->window),
+                                        "Greenhouse could not remove what an unfinished "
+                                        "task left behind") != NULL,
+                      "a toast saying what could not be cleaned up");
 
   /* The user knows the installer was done: the installed system starts. */
   g_assert_true (gtk_widget_activate_action (rows->pdata[0], "machine.start", NULL));
-  wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL, "the start dialog");
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the start dialog");
   click_response (dialog, "Start _Installed System");
-  wait_until (!gh_machine_get_installing (machine) &&
-              gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
-              "the installed system to start");
-  wait_until (g_strcmp0 (gh_machine_row_get_state_text (rows->pdata[0]), "Running") == 0,
-              "the row to say Running");
+  gh_test_wait_until (!gh_machine_get_installing (machine) &&
+                      gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
+                      "the installed system to start");
+  gh_test_wait_until (g_strcmp0 (gh_machine_row_get_state_text (rows->pdata[0]), "Running") == 0,
+                      "the row to say Running");
 }
 
 static GtkWindow *
@@ -1751,13 +1698,13 @@ test_app_actions (Fixture       *fixture,
   g_assert_true (g_strv_contains ((const char * const *)actions, "app.shortcuts"));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  wait_until ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL,
-              "the shortcuts window");
+  gh_test_wait_until ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL,
+                      "the shortcuts window");
   gtk_window_close (shortcuts);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  wait_until ((about = (AdwAboutWindow *)find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL,
-              "the About window");
+  gh_test_wait_until ((about = (AdwAboutWindow *)find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL,
+                      "the About window");
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Greenhouse");
   g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
   g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
@@ -1775,18 +1722,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  gh_libvirt_guard_check_loaded ();
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      /* TAP: stops the run with a reason instead of a crash. */
-      g_print ("Bail out! No display could be opened: run the display suite under "
-               "`xvfb-run -a dbus-run-session` (build-aux/dev test does).\n");
-      return 1;
-    }
+  if (!gh_display_test_init (&argc, &argv))
+    return 1;
 
   g_test_add ("/display/window/rows", Fixture, NULL,
               fixture_set_up, test_window_rows, fixture_tear_down);

@@ -295,6 +295,39 @@ gh_e2e_open_connection (const char    *uri,
   return g_steal_pointer (&connection);
 }
 
+GhConnection *
+gh_e2e_open_with_os_db (const char  *uri,
+                        GhOsDb     **os_db)
+{
+  g_autoptr(GhConnection) connection = gh_connection_new (uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  *os_db = gh_os_db_get_default ();
+  gh_os_db_load_async (*os_db, NULL, gh_e2e_store_result, &loaded);
+
+  gh_connection_open_async (connection, NULL, gh_e2e_store_result, &result);
+  gh_e2e_wait_until (result != NULL && loaded != NULL, 30,
+                     "opening %s and loading the OS database", uri);
+  g_assert_true (gh_connection_open_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (gh_os_db_load_finish (*os_db, loaded, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&connection);
+}
+
+void
+gh_e2e_close_plain (virConnectPtr *plain,
+                    virDomainPtr  *domain)
+{
+  gh_e2e_allow_outside_calls (TRUE);
+  g_clear_pointer (domain, virDomainFree);
+  g_clear_pointer (plain, virConnectClose);
+  gh_e2e_allow_outside_calls (FALSE);
+}
+
 GPid
 gh_e2e_find_session_daemon (void)
 {

@@ -63,6 +63,16 @@ void         gh_e2e_spin             (guint            ms);
 GhConnection *gh_e2e_open_connection (const char      *uri,
                                       virConnectPtr   *plain);
 
+/* A GhConnection to @uri, opened while the default GhOsDb (in @os_db) loads beside it;
+ * fails the test if either fails. */
+GhConnection *gh_e2e_open_with_os_db (const char      *uri,
+                                      GhOsDb         **os_db);
+
+/* Closes the test's own plain connection and its domain (either may be NULL): a test
+ * does so before it kills the daemon, which they would die with. */
+void         gh_e2e_close_plain      (virConnectPtr   *plain,
+                                      virDomainPtr    *domain);
+
 /* What a running guest writes on its first serial port (`<serial type='pty'>`), read from
  * the pty libvirt made for it: how a test knows that the guest is ready for what it sends
  * next, rather than waiting for time to pass. */

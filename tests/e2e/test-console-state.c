@@ -22,6 +22,7 @@
 #include "gh-application.h"
 #include "gh-console-window.h"
 #include "gh-core.h"
+#include "gh-display-test-util.h"
 #include "gh-e2e-keys.h"
 #include "gh-e2e-util.h"
 #include "gh-machine-row.h"
@@ -268,9 +269,7 @@ test_inputs_lost (void)
   gh_spice_session_disconnect (e2e.session);
   gh_e2e_spin (3000);
 
-  app = gh_application_new ("org.greenhouse.Greenhouse.E2eConsoleState", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = gh_display_test_new_registered_app ("E2eConsoleState");
   window = gh_application_open_console (app, e2e.machine);
   g_assert_nonnull (window);
   display = gh_console_window_get_display (window);
@@ -331,10 +330,7 @@ test_daemon_lost (void)
                                  &refused);
 
   /* The plain connection would die with the daemon. */
-  gh_e2e_allow_outside_calls (TRUE);
-  g_clear_pointer (&e2e.domain, virDomainFree);
-  g_clear_pointer (&e2e.plain, virConnectClose);
-  gh_e2e_allow_outside_calls (FALSE);
+  gh_e2e_close_plain (&e2e.plain, &e2e.domain);
   gh_e2e_kill_session_daemon ();
 
   gh_e2e_wait_until (gh_spice_session_get_state (e2e.session) != GH_SPICE_SESSION_STATE_CONNECTED,

@@ -28,6 +28,7 @@
 #include "gh-create-wizard.h"
 #include "gh-machine-settings.h"
 #include "gh-core.h"
+#include "gh-display-test-util.h"
 #include "gh-e2e-keys.h"
 #include "gh-e2e-util.h"
 #include "gh-spice-display.h"
@@ -636,7 +637,6 @@ static void
 test_installer_window (void)
 {
   g_autoptr(GhApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(Image) image = NULL;
   GhConsoleWindow *window;
   GhSpiceDisplay *display;
@@ -654,9 +654,7 @@ test_installer_window (void)
   gh_spice_session_disconnect (e2e.installer.session);
   gh_e2e_spin (3000);
 
-  app = gh_application_new ("org.greenhouse.Greenhouse.E2eConsole", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = gh_display_test_new_registered_app ("E2eConsole");
 
   window = gh_application_open_console (app, e2e.installer.machine);
   g_assert_nonnull (window);
@@ -1213,14 +1211,11 @@ static void
 test_wizard_installer (void)
 {
   g_autoptr(GhApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   GhConsoleWindow *window;
   Guest guest = { NULL, };
   g_autoptr(Image) screen = NULL;
 
-  app = gh_application_new ("org.greenhouse.Greenhouse.E2eWizard", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = gh_display_test_new_registered_app ("E2eWizard");
 
   window = create_with_wizard (app, WIZARD_NAME, FALSE, &guest);
   g_assert_false (gh_machine_get_installing (guest.machine));
@@ -1303,9 +1298,7 @@ test_wizard_express (void)
   ConsoleKeys keys;
   guint64 frames_before;
 
-  app = gh_application_new ("org.greenhouse.Greenhouse.E2eExpress", G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = gh_display_test_new_registered_app ("E2eExpress");
 
   window = create_with_wizard (app, EXPRESS_NAME, TRUE, &guest);
   g_assert_true (gh_machine_get_installing (guest.machine));

@@ -27,6 +27,7 @@
 #include "gh-core.h"
 #include "gh-core-private.h"
 #include "gh-e2e-util.h"
+#include "gh-test-util.h"
 
 #define URI             "qemu:///session"
 #define DOMAIN_PREFIX   "greenhouse-e2e-create-"
@@ -53,30 +54,6 @@ static struct
 } e2e;
 
 /* ---- Plain libvirt, off the main thread --------------------------------------------- */
-
-typedef gpointer (*WorkerFunc) (gpointer data);
-
-static gpointer
-in_worker (WorkerFunc func,
-           gpointer   data)
-{
-  GThread *thread = g_thread_new ("e2e-libvirt", func, data);
-
-  return g_thread_join (thread);
-}
-
-static gpointer
-open_plain (gpointer data)
-{
-  return virConnectOpen (URI);
-}
-
-static gpointer
-close_plain (gpointer data)
-{
-  virConnectClose (data);
-  return NULL;
-}
 
 /* Where the creator puts disks on a session connection. */
 static char *
@@ -196,7 +173,7 @@ remove_all (const char *name)
   g_autofree char *dir = greenhouse_dir ();
   g_autofree char *images = images_dir ();
 
-  in_worker (remove_all_thread, (gpointer) name);
+  gh_test_in_thread (remove_all_thread, (gpointer) name);
   g_rmdir (images);
   g_rmdir (dir);
 }
@@ -209,7 +186,7 @@ assert_nothing_left (const char *name)
   g_autofree char *file = g_strdup_printf ("%s/%s.qcow2", images, name);
   Look look = { .name = name };
 
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_false (look.domain);
   g_assert_false (look.pool);
   g_assert_false (look.volume);
@@ -219,16 +196,6 @@ assert_nothing_left (const char *name)
 }
 
 /* ---- Creating ------------------------------------------------------------------------ */
-
-static OsinfoOs *
-lookup_os (const char *short_id)
-{
-  OsinfoOs *os = gh_os_db_lookup_os (e2e.os_db, short_id);
-
-  if (os == NULL)
-    g_error ("osinfo-db has no OS “%s”", short_id);
-  return os;
-}
 
 /* What the wizard would make for @os, small enough for the test host. */
 static GhDomainSpec *
@@ -326,24 +293,12 @@ prepare (void)
 static void
 test_open (void)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
   g_autoptr(GAsyncResult) inventory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *images = images_dir ();
   const GhCreateHost *host;
 
-  e2e.os_db = gh_os_db_get_default ();
-  gh_os_db_load_async (e2e.os_db, NULL, gh_e2e_store_result, &loaded);
-
-  e2e.connection = gh_connection_new (URI);
-  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
-  gh_e2e_wait_until (result != NULL && loaded != NULL, OPEN_TIMEOUT_S,
-                     "opening %s and loading the OS database", URI);
-  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
-  g_assert_no_error (error);
-  g_assert_true (gh_os_db_load_finish (e2e.os_db, loaded, &error));
-  g_assert_no_error (error);
+  e2e.connection = gh_e2e_open_with_os_db (URI, &e2e.os_db);
 
   e2e.inventory = g_object_ref (gh_connection_get_host_inventory (e2e.connection));
   gh_host_inventory_load_async (e2e.inventory, NULL, gh_e2e_store_result, &inventory);
@@ -351,7 +306,7 @@ test_open (void)
   g_assert_true (gh_host_inventory_load_finish (e2e.inventory, inventory, &error));
   g_assert_no_error (error);
 
-  e2e.plain = in_worker (open_plain, NULL);
+  e2e.plain = gh_test_virt_open_in_thread (URI);
   if (e2e.plain == NULL)
     g_error ("virConnectOpen (%s) failed", URI);
 
@@ -386,7 +341,7 @@ static void
 test_define (gconstpointer data)
 {
   const DefineCase *c = data;
-  OsinfoOs *os = c->short_id != NULL ? lookup_os (c->short_id) : NULL;
+  OsinfoOs *os = c->short_id != NULL ? gh_test_lookup_os (e2e.os_db, c->short_id) : NULL;
   g_autoptr(GhDomainSpec) spec = spec_for (c->name, os);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) steps = NULL;
@@ -408,7 +363,7 @@ test_define (gconstpointer data)
   g_assert_cmpint (g_array_index (steps, GhCreateStep, 2), ==, GH_CREATE_STEP_DEFINE);
   g_assert_cmpint (g_array_index (steps, GhCreateStep, 3), ==, GH_CREATE_STEP_DONE);
 
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_true (look.domain);
   g_assert_false (look.running);
   g_assert_true (look.pool);
@@ -439,7 +394,7 @@ static void
 test_rollback_pool (void)
 {
   const char *name = DOMAIN_PREFIX "pool-fails";
-  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GhDomainSpec) spec = spec_for (name, gh_test_lookup_os (e2e.os_db, "fedora37"));
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = greenhouse_dir ();
   g_autofree char *uuid = NULL;
@@ -466,7 +421,7 @@ static void
 test_rollback_volume (void)
 {
   const char *name = DOMAIN_PREFIX "too-large";
-  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GhDomainSpec) spec = spec_for (name, gh_test_lookup_os (e2e.os_db, "fedora37"));
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = greenhouse_dir ();
   g_autofree char *uuid = NULL;
@@ -489,7 +444,7 @@ static void
 test_rollback_define (void)
 {
   const char *name = DOMAIN_PREFIX "refused";
-  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GhDomainSpec) spec = spec_for (name, gh_test_lookup_os (e2e.os_db, "fedora37"));
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
 
@@ -512,7 +467,7 @@ static void
 test_cancel (void)
 {
   const char *name = DOMAIN_PREFIX "cancelled";
-  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GhDomainSpec) spec = spec_for (name, gh_test_lookup_os (e2e.os_db, "fedora37"));
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *image = g_build_filename (g_get_tmp_dir (), "greenhouse-e2e-image.raw", NULL);
@@ -540,7 +495,7 @@ static void
 test_start (void)
 {
   const char *name = DOMAIN_PREFIX "started";
-  g_autoptr(GhDomainSpec) spec = spec_for (name, lookup_os ("fedora37"));
+  g_autoptr(GhDomainSpec) spec = spec_for (name, gh_test_lookup_os (e2e.os_db, "fedora37"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) steps = NULL;
   g_autofree char *uuid = NULL;
@@ -553,7 +508,7 @@ test_start (void)
   g_assert_cmpint (g_array_index (steps, GhCreateStep, 3), ==, GH_CREATE_STEP_START);
 
   /* An empty disk and no media: the firmware finds nothing to boot, but QEMU runs. */
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_true (look.domain);
   g_assert_true (look.running);
   look_clear (&look);
@@ -592,7 +547,7 @@ express_spec_for (const char *name,
   g_assert_cmpstr (info->os_id, ==, "http://debian.org/debian/testing");
   g_assert_true (gh_express_install_supported (info->media, NULL));
 
-  spec = spec_for (name, lookup_os ("debiantesting"));
+  spec = spec_for (name, gh_test_lookup_os (e2e.os_db, "debiantesting"));
   /* Below about 780 MiB the amd64 installer enters its low-memory mode, which asks
    * other questions and proceeds in English whatever it is told. */
   spec->memory = (guint64) 1024 << 20;
@@ -650,7 +605,7 @@ assert_only_disk_left (const char *name)
 {
   InstallFiles files = { .name = name };
 
-  in_worker (install_files_thread, &files);
+  gh_test_in_thread (install_files_thread, &files);
   g_assert_false (files.kernel);
   g_assert_false (files.initrd);
   g_assert_true (files.disk);
@@ -760,7 +715,7 @@ type_line_into_installer (const char *line,
 {
   Typing typing = { user_data, line };
 
-  in_worker (type_thread, &typing);
+  gh_test_in_thread (type_thread, &typing);
 }
 
 static GhMachine *
@@ -810,7 +765,7 @@ test_express (void)
   /* The install phase: the installer with its answers, stopped by its reboot. */
   kernel = g_build_filename (images, DOMAIN_PREFIX "express-install-kernel", NULL);
   initrd = g_build_filename (images, DOMAIN_PREFIX "express-install-initrd", NULL);
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_true (look.running);
   {
     g_autofree char *kernel_xml = g_strdup_printf ("<kernel>%s</kernel>", kernel);
@@ -831,7 +786,7 @@ test_express (void)
     g_assert_null (strstr (look.xml, spec->express->password));
   }
   look_clear (&look);
-  in_worker (install_files_thread, &files);
+  gh_test_in_thread (install_files_thread, &files);
   g_assert_true (files.kernel);
   g_assert_true (files.initrd);
   g_assert_true (files.disk);
@@ -868,7 +823,7 @@ test_express (void)
   /* Greenhouse booted the installed system by itself. */
   gh_e2e_wait_until (gh_machine_get_state (machine) == GH_MACHINE_STATE_RUNNING,
                      OPEN_TIMEOUT_S, "the installed system to start");
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_true (look.running);
   g_assert_null (strstr (look.xml, "<kernel>"));
   g_assert_null (strstr (look.xml, "<initrd>"));
@@ -979,7 +934,7 @@ kill_daemon_at_point (const char *point,
   gh_e2e_wait_until (_gh_test_point_is_reached (), seconds, "a worker at “%s”", point);
 
   /* The test's own connection dies with the daemon; it comes back after. */
-  in_worker (close_plain, g_steal_pointer (&e2e.plain));
+  gh_test_virt_close_in_thread (g_steal_pointer (&e2e.plain));
   daemon = gh_e2e_find_session_daemon ();
   g_assert_cmpint (daemon, !=, 0);
   g_test_message ("killing the session daemon, pid %d, at %s", (int) daemon, point);
@@ -1006,7 +961,7 @@ wait_for_cleanup (guint n_cleanups)
     g_error ("the cleanup after the reconnection failed: %s", error->message);
   g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
 
-  e2e.plain = in_worker (open_plain, NULL);
+  e2e.plain = gh_test_virt_open_in_thread (URI);
   g_assert_nonnull (e2e.plain);
 }
 
@@ -1045,7 +1000,8 @@ test_kill_create (gconstpointer data)
       g_test_skip ("no installer ISO in $GREENHOUSE_E2E_FILES");
       return;
     }
-  spec = c->express ? express_spec_for (c->name, iso) : spec_for (c->name, lookup_os ("fedora37"));
+  spec = c->express ? express_spec_for (c->name, iso)
+                    : spec_for (c->name, gh_test_lookup_os (e2e.os_db, "fedora37"));
 
   _gh_test_point_arm (c->point);
   gh_machine_creator_create_async (e2e.creator, spec, SMALL_DISK, NULL, c->start, NULL,
@@ -1079,7 +1035,8 @@ test_kill_delete (void)
   GhMachine *machine;
   guint n_cleanups;
 
-  spec = iso != NULL ? express_spec_for (name, iso) : spec_for (name, lookup_os ("fedora37"));
+  spec = iso != NULL ? express_spec_for (name, iso)
+                     : spec_for (name, gh_test_lookup_os (e2e.os_db, "fedora37"));
   uuid = create (spec, SMALL_DISK, NULL, FALSE, GH_CREATE_STEP_NONE, NULL, &error);
   g_assert_no_error (error);
   gh_e2e_wait_until (lookup_machine (uuid) != NULL, OPEN_TIMEOUT_S, "the new machine's row");
@@ -1093,11 +1050,11 @@ test_kill_delete (void)
   g_test_message ("%s", error->message);
 
   wait_for_cleanup (n_cleanups);
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_false (look.domain);
   g_assert_false (look.volume);
   look_clear (&look);
-  in_worker (install_files_thread, &files);
+  gh_test_in_thread (install_files_thread, &files);
   g_assert_false (files.kernel);
   g_assert_false (files.initrd);
   g_assert_false (files.disk);
@@ -1146,7 +1103,7 @@ test_kill_finish (void)
   g_test_message ("%s", error->message);
 
   wait_for_cleanup (n_cleanups);
-  in_worker (look_thread, &look);
+  gh_test_in_thread (look_thread, &look);
   g_assert_true (look.domain);
   g_assert_null (strstr (look.xml, "<kernel>"));
   look_clear (&look);
@@ -1172,7 +1129,7 @@ test_close (void)
   g_clear_object (&e2e.inventory);
   gh_connection_close (e2e.connection);
   g_clear_object (&e2e.connection);
-  in_worker (close_plain, g_steal_pointer (&e2e.plain));
+  gh_test_virt_close_in_thread (g_steal_pointer (&e2e.plain));
 }
 
 int

@@ -321,10 +321,7 @@ test_reboot_ends_it (void)
 
   /* The daemon dies and comes back: the finish is tried again. */
   g_assert_no_errno (g_rename (away, e2e.disk));
-  gh_e2e_allow_outside_calls (TRUE);
-  g_clear_pointer (&e2e.domain, virDomainFree);
-  g_clear_pointer (&e2e.plain, virConnectClose);
-  gh_e2e_allow_outside_calls (FALSE);
+  gh_e2e_close_plain (&e2e.plain, &e2e.domain);
   gh_e2e_kill_session_daemon ();
   gh_e2e_wait_until (gh_connection_get_state (e2e.connection) != GH_CONNECTION_STATE_CONNECTED,
                      OPEN_TIMEOUT_S, "the connection to be lost");
@@ -370,10 +367,7 @@ main (int   argc,
 
   g_clear_object (&e2e.machine);
   g_clear_object (&e2e.connection);
-  gh_e2e_allow_outside_calls (TRUE);
-  g_clear_pointer (&e2e.domain, virDomainFree);
-  g_clear_pointer (&e2e.plain, virConnectClose);
-  gh_e2e_allow_outside_calls (FALSE);
+  gh_e2e_close_plain (&e2e.plain, &e2e.domain);
   g_free (e2e.dir);
   g_free (e2e.serial_log);
   g_free (e2e.disk);

@@ -20,6 +20,7 @@
 #include "gh-core.h"
 #include "gh-core-private.h"
 #include "gh-e2e-util.h"
+#include "gh-test-util.h"
 
 #define URI             "qemu:///session"
 #define DOMAIN_PREFIX   "greenhouse-e2e-plan-"
@@ -65,42 +66,6 @@ static const char gpu_host[] =
   "<address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/></iommuGroup>"
   "</capability></device>"
   "</node>";
-
-/* The test plays "another tool" with plain libvirt, always off the main thread, which
- * the suite's guard (tests/guard) watches. */
-typedef gpointer (*WorkerFunc) (gpointer data);
-
-static gpointer
-in_worker (WorkerFunc func,
-           gpointer   data)
-{
-  GThread *thread = g_thread_new ("e2e-libvirt", func, data);
-
-  return g_thread_join (thread);
-}
-
-static gpointer
-open_plain (gpointer data)
-{
-  return virConnectOpen (URI);
-}
-
-static gpointer
-close_plain (gpointer data)
-{
-  virConnectClose (data);
-  return NULL;
-}
-
-static OsinfoOs *
-lookup_os (const char *short_id)
-{
-  OsinfoOs *os = gh_os_db_lookup_os (e2e.os_db, short_id);
-
-  if (os == NULL)
-    g_error ("osinfo-db has no OS “%s”", short_id);
-  return os;
-}
 
 static char *
 domain_xml (const char           *name,
@@ -201,7 +166,7 @@ define_path (const char           *what,
   xml = domain_xml (name, path);
   job.xml = xml;
   job.start = start;
-  in_worker (define_and_undefine, &job);
+  gh_test_in_thread (define_and_undefine, &job);
 
   if (job.error != NULL)
     g_error ("%s: libvirt refused the %s path: %s\n%s", what,
@@ -223,23 +188,11 @@ define_path (const char           *what,
 static void
 test_open (void)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) loaded = NULL;
-  g_autoptr(GError) error = NULL;
+  e2e.connection = gh_e2e_open_with_os_db (URI, &e2e.os_db);
 
-  e2e.os_db = gh_os_db_get_default ();
-  gh_os_db_load_async (e2e.os_db, NULL, gh_e2e_store_result, &loaded);
-
-  e2e.connection = gh_connection_new (URI);
-  gh_connection_open_async (e2e.connection, NULL, gh_e2e_store_result, &result);
-  gh_e2e_wait_until (result != NULL && loaded != NULL, OPEN_TIMEOUT_S,
-                     "opening %s and loading the OS database", URI);
-  g_assert_true (gh_connection_open_finish (e2e.connection, result, &error));
-  g_assert_no_error (error);
-  g_assert_true (gh_os_db_load_finish (e2e.os_db, loaded, &error));
-  g_assert_no_error (error);
-
-  e2e.plain = in_worker (open_plain, NULL);
+  /* The test plays "another tool" with plain libvirt, always off the main thread, which
+   * the suite's guard (tests/guard) watches. */
+  e2e.plain = gh_test_virt_open_in_thread (URI);
   if (e2e.plain == NULL)
     g_error ("virConnectOpen (%s) failed", URI);
 }
@@ -297,7 +250,7 @@ test_define_feasible (void)
       g_autoptr(GhGraphicsPlan) plan = NULL;
       guint n_feasible = 0;
 
-      plan = gh_graphics_planner_plan (lookup_os (oses[i]),
+      plan = gh_graphics_planner_plan (gh_test_lookup_os (e2e.os_db, oses[i]),
                                        gh_host_inventory_get_host (e2e.inventory),
                                        gh_connection_get_graphics_flags (e2e.connection),
                                        GH_GRAPHICS_PREFER_BEST_3D, FALSE);
@@ -357,7 +310,8 @@ test_define_every_kind (void)
   g_autoptr(GhGraphicsPlan) plan = NULL;
   guint n_kinds = 0;
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), gh_host_inventory_get_host (host),
+  plan = gh_graphics_planner_plan (gh_test_lookup_os (e2e.os_db, "fedora37"),
+                                   gh_host_inventory_get_host (host),
                                    GH_GRAPHICS_CONNECTION_SYSTEM,
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   for (guint i = 0; i < gh_graphics_plan_get_n_paths (plan); i++)
@@ -405,7 +359,8 @@ test_virgl_to_native (void)
 
   /* This machine's own plan has virgl only where it has a render node. */
   host = has_render_node () ? g_object_ref (e2e.inventory) : make_gpu_host ();
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"), gh_host_inventory_get_host (host),
+  plan = gh_graphics_planner_plan (gh_test_lookup_os (e2e.os_db, "fedora37"),
+                                   gh_host_inventory_get_host (host),
                                    gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   virgl = gh_graphics_plan_find (plan, GH_GRAPHICS_PATH_VIRGL, NULL);
@@ -414,7 +369,7 @@ test_virgl_to_native (void)
 
   xml = domain_xml (DOMAIN_PREFIX "virgl-native", virgl);
   job.xml = xml;
-  in_worker (to_native, &job);
+  gh_test_in_thread (to_native, &job);
   if (job.native == NULL)
     g_error ("virConnectDomainXMLToNative refused the virgl path: %s\n%s", job.error, xml);
 
@@ -444,7 +399,7 @@ test_remote_socket (void)
   g_autofree char *switched = NULL;
   DefineJob job = { 0 };
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"),
+  plan = gh_graphics_planner_plan (gh_test_lookup_os (e2e.os_db, "fedora37"),
                                    gh_host_inventory_get_host (e2e.inventory),
                                    GH_GRAPHICS_CONNECTION_REMOTE, GH_GRAPHICS_PREFER_BEST_3D,
                                    FALSE);
@@ -462,7 +417,7 @@ test_remote_socket (void)
   xml = domain_xml (DOMAIN_PREFIX "remote-socket", recommended);
   job.xml = xml;
   job.start = TRUE;
-  in_worker (define_and_undefine, &job);
+  gh_test_in_thread (define_and_undefine, &job);
   if (job.error != NULL)
     g_error ("libvirt refused the remote display: %s\n%s", job.error, xml);
   g_assert_true (job.started);
@@ -486,7 +441,7 @@ test_remote_socket (void)
   g_assert_cmpuint (gh_domain_editor_close_open_displays (editor), ==, 1);
   switched = gh_domain_editor_to_xml (editor);
   job = (DefineJob) { .xml = switched, .start = TRUE };
-  in_worker (define_and_undefine, &job);
+  gh_test_in_thread (define_and_undefine, &job);
   if (job.error != NULL)
     g_error ("libvirt refused the display moved to a socket: %s\n%s", job.error, switched);
   g_assert_true (job.started);
@@ -509,7 +464,7 @@ test_start_recommended (void)
   g_autoptr(GhGraphicsPlan) plan = NULL;
   const GhGraphicsPath *recommended;
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"),
+  plan = gh_graphics_planner_plan (gh_test_lookup_os (e2e.os_db, "fedora37"),
                                    gh_host_inventory_get_host (e2e.inventory),
                                    gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
@@ -594,7 +549,7 @@ test_host_report (void)
       return;
     }
 
-  plan = gh_graphics_planner_plan (lookup_os ("fedora37"),
+  plan = gh_graphics_planner_plan (gh_test_lookup_os (e2e.os_db, "fedora37"),
                                    gh_host_inventory_get_host (e2e.inventory),
                                    gh_connection_get_graphics_flags (e2e.connection),
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
@@ -809,7 +764,7 @@ test_host_file (void)
 static void
 test_close (void)
 {
-  in_worker (close_plain, g_steal_pointer (&e2e.plain));
+  gh_test_virt_close_in_thread (g_steal_pointer (&e2e.plain));
   g_clear_object (&e2e.inventory);
   gh_connection_close (e2e.connection);
   gh_e2e_wait_until (gh_connection_get_state (e2e.connection) == GH_CONNECTION_STATE_DISCONNECTED,

@@ -133,15 +133,6 @@ open_plain_connection (void)
 }
 
 static void
-close_plain_connection (void)
-{
-  gh_e2e_allow_outside_calls (TRUE);
-  g_clear_pointer (&e2e.domain, virDomainFree);
-  g_clear_pointer (&e2e.plain, virConnectClose);
-  gh_e2e_allow_outside_calls (FALSE);
-}
-
-static void
 perform (GhMachineAction action)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -367,7 +358,7 @@ test_daemon_lost (void)
   GPid daemon, new_daemon;
 
   /* The plain connection would die with the daemon; it is not what is under test. */
-  close_plain_connection ();
+  gh_e2e_close_plain (&e2e.plain, &e2e.domain);
 
   daemon = gh_e2e_find_session_daemon ();
   if (daemon == 0)
@@ -436,7 +427,7 @@ test_action_during_loss (void)
   g_autoptr(GhMachine) machine = g_object_ref (tiny_machine ());
   GPid daemon;
 
-  close_plain_connection ();
+  gh_e2e_close_plain (&e2e.plain, &e2e.domain);
   daemon = gh_e2e_find_session_daemon ();
   g_assert_cmpint (daemon, !=, 0);
   g_assert_true (gh_machine_can_perform (machine, GH_MACHINE_ACTION_START));
@@ -521,7 +512,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  close_plain_connection ();
+  gh_e2e_close_plain (&e2e.plain, &e2e.domain);
   g_clear_object (&e2e.connection);
   g_clear_error (&e2e.lost_error);
   g_clear_pointer (&e2e.uuid, g_free);

@@ -8,11 +8,10 @@
 
 #include "gh-domain-builder.h"
 #include "gh-domain-editor.h"
+#include "gh-domain-metadata.h"
 #include "gh-error-private.h"
 #include "gh-os-db.h"
 #include "gh-text.h"
-
-#define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
 /* ---- Plain data ------------------------------------------------------------------ */
 
@@ -244,7 +243,7 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   /* Read back by gh-machine-info, and by virt-manager and GNOME Boxes alike. */
   if (spec->os != NULL)
     {
-      append (xml, 2, "<libosinfo:libosinfo xmlns:libosinfo='%s'>", LIBOSINFO_NS);
+      append (xml, 2, "<libosinfo:libosinfo xmlns:libosinfo='%s'>", GH_DOMAIN_LIBOSINFO_NS);
       append (xml, 3, "<libosinfo:os id='%s'/>",
               osinfo_entity_get_id (OSINFO_ENTITY (spec->os)));
       append (xml, 2, "</libosinfo:libosinfo>");
@@ -252,10 +251,12 @@ gh_domain_builder_build (const GhDomainSpec     *spec,
   /* What finishing the install takes away again (GhMachine does it). */
   if (spec->kernel_path != NULL)
     {
-      append (xml, 2, "<greenhouse:greenhouse xmlns:greenhouse='%s'>", GH_DOMAIN_METADATA_NS);
-      append (xml, 3, "<greenhouse:express-install kernel='%s' initrd='%s'/>",
+      append (xml, 2, "<%s xmlns:%s='%s'>", GH_DOMAIN_METADATA_QNAME (GH_DOMAIN_METADATA_ROOT),
+              GH_DOMAIN_METADATA_PREFIX, GH_DOMAIN_METADATA_NS);
+      append (xml, 3, "<%s kernel='%s' initrd='%s'/>",
+              GH_DOMAIN_METADATA_QNAME (GH_DOMAIN_METADATA_EXPRESS_INSTALL),
               spec->kernel_path, spec->initrd_path != NULL ? spec->initrd_path : "");
-      append (xml, 2, "</greenhouse:greenhouse>");
+      append (xml, 2, "</%s>", GH_DOMAIN_METADATA_QNAME (GH_DOMAIN_METADATA_ROOT));
     }
   if (spec->os != NULL || spec->kernel_path != NULL)
     append (xml, 1, "</metadata>");

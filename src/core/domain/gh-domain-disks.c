@@ -1,4 +1,4 @@
-/* gh-domain-disks.c
+/* gh-domain-disks.c: the one reader of a domain's <disk> elements
  *
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,30 +9,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "gh-domain-disks.h"
+#include "gh-domain-editor-private.h"
 #include "gh-error-private.h"
 #include "gh-xml-private.h"
-
-static void
-gh_domain_disk_free (GhDomainDisk *disk)
-{
-  g_free (disk->device);
-  g_free (disk->path);
-  g_free (disk->pool);
-  g_free (disk->volume);
-  g_clear_pointer (&disk->backing, g_ptr_array_unref);
-  g_free (disk);
-}
-
-static char *
-dup_source_path (xmlNode *source)
-{
-  char *path = _gh_xml_dup_prop (source, "file");
-
-  if (path == NULL)
-    path = _gh_xml_dup_prop (source, "dev");
-
-  return path;
-}
 
 /* The image a storage volume is built on (its <backingStore><path>), or NULL. */
 char *
@@ -55,7 +34,7 @@ GPtrArray *
 _gh_domain_disks_from_xml (const char  *xml,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_disk_free);
+  g_autoptr(GPtrArray) disks = NULL;
   xmlNode *root;
   xmlNode *devices;
   xmlDoc *doc;
@@ -70,43 +49,11 @@ _gh_domain_disks_from_xml (const char  *xml,
       return NULL;
     }
 
+  disks = g_ptr_array_new_with_free_func ((GDestroyNotify) gh_domain_editor_disk_free);
   devices = _gh_xml_first_child (root, "devices");
   for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
        node = _gh_xml_next_element (node->next, "disk"))
-    {
-      GhDomainDisk *disk;
-      xmlNode *source;
-
-      disk = g_new0 (GhDomainDisk, 1);
-      disk->device = _gh_xml_dup_prop (node, "device");
-      if (disk->device == NULL)
-        disk->device = g_strdup ("disk");
-      disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
-      disk->shareable = _gh_xml_first_child (node, "shareable") != NULL;
-
-      source = _gh_xml_first_child (node, "source");
-      if (source != NULL)
-        {
-          disk->path = dup_source_path (source);
-          disk->pool = _gh_xml_dup_prop (source, "pool");
-          disk->volume = _gh_xml_dup_prop (source, "volume");
-        }
-
-      /* A running domain's XML names the images its disk is built on. */
-      disk->backing = g_ptr_array_new_with_free_func (g_free);
-      for (xmlNode *store = _gh_xml_first_child (node, "backingStore");
-           store != NULL;
-           store = _gh_xml_first_child (store, "backingStore"))
-        {
-          xmlNode *store_source = _gh_xml_first_child (store, "source");
-          char *path = store_source != NULL ? dup_source_path (store_source) : NULL;
-
-          if (path != NULL)
-            g_ptr_array_add (disk->backing, path);
-        }
-
-      g_ptr_array_add (disks, disk);
-    }
+    g_ptr_array_add (disks, _gh_domain_editor_disk_new (node));
 
   xmlFreeDoc (doc);
   return g_steal_pointer (&disks);

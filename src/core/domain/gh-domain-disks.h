@@ -8,21 +8,17 @@
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/tree.h>
 #include <glib.h>
+
+#include "gh-domain-editor.h"
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  char     *device;    /* "disk", "cdrom", "floppy" or "lun" */
-  char     *path;      /* <source file=…> or <source dev=…>, else NULL */
-  char     *pool;      /* <source pool=… volume=…>, else NULL */
-  char     *volume;
-  gboolean  readonly;
-  gboolean  shareable;
-  GPtrArray *backing;  /* char*: the paths of its <backingStore> chain, outermost first */
-} GhDomainDisk;
+/* The editor's disk: one struct for a <disk>, whoever reads it. */
+typedef GhDomainEditorDisk GhDomainDisk;
 
+/* GhDomainDisk*: every <disk> of a domain's XML, in document order. */
 GPtrArray        *_gh_domain_disks_from_xml     (const char    *xml,
                                                  GError       **error);
 char             *_gh_volume_dup_backing_path   (const char    *volume_xml);

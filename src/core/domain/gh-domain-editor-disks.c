@@ -10,6 +10,8 @@
 #include "gh-error-private.h"
 #include "gh-text.h"
 
+/* ---- Disks ------------------------------------------------------------------------- */
+
 void
 gh_domain_editor_disk_free (GhDomainEditorDisk *disk)
 {
@@ -23,13 +25,23 @@ gh_domain_editor_disk_free (GhDomainEditorDisk *disk)
   g_free (disk->pool);
   g_free (disk->volume);
   g_free (disk->format);
+  g_clear_pointer (&disk->backing, g_ptr_array_unref);
   g_free (disk);
 }
 
-/* ---- Disks ------------------------------------------------------------------------- */
+static char *
+dup_source_path (xmlNode *source)
+{
+  char *path = _gh_xml_dup_prop (source, "file");
 
-static GhDomainEditorDisk *
-disk_new (xmlNode *node)
+  if (path == NULL)
+    path = _gh_xml_dup_prop (source, "dev");
+
+  return path;
+}
+
+GhDomainEditorDisk *
+_gh_domain_editor_disk_new (xmlNode *node)
 {
   GhDomainEditorDisk *disk = g_new0 (GhDomainEditorDisk, 1);
   xmlNode *target = _gh_xml_first_child (node, "target");
@@ -40,13 +52,25 @@ disk_new (xmlNode *node)
     disk->device = g_strdup ("disk");
   disk->target = _gh_xml_dup_prop (target, "dev");
   disk->bus = _gh_xml_dup_prop (target, "bus");
-  disk->path = _gh_xml_dup_prop (source, "file");
-  if (disk->path == NULL)
-    disk->path = _gh_xml_dup_prop (source, "dev");
+  disk->path = dup_source_path (source);
   disk->pool = _gh_xml_dup_prop (source, "pool");
   disk->volume = _gh_xml_dup_prop (source, "volume");
   disk->format = _gh_xml_dup_prop (_gh_xml_first_child (node, "driver"), "type");
   disk->readonly = _gh_xml_first_child (node, "readonly") != NULL;
+  disk->shareable = _gh_xml_first_child (node, "shareable") != NULL;
+
+  /* A running domain's XML names the images its disk is built on. */
+  disk->backing = g_ptr_array_new_with_free_func (g_free);
+  for (xmlNode *store = _gh_xml_first_child (node, "backingStore");
+       store != NULL;
+       store = _gh_xml_first_child (store, "backingStore"))
+    {
+      xmlNode *store_source = _gh_xml_first_child (store, "source");
+      char *path = store_source != NULL ? dup_source_path (store_source) : NULL;
+
+      if (path != NULL)
+        g_ptr_array_add (disk->backing, path);
+    }
 
   return disk;
 }
@@ -61,7 +85,7 @@ dup_disks (GhDomainEditor *self,
   for (xmlNode *node = _gh_xml_first_child (devices, "disk"); node != NULL;
        node = _gh_xml_next_element (node->next, "disk"))
     {
-      GhDomainEditorDisk *disk = disk_new (node);
+      GhDomainEditorDisk *disk = _gh_domain_editor_disk_new (node);
 
       if (device == NULL || g_strcmp0 (disk->device, device) == 0)
         g_ptr_array_add (disks, disk);

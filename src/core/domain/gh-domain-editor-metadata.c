@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gh-domain-editor-private.h"
+#include "gh-domain-metadata.h"
 
 /* Whether @node is the element @name of Greenhouse's metadata namespace, whatever prefix
  * libvirt or another tool gave it. */
@@ -36,7 +37,7 @@ find_own_child (xmlNode    *parent,
 static xmlNode *
 find_own (GhDomainEditor *self)
 {
-  return find_own_child (_gh_xml_first_child (self->root, "metadata"), "greenhouse");
+  return find_own_child (_gh_xml_first_child (self->root, "metadata"), GH_DOMAIN_METADATA_ROOT);
 }
 
 void
@@ -64,7 +65,7 @@ find_made_mdev (GhDomainEditor *self,
     {
       g_autofree char *made_uuid = NULL;
 
-      if (!is_own (child, "made-mdev"))
+      if (!is_own (child, GH_DOMAIN_METADATA_MADE_MDEV))
         continue;
       made_uuid = _gh_xml_dup_prop (child, "uuid");
       if (made_uuid != NULL && g_ascii_strcasecmp (made_uuid, uuid) == 0)
@@ -102,11 +103,12 @@ gh_domain_editor_mark_mdev_made (GhDomainEditor *self,
     return;
 
   metadata = _gh_domain_editor_ensure_element (self, "metadata", after);
-  own = find_own_child (metadata, "greenhouse");
+  own = find_own_child (metadata, GH_DOMAIN_METADATA_ROOT);
   if (own == NULL)
     {
-      xml = g_strdup_printf ("<greenhouse:greenhouse xmlns:greenhouse='%s'/>",
-                             GH_DOMAIN_METADATA_NS);
+      xml = g_strdup_printf ("<%s xmlns:%s='%s'/>",
+                             GH_DOMAIN_METADATA_QNAME (GH_DOMAIN_METADATA_ROOT),
+                             GH_DOMAIN_METADATA_PREFIX, GH_DOMAIN_METADATA_NS);
       own = _gh_xml_insert_child (metadata, _gh_domain_editor_parse_element (self, xml), NULL);
       g_clear_pointer (&xml, g_free);
     }
@@ -115,8 +117,10 @@ gh_domain_editor_mark_mdev_made (GhDomainEditor *self,
   escaped_device = g_markup_escape_text (node_device, -1);
   /* The fragment parser gives the element its own copy of the namespace: point it at
    * the one its parent declares, so the document declares it once. */
-  xml = g_strdup_printf ("<greenhouse:made-mdev xmlns:greenhouse='%s' uuid='%s' device='%s'/>",
-                         GH_DOMAIN_METADATA_NS, escaped_uuid, escaped_device);
+  xml = g_strdup_printf ("<%s xmlns:%s='%s' uuid='%s' device='%s'/>",
+                         GH_DOMAIN_METADATA_QNAME (GH_DOMAIN_METADATA_MADE_MDEV),
+                         GH_DOMAIN_METADATA_PREFIX, GH_DOMAIN_METADATA_NS,
+                         escaped_uuid, escaped_device);
   {
     xmlNode *made = _gh_domain_editor_parse_element (self, xml);
 
@@ -161,7 +165,7 @@ _gh_domain_editor_unmark_mdev_made (GhDomainEditor *self,
 xmlNode *
 _gh_domain_editor_find_express_install (GhDomainEditor *self)
 {
-  return find_own_child (find_own (self), "express-install");
+  return find_own_child (find_own (self), GH_DOMAIN_METADATA_EXPRESS_INSTALL);
 }
 
 /**

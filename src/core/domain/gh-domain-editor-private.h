@@ -64,4 +64,8 @@ gboolean   _gh_domain_editor_has_hostdev        (GhDomainEditor      *self,
 void       _gh_domain_editor_insert_hostdev     (GhDomainEditor      *self,
                                                  xmlNode             *hostdev);
 
+/* gh-domain-editor-disks.c: the one reader of a <disk> element, which gh-domain-disks
+ * uses too; gh_domain_editor_disk_free() frees what it returns. */
+GhDomainEditorDisk *_gh_domain_editor_disk_new (xmlNode             *node);
+
 G_END_DECLS

@@ -8,22 +8,25 @@
 
 #include <glib-object.h>
 
+#include "gh-domain-metadata.h"
+
 G_BEGIN_DECLS
 
-/* Greenhouse's own element in a domain's <metadata>: what it made for the machine. */
-#define GH_DOMAIN_METADATA_NS "https://greenhouse.invalid/xmlns/domain/1.0"
-
-/* One <disk> of the domain. */
+/* One <disk> of the domain (gh-domain-disks.c reads it, for the editor and for workers
+ * that only read). */
 typedef struct
 {
-  char     *device;   /* "disk", "cdrom", "floppy", "lun" */
-  char     *target;   /* <target dev>: "vda", "sda"; NULL when the XML has none */
-  char     *bus;      /* <target bus>: "virtio", "sata", …, or NULL */
-  char     *path;     /* <source file> or <source dev>; NULL: none (an empty CD-ROM) */
-  char     *pool;     /* <source pool volume>, else NULL */
-  char     *volume;
-  char     *format;   /* <driver type>: "qcow2", "raw", or NULL */
-  gboolean  readonly;
+  char      *device;     /* "disk", "cdrom", "floppy", "lun" */
+  char      *target;     /* <target dev>: "vda", "sda"; NULL when the XML has none */
+  char      *bus;        /* <target bus>: "virtio", "sata", …, or NULL */
+  char      *path;       /* <source file> or <source dev>; NULL: none (an empty CD-ROM) */
+  char      *pool;       /* <source pool volume>, else NULL */
+  char      *volume;
+  char      *format;     /* <driver type>: "qcow2", "raw", or NULL */
+  gboolean   readonly;
+  gboolean   shareable;
+  GPtrArray *backing;    /* char*: the paths of its <backingStore> chain, outermost first;
+                          * only a running domain's XML names them */
 } GhDomainEditorDisk;
 
 typedef enum

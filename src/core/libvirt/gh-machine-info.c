@@ -10,11 +10,10 @@
 #include <libxml/xpathInternals.h>
 
 #include "gh-domain-editor.h"
+#include "gh-domain-metadata.h"
 #include "gh-error-private.h"
 #include "gh-machine-info-private.h"
 #include "gh-xml-private.h"
-
-#define LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
 void
 _gh_machine_info_free (GhMachineInfo *info)
@@ -120,7 +119,7 @@ _gh_machine_info_new_from_xml (const char  *xml,
     }
 
   ctx = xmlXPathNewContext (doc);
-  xmlXPathRegisterNs (ctx, (const xmlChar *) "libosinfo", (const xmlChar *) LIBOSINFO_NS);
+  xmlXPathRegisterNs (ctx, (const xmlChar *) "libosinfo", (const xmlChar *) GH_DOMAIN_LIBOSINFO_NS);
   xmlXPathRegisterNs (ctx, (const xmlChar *) "gh", (const xmlChar *) GH_DOMAIN_METADATA_NS);
 
   info->name = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/name)");
@@ -131,8 +130,9 @@ _gh_machine_info_new_from_xml (const char  *xml,
                                                      "/libosinfo:os/@id)");
   info->has_spice = _gh_xml_xpath_boolean (ctx, NULL,
                                            "boolean(/domain/devices/graphics[@type='spice'])");
-  info->installing = _gh_xml_xpath_boolean (ctx, NULL, "boolean(/domain/metadata/gh:greenhouse"
-                                                       "/gh:express-install)");
+  info->installing = _gh_xml_xpath_boolean (ctx, NULL,
+                                            "boolean(/domain/metadata/gh:" GH_DOMAIN_METADATA_ROOT
+                                            "/gh:" GH_DOMAIN_METADATA_EXPRESS_INSTALL ")");
 
   /* The vCPUs the guest has now, not the hot-plug maximum. */
   vcpus = _gh_xml_xpath_dup_string (ctx, NULL, "string(/domain/vcpu/@current)");

@@ -517,12 +517,7 @@ out:
     }
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&volumes, g_ptr_array_unref);
-  g_clear_pointer (&data->base.conn, virConnectClose);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  _gh_machine_task_return_boolean (&data->base, task, g_steal_pointer (&error));
 }
 
 /**

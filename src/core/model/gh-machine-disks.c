@@ -73,12 +73,11 @@ pool_of_first_volume (virConnectPtr   conn,
   for (guint i = 0; i < disks->len && pool == NULL; i++)
     {
       const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
-      GhDomainDisk lookup = { .path = disk->path, .pool = disk->pool, .volume = disk->volume };
       virStorageVolPtr vol;
 
       if (g_strcmp0 (disk->device, "disk") != 0)
         continue;
-      vol = _gh_domain_disk_lookup_volume (&lookup, conn);
+      vol = _gh_domain_disk_lookup_volume (disk, conn);
       if (vol != NULL)
         {
           pool = virStoragePoolLookupByVolume (vol);
@@ -106,13 +105,8 @@ add_disk_thread (GTask        *task,
   GError *error = NULL;
   virStoragePoolPtr pool = NULL;
   virStorageVolPtr vol = NULL;
-  virDomainPtr domain;
 
-  domain = _gh_machine_lookup_domain (&data->base, &error);
-  if (domain == NULL)
-    goto out;
-
-  editor = _gh_machine_read_editor (&data->base, domain, VIR_DOMAIN_XML_SECURE, &error);
+  editor = _gh_machine_task_read_definition (&data->base, NULL, &error);
   if (editor == NULL)
     goto out;
 
@@ -163,7 +157,6 @@ out:
   g_clear_pointer (&pool, virStoragePoolFree);
   _gh_storage_undo_clear (&undo);
   _gh_storage_place_clear (&place);
-  g_clear_pointer (&domain, virDomainFree);
   _gh_machine_task_return_boolean (&data->base, task, error);
 }
 
@@ -224,13 +217,8 @@ remove_disk_thread (GTask        *task,
   g_autoptr(GPtrArray) disks = NULL;
   GError *error = NULL;
   virStorageVolPtr vol = NULL;
-  virDomainPtr domain;
 
-  domain = _gh_machine_lookup_domain (&data->base, &error);
-  if (domain == NULL)
-    goto out;
-
-  editor = _gh_machine_read_editor (&data->base, domain, VIR_DOMAIN_XML_SECURE, &error);
+  editor = _gh_machine_task_read_definition (&data->base, NULL, &error);
   if (editor == NULL)
     goto out;
 
@@ -288,7 +276,6 @@ remove_disk_thread (GTask        *task,
 
 out:
   g_clear_pointer (&vol, virStorageVolFree);
-  g_clear_pointer (&domain, virDomainFree);
   _gh_machine_task_return_boolean (&data->base, task, error);
 }
 

@@ -253,12 +253,7 @@ unlock:
 out:
   g_clear_pointer (&domain, virDomainFree);
   g_clear_pointer (&editor, g_object_unref);
-  g_clear_pointer (&data->base.conn, virConnectClose);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  _gh_machine_task_return_boolean (&data->base, task, g_steal_pointer (&error));
 }
 
 /**
@@ -382,14 +377,13 @@ read_capacities (virConnectPtr   conn,
   for (guint i = 0; i < disks->len; i++)
     {
       const GhDomainEditorDisk *disk = g_ptr_array_index (disks, i);
-      GhDomainDisk lookup = { .path = disk->path, .pool = disk->pool, .volume = disk->volume };
       virStorageVolInfo info;
       virStorageVolPtr vol;
 
       if (disk->target == NULL)
         continue;
 
-      vol = _gh_domain_disk_lookup_volume (&lookup, conn);
+      vol = _gh_domain_disk_lookup_volume (disk, conn);
       if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
         g_hash_table_insert (capacities, g_strdup (disk->target),
                              g_memdup2 (&info.capacity, sizeof (guint64)));
@@ -408,21 +402,18 @@ dup_editor_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   MachineTask *data = task_data;
+  g_autoptr(GhDomainEditor) editor = NULL;
   g_autoptr(GError) error = NULL;
   EditorResult *result = NULL;
   virDomainPtr domain;
   int autostart = 0;
 
-  domain = _gh_machine_lookup_domain (data, &error);
-  if (domain != NULL)
+  /* With its secrets: only with the passwords can the window tell a display that has one
+   * from a display open to anyone who reaches its port. */
+  editor = _gh_machine_task_read_definition (data, &domain, &error);
+  if (editor != NULL)
     {
-      /* SECURE: only with the passwords can the window tell a display that has one from
-       * a display open to anyone who reaches its port. */
-      g_autoptr(GhDomainEditor) editor = _gh_machine_read_editor (data, domain,
-                                                                  VIR_DOMAIN_XML_SECURE,
-                                                                  &error);
-
-      if (editor != NULL && virDomainGetAutostart (domain, &autostart) < 0)
+      if (virDomainGetAutostart (domain, &autostart) < 0)
         _gh_error_set_from_libvirt (&error, GH_ERROR_FAILED, data->failure);
 
       if (error == NULL)

@@ -55,14 +55,9 @@ attach_new_mdev_thread (GTask        *task,
   g_autofree char *xml = NULL;
   GError *error = NULL;
   virNodeDevicePtr device = NULL;
-  virDomainPtr domain;
   gboolean created = FALSE;
 
-  domain = _gh_machine_lookup_domain (&data->base, &error);
-  if (domain == NULL)
-    goto out;
-
-  editor = _gh_machine_read_editor (&data->base, domain, VIR_DOMAIN_XML_SECURE, &error);
+  editor = _gh_machine_task_read_definition (&data->base, NULL, &error);
   if (editor == NULL)
     goto out;
 
@@ -112,7 +107,6 @@ out:
       virResetLastError ();
     }
   g_clear_pointer (&device, virNodeDeviceFree);
-  g_clear_pointer (&domain, virDomainFree);
   _gh_machine_task_return_boolean (&data->base, task, error);
 }
 
@@ -238,13 +232,8 @@ detach_mdev_thread (GTask        *task,
   g_autofree char *node_device = NULL;
   GError *error = NULL;
   virNodeDevicePtr device = NULL;
-  virDomainPtr domain;
 
-  domain = _gh_machine_lookup_domain (&data->base, &error);
-  if (domain == NULL)
-    goto out;
-
-  editor = _gh_machine_read_editor (&data->base, domain, VIR_DOMAIN_XML_SECURE, &error);
+  editor = _gh_machine_task_read_definition (&data->base, NULL, &error);
   if (editor == NULL)
     goto out;
 
@@ -292,7 +281,6 @@ failed:
 
 out:
   g_clear_pointer (&device, virNodeDeviceFree);
-  g_clear_pointer (&domain, virDomainFree);
   _gh_machine_task_return_boolean (&data->base, task, error);
 }
 

@@ -97,6 +97,12 @@ gboolean      _gh_machine_task_prepare_action  (GhMachine           *self,
 /* Worker: the domain as it is now on the daemon. */
 virDomainPtr  _gh_machine_lookup_domain        (MachineTask         *task_data,
                                                 GError             **error);
+/* Worker: the domain looked up and its persistent definition, secrets included, read for
+ * an edit (_gh_machine_read_editor()); the domain goes to @domain when that is not NULL.
+ * NULL, with @error starting with the task's failure, when either cannot be read. */
+GhDomainEditor *_gh_machine_task_read_definition (MachineTask       *task_data,
+                                                  virDomainPtr      *domain,
+                                                  GError           **error);
 /* Worker: releases the connection and returns @error (taken), or TRUE. */
 void          _gh_machine_task_return_boolean  (MachineTask         *task_data,
                                                 GTask               *task,

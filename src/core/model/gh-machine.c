@@ -712,6 +712,29 @@ _gh_machine_lookup_domain (MachineTask  *task_data,
   return domain;
 }
 
+/* Runs in a worker: how every task that reads or edits the definition starts. */
+GhDomainEditor *
+_gh_machine_task_read_definition (MachineTask   *task_data,
+                                  virDomainPtr  *domain,
+                                  GError       **error)
+{
+  virDomainPtr found = _gh_machine_lookup_domain (task_data, error);
+  GhDomainEditor *editor = NULL;
+
+  if (domain != NULL)
+    *domain = NULL;
+  if (found == NULL)
+    return NULL;
+
+  editor = _gh_machine_read_editor (task_data, found, VIR_DOMAIN_XML_SECURE, error);
+  if (editor != NULL && domain != NULL)
+    *domain = found;
+  else
+    virDomainFree (found);
+
+  return editor;
+}
+
 void
 _gh_machine_task_return_boolean (MachineTask *task_data,
                                  GTask       *task,
