@@ -620,6 +620,14 @@ gh_window_find_connection (GhWindow   *self,
   return NULL;
 }
 
+/* A new machine opens in its console, as a click on its row would open it. */
+static void
+on_wizard_machine_created (GhWindow  *self,
+                           GhMachine *machine)
+{
+  gh_widget_activate_machine_action (GTK_WIDGET (self), "app.open-console", machine);
+}
+
 static void
 gh_window_new_machine_action (GtkWidget  *widget,
                               const char *action_name,
@@ -637,6 +645,8 @@ gh_window_new_machine_action (GtkWidget  *widget,
     }
 
   wizard = gh_create_wizard_new (GTK_WINDOW (self), connection);
+  g_signal_connect_object (wizard, "machine-created",
+                           G_CALLBACK (on_wizard_machine_created), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
