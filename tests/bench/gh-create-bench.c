@@ -10,7 +10,8 @@
  *
  * --wizard goes through the wizard as the display and e2e suites do (wizard.use-media,
  * wizard.next up to the review page with the wizard's own defaults, the name), takes the
- * time just before it activates wizard.create, and lets the wizard open the console.
+ * time just before it activates wizard.create, and opens the console when the wizard says
+ * the machine is made ("machine-created"), as GhWindow does.
  *
  * --watch prints "ready" on stdout once the connection has listed its machines, then opens
  * the console of NAME as soon as the connection's events bring it into the list (it waits
@@ -133,7 +134,7 @@ on_console_map (GtkWidget *window,
   g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (on_after_paint), self);
 }
 
-/* The wizard opens the console itself; --watch opens it through the same call. */
+/* The wizard's opener and --watch open the console through the same call. */
 static void
 on_window_added (GtkApplication *app,
                  GtkWindow      *window,
@@ -289,12 +290,22 @@ describe_choices (GhCreateWizard *wizard)
                           machine, cpu);
 }
 
+/* The wizard's opener opens the new machine's console, as GhWindow does. */
+static void
+on_machine_created (GhCreateWizard *wizard,
+                    GhMachine      *machine,
+                    Bench          *self)
+{
+  gh_application_open_console (self->app, machine);
+}
+
 static void
 run_wizard (Bench *self)
 {
   self->wizard = gh_create_wizard_new (NULL, self->connection);
   g_object_add_weak_pointer (G_OBJECT (self->wizard), (gpointer *) &self->wizard);
   gtk_window_set_application (GTK_WINDOW (self->wizard), GTK_APPLICATION (self->app));
+  g_signal_connect (self->wizard, "machine-created", G_CALLBACK (on_machine_created), self);
   gtk_window_present (GTK_WINDOW (self->wizard));
 
   gtk_widget_activate_action (GTK_WIDGET (self->wizard), "wizard.use-media", "s", self->iso);

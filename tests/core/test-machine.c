@@ -510,6 +510,93 @@ test_machine_actions_closed (void)
   g_assert_true (error->domain == GH_ERROR);
 }
 
+/* What a caller's callback saw of GhMachine:busy. */
+typedef struct
+{
+  GAsyncResult *result;
+  gboolean      busy_in_callback;
+} BusyCall;
+
+static void
+busy_call_store (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BusyCall *call = user_data;
+
+  call->busy_in_callback = gh_machine_get_busy (GH_MACHINE (source));
+  call->result = g_object_ref (result);
+}
+
+/* Rows and consoles keep a machine's actions off while one is in flight, so that a second
+ * click does not ask libvirt twice: the machine is busy from the call until its callback
+ * has run, whether the operation worked or failed, and says so once each way. */
+static void
+test_machine_busy (void)
+{
+  g_autofree char *uri = gh_test_data_uri ("many-domains.xml");
+  g_autoptr(GhConnection) connection = gh_test_open_connection (uri);
+  GhMachineList *list = gh_connection_get_machines (connection);
+  g_autoptr(GhTestNotifyLog) log = NULL;
+  g_autoptr(GError) error = NULL;
+  BusyCall start = { NULL, FALSE };
+  BusyCall refused = { NULL, FALSE };
+  BusyCall stale = { NULL, FALSE };
+  GhMachine *machine;
+  virConnectPtr conn;
+  virDomainPtr domain;
+
+  /* db1 starts shut off. */
+  machine = gh_test_list_find (list, "db1");
+  g_assert_nonnull (machine);
+  g_assert_false (gh_machine_get_busy (machine));
+  log = gh_test_notify_log_new (machine);
+
+  /* Two at once, one refused before any worker runs: busy until both are done. */
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, busy_call_store, &start);
+  g_assert_true (gh_machine_get_busy (machine));
+  assert_notified (log, "busy", 1, "starting an action");
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_PAUSE, NULL, busy_call_store, &refused);
+  g_assert_true (gh_machine_get_busy (machine));
+  assert_notified (log, "busy", 1, "a second action");
+
+  gh_test_wait_result (&refused.result, "the refused pause");
+  g_assert_false (gh_machine_perform_finish (machine, refused.result, &error));
+  g_assert_error (error, GH_ERROR, GH_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  gh_test_wait_result (&start.result, "db1 to start");
+  g_assert_true (gh_machine_perform_finish (machine, start.result, &error));
+  g_assert_no_error (error);
+  /* The callback ran while it counted; once it returned, the machine is idle. */
+  g_assert_true (start.busy_in_callback);
+  g_assert_false (gh_machine_get_busy (machine));
+  assert_notified (log, "busy", 2, "both actions finished");
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+
+  /* A failure in the worker: libvirt refuses to pause a machine destroyed behind
+   * Greenhouse's back, before the event that says so arrived. */
+  conn = _gh_connection_dup_virconnect (connection, &error);
+  g_assert_no_error (error);
+  domain = virDomainLookupByName (conn, "db1");
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  gh_test_notify_log_clear (log);
+  gh_machine_perform_async (machine, GH_MACHINE_ACTION_PAUSE, NULL, busy_call_store, &stale);
+  g_assert_true (gh_machine_get_busy (machine));
+  gh_test_wait_result (&stale.result, "the stale pause");
+  g_assert_false (gh_machine_perform_finish (machine, stale.result, &error));
+  g_assert_nonnull (error);
+  g_assert_false (gh_machine_get_busy (machine));
+  assert_notified (log, "busy", 2, "a failed action");
+
+  g_clear_object (&start.result);
+  g_clear_object (&refused.result);
+  g_clear_object (&stale.result);
+  virDomainFree (domain);
+  virConnectClose (conn);
+  gh_test_close_connection (connection);
+}
+
 /* The delete tests below each open their own tests/data/delete-*.xml; every file says at
  * its top which domain uses what. All volumes live in this pool. */
 #define POOL "/greenhouse-test-pool/"
@@ -1491,6 +1578,7 @@ main (int   argc,
   g_test_add_func ("/core/machine/actions", test_machine_actions);
   g_test_add_func ("/core/machine/actions-stale", test_machine_actions_stale);
   g_test_add_func ("/core/machine/actions-closed", test_machine_actions_closed);
+  g_test_add_func ("/core/machine/busy", test_machine_busy);
   g_test_add_func ("/core/machine/delete", test_machine_delete);
   g_test_add_func ("/core/machine/delete-pool-volume", test_machine_delete_pool_volume);
   g_test_add_func ("/core/machine/delete-managed-save", test_machine_delete_managed_save);

@@ -640,7 +640,7 @@ test_console_force_off (Fixture       *fixture,
   GhConsoleWindow *window = fixture_open (fixture, "fedora");
   AdwMessageDialog *dialog;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "console.force-off", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.force-off", NULL));
   gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
                       "the confirmation");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Force Off “Fedora 39”?");
@@ -653,7 +653,7 @@ test_console_force_off (Fixture       *fixture,
   gh_test_settle (300);
   g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_RUNNING);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "console.force-off", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.force-off", NULL));
   gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
                       "the confirmation");
   adw_message_dialog_response (dialog, "force-off");
@@ -661,6 +661,98 @@ test_console_force_off (Fixture       *fixture,
 
   /* Now off: the console offers Start again. */
   gh_test_wait_until (status_button (window, "_Start") != NULL, "Start");
+}
+
+/* Asks for Force Off from @widget (a row or a console) and cancels; returns the question
+ * as "heading|body|responses". */
+static char *
+dup_force_off_question (GtkWidget *widget)
+{
+  AdwMessageDialog *dialog;
+  char *question;
+
+  g_assert_true (gtk_widget_activate_action (widget, "machine.force-off", NULL));
+  gh_test_wait_until ((dialog = gh_display_test_find_message_dialog ()) != NULL,
+                      "the Force Off confirmation");
+  question = g_strdup_printf ("%s|%s|%s %s|%s", adw_message_dialog_get_heading (dialog),
+                              adw_message_dialog_get_body (dialog),
+                              adw_message_dialog_get_response_label (dialog, "cancel"),
+                              adw_message_dialog_get_response_label (dialog, "force-off"),
+                              adw_message_dialog_get_default_response (dialog));
+  /* What a click does: the response, then the dialog goes. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  return question;
+}
+
+/* A row and a console act through one table ("machine.*", GhMachineActions): the same
+ * actions for the same state, one in flight from either turns them off in both (the
+ * machine's busy), and Force Off asks the same question in both. A failure reaches the
+ * window it was asked in through win.report-error. */
+static void
+test_console_shared_actions (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GhMachine *machine = fixture_machine (fixture, "fedora");
+  g_autofree char *row_question = NULL;
+  g_autofree char *console_question = NULL;
+  GhWindow *main_window;
+  GhMachineRow *row = NULL;
+  GhConsoleWindow *window;
+  GtkWidget *power;
+  GtkWidget *row_menu;
+
+  g_application_activate (G_APPLICATION (fixture->app));
+  main_window = GH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  gh_test_wait_until ((row = find_row (main_window, machine)) != NULL, "the machine's row");
+  window = fixture_open (fixture, "fedora");
+  power = header_button (window, "system-shutdown-symbolic");
+  row_menu = find_widget (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON, button_has_icon,
+                          "view-more-symbolic");
+  g_assert_nonnull (row_menu);
+
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_RUNNING);
+  g_assert_true (menu_items_are (GTK_MENU_BUTTON (power), "Shut Down|Reboot|Pause|Force Off…"));
+  g_assert_true (menu_items_are (GTK_MENU_BUTTON (row_menu),
+                                 "Open Console|Settings|Shut Down|Reboot|Pause|Force Off…|"
+                                 "Delete…"));
+
+  /* Pause from the row: until its answer is in, the console has no power action either. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "machine.pause", NULL));
+  g_assert_true (gh_machine_get_busy (machine));
+  g_assert_false (gtk_widget_is_sensitive (power));
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_PAUSED);
+  gh_test_wait_until (!gh_machine_get_busy (machine), "the pause to finish");
+  g_assert_true (gtk_widget_is_sensitive (power));
+  g_assert_true (menu_items_are (GTK_MENU_BUTTON (power), "Resume|Force Off…"));
+  g_assert_true (menu_items_are (GTK_MENU_BUTTON (row_menu),
+                                 "Open Console|Settings|Resume|Force Off…|Delete…"));
+
+  /* Resume from the console: the same in the other direction. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "machine.resume", NULL));
+  g_assert_true (gh_machine_get_busy (machine));
+  g_assert_true (menu_items_are (GTK_MENU_BUTTON (row_menu),
+                                 "Open Console|Settings|Delete… (off)"));
+  gh_test_wait_for_state (machine, GH_MACHINE_STATE_RUNNING);
+  gh_test_wait_until (!gh_machine_get_busy (machine), "the resume to finish");
+
+  /* Force Off asks in both, in the same words. */
+  row_question = dup_force_off_question (GTK_WIDGET (row));
+  console_question = dup_force_off_question (GTK_WIDGET (window));
+  g_test_message ("Force Off asks: %s", row_question);
+  g_assert_cmpstr (row_question, ==, console_question);
+  g_assert_true (g_str_has_prefix (row_question, "Force Off “Fedora 39”?|"));
+  gh_test_settle (200);
+  g_assert_cmpint (gh_machine_get_state (machine), ==, GH_MACHINE_STATE_RUNNING);
+
+  /* The console shows what its actions report, as a toast with Details. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.report-error", "(ss)",
+                                             "Could not pause “Fedora 39”",
+                                             "domain is not running"));
+  gh_test_wait_until (find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, label_has_text,
+                                   "Could not pause “Fedora 39”") != NULL,
+                      "the console's toast");
 }
 
 /* F11 and the button: in fullscreen the header bar lies over the display, out of sight
@@ -816,6 +908,8 @@ main (int   argc,
               fixture_set_up, test_console_one_window, fixture_tear_down);
   g_test_add ("/display/console/force-off", Fixture, NULL,
               fixture_set_up, test_console_force_off, fixture_tear_down);
+  g_test_add ("/display/console/shared-actions", Fixture, NULL,
+              fixture_set_up, test_console_shared_actions, fixture_tear_down);
   g_test_add ("/display/console/fullscreen", Fixture, NULL,
               fixture_set_up, test_console_fullscreen, fixture_tear_down);
   g_test_add_func ("/display/console/command-line", test_command_line);

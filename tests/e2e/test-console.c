@@ -1075,6 +1075,16 @@ find_group (GtkWidget  *root,
   return NULL;
 }
 
+/* The wizard's opener opens the console of the machine it made, as GhWindow does; the
+ * application does not list e2e.connection, so app.open-console would not find it. */
+static void
+on_machine_created (GhCreateWizard *wizard,
+                    GhMachine      *machine,
+                    GhApplication  *app)
+{
+  gh_application_open_console (app, machine);
+}
+
 /* Goes through the New Machine wizard, as a person does, with install media made of the
  * installer's kernel and initrd (tests/e2e/guests/make-iso): the media is identified, the
  * machine @name is made and started, and its console opens. With @express the installer
@@ -1098,6 +1108,7 @@ create_with_wizard (GhApplication *app,
   wizard = gh_create_wizard_new (NULL, e2e.connection);
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
   gtk_window_set_application (GTK_WINDOW (wizard), GTK_APPLICATION (app));
+  g_signal_connect (wizard, "machine-created", G_CALLBACK (on_machine_created), app);
   gtk_window_present (GTK_WINDOW (wizard));
   gh_e2e_wait_until (gh_os_db_get_loaded (gh_os_db_get_default ()), BOOT_TIMEOUT_S,
                      "the OS database");

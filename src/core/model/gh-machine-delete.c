@@ -548,6 +548,7 @@ gh_machine_delete_async (GhMachine           *self,
                                                 gh_machine_get_display_name (self)),
                                &data->base, (GDestroyNotify) delete_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, delete_thread);

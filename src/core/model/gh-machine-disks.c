@@ -190,6 +190,7 @@ gh_machine_add_disk_async (GhMachine           *self,
                                                 gh_machine_get_display_name (self)),
                                &data->base, (GDestroyNotify) add_disk_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, add_disk_thread);
@@ -311,6 +312,7 @@ gh_machine_remove_disk_async (GhMachine           *self,
                                g_strdup_printf (_("Could not remove the disk “%s”"), target),
                                &data->base, (GDestroyNotify) remove_disk_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, remove_disk_thread);

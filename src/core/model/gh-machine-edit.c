@@ -304,6 +304,7 @@ gh_machine_edit_async (GhMachine           *self,
                                                 gh_machine_get_display_name (self)),
                                &data->base, (GDestroyNotify) edit_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, edit_thread);
@@ -555,6 +556,7 @@ gh_machine_rename_async (GhMachine           *self,
                                                 gh_machine_get_display_name (self), shown),
                                &data->base, (GDestroyNotify) rename_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (*name == '\0')
     {
@@ -635,6 +637,7 @@ gh_machine_set_autostart_async (GhMachine           *self,
                                                   gh_machine_get_display_name (self)),
                                &data->base, (GDestroyNotify) autostart_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, set_autostart_thread);

@@ -274,6 +274,7 @@ gh_machine_finish_install_async (GhMachine           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gh_machine_finish_install_async);
+  _gh_machine_hold_busy (self, task);
 
   if (self->finishing_install)
     {

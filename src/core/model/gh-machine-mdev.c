@@ -147,6 +147,7 @@ gh_machine_attach_new_mdev_async (GhMachine           *self,
                                                 type_id),
                                &data->base, (GDestroyNotify) attach_mdev_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, attach_new_mdev_thread);
@@ -315,6 +316,7 @@ gh_machine_detach_mdev_async (GhMachine           *self,
                                                 gh_machine_get_display_name (self)),
                                &data->base, (GDestroyNotify) detach_mdev_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (_gh_machine_task_prepare (self, task))
     g_task_run_in_thread (task, detach_mdev_thread);

@@ -190,6 +190,7 @@ gh_machine_perform_async (GhMachine           *self,
                                                               gh_machine_get_display_name (self)),
                                &data->base, (GDestroyNotify) perform_data_free,
                                cancellable, callback, user_data);
+  _gh_machine_hold_busy (self, task);
 
   if (!_gh_machine_task_prepare_action (self, task, action))
     return;

@@ -39,6 +39,7 @@ struct _GhMachine
   guint install_done : 1;       /* the last reading: the guest stopped itself mid-install */
   guint reset_seen : 1;         /* QEMU said the guest reset itself: the installer's end */
   guint finishing_install : 1;  /* a worker is at it */
+  guint busy;                   /* operations started through the API and not yet done */
   /* Why the last finish failed: not tried again on every event, but after a reconnection
    * or when asked. */
   GError *install_error;
@@ -86,6 +87,10 @@ GTask        *_gh_machine_task_new             (GhMachine           *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,
                                                 gpointer             user_data);
+/* Main thread: counts @task, an operation a caller started (a lifecycle action, a delete,
+ * an edit), in GhMachine:busy until its callback has run. */
+void          _gh_machine_hold_busy            (GhMachine           *self,
+                                                GTask               *task);
 /* Main thread: gives @task's worker the connection's virConnectPtr, or returns an error
  * on @task when there is none. */
 gboolean      _gh_machine_task_prepare         (GhMachine           *self,

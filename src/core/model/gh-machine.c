@@ -30,6 +30,7 @@ enum {
   PROP_PERSISTENT,
   PROP_INSTALLING,
   PROP_INSTALL_ERROR,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -129,6 +130,10 @@ gh_machine_get_property (GObject    *object,
       g_value_set_boxed (value, self->install_error);
       break;
 
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy > 0);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -168,6 +173,8 @@ gh_machine_class_init (GhMachineClass *klass)
   /* Why the installed system could not be booted after its installer was done. */
   properties[PROP_INSTALL_ERROR] = g_param_spec_boxed ("install-error", NULL, NULL,
                                                        G_TYPE_ERROR, flags);
+  /* An operation a caller started is in flight: a second click would ask libvirt twice. */
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -504,6 +511,14 @@ gh_machine_get_install_error (GhMachine *self)
   return self->install_error;
 }
 
+gboolean
+gh_machine_get_busy (GhMachine *self)
+{
+  g_return_val_if_fail (GH_IS_MACHINE (self), FALSE);
+
+  return self->busy > 0;
+}
+
 const char *
 gh_machine_state_get_label (GhMachineState state)
 {
@@ -759,6 +774,44 @@ _gh_machine_task_finish_boolean (GhMachine     *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- Operations in flight ----------------------------------------------------------- */
+
+static void
+set_busy (GhMachine *self,
+          guint      busy)
+{
+  gboolean was_busy = self->busy > 0;
+
+  self->busy = busy;
+  if (was_busy != (busy > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* GTask notifies "completed" on the main thread right after the callback ran: the caller
+ * has seen the result by the time the machine says it is no longer busy. */
+static void
+on_busy_task_completed (GTask      *task,
+                        GParamSpec *pspec,
+                        GhMachine  *self)
+{
+  g_signal_handlers_disconnect_by_func (task, on_busy_task_completed, self);
+  g_return_if_fail (self->busy > 0);
+  set_busy (self, self->busy - 1);
+}
+
+void
+_gh_machine_hold_busy (GhMachine *self,
+                       GTask     *task)
+{
+  g_return_if_fail (GH_IS_MACHINE (self));
+  g_return_if_fail (g_task_get_source_object (task) == (gpointer) self);
+  g_return_if_fail (!g_task_get_completed (task));
+
+  /* The task holds the machine until it completes, so @self outlives the handler. */
+  g_signal_connect (task, "notify::completed", G_CALLBACK (on_busy_task_completed), self);
+  set_busy (self, self->busy + 1);
 }
 
 /* ---- What the machine asks of its link ------------------------------------------------ */

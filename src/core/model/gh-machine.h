@@ -54,6 +54,9 @@ gboolean        gh_machine_get_persistent   (GhMachine       *self);
  * by itself when the installer is done. */
 gboolean        gh_machine_get_installing   (GhMachine       *self);
 const GError   *gh_machine_get_install_error (GhMachine      *self);
+/* While an operation started through the machine (a lifecycle action, finishing an install,
+ * a delete, an edit) is in flight: what rows and consoles keep their actions off for. */
+gboolean        gh_machine_get_busy         (GhMachine       *self);
 
 gboolean        gh_machine_can_perform      (GhMachine       *self,
                                              GhMachineAction  action);

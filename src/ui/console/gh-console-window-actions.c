@@ -9,21 +9,9 @@
 #include "gh-console-window-private.h"
 #include "gh-ui-util.h"
 
-/* Every control of the header bar is a console.* action of the window class. Which are
- * enabled follows the machine, the session and the display
- * (_gh_console_window_update_actions ()); power actions run one at a time. */
-
-static const struct {
-  const char      *action_name;
-  GhMachineAction  action;
-} power_actions[] = {
-  { "console.start", GH_MACHINE_ACTION_START },
-  { "console.shut-down", GH_MACHINE_ACTION_SHUT_DOWN },
-  { "console.force-off", GH_MACHINE_ACTION_FORCE_OFF },
-  { "console.reboot", GH_MACHINE_ACTION_REBOOT },
-  { "console.pause", GH_MACHINE_ACTION_PAUSE },
-  { "console.resume", GH_MACHINE_ACTION_RESUME },
-};
+/* Every control of the header bar is a console.* action of the window class, but for the
+ * power menu: "machine.*", the GhMachineActions a row inserts too. Which are enabled
+ * follows the machine, the session and the display (_gh_console_window_update_actions ()). */
 
 /* PC XT set 1 scancodes, extended ones as 0x100 | code; pressed in order, released in
  * reverse (gh_spice_display_send_keys ()). */
@@ -50,7 +38,20 @@ static const struct {
   { "f11", { 0x57 }, 1 },
 };
 
-/* ---- error details and settings ----------------------------------------------------- */
+/* ---- errors and settings ------------------------------------------------------------ */
+
+/* win.report-error (ss): what failed and why, from the power actions. */
+static void
+gh_console_window_report_error_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  const char *what;
+  const char *reason;
+
+  g_variant_get (parameter, "(&s&s)", &what, &reason);
+  _gh_console_window_add_toast (GH_CONSOLE_WINDOW (widget), what, reason);
+}
 
 static void
 gh_console_window_show_error_action (GtkWidget  *widget,
@@ -281,24 +282,23 @@ _gh_console_window_update_usb (GhConsoleWindow *self)
 
 /* ---- actions ------------------------------------------------------------------------ */
 
+/* A menu with every item hidden would open empty. */
+static void
+gh_console_window_update_power_button (GhConsoleWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->power_button),
+                            gh_machine_actions_get_power_enabled (self->actions));
+}
+
 void
 _gh_console_window_update_actions (GhConsoleWindow *self)
 {
   GhSpiceSessionState state = gh_spice_session_get_state (self->session);
   gboolean connected = state == GH_SPICE_SESSION_STATE_CONNECTED && !self->gone;
-  gboolean any_power = FALSE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
-    {
-      gboolean enabled = !self->gone && self->busy == 0 &&
-                         gh_machine_can_perform (self->machine, power_actions[i].action);
-
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), power_actions[i].action_name, enabled);
-      any_power |= enabled;
-    }
-
-  /* A menu with every item hidden would open empty. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->power_button), any_power);
+  /* A deleted machine can do nothing more; its window stays to say so. */
+  gh_machine_actions_set_machine (self->actions, self->gone ? NULL : self->machine);
+  gh_console_window_update_power_button (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-keys", connected);
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_keys_button), connected);
@@ -309,166 +309,6 @@ _gh_console_window_update_actions (GhConsoleWindow *self)
                                  (state == GH_SPICE_SESSION_STATE_DISCONNECTED ||
                                   (connected &&
                                    gh_spice_display_get_gl_error (self->display) != NULL)));
-}
-
-typedef struct
-{
-  GhConsoleWindow *self;
-  char            *failure;
-} PowerData;
-
-static void
-power_data_free (PowerData *data)
-{
-  g_clear_object (&data->self);
-  g_free (data->failure);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PowerData, power_data_free)
-
-static void
-power_data_done (PowerData    *data,
-                 const GError *error)
-{
-  data->self->busy--;
-
-  /* A window closed meanwhile has nothing left to show it on. */
-  if (data->self->session == NULL)
-    return;
-
-  _gh_console_window_update_actions (data->self);
-
-  /* The new state arrives as an event; only a failure is said here. */
-  if (error != NULL)
-    _gh_console_window_add_toast (data->self, data->failure, gh_error_get_detail (error));
-}
-
-static void
-on_perform_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(PowerData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gh_machine_perform_finish (GH_MACHINE (object), result, &error);
-  power_data_done (data, error);
-}
-
-static void
-gh_console_window_perform (GhConsoleWindow *self,
-                           GhMachineAction  action)
-{
-  PowerData *data;
-
-  /* The menu could have been opened before the state changed; the dialog, before the
-   * window closed. */
-  if (self->machine == NULL || self->gone || self->busy > 0 ||
-      !gh_machine_can_perform (self->machine, action))
-    return;
-
-  data = g_new0 (PowerData, 1);
-  data->self = g_object_ref (self);
-  data->failure = gh_machine_action_dup_failure (action,
-                                                 gh_machine_get_display_name (self->machine));
-
-  /* One at a time: a second click would ask libvirt twice. */
-  self->busy++;
-  _gh_console_window_update_actions (self);
-  gh_machine_perform_async (self->machine, action, NULL, on_perform_cb, data);
-}
-
-static void
-on_force_off_response (AdwMessageDialog *dialog,
-                       const char       *response,
-                       GhConsoleWindow  *self)
-{
-  if (g_strcmp0 (response, "force-off") == 0)
-    gh_console_window_perform (self, GH_MACHINE_ACTION_FORCE_OFF);
-}
-
-/* Forcing off pulls the plug, so it asks first. */
-static void
-gh_console_window_confirm_force_off (GhConsoleWindow *self)
-{
-  GtkWidget *dialog = gh_force_off_dialog_new (GTK_WINDOW (self), self->machine);
-
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_force_off_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_finish_install_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(PowerData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gh_machine_finish_install_finish (GH_MACHINE (object), result, &error);
-  power_data_done (data, error);
-}
-
-static void
-on_install_start_response (AdwMessageDialog *dialog,
-                           const char       *response,
-                           GhConsoleWindow  *self)
-{
-  PowerData *data;
-
-  if (g_strcmp0 (response, "installer") == 0)
-    {
-      gh_console_window_perform (self, GH_MACHINE_ACTION_START);
-      return;
-    }
-
-  if (g_strcmp0 (response, "installed") != 0 || self->machine == NULL || self->gone ||
-      self->busy > 0)
-    return;
-
-  data = g_new0 (PowerData, 1);
-  data->self = g_object_ref (self);
-  /* Translators: %s is a machine's name */
-  data->failure = g_strdup_printf (_("Could not finish installing “%s”"),
-                                   gh_machine_get_display_name (self->machine));
-  self->busy++;
-  _gh_console_window_update_actions (self);
-  gh_machine_finish_install_async (self->machine, NULL, on_finish_install_cb, data);
-}
-
-static void
-gh_console_window_power_action (GtkWidget  *widget,
-                                const char *action_name,
-                                GVariant   *parameter)
-{
-  GhConsoleWindow *self = GH_CONSOLE_WINDOW (widget);
-
-  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
-    {
-      if (g_strcmp0 (action_name, power_actions[i].action_name) != 0)
-        continue;
-
-      if (power_actions[i].action == GH_MACHINE_ACTION_FORCE_OFF)
-        {
-          gh_console_window_confirm_force_off (self);
-        }
-      else if (power_actions[i].action == GH_MACHINE_ACTION_START &&
-               gh_machine_start_needs_asking (self->machine))
-        {
-          /* Starting the installer again could erase an installed system: ask. */
-          GtkWidget *dialog = gh_install_start_dialog_new (GTK_WINDOW (self), self->machine);
-
-          g_signal_connect_object (dialog, "response", G_CALLBACK (on_install_start_response),
-                                   self, 0);
-          gtk_window_present (GTK_WINDOW (dialog));
-        }
-      else
-        gh_console_window_perform (self, power_actions[i].action);
-      return;
-    }
-
-  g_assert_not_reached ();
 }
 
 static void
@@ -619,9 +459,6 @@ _gh_console_window_class_actions_init (GhConsoleWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  for (guint i = 0; i < G_N_ELEMENTS (power_actions); i++)
-    gtk_widget_class_install_action (widget_class, power_actions[i].action_name, NULL,
-                                     gh_console_window_power_action);
   gtk_widget_class_install_action (widget_class, "console.send-keys", "s",
                                    gh_console_window_send_keys_action);
   gtk_widget_class_install_action (widget_class, "console.screenshot", NULL,
@@ -632,6 +469,8 @@ _gh_console_window_class_actions_init (GhConsoleWindowClass *klass)
                                    gh_console_window_retry_action);
   gtk_widget_class_install_action (widget_class, "console.show-error", "(ss)",
                                    gh_console_window_show_error_action);
+  gtk_widget_class_install_action (widget_class, "win.report-error", "(ss)",
+                                   gh_console_window_report_error_action);
   gtk_widget_class_install_action (widget_class, "console.settings", NULL,
                                    gh_console_window_settings_action);
 
@@ -643,6 +482,12 @@ _gh_console_window_class_actions_init (GhConsoleWindowClass *klass)
 void
 _gh_console_window_actions_init (GhConsoleWindow *self)
 {
+  self->actions = gh_machine_actions_new (GTK_WIDGET (self));
+  /* They also follow the machine's busy, which the window does not watch. */
+  g_signal_connect_object (self->actions, "action-enabled-changed",
+                           G_CALLBACK (gh_console_window_update_power_button), self,
+                           G_CONNECT_SWAPPED);
+
   g_signal_connect_swapped (self->usb_popover, "show",
                             G_CALLBACK (gh_console_window_fill_usb_list), self);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "gh-console-window.h"
+#include "gh-machine-actions.h"
 #include "gh-spice-session.h"
 
 G_BEGIN_DECLS
@@ -43,12 +44,12 @@ struct _GhConsoleWindow
   GhMachineList         *machines;    /* its list: tells when the machine is deleted */
   GhSpiceSession        *session;
   SpiceUsbDeviceManager *usb;         /* the session's, while it has one */
+  GhMachineActions      *actions;     /* "machine.start"…, inserted into the window */
   char                  *uri;
   char                  *uuid;
 
   guint                  grab_hint_id;
   guint                  check_gone_id;
-  guint                  busy;        /* power actions in flight */
   guint                  gone : 1;    /* the machine was deleted */
   /* Where the focus is was not the user's choice (GTK's first pick, or ours): the page's
    * button, or the display, may take it. */

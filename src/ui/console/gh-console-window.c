@@ -11,8 +11,8 @@
 
 /* The window follows its machine, its connection's list (to see it deleted) and one
  * GhSpiceSession, and shows the display or a page that says why there is none. Its
- * actions (power, Send Keys, screenshot, USB, fullscreen) are in
- * gh-console-window-actions.c. */
+ * actions (Send Keys, screenshot, USB, fullscreen) are in gh-console-window-actions.c;
+ * the power menu's are GhMachineActions, as a row's. */
 
 /* The guest size the window opens for: what most installers and firmware show. */
 #define GUEST_WIDTH  800
@@ -493,6 +493,10 @@ gh_console_window_constructed (GObject *object)
 
   g_assert (GH_IS_MACHINE (self->machine));
 
+  /* Before the window's own handlers: the page gives the focus to its Start button only
+   * once the machine's actions have followed a new state. */
+  gh_machine_actions_set_machine (self->actions, self->machine);
+
   self->uuid = g_strdup (gh_machine_get_uuid (self->machine));
   connection = gh_connection_get_for_machine (self->machine);
   if (connection != NULL)
@@ -565,6 +569,7 @@ gh_console_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_CONSOLE_WINDOW);
 
   g_clear_object (&self->usb);
+  g_clear_object (&self->actions);
   g_clear_object (&self->session);
   g_clear_object (&self->machines);
   g_clear_object (&self->connection);

@@ -129,6 +129,8 @@ typedef enum {
 /* gh-create-wizard.c: the pages and the buttons that move between them. */
 void                  _gh_create_wizard_notify               (GhCreateWizard     *self,
                                                               GhCreateWizardProp  prop);
+void                  _gh_create_wizard_emit_machine_created (GhCreateWizard     *self,
+                                                              GhMachine          *machine);
 gboolean              _gh_create_wizard_page_is              (GhCreateWizard     *self,
                                                               const char         *name);
 void                  _gh_create_wizard_show_page            (GhCreateWizard     *self,
@@ -181,8 +183,8 @@ gboolean              _gh_create_wizard_express_is_valid     (GhCreateWizard    
 GhDomainSpec         *_gh_create_wizard_build_spec           (GhCreateWizard     *self);
 void                  _gh_create_wizard_enter_review         (GhCreateWizard     *self);
 
-/* gh-create-wizard-progress.c: the "wizard.create" action, the "progress" page, and the
- * console that opens on the new machine. */
+/* gh-create-wizard-progress.c: the "wizard.create" action, the "progress" page, and
+ * "machine-created" once the new machine is in its connection's list. */
 void                  _gh_create_wizard_progress_class_init  (GtkWidgetClass     *widget_class);
 /* Follows the creator's steps on the progress page; the creator must exist. */
 void                  _gh_create_wizard_progress_constructed (GhCreateWizard     *self);

@@ -1,5 +1,5 @@
 /* gh-create-wizard-progress.c: "wizard.create", the "progress" page while the machine is
- * made, and its console once it is there
+ * made, and "machine-created" once it is there
  *
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "gh-create-wizard-private.h"
-#include "gh-application.h"
 
 static void
 update_progress (GhCreateWizard *self)
@@ -76,17 +75,13 @@ fill_progress (GhCreateWizard *self,
   update_progress (self);
 }
 
+/* The wizard's work is done: its opener opens the console (GhWindow through
+ * app.open-console), and the wizard goes. */
 static void
-open_console_for (GhCreateWizard *self,
-                  GhMachine      *machine)
+machine_created (GhCreateWizard *self,
+                 GhMachine      *machine)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  /* Still a call up (tests/layers/known-upward.txt): app.open-console names the machine
-   * by its connection's URI, and a wizard may be made for a connection the application
-   * does not list (the e2e tests make one); the machine itself must reach the app. */
-  if (app != NULL && GH_IS_APPLICATION (app))
-    gh_application_open_console (GH_APPLICATION (app), machine);
+  _gh_create_wizard_emit_machine_created (self, machine);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -103,7 +98,7 @@ machines_changed_cb (GListModel     *machines,
   if (machine == NULL)
     return;
   g_signal_handlers_disconnect_by_func (machines, machines_changed_cb, self);
-  open_console_for (self, machine);
+  machine_created (self, machine);
 }
 
 static void
@@ -142,7 +137,7 @@ create_cb (GObject      *object,
   machines = gh_connection_get_machines (self->connection);
   machine = gh_machine_list_lookup_by_uuid (machines, self->created_uuid);
   if (machine != NULL)
-    open_console_for (self, machine);
+    machine_created (self, machine);
   else
     g_signal_connect_object (machines, "items-changed", G_CALLBACK (machines_changed_cb), self, 0);
 }

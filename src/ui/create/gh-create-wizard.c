@@ -13,6 +13,13 @@ G_DEFINE_FINAL_TYPE (GhCreateWizard, gh_create_wizard, ADW_TYPE_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  MACHINE_CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* ---- helpers ------------------------------------------------------------------------ */
 
 static const char *
@@ -26,6 +33,13 @@ _gh_create_wizard_notify (GhCreateWizard     *self,
                           GhCreateWizardProp  prop)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+_gh_create_wizard_emit_machine_created (GhCreateWizard *self,
+                                        GhMachine      *machine)
+{
+  g_signal_emit (self, signals[MACHINE_CREATED], 0, machine);
 }
 
 gboolean
@@ -491,6 +505,18 @@ gh_create_wizard_class_init (GhCreateWizardClass *klass)
     g_param_spec_string ("express-password", NULL, NULL, NULL,
                          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The machine it made is in its connection's list; the wizard closes right after. Its
+   * opener opens the console: the wizard does not know the application, and may be made
+   * for a connection the application does not list. */
+  signals[MACHINE_CREATED] =
+    g_signal_new_class_handler ("machine-created",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                NULL,
+                                NULL, NULL,
+                                NULL,
+                                G_TYPE_NONE, 1, GH_TYPE_MACHINE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/greenhouse/Greenhouse/gh-create-wizard.ui");

@@ -17,7 +17,9 @@ G_BEGIN_DECLS
 /* The "New Machine" window for one connection: source (install media, a disk image or an
  * OS from the list), operating system, resources and firmware, display and 3D, review,
  * then the creation itself. Every step can be driven through the "wizard." actions and
- * the properties, as the tests do. */
+ * the properties, as the tests do. Once the new machine is in the connection's list the
+ * wizard emits "machine-created" (GhMachine *machine) and closes: whoever opened it opens
+ * the machine's console. */
 G_DECLARE_FINAL_TYPE (GhCreateWizard, gh_create_wizard, GH, CREATE_WIZARD, AdwWindow)
 
 GhCreateWizard *gh_create_wizard_new         (GtkWindow      *parent,

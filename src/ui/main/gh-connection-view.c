@@ -9,7 +9,6 @@
 
 #include "gh-connection-view.h"
 #include "gh-ui-util.h"
-#include "gh-window.h"
 
 struct _GhConnectionView
 {
@@ -178,7 +177,6 @@ on_open_cb (GObject      *object,
   GhConnection *connection = GH_CONNECTION (object);
   g_autoptr(GError) error = NULL;
   gboolean was_lost = self->retrying_lost;
-  GtkRoot *root;
 
   self->retrying = FALSE;
   self->retrying_lost = FALSE;
@@ -194,16 +192,16 @@ on_open_cb (GObject      *object,
   /* A connection that fails again goes from CONNECTING to FAILED, and the window says so
    * for every such change; a lost one stays LOST, so nothing would tell that the retry
    * failed. */
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  if (was_lost && GH_IS_WINDOW (root))
+  if (was_lost)
     {
       g_autofree char *name = gh_connection_dup_display_name (connection);
       g_autofree char *what = NULL;
 
       /* Translators: %s is a connection, like "User session" or "qemu+ssh://host/system" */
       what = g_strdup_printf (_("Could not connect to %s"), name);
-      gh_window_add_error (GH_WINDOW (root), what,
-                           gh_error_get_detail (error));
+      if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.report-error", "(ss)", what,
+                                       gh_error_get_detail (error)))
+        g_debug ("Retry failed: %s", error->message);
     }
   else
     g_debug ("Retry failed: %s", error->message);

@@ -6,35 +6,36 @@
 
 #include <glib/gi18n.h>
 
+#include "gh-machine-actions.h"
 #include "gh-machine-row.h"
 #include "gh-ui-util.h"
-#include "gh-window.h"
 
 struct _GhMachineRow
 {
-  GtkWidget      parent_instance;
+  GtkWidget         parent_instance;
 
   /* Template widgets */
-  GtkWidget     *machine_icon;  /* the children: bound so that dispose_template unparents */
-  GtkWidget     *header;        /* them */
-  GtkLabel      *title_label;
-  GtkLabel      *separator_label;
-  GtkLabel      *subtitle_label;
-  GtkBox        *state_box;
-  GtkImage      *state_image;
-  GtkLabel      *state_label;
-  GtkStack      *primary_stack;
-  GtkButton     *start_button;
-  GtkButton     *open_button;
-  GtkMenuButton *menu_button;
-  GMenuModel    *machine_menu;
+  GtkWidget        *machine_icon;  /* the children: bound so that dispose_template unparents */
+  GtkWidget        *header;        /* them */
+  GtkLabel         *title_label;
+  GtkLabel         *separator_label;
+  GtkLabel         *subtitle_label;
+  GtkBox           *state_box;
+  GtkImage         *state_image;
+  GtkLabel         *state_label;
+  GtkStack         *primary_stack;
+  GtkButton        *start_button;
+  GtkButton        *open_button;
+  GtkMenuButton    *menu_button;
+  GMenuModel       *machine_menu;
 
   /* Owned references */
-  GhMachine     *machine;   /* NULL while the window's list keeps the row for later */
+  GhMachine        *machine;   /* NULL while the window's list keeps the row for later */
+  GhMachineActions *actions;   /* "machine.start"…, inserted into the row */
 
   /* Borrowed references */
-  GhOsDb        *os_db;
-  GhMachineList *machines;  /* the list @machine is in: says where the row sits in its card */
+  GhOsDb           *os_db;
+  GhMachineList    *machines;  /* the list @machine is in: says where the row sits in its card */
 };
 
 G_DEFINE_FINAL_TYPE (GhMachineRow, gh_machine_row, GTK_TYPE_WIDGET)
@@ -47,25 +48,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* A row shows whichever machine the window's list binds it to, and an action can outlast that
- * binding, so what belongs to the machine is kept on the machine: how many actions are in
- * flight (its actions stay off until they finish, so that a second click does not ask
- * libvirt twice), and which row shows it now, if any, to tell when they finish. */
-static GQuark busy_quark;
-static GQuark row_quark;
-
-static const struct {
-  const char      *action_name;
-  GhMachineAction  action;
-} lifecycle_actions[] = {
-  { "machine.start", GH_MACHINE_ACTION_START },
-  { "machine.shut-down", GH_MACHINE_ACTION_SHUT_DOWN },
-  { "machine.force-off", GH_MACHINE_ACTION_FORCE_OFF },
-  { "machine.reboot", GH_MACHINE_ACTION_REBOOT },
-  { "machine.pause", GH_MACHINE_ACTION_PAUSE },
-  { "machine.resume", GH_MACHINE_ACTION_RESUME },
-};
-
 /* Below this width a row leaves out its icon, the same for every machine, so that the name
  * keeps room on a phone-sized window. */
 #define ICON_MIN_ROW_WIDTH 400
@@ -73,90 +55,6 @@ static const struct {
 static const char * const state_css_classes[] = {
   "unknown", "shut-off", "running", "paused", "suspended", "crashed",
 };
-
-static void gh_machine_row_update_actions (GhMachineRow *self);
-
-static guint
-machine_get_busy (GhMachine *machine)
-{
-  return GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (machine), busy_quark));
-}
-
-static void
-machine_add_busy (GhMachine *machine,
-                  int        delta)
-{
-  GhMachineRow *row;
-
-  g_object_set_qdata (G_OBJECT (machine), busy_quark,
-                      GUINT_TO_POINTER (machine_get_busy (machine) + delta));
-
-  if ((row = g_object_get_qdata (G_OBJECT (machine), row_quark)) != NULL)
-    gh_machine_row_update_actions (row);
-}
-
-/* Carries what a finished action needs to report a failure, even if no row shows the
- * machine by then (a deleted machine's row goes away with it). */
-typedef struct
-{
-  GhMachine *machine;
-  GtkWindow *window;
-  char      *failure;
-  char      *name;      /* the display name when the action started */
-} ActionData;
-
-static void
-action_data_free (ActionData *data)
-{
-  g_clear_object (&data->machine);
-  g_clear_object (&data->window);
-  g_free (data->failure);
-  g_free (data->name);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ActionData, action_data_free)
-
-static ActionData *
-action_data_new (GhMachine *machine,
-                 GtkWindow *window,
-                 char      *failure)
-{
-  ActionData *data = g_new0 (ActionData, 1);
-
-  data->machine = g_object_ref (machine);
-  data->window = window != NULL ? g_object_ref (window) : NULL;
-  data->failure = failure;
-  data->name = g_strdup (gh_machine_get_display_name (machine));
-
-  machine_add_busy (machine, 1);
-
-  return data;
-}
-
-static void
-action_data_finish (ActionData   *data,
-                    const GError *error)
-{
-  machine_add_busy (data->machine, -1);
-
-  if (error == NULL)
-    return;
-
-  if (GH_IS_WINDOW (data->window))
-    gh_window_add_error (GH_WINDOW (data->window), data->failure,
-                         gh_error_get_detail (error));
-  else
-    g_warning ("%s: %s", data->failure, error->message);
-}
-
-static GtkWindow *
-gh_machine_row_get_window (GhMachineRow *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
 
 static void
 gh_machine_row_update_title (GhMachineRow *self)
@@ -200,22 +98,15 @@ gh_machine_row_update_os (GhMachineRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->separator_label), os_name != NULL);
 }
 
+/* The lifecycle actions and Delete follow the machine by themselves (GhMachineActions). */
 static void
 gh_machine_row_update_actions (GhMachineRow *self)
 {
   GhMachineState state = gh_machine_get_state (self->machine);
-  gboolean idle = machine_get_busy (self->machine) == 0;
   gboolean can_start;
 
-  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), lifecycle_actions[i].action_name,
-                                   idle && gh_machine_can_perform (self->machine,
-                                                                   lifecycle_actions[i].action));
-
-  /* Deleting needs the machine's definition, which an unreachable daemon cannot give. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.delete",
-                                 idle && state != GH_MACHINE_STATE_UNKNOWN);
-  /* So do settings: they are read from and written to the definition. */
+  /* Settings are read from and written to the definition, which an unreachable daemon
+   * cannot give. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.settings",
                                  state != GH_MACHINE_STATE_UNKNOWN
                                  && gh_machine_get_persistent (self->machine));
@@ -281,244 +172,6 @@ gh_machine_row_update_place (GhMachineRow *self)
 
   set_css_class (GTK_WIDGET (self), "first", first);
   set_css_class (GTK_WIDGET (self), "last", last);
-}
-
-static void
-on_perform_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(ActionData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gh_machine_perform_finish (GH_MACHINE (object), result, &error);
-  action_data_finish (data, error);
-}
-
-static void
-on_finish_install_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(ActionData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gh_machine_finish_install_finish (GH_MACHINE (object), result, &error);
-  action_data_finish (data, error);
-}
-
-/* Runs what the install-phase dialog chose. The dialog holds the machine, as the row
- * may show another one by now. */
-static void
-on_install_start_response (AdwMessageDialog *dialog,
-                           const char       *response,
-                           gpointer          user_data)
-{
-  GhMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
-  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-  const char *name = gh_machine_get_display_name (machine);
-
-  if (g_strcmp0 (response, "installer") == 0)
-    gh_machine_perform_async (machine, GH_MACHINE_ACTION_START, NULL, on_perform_cb,
-                              action_data_new (machine, window,
-                                               gh_machine_action_dup_failure (GH_MACHINE_ACTION_START,
-                                                                              name)));
-  else if (g_strcmp0 (response, "installed") == 0)
-    gh_machine_finish_install_async (machine, NULL, on_finish_install_cb,
-                                     action_data_new (machine, window,
-                                                      /* Translators: %s is a machine's name */
-                                                      g_strdup_printf (_("Could not finish installing “%s”"),
-                                                                       name)));
-}
-
-/* Forces off what the dialog was asked about: the row may show another machine by now. */
-static void
-on_force_off_response (AdwMessageDialog *dialog,
-                       const char       *response,
-                       gpointer          user_data)
-{
-  GhMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
-  GtkWindow *window = gtk_window_get_transient_for (GTK_WINDOW (dialog));
-
-  if (g_strcmp0 (response, "force-off") != 0)
-    return;
-
-  gh_machine_perform_async (machine, GH_MACHINE_ACTION_FORCE_OFF, NULL, on_perform_cb,
-                            action_data_new (machine, window,
-                                             gh_machine_action_dup_failure (GH_MACHINE_ACTION_FORCE_OFF,
-                                                                            gh_machine_get_display_name (machine))));
-}
-
-static void
-machine_lifecycle_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  GhMachineRow *self = GH_MACHINE_ROW (widget);
-
-  g_return_if_fail (self->machine != NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_actions); i++)
-    {
-      if (g_strcmp0 (action_name, lifecycle_actions[i].action_name) == 0)
-        {
-          GhMachineAction action = lifecycle_actions[i].action;
-          const char *name = gh_machine_get_display_name (self->machine);
-          ActionData *data;
-
-          /* Forcing off pulls the plug: ask, as the console does. */
-          if (action == GH_MACHINE_ACTION_FORCE_OFF)
-            {
-              GtkWidget *dialog = gh_force_off_dialog_new (gh_machine_row_get_window (self),
-                                                           self->machine);
-
-              g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (self->machine),
-                                      g_object_unref);
-              g_signal_connect (dialog, "response", G_CALLBACK (on_force_off_response), NULL);
-              gtk_window_present (GTK_WINDOW (dialog));
-              return;
-            }
-
-          /* Starting the installer again could erase an installed system: ask. */
-          if (action == GH_MACHINE_ACTION_START && gh_machine_start_needs_asking (self->machine))
-            {
-              GtkWidget *dialog = gh_install_start_dialog_new (gh_machine_row_get_window (self),
-                                                               self->machine);
-
-              g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (self->machine),
-                                      g_object_unref);
-              g_signal_connect (dialog, "response", G_CALLBACK (on_install_start_response), NULL);
-              gtk_window_present (GTK_WINDOW (dialog));
-              return;
-            }
-
-          data = action_data_new (self->machine, gh_machine_row_get_window (self),
-                                  gh_machine_action_dup_failure (action, name));
-          gh_machine_perform_async (self->machine, action, NULL, on_perform_cb, data);
-          return;
-        }
-    }
-
-  g_assert_not_reached ();
-}
-
-static void
-on_delete_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(ActionData) data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  gh_machine_delete_finish (GH_MACHINE (object), result, &error);
-  action_data_finish (data, error);
-}
-
-/* The dialog holds the machine, not the row: while it is open the list may change and the
- * row show another machine. */
-static void
-on_delete_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    gpointer          user_data)
-{
-  GhMachine *machine = g_object_get_data (G_OBJECT (dialog), "machine");
-  GtkCheckButton *storage_check;
-  gboolean delete_storage;
-  char *failure;
-
-  if (g_strcmp0 (response, "delete") != 0)
-    return;
-
-  storage_check = g_object_get_data (G_OBJECT (dialog), "storage-check");
-  delete_storage = gtk_check_button_get_active (storage_check);
-
-  /* Translators: %s is a machine's name */
-  failure = g_strdup_printf (_("Could not delete “%s”"), gh_machine_get_display_name (machine));
-  gh_machine_delete_async (machine, delete_storage, NULL, on_delete_cb,
-                           action_data_new (machine,
-                                            gtk_window_get_transient_for (GTK_WINDOW (dialog)),
-                                            failure));
-}
-
-static void
-machine_delete_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  GhMachineRow *self = GH_MACHINE_ROW (widget);
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  const char *stop = NULL;
-  GtkWidget *dialog;
-  GtkWidget *box;
-  GtkWidget *check;
-  GtkWidget *caption;
-
-  g_return_if_fail (self->machine != NULL);
-
-  /* Deleting a machine that runs turns it off first, as pulling its plug would. */
-  switch (gh_machine_get_state (self->machine))
-    {
-    case GH_MACHINE_STATE_RUNNING:
-      stop = _("It is running and will be turned off first; unsaved work in it is lost.");
-      break;
-
-    case GH_MACHINE_STATE_PAUSED:
-    case GH_MACHINE_STATE_SUSPENDED:
-      stop = _("It is paused and will be turned off first; unsaved work in it is lost.");
-      break;
-
-    case GH_MACHINE_STATE_UNKNOWN:
-    case GH_MACHINE_STATE_SHUT_OFF:
-    case GH_MACHINE_STATE_CRASHED:
-    default:
-      break;
-    }
-
-  body = g_strjoin (" ",
-                    _("The machine and its settings are removed for good. "
-                      "This cannot be undone."),
-                    stop, NULL);
-
-  /* Translators: %s is a machine's name */
-  heading = g_strdup_printf (_("Delete “%s”?"), gh_machine_get_display_name (self->machine));
-  dialog = adw_message_dialog_new (gh_machine_row_get_window (self), heading, body);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  check = gtk_check_button_new_with_mnemonic (_("Also delete its _storage"));
-  caption = gtk_label_new (_("Only disks that belong to this machine alone are removed; "
-                             "installation media (ISO images) and disks that other machines "
-                             "use are kept."));
-  gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (caption), 0);
-  gtk_widget_set_margin_start (caption, 30);  /* lines up with the check button's label */
-  gtk_widget_add_css_class (caption, "caption");
-  gtk_widget_add_css_class (caption, "dim-label");
-  gtk_box_append (GTK_BOX (box), check);
-  gtk_box_append (GTK_BOX (box), caption);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (check),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, caption, NULL,
-                                  -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  g_object_set_data (G_OBJECT (dialog), "storage-check", check);
-  g_object_set_data_full (G_OBJECT (dialog), "machine", g_object_ref (self->machine),
-                          g_object_unref);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), NULL);
-
-  gtk_window_present (GTK_WINDOW (dialog));
-  /* Showing the dialog focused its first focusable widget, the check button, which Enter
-   * would toggle: without a focus, Enter gives the default response, Cancel. */
-  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
 static void
@@ -696,6 +349,7 @@ gh_machine_row_dispose (GObject *object)
   /* Disconnect now: the template children are gone after this. */
   gh_machine_row_set_machine (self, NULL);
   g_signal_handlers_disconnect_by_data (self->os_db, self);
+  g_clear_object (&self->actions);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_MACHINE_ROW);
 
@@ -760,9 +414,6 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  busy_quark = g_quark_from_static_string ("gh-machine-row-busy");
-  row_quark = g_quark_from_static_string ("gh-machine-row-row");
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/gh-machine-row.ui");
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, machine_icon);
@@ -779,11 +430,8 @@ gh_machine_row_class_init (GhMachineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, GhMachineRow, machine_menu);
 
-  for (guint i = 0; i < G_N_ELEMENTS (lifecycle_actions); i++)
-    gtk_widget_class_install_action (widget_class, lifecycle_actions[i].action_name, NULL,
-                                     machine_lifecycle_action);
-  gtk_widget_class_install_action (widget_class, "machine.delete", NULL,
-                                   machine_delete_action);
+  /* Beside the group of GhMachineActions, also "machine": GTK looks for a widget's own
+   * actions before its groups. */
   gtk_widget_class_install_action (widget_class, "machine.open", NULL,
                                    machine_open_action);
   gtk_widget_class_install_action (widget_class, "machine.settings", NULL,
@@ -829,6 +477,8 @@ gh_machine_row_init (GhMachineRow *self)
   self->os_db = gh_os_db_get_default ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->actions = gh_machine_actions_new (GTK_WIDGET (self));
 
   gtk_menu_button_set_create_popup_func (self->menu_button, create_machine_menu, self, NULL);
 
@@ -928,18 +578,18 @@ gh_machine_row_set_machine (GhMachineRow *self,
       g_signal_handlers_disconnect_by_data (self->machine, self);
       if (self->machines != NULL)
         g_signal_handlers_disconnect_by_data (self->machines, self);
-      if (g_object_get_qdata (G_OBJECT (self->machine), row_quark) == self)
-        g_object_set_qdata (G_OBJECT (self->machine), row_quark, NULL);
       self->machines = NULL;
       g_clear_object (&self->machine);
     }
+
+  /* What runs goes on: the machine counts it (GhMachine:busy), not the row. */
+  gh_machine_actions_set_machine (self->actions, machine);
 
   if (machine != NULL)
     {
       GhConnection *connection = gh_connection_get_for_machine (machine);
 
       self->machine = g_object_ref (machine);
-      g_object_set_qdata (G_OBJECT (machine), row_quark, self);
 
       g_signal_connect_object (machine, "notify::display-name",
                                G_CALLBACK (gh_machine_row_update_title), self,

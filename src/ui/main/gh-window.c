@@ -620,6 +620,14 @@ gh_window_find_connection (GhWindow   *self,
   return NULL;
 }
 
+/* A new machine opens in its console, as a click on its row would open it. */
+static void
+on_wizard_machine_created (GhWindow  *self,
+                           GhMachine *machine)
+{
+  gh_widget_activate_machine_action (GTK_WIDGET (self), "app.open-console", machine);
+}
+
 static void
 gh_window_new_machine_action (GtkWidget  *widget,
                               const char *action_name,
@@ -637,6 +645,8 @@ gh_window_new_machine_action (GtkWidget  *widget,
     }
 
   wizard = gh_create_wizard_new (GTK_WINDOW (self), connection);
+  g_signal_connect_object (wizard, "machine-created",
+                           G_CALLBACK (on_wizard_machine_created), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
@@ -713,6 +723,20 @@ gh_window_show_error_action (GtkWidget  *widget,
   gh_error_dialog_present (widget, parameter);
 }
 
+/* win.report-error (ss): what failed and why, from a row's actions (GhMachineActions),
+ * which do not know what window they are in. */
+static void
+gh_window_report_error_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  const char *what;
+  const char *reason;
+
+  g_variant_get (parameter, "(&s&s)", &what, &reason);
+  gh_window_add_error (GH_WINDOW (widget), what, reason);
+}
+
 static void
 gh_window_map (GtkWidget *widget)
 {
@@ -780,6 +804,8 @@ gh_window_class_init (GhWindowClass *klass)
                                    gh_window_remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "(ss)",
                                    gh_window_show_error_action);
+  gtk_widget_class_install_action (widget_class, "win.report-error", "(ss)",
+                                   gh_window_report_error_action);
   gtk_widget_class_install_action (widget_class, "win.finish-install", "(ss)",
                                    gh_window_finish_install_action);
 

@@ -26,17 +26,6 @@ AdwToast   *gh_error_toast_new             (const char         *what,
 void        gh_error_dialog_present        (GtkWidget          *parent,
                                             GVariant           *parameter);
 
-/* Asks whether to run the installer of @machine again ("installer"), start its installed
- * system ("installed"), or not ("cancel"); the caller connects to "response" and presents
- * it. */
-GtkWidget  *gh_install_start_dialog_new    (GtkWindow          *parent,
-                                            GhMachine          *machine);
-/* Asks whether to force @machine off ("force-off") or not ("cancel"): it pulls the plug,
- * so the row and the console both ask. The caller connects to "response" and presents
- * it. */
-GtkWidget  *gh_force_off_dialog_new        (GtkWindow          *parent,
-                                            GhMachine          *machine);
-
 /* "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
 const char *gh_graphics_path_kind_get_title (GhGraphicsPathKind kind);
 
