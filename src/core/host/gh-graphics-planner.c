@@ -842,3 +842,26 @@ gh_graphics_path_uses_spice_gl (const GhGraphicsPath *path)
 
   return path->graphics_xml != NULL && strstr (path->graphics_xml, "<gl enable='yes'") != NULL;
 }
+
+/* What a display path is called wherever one is offered: the wizard, the settings. */
+const char *
+gh_graphics_path_kind_get_title (GhGraphicsPathKind kind)
+{
+  switch (kind)
+    {
+    case GH_GRAPHICS_PATH_VIRGL:
+      return _("3D Acceleration (virtio-gpu with virgl)");
+    case GH_GRAPHICS_PATH_VIRTIO_2D:
+      return _("Virtio GPU, Without 3D");
+    case GH_GRAPHICS_PATH_QXL:
+      return _("QXL");
+    case GH_GRAPHICS_PATH_VGA:
+      return _("Standard VGA");
+    case GH_GRAPHICS_PATH_VFIO:
+      return _("A Whole Host GPU (passthrough)");
+    case GH_GRAPHICS_PATH_MDEV:
+      return _("A Share of a Host GPU (mediated device)");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}

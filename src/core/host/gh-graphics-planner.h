@@ -97,4 +97,8 @@ gboolean              gh_graphics_path_apply              (const GhGraphicsPath 
 /* Whether @path gives the guest a SPICE display that OpenGL scanouts go through. */
 gboolean              gh_graphics_path_uses_spice_gl      (const GhGraphicsPath      *path);
 
+/* What a display path is called wherever one is offered (the wizard, the settings):
+ * "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
+const char           *gh_graphics_path_kind_get_title     (GhGraphicsPathKind         kind);
+
 G_END_DECLS

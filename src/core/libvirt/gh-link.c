@@ -144,3 +144,47 @@ _gh_link_set_virconnect (GhLink        *self,
   self->conn = conn;
   g_mutex_unlock (&self->lock);
 }
+
+gboolean
+gh_link_check_uri (const char  *text,
+                   GError     **error)
+{
+  g_autoptr(GUri) parsed = NULL;
+  const char *p;
+
+  if (text == NULL || text[0] == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Enter a connection address"));
+      return FALSE;
+    }
+
+  for (p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The address must not contain spaces"));
+          return FALSE;
+        }
+    }
+
+  /* libvirt URIs always name a driver and have "//" after it: "qemu:///system",
+   * "qemu+ssh://user@host/system", "test:///default". */
+  if (g_uri_peek_scheme (text) == NULL || strstr (text, "://") == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The address must start with a driver, as in qemu:///system"));
+      return FALSE;
+    }
+
+  parsed = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  if (parsed == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("This is not a valid connection address"));
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -38,6 +38,11 @@ gboolean        gh_link_is_this_machine    (GhLink      *self);
 virConnectPtr   gh_link_dup_virconnect     (GhLink      *self,
                                             GError     **error);
 
+/* Whether @text looks like a libvirt URI; sets @error with a sentence for the user if not.
+ * Only the syntax is checked: whether libvirt can open it is found out by connecting. */
+gboolean        gh_link_check_uri          (const char  *text,
+                                            GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GhLink, gh_link_unref)
 
 G_END_DECLS

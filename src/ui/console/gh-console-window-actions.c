@@ -58,7 +58,7 @@ gh_console_window_show_error_action (GtkWidget  *widget,
                                      const char *action_name,
                                      GVariant   *parameter)
 {
-  gh_error_dialog_present (widget, parameter);
+  gh_ui_error_dialog_present (widget, parameter);
 }
 
 static void

@@ -49,7 +49,7 @@ _gh_console_window_add_toast (GhConsoleWindow *self,
     return;
 
   adw_toast_overlay_add_toast (self->toast_overlay,
-                               gh_error_toast_new (message, reason, "console.show-error"));
+                               gh_ui_error_toast_new (message, reason, "console.show-error"));
 }
 
 /* ---- a display open to others ------------------------------------------------------- */

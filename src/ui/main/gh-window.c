@@ -485,7 +485,7 @@ on_uri_entry_changed (GtkEditable      *entry,
   gboolean valid;
   gboolean complain;
 
-  valid = gh_uri_check (uri, &error);
+  valid = gh_link_check_uri (uri, &error);
   for (guint i = 0; valid && i < n; i++)
     {
       g_autoptr(GhConnection) connection = g_list_model_get_item (self->connections, i);
@@ -533,7 +533,7 @@ on_add_connection_response (AdwMessageDialog *dialog,
     return;
 
   uri = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  if (!gh_uri_check (uri, NULL))
+  if (!gh_link_check_uri (uri, NULL))
     return;
 
   gtk_widget_activate_action (GTK_WIDGET (self), "app.add-connection", "s", uri);
@@ -720,7 +720,7 @@ gh_window_show_error_action (GtkWidget  *widget,
                              const char *action_name,
                              GVariant   *parameter)
 {
-  gh_error_dialog_present (widget, parameter);
+  gh_ui_error_dialog_present (widget, parameter);
 }
 
 /* win.report-error (ss): what failed and why, from a row's actions (GhMachineActions),
@@ -887,7 +887,7 @@ gh_window_add_toast (GhWindow   *self,
   if (self->toast_overlay == NULL)
     return;
 
-  toast = gh_error_toast_new (message, NULL, NULL);
+  toast = gh_ui_error_toast_new (message, NULL, NULL);
   /* Failures carry libvirt's reason, which takes a while to read. */
   adw_toast_set_timeout (toast, 10);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -907,5 +907,5 @@ gh_window_add_error (GhWindow   *self,
     return;
 
   adw_toast_overlay_add_toast (self->toast_overlay,
-                               gh_error_toast_new (what, reason, "win.show-error"));
+                               gh_ui_error_toast_new (what, reason, "win.show-error"));
 }

@@ -109,9 +109,9 @@ show_error (GhMachineSettings *self,
   /* A close that waited for this change stays undone: the user reads why first. */
   self->close_when_idle = FALSE;
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    gh_error_toast_new (gh_error_get_what (error),
-                                                        gh_error_get_detail (error),
-                                                        "settings.show-error"));
+                                    gh_ui_error_toast_new (gh_error_get_what (error),
+                                                           gh_error_get_detail (error),
+                                                           "settings.show-error"));
 }
 
 static void
@@ -119,7 +119,7 @@ show_error_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  gh_error_dialog_present (widget, parameter);
+  gh_ui_error_dialog_present (widget, parameter);
 }
 
 void

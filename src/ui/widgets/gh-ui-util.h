@@ -12,22 +12,14 @@
 
 G_BEGIN_DECLS
 
-/* Whether @text looks like a libvirt URI; sets @error with a sentence for the user if not.
- * Only the syntax is checked: whether libvirt can open it is found out by connecting. */
-gboolean    gh_uri_check                   (const char         *text,
-                                            GError            **error);
-
 /* A toast saying @what (plain text). With @reason, which is often too long for a toast, it
  * stays longer and its Details button activates @details_action with ("(ss)" @what,
- * @reason); gh_error_dialog_present() is that action's body. */
-AdwToast   *gh_error_toast_new             (const char         *what,
-                                            const char         *reason,
-                                            const char         *details_action);
-void        gh_error_dialog_present        (GtkWidget          *parent,
-                                            GVariant           *parameter);
-
-/* "3D Acceleration (virtio-gpu with virgl)", "Standard VGA", … */
-const char *gh_graphics_path_kind_get_title (GhGraphicsPathKind kind);
+ * @reason); gh_ui_error_dialog_present() is that action's body. */
+AdwToast   *gh_ui_error_toast_new             (const char      *what,
+                                               const char      *reason,
+                                               const char      *details_action);
+void        gh_ui_error_dialog_present        (GtkWidget       *parent,
+                                               GVariant        *parameter);
 
 /* Activates @action_name ("app.open-console", "app.open-settings") for @machine from
  * @widget, with its (connection URI, UUID) parameter: how a widget opens a machine's
