@@ -349,7 +349,6 @@ apply_node_device_event (gpointer user_data)
 
   if (self->inventory != NULL)
     gh_host_inventory_reload (self->inventory);
-  _gh_connection_emit_node_devices_changed (self);
 
   return G_SOURCE_REMOVE;
 }

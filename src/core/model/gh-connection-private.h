@@ -98,7 +98,6 @@ GhConnection *_gh_connection_deferred_dup_connection   (Deferred          *defer
 void          _gh_connection_set_state                 (GhConnection      *self,
                                                         GhConnectionState  state,
                                                         GError            *error);
-void          _gh_connection_emit_node_devices_changed (GhConnection      *self);
 
 /* gh-connection-open.c: opening, losing the daemon, reconnecting. */
 void          _gh_connection_start_open                (GhConnection      *self,

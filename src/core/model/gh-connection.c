@@ -22,8 +22,8 @@
  *   "unknown" and the connection reopens itself with a growing delay. Results of work
  *   started on an older virConnectPtr are recognised by @generation and dropped.
  * - Node-device events (a GPU bound to another driver, an mdev created) are not ours to
- *   interpret: they emit ::node-devices-changed and tell the connection's GhHostInventory
- *   to read again.
+ *   interpret: they tell the connection's GhHostInventory to read again, whose readers
+ *   follow it.
  * - After every (re)connection a worker takes back what a create, delete or finish could
  *   not, because the daemon (or Greenhouse) died first (gh-cleanup-journal.c); what it
  *   cannot take back is :cleanup-error.
@@ -36,7 +36,6 @@
 G_DEFINE_FINAL_TYPE (GhConnection, gh_connection, G_TYPE_OBJECT)
 
 enum {
-  NODE_DEVICES_CHANGED,
   INSTALL_FAILED,
   N_SIGNALS
 };
@@ -265,19 +264,6 @@ gh_connection_class_init (GhConnectionClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
-   * GhConnection::node-devices-changed:
-   *
-   * A host device of this connection came, went or changed. Emitted on the main
-   * thread, once per libvirt event.
-   */
-  signals[NODE_DEVICES_CHANGED] =
-    g_signal_new_class_handler ("node-devices-changed",
-                                G_TYPE_FROM_CLASS (klass),
-                                G_SIGNAL_RUN_LAST,
-                                NULL, NULL, NULL, NULL,
-                                G_TYPE_NONE, 0);
-
-  /**
    * GhConnection::install-failed:
    * @machine: the machine whose install phase could not end
    * @error: why
@@ -331,12 +317,6 @@ gh_connection_get_for_machine (GhMachine *machine)
    * machine through the connection, the borrowed pointer stays valid. */
   owner = _gh_machine_dup_owner (machine);
   return GH_IS_CONNECTION (owner) ? GH_CONNECTION (owner) : NULL;
-}
-
-void
-_gh_connection_emit_node_devices_changed (GhConnection *self)
-{
-  g_signal_emit (self, signals[NODE_DEVICES_CHANGED], 0);
 }
 
 void
