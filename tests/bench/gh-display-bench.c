@@ -28,7 +28,7 @@
 #include <gtk/gtk.h>
 #include <spice-client.h>
 
-#include "bench-events.h"
+#include "bench-client.h"
 #include "gh-spice-display.h"
 
 #define WINDOW_WIDTH  800
@@ -36,12 +36,7 @@
 
 typedef struct
 {
-  /* Options */
-  char           *unix_path;
-  double          duration_s;
-  double          warmup_s;
-  double          timeout_s;
-  char           *events_path;
+  BenchClient     client;        /* the options and the event log */
 
   /* Owned references */
   SpiceSession   *session;
@@ -50,7 +45,6 @@ typedef struct
   char           *gl_renderer;
   char           *gl_version;
   char           *error;
-  BenchEvents     events;
 
   /* Borrowed references */
   GtkWidget      *window;
@@ -73,16 +67,6 @@ typedef struct
   guint64         paints_end;
 } Bench;
 
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
 static void
 stop_measuring (Bench *self)
 {
@@ -90,7 +74,7 @@ stop_measuring (Bench *self)
     return;
   self->measuring = FALSE;
   self->end_us = g_get_monotonic_time ();
-  self->cpu_end_s = cpu_seconds ();
+  self->cpu_end_s = bench_cpu_seconds ();
   self->frames_end = gh_spice_display_get_n_frames (self->display);
   self->paints_end = self->n_paints;
 }
@@ -122,17 +106,17 @@ on_measure_start (gpointer user_data)
 
   if (self->done)
     return G_SOURCE_REMOVE;
-  if (self->duration_s > 0)
-    g_printerr ("gh-display-bench: measuring for %.0f s\n", self->duration_s);
+  if (self->client.duration_s > 0)
+    g_printerr ("gh-display-bench: measuring for %.0f s\n", self->client.duration_s);
   else
     g_printerr ("gh-display-bench: measuring until stopped\n");
   self->measuring = TRUE;
   self->start_us = g_get_monotonic_time ();
-  self->cpu_start_s = cpu_seconds ();
+  self->cpu_start_s = bench_cpu_seconds ();
   self->frames_start = gh_spice_display_get_n_frames (self->display);
   self->paints_start = self->n_paints;
-  if (self->duration_s > 0)
-    g_timeout_add ((guint) (self->duration_s * 1000), on_measure_end, self);
+  if (self->client.duration_s > 0)
+    g_timeout_add ((guint) (self->client.duration_s * 1000), on_measure_end, self);
   return G_SOURCE_REMOVE;
 }
 
@@ -157,7 +141,7 @@ static void
 on_before_paint (GdkFrameClock *frame_clock,
                  Bench         *self)
 {
-  bench_events_add (&self->events, BENCH_EVENT_PAINT_BEGIN, 0);
+  bench_events_add (&self->client.events, BENCH_EVENT_PAINT_BEGIN, 0);
 }
 
 static void
@@ -167,12 +151,12 @@ on_after_paint (GdkFrameClock *frame_clock,
   guint64 n_frames = gh_spice_display_get_n_frames (self->display);
 
   self->n_paints++;
-  bench_events_add (&self->events, BENCH_EVENT_PAINT_END, 0);
+  bench_events_add (&self->client.events, BENCH_EVENT_PAINT_END, 0);
   if (n_frames == self->last_n_frames)
     return;
 
   self->last_n_frames = n_frames;
-  bench_events_add (&self->events, BENCH_EVENT_PRESENT, n_frames);
+  bench_events_add (&self->client.events, BENCH_EVENT_PRESENT, n_frames);
   if (!self->first_frame_seen)
     {
       int width, height;
@@ -180,8 +164,8 @@ on_after_paint (GdkFrameClock *frame_clock,
       self->first_frame_seen = TRUE;
       gh_spice_display_get_guest_size (self->display, &width, &height);
       g_printerr ("gh-display-bench: first frame, guest %dx%d, warming up for %.0f s\n",
-                  width, height, self->warmup_s);
-      g_timeout_add ((guint) (self->warmup_s * 1000), on_measure_start, self);
+                  width, height, self->client.warmup_s);
+      g_timeout_add ((guint) (self->client.warmup_s * 1000), on_measure_start, self);
     }
 }
 
@@ -241,7 +225,7 @@ on_primary_create (SpiceChannel *channel,
                    gpointer      imgdata,
                    Bench        *self)
 {
-  bench_events_add_rect (&self->events, BENCH_EVENT_UPDATE, 0, 0, 0, width, height);
+  bench_events_add_rect (&self->client.events, BENCH_EVENT_UPDATE, 0, 0, 0, width, height);
 }
 
 static void
@@ -252,7 +236,7 @@ on_invalidate (SpiceChannel *channel,
                int           height,
                Bench        *self)
 {
-  bench_events_add_rect (&self->events, BENCH_EVENT_UPDATE, 0, x, y, width, height);
+  bench_events_add_rect (&self->client.events, BENCH_EVENT_UPDATE, 0, x, y, width, height);
 }
 
 static void
@@ -353,50 +337,24 @@ int
 main (int   argc,
       char *argv[])
 {
-  Bench self = { .duration_s = 20, .warmup_s = 3, .timeout_s = 90 };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  GOptionEntry entries[] = {
-    { "unix-path", 0, 0, G_OPTION_ARG_FILENAME, &self.unix_path,
-      "The SPICE server's UNIX socket", "PATH" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &self.duration_s,
-      "Seconds to measure (20; 0: until SIGTERM or SIGINT)", "S" },
-    { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &self.warmup_s,
-      "Seconds between the first frame and the measurement (3)", "S" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &self.timeout_s,
-      "Give up if no frame came after this many seconds (90)", "S" },
-    { "events", 0, 0, G_OPTION_ARG_FILENAME, &self.events_path,
-      "Log updates, paints and presented frames to FILE (see bench-events.h)", "FILE" },
-    { NULL }
-  };
+  Bench self = { .client = BENCH_CLIENT_INIT };
   GtkWidget *display;
   int status;
 
-  setlocale (LC_ALL, "");
-  context = g_option_context_new ("- frames per second of Greenhouse's SPICE display");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("gh-display-bench: %s\n", error->message);
-      return 2;
-    }
-  if (self.unix_path == NULL || self.duration_s < 0 || self.warmup_s < 0)
-    {
-      g_printerr ("gh-display-bench: --unix-path is needed\n");
-      return 2;
-    }
-  if (self.events_path != NULL && bench_events_open (&self.events, self.events_path) != 0)
-    {
-      g_printerr ("gh-display-bench: %s: %s\n", self.events_path, g_strerror (errno));
-      return 2;
-    }
+  status = bench_client_parse (&self.client, "gh-display-bench",
+                               "- frames per second of Greenhouse's SPICE display",
+                               "Log updates, paints and presented frames to FILE "
+                               "(see bench-events.h)",
+                               &argc, &argv);
+  if (status != 0)
+    return status;
   gtk_init ();
   /* JSON wants a decimal point, whatever the locale. */
   setlocale (LC_NUMERIC, "C");
 
   self.loop = g_main_loop_new (NULL, FALSE);
   self.session = spice_session_new ();
-  g_object_set (self.session, "unix-path", self.unix_path, NULL);
+  g_object_set (self.session, "unix-path", self.client.unix_path, NULL);
   g_signal_connect (self.session, "channel-new", G_CALLBACK (on_channel_new), &self);
 
   display = gh_spice_display_new (self.session, 0);
@@ -411,7 +369,7 @@ main (int   argc,
 
   g_unix_signal_add (SIGTERM, on_stop_signal, &self);
   g_unix_signal_add (SIGINT, on_stop_signal, &self);
-  g_timeout_add ((guint) (self.timeout_s * 1000), on_timeout, &self);
+  g_timeout_add ((guint) (self.client.timeout_s * 1000), on_timeout, &self);
 
   if (!spice_session_connect (self.session))
     finish (&self, "spice_session_connect failed");
@@ -429,7 +387,6 @@ main (int   argc,
   g_free (self.gl_renderer);
   g_free (self.gl_version);
   g_free (self.error);
-  g_free (self.unix_path);
-  g_free (self.events_path);
+  bench_client_clear (&self.client);
   return status;
 }

@@ -42,7 +42,7 @@
 #include <glib-unix.h>
 #include <spice-client.h>
 
-#include "bench-events.h"
+#include "bench-client.h"
 
 /* A sliver this thin where two rectangles meet, which scaling could add, is no overlap. */
 #define MIN_OVERLAP 0.25
@@ -57,17 +57,11 @@ typedef struct
 
 typedef struct
 {
-  /* Options */
-  char         *unix_path;
-  double        duration_s;
-  double        warmup_s;
-  double        timeout_s;
-  char         *events_path;
+  BenchClient   client;          /* the options and the event log */
 
   /* Owned references */
   SpiceSession *session;
   GMainLoop    *loop;
-  BenchEvents   events;
 
   /* Borrowed references */
   SpiceChannel *display;
@@ -90,16 +84,6 @@ typedef struct
   double        updated_pixels;  /* the area of every update, added up */
   GArray       *intervals_us;    /* gint64: from one frame's start to the next */
 } Ceiling;
-
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
 
 static gboolean
 overlaps (const Rect *a,
@@ -134,7 +118,7 @@ count_update (Ceiling *self,
   Rect rect = { x, y, width, height };
   gint64 now = g_get_monotonic_time ();
 
-  bench_events_add_rect (&self->events, BENCH_EVENT_UPDATE, 0, x, y, width, height);
+  bench_events_add_rect (&self->client.events, BENCH_EVENT_UPDATE, 0, x, y, width, height);
   if (!self->measuring)
     return;
 
@@ -165,7 +149,7 @@ finish (Ceiling    *self,
   if (self->measuring)
     {
       self->end_us = g_get_monotonic_time ();
-      self->cpu_end_s = cpu_seconds ();
+      self->cpu_end_s = bench_cpu_seconds ();
       self->measuring = FALSE;
     }
   if (error != NULL)
@@ -187,15 +171,15 @@ on_measure_start (gpointer user_data)
 {
   Ceiling *self = user_data;
 
-  if (self->duration_s > 0)
-    g_printerr ("spice-ceiling: measuring for %.0f s\n", self->duration_s);
+  if (self->client.duration_s > 0)
+    g_printerr ("spice-ceiling: measuring for %.0f s\n", self->client.duration_s);
   else
     g_printerr ("spice-ceiling: measuring until stopped\n");
   self->measuring = TRUE;
   self->start_us = g_get_monotonic_time ();
-  self->cpu_start_s = cpu_seconds ();
-  if (self->duration_s > 0)
-    g_timeout_add ((guint) (self->duration_s * 1000), on_measure_end, self);
+  self->cpu_start_s = bench_cpu_seconds ();
+  if (self->client.duration_s > 0)
+    g_timeout_add ((guint) (self->client.duration_s * 1000), on_measure_end, self);
   return G_SOURCE_REMOVE;
 }
 
@@ -235,8 +219,8 @@ on_primary_create (SpiceChannel *channel,
   if (first)
     {
       g_printerr ("spice-ceiling: primary surface %dx%d, warming up for %.0f s\n",
-                  width, height, self->warmup_s);
-      g_timeout_add ((guint) (self->warmup_s * 1000), on_measure_start, self);
+                  width, height, self->client.warmup_s);
+      g_timeout_add ((guint) (self->client.warmup_s * 1000), on_measure_start, self);
     }
 }
 
@@ -371,41 +355,15 @@ int
 main (int   argc,
       char *argv[])
 {
-  Ceiling self = { .duration_s = 20, .warmup_s = 3, .timeout_s = 90 };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  GOptionEntry entries[] = {
-    { "unix-path", 0, 0, G_OPTION_ARG_FILENAME, &self.unix_path,
-      "The SPICE server's UNIX socket", "PATH" },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &self.duration_s,
-      "Seconds to measure (20; 0: until SIGTERM or SIGINT)", "S" },
-    { "warmup", 0, 0, G_OPTION_ARG_DOUBLE, &self.warmup_s,
-      "Seconds between the first frame and the measurement (3)", "S" },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &self.timeout_s,
-      "Give up if no frame came after this many seconds (90)", "S" },
-    { "events", 0, 0, G_OPTION_ARG_FILENAME, &self.events_path,
-      "Log every update with its time to FILE (see bench-events.h)", "FILE" },
-    { NULL }
-  };
+  Ceiling self = { .client = BENCH_CLIENT_INIT };
+  int status;
 
-  setlocale (LC_ALL, "");
-  context = g_option_context_new ("- count the frames a SPICE server delivers");
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("spice-ceiling: %s\n", error->message);
-      return 2;
-    }
-  if (self.unix_path == NULL || self.duration_s < 0 || self.warmup_s < 0)
-    {
-      g_printerr ("spice-ceiling: --unix-path is needed\n");
-      return 2;
-    }
-  if (self.events_path != NULL && bench_events_open (&self.events, self.events_path) != 0)
-    {
-      g_printerr ("spice-ceiling: %s: %s\n", self.events_path, g_strerror (errno));
-      return 2;
-    }
+  status = bench_client_parse (&self.client, "spice-ceiling",
+                               "- count the frames a SPICE server delivers",
+                               "Log every update with its time to FILE (see bench-events.h)",
+                               &argc, &argv);
+  if (status != 0)
+    return status;
   /* JSON wants a decimal point, whatever the locale. */
   setlocale (LC_NUMERIC, "C");
 
@@ -413,11 +371,12 @@ main (int   argc,
   self.frame_rects = g_array_new (FALSE, FALSE, sizeof (Rect));
   self.loop = g_main_loop_new (NULL, FALSE);
   self.session = spice_session_new ();
-  g_object_set (self.session, "unix-path", self.unix_path, NULL);
+  g_object_set (self.session, "unix-path", self.client.unix_path, NULL);
   g_signal_connect (self.session, "channel-new", G_CALLBACK (on_channel_new), &self);
   g_unix_signal_add (SIGTERM, on_stop_signal, &self);
   g_unix_signal_add (SIGINT, on_stop_signal, &self);
-  g_timeout_add ((guint) ((self.warmup_s + self.timeout_s) * 1000), on_timeout, &self);
+  g_timeout_add ((guint) ((self.client.warmup_s + self.client.timeout_s) * 1000),
+                 on_timeout, &self);
 
   if (!spice_session_connect (self.session))
     finish (&self, "spice_session_connect failed");
@@ -431,7 +390,6 @@ main (int   argc,
   g_main_loop_unref (self.loop);
   g_array_unref (self.intervals_us);
   g_array_unref (self.frame_rects);
-  g_free (self.unix_path);
-  g_free (self.events_path);
+  bench_client_clear (&self.client);
   return self.error == NULL ? 0 : 1;
 }
