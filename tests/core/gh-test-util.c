@@ -699,3 +699,64 @@ gh_test_wait_for_state (GhMachine      *machine,
 
   gh_test_wait_for (machine_in_state, &wait, what);
 }
+
+const char *
+gh_test_action_name (GhMachineAction action)
+{
+  switch (action)
+    {
+    case GH_MACHINE_ACTION_START: return "start";
+    case GH_MACHINE_ACTION_SHUT_DOWN: return "shut down";
+    case GH_MACHINE_ACTION_FORCE_OFF: return "force off";
+    case GH_MACHINE_ACTION_REBOOT: return "reboot";
+    case GH_MACHINE_ACTION_PAUSE: return "pause";
+    case GH_MACHINE_ACTION_RESUME: return "resume";
+    default: return "?";
+    }
+}
+
+gboolean
+gh_test_perform (GhMachine        *machine,
+                 GhMachineAction   action,
+                 GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *what = g_strdup_printf ("“%s” to %s", gh_machine_get_name (machine),
+                                           gh_test_action_name (action));
+
+  gh_machine_perform_async (machine, action, NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, what);
+  return gh_machine_perform_finish (machine, result, error);
+}
+
+void
+gh_test_perform_ok (GhMachine       *machine,
+                    GhMachineAction  action,
+                    GhMachineState   expected)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_message ("%s: %s", gh_machine_get_name (machine), gh_test_action_name (action));
+  g_assert_true (gh_machine_can_perform (machine, action));
+  g_assert_true (gh_test_perform (machine, action, &error));
+  g_assert_no_error (error);
+  gh_test_wait_for_state (machine, expected);
+}
+
+GhDomainEditor *
+gh_test_dup_editor (GhMachine   *machine,
+                    gboolean    *autostart,
+                    GHashTable **capacities)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GhDomainEditor *editor;
+
+  gh_machine_dup_editor_async (machine, NULL, gh_test_store_result, &result);
+  gh_test_wait_result (&result, "the machine's definition");
+  editor = gh_machine_dup_editor_finish (machine, result, autostart, capacities, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (editor);
+
+  return editor;
+}

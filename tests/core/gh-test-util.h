@@ -103,6 +103,22 @@ const char   *gh_test_state_to_virsh       (GhMachineState   state);
 void          gh_test_wait_for_state       (GhMachine       *machine,
                                             GhMachineState   state);
 
+/* How the tests' messages name @action ("shut down"). */
+const char   *gh_test_action_name          (GhMachineAction  action);
+/* gh_machine_perform_async (@machine, @action), waited for; its finish's answer. */
+gboolean      gh_test_perform              (GhMachine       *machine,
+                                            GhMachineAction  action,
+                                            GError         **error);
+/* Fails unless @machine may do @action, does it without error and gets to @expected. */
+void          gh_test_perform_ok           (GhMachine       *machine,
+                                            GhMachineAction  action,
+                                            GhMachineState   expected);
+/* @machine's definition, as the settings window reads it (with @autostart and the
+ * @capacities of its volumes when asked); fails the test when it cannot be read. */
+GhDomainEditor *gh_test_dup_editor         (GhMachine       *machine,
+                                            gboolean        *autostart,
+                                            GHashTable     **capacities);
+
 /* Natural, case-insensitive order for ASCII letters and digits ("vm2" < "vm10"). */
 int           gh_test_natural_compare      (const char      *a,
                                             const char      *b);
