@@ -22,5 +22,6 @@
 #include "gh-machine-list-private.h"
 #include "gh-machine-private.h"
 #include "gh-os-db-private.h"
+#include "gh-os-names-private.h"
 #include "gh-test-point-private.h"
 #include "gh-util-private.h"

@@ -22,6 +22,7 @@
 #include "gh-machine-creator.h"
 #include "gh-machine-list.h"
 #include "gh-os-db.h"
+#include "gh-os-names.h"
 #include "gh-text.h"
 #include "gh-virgl-probe.h"
 

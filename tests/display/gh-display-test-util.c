@@ -5,16 +5,54 @@
  */
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gh-display-test-util.h"
 #include "gh-test-util.h"
 
+static char *cache_home;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+remove_cache_home (void)
+{
+  remove_tree (cache_home);
+  g_clear_pointer (&cache_home, g_free);
+}
+
 gboolean
 gh_display_test_init (int    *argc,
                       char ***argv)
 {
+  g_autoptr(GError) error = NULL;
+
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  /* What the app caches (the OS names) goes to a folder of the run's own, never the
+   * user's, and every run starts without a cache; set before GLib first reads it. */
+  cache_home = g_dir_make_tmp ("greenhouse-display-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  atexit (remove_cache_home);
+
   gh_test_init (argc, argv);
 
   if (!gtk_init_check ())

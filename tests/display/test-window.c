@@ -544,6 +544,29 @@ fixture_tear_down (Fixture       *fixture,
 
 /* ---- tests ------------------------------------------------------------------------ */
 
+/* Each row of machines_xml names its machine's OS, or nothing when it has none. */
+static void
+assert_row_os_names (GPtrArray *rows)
+{
+  g_assert_cmpuint (rows->len, ==, G_N_ELEMENTS (expected_rows));
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *subtitle = gh_machine_row_get_subtitle (rows->pdata[i]);
+
+      if (expected_rows[i].os_word == NULL)
+        {
+          g_assert_true (subtitle == NULL || subtitle[0] == '\0');
+          continue;
+        }
+
+      g_test_message ("row %u OS: %s (%s)", i, subtitle,
+                      gh_machine_get_os_id (gh_machine_row_get_machine (rows->pdata[i])));
+      g_assert_nonnull (subtitle);
+      g_assert_nonnull (strstr (subtitle, expected_rows[i].os_word));
+    }
+}
+
 static void
 test_window_rows (Fixture       *fixture,
                   gconstpointer  data)
@@ -610,23 +633,14 @@ test_window_rows (Fixture       *fixture,
         g_assert_false (can_start);
     }
 
-  /* The OS names come from libosinfo, which loads in the background. */
-  gh_test_wait_until (gh_os_db_get_loaded (os_db), "the OS database to load");
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const char *subtitle = gh_machine_row_get_subtitle (rows->pdata[i]);
-
-      if (expected_rows[i].os_word == NULL)
-        {
-          g_assert_true (subtitle == NULL || subtitle[0] == '\0');
-          continue;
-        }
-
-      g_test_message ("row %u OS: %s (%s)", i, subtitle,
-                      gh_machine_get_os_id (gh_machine_row_get_machine (rows->pdata[i])));
-      g_assert_nonnull (subtitle);
-      g_assert_nonnull (strstr (subtitle, expected_rows[i].os_word));
-    }
+  /* The OS names come from the cache of names, which a worker builds on this first start
+   * (this run's cache folder is empty); the rows take them when they arrive, and the
+   * whole database is not loaded for them. */
+  gh_test_wait_until_within (gh_os_names_lookup (gh_os_names_get_default (),
+                                                 "http://debian.org/debian/11") != NULL,
+                             GH_TEST_OSINFO_TIMEOUT_SECONDS, "the OS names");
+  assert_row_os_names (rows);
+  g_assert_false (gh_os_db_get_loaded (os_db));
 
   /* With one connection its name is in the title bar, and its view, which would show
    * nothing, is not in the list at all. */
@@ -640,6 +654,45 @@ test_window_rows (Fixture       *fixture,
                                  session_name);
   png = gh_display_test_save_screenshot (GTK_WIDGET (fixture->window), "main-window.png");
   gh_display_test_assert_png (png, 20000);
+}
+
+/* A later start: the rows name their OSes from the cache the first one left, as soon as
+ * they are made, without the database and without building the cache again. */
+static void
+test_window_os_names_cached (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *uri = write_test_file (fixture, "machines.xml", machines_xml);
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "greenhouse",
+                                             "os-names.gvariant", NULL);
+  g_autoptr(GPtrArray) rows = NULL;
+  GhConnection *connection;
+  GStatBuf before;
+  GStatBuf after;
+
+  /* The first start's cache, whether an earlier test made it or this one does. */
+  gh_os_names_wait (gh_os_names_get_default ());
+  g_assert_cmpint (g_stat (cache, &before), ==, 0);
+  _gh_os_names_forget_default ();
+
+  connection = gh_application_add_connection (fixture->app, uri, FALSE);
+  fixture_activate (fixture);
+  gh_test_wait_until (gh_connection_get_state (connection) == GH_CONNECTION_STATE_CONNECTED,
+                      "the test-driver connection to connect");
+  gh_test_wait_until (count_rows (fixture->window) == G_N_ELEMENTS (expected_rows),
+                      "the rows to be made");
+
+  rows = shown_rows (fixture->window);
+  assert_row_os_names (rows);
+  g_assert_false (gh_os_db_get_loaded (gh_os_db_get_default ()));
+
+  /* The check found the cache current: the same file, not one written again. */
+  gh_os_names_wait (gh_os_names_get_default ());
+  gh_test_settle (100);
+  g_assert_false (gh_os_db_get_loaded (gh_os_db_get_default ()));
+  g_assert_cmpint (g_stat (cache, &after), ==, 0);
+  g_assert_cmpuint (after.st_ino, ==, before.st_ino);
+  g_assert_cmpint (after.st_mtime, ==, before.st_mtime);
 }
 
 static void
@@ -1727,6 +1780,8 @@ main (int   argc,
 
   g_test_add ("/display/window/rows", Fixture, NULL,
               fixture_set_up, test_window_rows, fixture_tear_down);
+  g_test_add ("/display/window/os-names-cached", Fixture, NULL,
+              fixture_set_up, test_window_os_names_cached, fixture_tear_down);
   g_test_add ("/display/window/broken-uri", Fixture, NULL,
               fixture_set_up, test_window_broken_uri, fixture_tear_down);
   g_test_add ("/display/window/state-change", Fixture, NULL,

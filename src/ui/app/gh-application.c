@@ -19,6 +19,7 @@ struct _GhApplication
   /* Owned references */
   GhSettings     *settings;
   GListStore     *connections;
+  GhOsNames      *os_names;      /* from the main window's start on: see shutdown */
 
   /* Set once the remembered connections were opened (or --connect replaced them), so that a
    * later activation (from D-Bus, or a second launch) does not open them again. */
@@ -60,18 +61,6 @@ on_open_cb (GObject      *object,
   /* The window shows the failure from the connection's :state and :error. */
   if (!gh_connection_open_finish (connection, result, &error))
     g_debug ("Could not open %s: %s", gh_connection_get_uri (connection), error->message);
-}
-
-static void
-on_os_db_loaded_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* Without the database rows simply show no OS name. */
-  if (!gh_os_db_load_finish (GH_OS_DB (object), result, &error))
-    g_warning ("Could not load the operating system database: %s", error->message);
 }
 
 /* Returns a borrowed reference: the store holds one. */
@@ -142,8 +131,15 @@ on_main_window_close_request (GtkWindow     *window,
 static GtkWindow *
 create_main_window (GhApplication *self)
 {
-  GtkWindow *window = GTK_WINDOW (gh_window_new (GTK_APPLICATION (self),
-                                                 G_LIST_MODEL (self->connections)));
+  GtkWindow *window;
+
+  /* The list names each machine's OS from a small cache, not from libosinfo's whole
+   * database (~50 MiB), which only the wizard, the settings and the host report load.
+   * Asked for now, the cache is read and its check starts while the connections open. */
+  if (self->os_names == NULL)
+    self->os_names = g_object_ref (gh_os_names_get_default ());
+
+  window = GTK_WINDOW (gh_window_new (GTK_APPLICATION (self), G_LIST_MODEL (self->connections)));
 
   if (self->settings != NULL)
     {
@@ -630,7 +626,6 @@ gh_application_startup (GApplication *app)
   g_debug ("Renderer: %s", description);
 
   gh_core_init ();
-  gh_os_db_load_async (gh_os_db_get_default (), NULL, on_os_db_loaded_cb, NULL);
 
   self->settings = gh_settings_new ();
 
@@ -665,6 +660,11 @@ gh_application_shutdown (GApplication *app)
       gh_connection_close (connection);
     }
 
+  /* A first start that quits at once (or a benchmark's) would leave no cache, and the next
+   * start would load the whole database again; building it takes a second or two, once. */
+  if (self->os_names != NULL)
+    gh_os_names_wait (self->os_names);
+
   G_APPLICATION_CLASS (gh_application_parent_class)->shutdown (app);
 }
 
@@ -674,6 +674,7 @@ gh_application_dispose (GObject *object)
   GhApplication *self = (GhApplication *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->os_names);
   if (self->connections != NULL)
     g_list_store_remove_all (self->connections);
 

@@ -32,9 +32,9 @@ struct _GhMachineRow
   /* Owned references */
   GhMachine        *machine;   /* NULL while the window's list keeps the row for later */
   GhMachineActions *actions;   /* "machine.start"…, inserted into the row */
+  GhOsNames        *os_names;  /* not the whole database: the list shows only names */
 
   /* Borrowed references */
-  GhOsDb           *os_db;
   GhMachineList    *machines;  /* the list @machine is in: says where the row sits in its card */
 };
 
@@ -91,7 +91,7 @@ gh_machine_row_update_os (GhMachineRow *self)
 
   os_id = gh_machine_get_os_id (self->machine);
   if (os_id != NULL)
-    os_name = gh_os_db_get_os_name (self->os_db, os_id);
+    os_name = gh_os_names_lookup (self->os_names, os_id);
 
   gtk_label_set_label (self->subtitle_label, os_name != NULL ? os_name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), os_name != NULL);
@@ -348,7 +348,9 @@ gh_machine_row_dispose (GObject *object)
 
   /* Disconnect now: the template children are gone after this. */
   gh_machine_row_set_machine (self, NULL);
-  g_signal_handlers_disconnect_by_data (self->os_db, self);
+  if (self->os_names != NULL)
+    g_signal_handlers_disconnect_by_data (self->os_names, self);
+  g_clear_object (&self->os_names);
   g_clear_object (&self->actions);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GH_TYPE_MACHINE_ROW);
@@ -474,7 +476,7 @@ gh_machine_row_init (GhMachineRow *self)
   GtkGesture *secondary_click;
   GtkGesture *primary_click;
 
-  self->os_db = gh_os_db_get_default ();
+  self->os_names = g_object_ref (gh_os_names_get_default ());
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -498,7 +500,7 @@ gh_machine_row_init (GhMachineRow *self)
   g_signal_connect (primary_click, "released", G_CALLBACK (on_primary_click_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (primary_click));
 
-  g_signal_connect_object (self->os_db, "notify::loaded",
+  g_signal_connect_object (self->os_names, "changed",
                            G_CALLBACK (gh_machine_row_update_os), self,
                            G_CONNECT_SWAPPED);
 }
