@@ -99,6 +99,8 @@ struct _GhSpiceDisplay
   gulong after_paint_id;
 
   guint64 n_frames;
+  int guest_width;                /* as "guest-width" and "guest-height" last said */
+  int guest_height;
 };
 
 

@@ -26,6 +26,8 @@ enum {
   PROP_READY,
   PROP_GL_ERROR,
   PROP_KEYBOARD_GRABBED,
+  PROP_GUEST_WIDTH,
+  PROP_GUEST_HEIGHT,
   N_PROPS
 };
 
@@ -77,8 +79,25 @@ void
 _gh_spice_display_notify_frame_change (GhSpiceDisplay *self,
                                        gboolean        was_ready)
 {
+  int width, height;
+
+  _gh_spice_display_get_guest_size (self, &width, &height);
+
+  g_object_freeze_notify (G_OBJECT (self));
   if (was_ready != _gh_spice_display_have_frame (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+  if (width != self->guest_width)
+    {
+      self->guest_width = width;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST_WIDTH]);
+    }
+  if (height != self->guest_height)
+    {
+      self->guest_height = height;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST_HEIGHT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -157,30 +176,46 @@ present_2d (GhSpiceDisplay *self)
   self->n_frames++;
 }
 
+/* The guest's frame in widget pixels (1:1 in device pixels), and how much it must be
+ * scaled to fit the widget: 1 when it fits, less to scale it down keeping its aspect
+ * ratio. */
+static double
+compute_zoom (GhSpiceDisplay *self,
+              double         *width,
+              double         *height)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double widget_width = gtk_widget_get_width (GTK_WIDGET (self));
+  double widget_height = gtk_widget_get_height (GTK_WIDGET (self));
+  int guest_width, guest_height;
+
+  _gh_spice_display_get_guest_size (self, &guest_width, &guest_height);
+  *width = (double) guest_width / scale;
+  *height = (double) guest_height / scale;
+
+  if (*width <= 0 || *height <= 0 || (*width <= widget_width && *height <= widget_height))
+    return 1.0;
+
+  return MIN (widget_width / *width, widget_height / *height);
+}
+
 /* The frame's place: centred, 1:1 in device pixels when it fits, else scaled down
  * keeping its aspect ratio. */
 static void
 compute_area (GhSpiceDisplay  *self,
               graphene_rect_t *area)
 {
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   double widget_width = gtk_widget_get_width (GTK_WIDGET (self));
   double widget_height = gtk_widget_get_height (GTK_WIDGET (self));
-  int guest_width, guest_height;
-  double width, height, factor = 1.0;
+  double width, height, factor;
 
-  _gh_spice_display_get_guest_size (self, &guest_width, &guest_height);
-  width = (double) guest_width / scale;
-  height = (double) guest_height / scale;
+  factor = compute_zoom (self, &width, &height);
 
   if (width <= 0 || height <= 0)
     {
       graphene_rect_init (area, 0, 0, 0, 0);
       return;
     }
-
-  if (width > widget_width || height > widget_height)
-    factor = MIN (widget_width / width, widget_height / height);
 
   width = floor (width * factor);
   height = floor (height * factor);
@@ -612,6 +647,14 @@ gh_spice_display_get_property (GObject    *object,
       g_value_set_boolean (value, self->keyboard_grabbed);
       break;
 
+    case PROP_GUEST_WIDTH:
+      g_value_set_int (value, self->guest_width);
+      break;
+
+    case PROP_GUEST_HEIGHT:
+      g_value_set_int (value, self->guest_height);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -669,6 +712,11 @@ gh_spice_display_class_init (GhSpiceDisplayClass *klass)
   properties[PROP_GL_ERROR] = g_param_spec_string ("gl-error", NULL, NULL, NULL, flags);
   properties[PROP_KEYBOARD_GRABBED] =
     g_param_spec_boolean ("keyboard-grabbed", NULL, NULL, FALSE, flags);
+  /* The guest's resolution, 0 without a frame: a 2D one changes through 0×0. */
+  properties[PROP_GUEST_WIDTH] =
+    g_param_spec_int ("guest-width", NULL, NULL, 0, G_MAXINT, 0, flags);
+  properties[PROP_GUEST_HEIGHT] =
+    g_param_spec_int ("guest-height", NULL, NULL, 0, G_MAXINT, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -741,6 +789,15 @@ gh_spice_display_get_guest_size (GhSpiceDisplay *self,
     *width = w;
   if (height != NULL)
     *height = h;
+}
+
+double
+gh_spice_display_get_zoom (GhSpiceDisplay *self)
+{
+  double width, height;
+
+  g_return_val_if_fail (GH_IS_SPICE_DISPLAY (self), 1.0);
+  return compute_zoom (self, &width, &height);
 }
 
 const char *

@@ -25,10 +25,14 @@ void        gh_spice_display_set_session         (GhSpiceDisplay  *self,
 
 /* TRUE once the guest has shown a frame (a 2D surface or a GL scanout). */
 gboolean    gh_spice_display_get_ready           (GhSpiceDisplay  *self);
-/* The guest's resolution in guest pixels, 0×0 before the first frame. */
+/* The guest's resolution in guest pixels, 0×0 before the first frame ("guest-width" and
+ * "guest-height" notify its changes). */
 void        gh_spice_display_get_guest_size      (GhSpiceDisplay  *self,
                                                   int             *width,
                                                   int             *height);
+/* How much the frame is scaled to fit the widget: 1.0 while it shows 1:1 in device pixels
+ * (and without a frame), less when it is scaled down. */
+double      gh_spice_display_get_zoom            (GhSpiceDisplay  *self);
 /* Why a GL scanout could not be shown, or NULL. */
 const char *gh_spice_display_get_gl_error        (GhSpiceDisplay  *self);
 /* TRUE while the keyboard is grabbed: system shortcuts go to the guest. */

@@ -9,7 +9,9 @@
  */
 
 #include <gdk/x11/gdkx.h>
+#include <math.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "gh-application.h"
@@ -25,6 +27,10 @@ typedef struct
   GhApplication   *app;
   GhConnection    *connection;  /* borrowed: the application holds it */
   GhConsoleWindow *window;      /* weak */
+  /* A guest's display that the test feeds: fixture_show_guest () */
+  SpiceSession    *guest_session;
+  SpiceChannel    *guest_channel;  /* weak: the session's */
+  guint8          *guest_surface;  /* the primary surface the display was given last */
 } Fixture;
 
 /* ---- the widget tree ---------------------------------------------------------------- */
@@ -211,6 +217,12 @@ fixture_tear_down (Fixture       *fixture,
   gh_test_settle (100);
   g_assert_null (fixture->window);
 
+  /* The window's display let go of the surface when the window went. */
+  if (fixture->guest_session != NULL)
+    spice_session_disconnect (fixture->guest_session);
+  g_clear_object (&fixture->guest_session);
+  g_clear_pointer (&fixture->guest_surface, g_free);
+
   g_clear_object (&fixture->app);
 }
 
@@ -248,6 +260,57 @@ fixture_open (Fixture    *fixture,
   gh_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (window)), "the console to be shown");
 
   return window;
+}
+
+/* The test driver gives no display, so the console's display is given one by the test: a
+ * session whose display channel is never connected, whose signals the test emits as
+ * spice-client-glib does for a QEMU guest's 2D surface (as test-spice-display.c does).
+ * A @width × @height guest, grey, or a change of resolution to that. */
+static void
+fixture_show_guest (Fixture *fixture,
+                    int      width,
+                    int      height)
+{
+  GhSpiceDisplay *display = gh_console_window_get_display (fixture->window);
+  guint8 *surface;
+
+  if (fixture->guest_session == NULL)
+    {
+      fixture->guest_session = spice_session_new ();
+      gh_spice_display_set_session (display, fixture->guest_session);
+      /* The display hears of it at once, as the session makes it. */
+      fixture->guest_channel = spice_channel_new (fixture->guest_session,
+                                                  SPICE_CHANNEL_DISPLAY, 0);
+      g_object_add_weak_pointer (G_OBJECT (fixture->guest_channel),
+                                 (gpointer *) &fixture->guest_channel);
+    }
+  else
+    g_signal_emit_by_name (fixture->guest_channel, "display-primary-destroy");
+  g_assert_true (gh_spice_display_get_session (display) == fixture->guest_session);
+
+  surface = g_malloc ((gsize) width * height * 4);
+  memset (surface, 0x80, (gsize) width * height * 4);
+  g_signal_emit_by_name (fixture->guest_channel, "display-primary-create",
+                         SPICE_SURFACE_FMT_32_xRGB, width, height, width * 4, -1,
+                         (gpointer) surface);
+  g_signal_emit_by_name (fixture->guest_channel, "display-invalidate", 0, 0, width, height);
+  /* The display holds no pointer into the old one any more. */
+  g_free (fixture->guest_surface);
+  fixture->guest_surface = surface;
+
+  gh_spice_display_get_guest_size (display, &width, &height);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+}
+
+static gboolean
+display_is (GhConsoleWindow *window,
+            int              width,
+            int              height)
+{
+  GtkWidget *display = GTK_WIDGET (gh_console_window_get_display (window));
+
+  return gtk_widget_get_width (display) == width && gtk_widget_get_height (display) == height;
 }
 
 static guint
@@ -295,9 +358,11 @@ test_console_stopped (Fixture       *fixture,
                    gh_machine_state_get_label (GH_MACHINE_STATE_SHUT_OFF));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Debian 12 Workstation");
 
-  /* An 800×600 guest fits under the header bar. */
+  /* Before any guest is seen, the display has room for an 800×600 one, 1:1. */
+  gh_test_wait_until (display_is (window, 800, 600), "the display at 800×600");
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  g_assert_cmpint (width, ==, 800);
+  g_assert_cmpint (width, >=, 800);
+  g_assert_cmpint (width, <, 850);
   g_assert_cmpint (height, >, 600);
   g_assert_cmpint (height, <, 700);
 
@@ -795,6 +860,9 @@ test_console_fullscreen (Fixture       *fixture,
   window = fixture_open (fixture, "debian12");
   flap = ADW_FLAP (find_widget (GTK_WIDGET (window), ADW_TYPE_FLAP, NULL, NULL));
   button = header_button (window, "view-fullscreen-symbolic");
+  /* At the size it gives itself: a window manager remembers the size a window had when it
+   * went fullscreen, to give it back. */
+  gh_test_wait_until (display_is (window, 800, 600), "the display at 800×600");
 
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_true (adw_flap_get_reveal_flap (flap));
@@ -826,12 +894,125 @@ test_console_fullscreen (Fixture       *fixture,
   g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==,
                    "view-fullscreen-symbolic");
 
+  /* Fullscreen was no size the user chose: the window still follows the guest. */
+  fixture_show_guest (fixture, 1024, 640);
+  gh_test_wait_until (display_is (window, 1024, 640), "the display at 1024×640");
+
   if (pid != 0)
     {
       kill (pid, SIGTERM);
       waitpid (pid, NULL, 0);
       g_spawn_close_pid (pid);
     }
+}
+
+/* ---- the window's size -------------------------------------------------------------- */
+
+/* The window gives the display the guest's size, so that no frame is scaled: when it opens,
+ * and when the guest changes resolution. Once the user has given it another size it keeps
+ * that, and the display scales the guest to fit. */
+static void
+test_console_size_guest (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GhConsoleWindow *window = fixture_open (fixture, "debian12");
+  GhSpiceDisplay *display = gh_console_window_get_display (window);
+  int width, height;
+
+  g_assert_cmpint (gtk_widget_get_scale_factor (GTK_WIDGET (display)), ==, 1);
+  gh_test_wait_until (display_is (window, 800, 600), "the display at 800×600");
+
+  /* An 800×600 guest is drawn 1:1, as it is. */
+  fixture_show_guest (fixture, 800, 600);
+  gh_test_settle (300);
+  g_assert_true (display_is (window, 800, 600));
+  g_assert_cmpfloat (gh_spice_display_get_zoom (display), ==, 1.0);
+
+  /* Its resolution changes: the window grows with it. 1024×640, not 1024×768: with the
+   * header bar, that would not fit 1:1 on Xvfb's 1280×800 screen. */
+  fixture_show_guest (fixture, 1024, 640);
+  gh_test_wait_until (display_is (window, 1024, 640), "the display at 1024×640");
+  g_assert_cmpfloat (gh_spice_display_get_zoom (display), ==, 1.0);
+  /* …and shrinks with it, down to its smallest size: a guest smaller than the header bar
+   * is drawn 1:1 with black around it… */
+  fixture_show_guest (fixture, 320, 200);
+  gh_test_wait_until (gtk_widget_get_width (GTK_WIDGET (display)) < 640,
+                      "the window to shrink");
+  gh_test_settle (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)), >=, 320);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)), >=, 200);
+  g_assert_cmpfloat (gh_spice_display_get_zoom (display), ==, 1.0);
+  /* …and that smallest size, which GTK gave, was not the user's. */
+  fixture_show_guest (fixture, 640, 480);
+  gh_test_wait_until (display_is (window, 640, 480), "the display at 640×480");
+  g_assert_cmpfloat (gh_spice_display_get_zoom (display), ==, 1.0);
+
+  /* The user makes the window smaller: that size stays, and the guest is scaled. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  gh_test_wait_until (gtk_widget_get_width (GTK_WIDGET (display)) < 700,
+                      "the window to be resized");
+  gh_test_settle (300);
+  width = gtk_widget_get_width (GTK_WIDGET (display));
+  height = gtk_widget_get_height (GTK_WIDGET (display));
+  fixture_show_guest (fixture, 1024, 768);
+  gh_test_settle (500);
+  g_assert_true (display_is (window, width, height));
+  g_assert_cmpfloat (gh_spice_display_get_zoom (display), <, 1.0);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+}
+
+/* A guest larger than the screen (Xvfb's is 1280×800): the window fits on the screen and
+ * the display shows the whole guest, scaled down, keeping its aspect ratio. */
+static void
+test_console_size_large (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GhConsoleWindow *window = fixture_open (fixture, "debian12");
+  GhSpiceDisplay *display = gh_console_window_get_display (window);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkMonitor *monitor = gdk_display_get_monitor_at_surface (gdk_display_get_default (),
+                                                            surface);
+  GdkRectangle screen;
+  int display_width, display_height;
+  int width, height;
+  double zoom;
+
+  gdk_monitor_get_geometry (monitor, &screen);
+  g_test_message ("screen: %d×%d", screen.width, screen.height);
+  if (screen.width >= 1600 || screen.height >= 1200)
+    {
+      g_test_skip ("The screen is not smaller than 1600×1200");
+      return;
+    }
+
+  gh_test_wait_until (display_is (window, 800, 600), "the display at 800×600");
+  fixture_show_guest (fixture, 1600, 1200);
+  gh_test_wait_until (gtk_widget_get_height (GTK_WIDGET (display)) > 600,
+                      "the window to grow");
+  gh_test_settle (300);
+
+  display_width = gtk_widget_get_width (GTK_WIDGET (display));
+  display_height = gtk_widget_get_height (GTK_WIDGET (display));
+  zoom = gh_spice_display_get_zoom (display);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_test_message ("window %d×%d, display %d×%d, zoom %g", width, height, display_width,
+                  display_height, zoom);
+
+  /* On the screen, and filling it one way… */
+  g_assert_cmpint (width, <=, screen.width);
+  g_assert_cmpint (height, <=, screen.height);
+  g_assert_true (width > screen.width * 9 / 10 || height > screen.height * 9 / 10);
+  /* …with the guest scaled down as a whole: at most a pixel of border. */
+  g_assert_cmpfloat (zoom, <, 1.0);
+  g_assert_cmpint (ABS (display_width - (int) floor (1600 * zoom)), <=, 1);
+  g_assert_cmpint (ABS (display_height - (int) floor (1200 * zoom)), <=, 1);
+
+  /* A guest that fits again is shown 1:1 again. */
+  fixture_show_guest (fixture, 1024, 640);
+  gh_test_wait_until (display_is (window, 1024, 640), "the display at 1024×640");
+  g_assert_cmpfloat (gh_spice_display_get_zoom (display), ==, 1.0);
 }
 
 /* ---- the command line --------------------------------------------------------------- */
@@ -912,6 +1093,10 @@ main (int   argc,
               fixture_set_up, test_console_shared_actions, fixture_tear_down);
   g_test_add ("/display/console/fullscreen", Fixture, NULL,
               fixture_set_up, test_console_fullscreen, fixture_tear_down);
+  g_test_add ("/display/console/size/guest", Fixture, NULL,
+              fixture_set_up, test_console_size_guest, fixture_tear_down);
+  g_test_add ("/display/console/size/large-guest", Fixture, NULL,
+              fixture_set_up, test_console_size_large, fixture_tear_down);
   g_test_add_func ("/display/console/command-line", test_command_line);
   g_test_add_data_func ("/display/console/subprocess/by-name", "debian12",
                         command_line_child);

@@ -870,6 +870,9 @@ test_ready (Fixture      *f,
   emit_primary_create (f, surface);
   g_assert_cmpuint (gh_test_notify_log_count (log, "ready"), ==, 1);
   g_assert_true (gh_spice_display_get_ready (f->display));
+  /* The guest's size notifies as it changes, which the console window follows. */
+  g_assert_cmpuint (gh_test_notify_log_count (log, "guest-width"), ==, 1);
+  g_assert_cmpuint (gh_test_notify_log_count (log, "guest-height"), ==, 1);
 
   n_frames = gh_spice_display_get_n_frames (f->display);
   emit_invalidate (f, 0, 0, 200, 100);
@@ -886,6 +889,8 @@ test_ready (Fixture      *f,
   g_clear_pointer (&old, surface_free);
   g_assert_cmpuint (gh_test_notify_log_count (log, "ready"), ==, 1);
   g_assert_true (gh_spice_display_get_ready (f->display));
+  g_assert_cmpuint (gh_test_notify_log_count (log, "guest-width"), ==, 2);
+  g_assert_cmpuint (gh_test_notify_log_count (log, "guest-height"), ==, 2);
   assert_no_frame (f);
   emit_invalidate (f, 0, 0, 300, 150);
   wait_for_frame_after (f, n_frames);
@@ -899,6 +904,8 @@ test_ready (Fixture      *f,
   /* Gone twice is gone once. */
   g_signal_emit_by_name (f->channel, "display-primary-destroy");
   g_assert_cmpuint (gh_test_notify_log_count (log, "ready"), ==, 2);
+  g_assert_cmpuint (gh_test_notify_log_count (log, "guest-width"), ==, 3);
+  g_assert_cmpuint (gh_test_notify_log_count (log, "guest-height"), ==, 3);
 
   surface = surface_new (64, 64, 64 * 4);
   surface_fill (surface, 62, FALSE);
@@ -1070,6 +1077,7 @@ test_scaled_down (Fixture      *f,
   g_assert_cmpint (w, <=, width);
   g_assert_cmpint (h, <=, height);
   g_assert_cmpfloat (ABS ((double) w / h - (double) sw / sh), <, 0.01);
+  g_assert_cmpfloat (ABS (gh_spice_display_get_zoom (f->display) - (double) w / sw), <, 0.01);
   g_assert_cmpint (ABS (x - (width - x - w)), <=, 1);
   g_assert_cmpint (ABS (y - (height - y - h)), <=, 1);
 
@@ -1114,6 +1122,7 @@ test_centred (Fixture      *f,
 
   show_surface (f, 640, 480, 640 * 4, 80, TRUE);
   assert_rendered_1to1 (f, "the widget");
+  g_assert_cmpfloat (gh_spice_display_get_zoom (f->display), ==, 1.0);
 
   /* The same, found rather than computed. Noise has no black row or column. */
   texture = render_display (f);

@@ -50,12 +50,21 @@ struct _GhConsoleWindow
 
   guint                  grab_hint_id;
   guint                  check_gone_id;
+  guint                  fit_id;
+  /* The default size the window last gave itself, and how much of it is not the display
+   * (gh-console-window-size.c). */
+  int                    fit_width;
+  int                    fit_height;
+  int                    frame_width;
+  int                    frame_height;
   guint                  gone : 1;    /* the machine was deleted */
   /* Where the focus is was not the user's choice (GTK's first pick, or ours): the page's
    * button, or the display, may take it. */
   guint                  focus_automatic : 1;
   guint                  initial_focus : 1;
   guint                  moving_focus : 1;
+  guint                  frame_known : 1;
+  guint                  user_sized : 1;  /* someone else sized the window: it keeps that */
 };
 
 /* gh-console-window.c */
@@ -71,5 +80,10 @@ void     _gh_console_window_actions_init        (GhConsoleWindow      *self);
 void     _gh_console_window_update_actions      (GhConsoleWindow      *self);
 /* Follows the session's USB device manager; the button says why it cannot be used. */
 void     _gh_console_window_update_usb          (GhConsoleWindow      *self);
+
+/* gh-console-window-size.c */
+void     _gh_console_window_size_init           (GhConsoleWindow      *self);
+/* From size_allocate, once the window's children have their size. */
+void     _gh_console_window_size_allocated      (GhConsoleWindow      *self);
 
 G_END_DECLS

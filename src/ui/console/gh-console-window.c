@@ -12,11 +12,8 @@
 /* The window follows its machine, its connection's list (to see it deleted) and one
  * GhSpiceSession, and shows the display or a page that says why there is none. Its
  * actions (Send Keys, screenshot, USB, fullscreen) are in gh-console-window-actions.c;
- * the power menu's are GhMachineActions, as a row's. */
-
-/* The guest size the window opens for: what most installers and firmware show. */
-#define GUEST_WIDTH  800
-#define GUEST_HEIGHT 600
+ * the power menu's are GhMachineActions, as a row's. Its size follows the guest's in
+ * gh-console-window-size.c. */
 
 /* In fullscreen, the pointer within this many pixels of the top edge brings the header bar
  * in, and this far below it sends it away again. */
@@ -472,6 +469,18 @@ gh_console_window_map (GtkWidget *widget)
   self->initial_focus = gtk_root_get_focus (GTK_ROOT (self)) == NULL;
 }
 
+static void
+gh_console_window_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  GTK_WIDGET_CLASS (gh_console_window_parent_class)->size_allocate (widget, width, height,
+                                                                    baseline);
+
+  _gh_console_window_size_allocated (GH_CONSOLE_WINDOW (widget));
+}
+
 static gboolean
 gh_console_window_close_request (GtkWindow *window)
 {
@@ -552,6 +561,7 @@ gh_console_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->grab_hint_id, g_source_remove);
   g_clear_handle_id (&self->check_gone_id, g_source_remove);
+  g_clear_handle_id (&self->fit_id, g_source_remove);
 
   if (self->session != NULL)
     {
@@ -641,6 +651,7 @@ gh_console_window_class_init (GhConsoleWindowClass *klass)
   object_class->set_property = gh_console_window_set_property;
 
   widget_class->map = gh_console_window_map;
+  widget_class->size_allocate = gh_console_window_size_allocate;
 
   window_class->close_request = gh_console_window_close_request;
 
@@ -683,16 +694,12 @@ static void
 gh_console_window_init (GhConsoleWindow *self)
 {
   GtkEventController *controller;
-  int header_height = 0;
 
   self->focus_automatic = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* An 800×600 guest shows 1:1 under the header bar. */
-  gtk_widget_measure (GTK_WIDGET (self->header_bar), GTK_ORIENTATION_VERTICAL, GUEST_WIDTH,
-                      NULL, &header_height, NULL, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (self), GUEST_WIDTH, GUEST_HEIGHT + header_height);
+  _gh_console_window_size_init (self);
 
   /* Capture: before the application's shortcuts, and before the display. */
   controller = gtk_event_controller_key_new ();
