@@ -4,13 +4,16 @@
  * event, read by console-fps at any moment (the page cache is the same). Layout, all
  * little-endian:
  *
- *   header, 64 bytes:  char magic[8] = "GHEVENT2"; u64 n_events; u64 n_dropped;
- *                      u64 pid; u64 reserved[4]
+ *   header, 256 bytes: char magic[8] = "GHEVENT3"; u64 n_events; u64 n_dropped;
+ *                      u64 pid; char renderer[64]; char gl_renderer[128]; u64 reserved[4]
+ *                      (renderer: what drew the window, "GskGLRenderer", "GskCairoRenderer"
+ *                      or "GTK 3, cairo"; gl_renderer: GL_RENDERER where GL drew it; both
+ *                      NUL-terminated, empty until known)
  *   events, 24 bytes:  u64 time_ns (CLOCK_MONOTONIC); u32 kind; u32 arg;
  *                      u16 x, y, width, height (an update's rectangle, else 0)
  *
  * An event is written before n_events is raised past it, so a reader never sees a half
- * written one. Header-only: spice-ceiling, gh-display-bench and gtk3-frame-counter each
+ * written one. Header-only: spice-ceiling, gh-display-bench and gtk-frame-counter each
  * take a copy of these static functions.
  *
  * Copyright 2026 The Greenhouse authors
@@ -26,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BENCH_EVENTS_MAGIC "GHEVENT2"
+#define BENCH_EVENTS_MAGIC "GHEVENT3"
 #define BENCH_EVENTS_SIZE  (16 * 1024 * 1024)
 
 typedef enum
@@ -49,6 +52,8 @@ typedef struct
   uint64_t n_events;
   uint64_t n_dropped;
   uint64_t pid;
+  char     renderer[64];
+  char     gl_renderer[128];
   uint64_t reserved[4];
 } BenchEventsHeader;
 
@@ -144,6 +149,21 @@ bench_events_add_rect (BenchEvents   *self,
   event->width = bench_events_clamp (width);
   event->height = bench_events_clamp (height);
   __atomic_store_n (&self->header->n_events, n + 1, __ATOMIC_RELEASE);
+}
+
+/* Says what drew the window; NULL leaves a field as it is. Written once, before or while
+ * the reader looks: a reader that sees half of it reads it again at the end. */
+static inline void
+bench_events_set_renderer (BenchEvents *self,
+                           const char  *renderer,
+                           const char  *gl_renderer)
+{
+  if (self->header == NULL)
+    return;
+  if (renderer != NULL)
+    strncpy (self->header->renderer, renderer, sizeof self->header->renderer - 1);
+  if (gl_renderer != NULL)
+    strncpy (self->header->gl_renderer, gl_renderer, sizeof self->header->gl_renderer - 1);
 }
 
 static inline void
