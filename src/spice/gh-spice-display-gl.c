@@ -145,7 +145,7 @@ _gh_spice_display_present_gl (GhSpiceDisplay *self)
   if (!self->gl_draw_pending || self->scanout_texture == 0)
     return;
 
-  g_clear_object (&self->frame);
+  _gh_spice_display_clear_frame (self);
   self->frame = gdk_gl_texture_new (self->gl_context, self->scanout_texture,
                                     self->scanout_width, self->scanout_height, NULL, NULL);
   self->gl_draw_pending = FALSE;
@@ -244,7 +244,7 @@ gl_scanout_cb (SpiceDisplayChannel *channel,
   const char *failure = NULL;
 
   _gh_spice_display_delete_scanout (self);
-  g_clear_object (&self->frame);
+  _gh_spice_display_clear_frame (self);
 
   if (scanout != NULL && scanout->fd >= 0)
     {
@@ -341,8 +341,8 @@ _gh_spice_display_gl_unrealize (GhSpiceDisplay *self)
   g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
   self->frame_clock = NULL;
 
-  /* Our textures die with the context. */
-  g_clear_object (&self->frame);
+  /* Our textures die with the context; the tiles are made again with the rest. */
+  _gh_spice_display_clear_frame (self);
   delete_textures (self);
   _gh_spice_display_delete_scanout (self);
   for (guint i = 0; i < N_TEXTURES; i++)

@@ -21,7 +21,9 @@ G_BEGIN_DECLS
  * byte of xRGB is anything, and GTK 4.8 has no format that ignores it) and from there
  * into one of two GL textures with glTexSubImage2D. Two, because GTK may still be
  * drawing the texture of the last frame while we update the other; each texture
- * remembers what it has missed. Without GL the shadow is copied into a GdkMemoryTexture.
+ * remembers what it has missed. Under GSK's cairo renderer the shadow is drawn as it is,
+ * in tiles that are made again only where it changed (gh-spice-display-tiles.c); under
+ * any other renderer it is copied into a GdkMemoryTexture.
  *
  * GL (virgl): the guest's frame is a dmabuf. It is imported once per scanout into a GL
  * texture through an EGLImage, and each "gl-draw" presents it again; the server may
@@ -41,8 +43,10 @@ struct _GhSpiceDisplay
   SpiceSession *session;
   GhSpiceClipboard *clipboard;
   GdkGLContext *gl_context;       /* NULL: memory textures */
-  GdkTexture *frame;              /* the frame presented last */
+  GdkTexture *frame;              /* the frame presented last, unless in tiles */
   guint8 *shadow;                 /* opaque copy of the primary, rows of width * 4 */
+  cairo_surface_t *shadow_surface; /* the shadow, for the tiles */
+  GskRenderNode **tiles;          /* n_tiles_x × n_tiles_y; NULL: to be made again */
   cairo_region_t *damage;         /* changed since the last frame */
   cairo_region_t *texture_damage[N_TEXTURES];
   char *gl_error;
@@ -61,6 +65,13 @@ struct _GhSpiceDisplay
   int width;
   int height;
   int stride;
+
+  /* The tiles: for this place of the frame and scale factor. */
+  graphene_rect_t tiles_area;
+  int tiles_scale;
+  int n_tiles_x;
+  int n_tiles_y;
+  guint tiles_presented : 1;      /* the frame presented last is the tiles' */
 
   guint textures[N_TEXTURES];
   guint next_texture;
@@ -114,6 +125,8 @@ void        _gh_spice_display_notify_frame_change     (GhSpiceDisplay      *self
 void        _gh_spice_display_set_gl_error            (GhSpiceDisplay      *self,
                                                        const char          *message);
 void        _gh_spice_display_notify_keyboard_grabbed (GhSpiceDisplay      *self);
+/* Forgets the frame presented last, whichever way it was drawn. */
+void        _gh_spice_display_clear_frame             (GhSpiceDisplay      *self);
 
 /* gh-spice-display-gl.c: the GL context, the 2D frame's GL textures, and the guest's GL
  * scanout (a dmabuf). */
@@ -127,6 +140,14 @@ void        _gh_spice_display_watch_scanout           (GhSpiceDisplay      *self
 void        _gh_spice_display_present_gl              (GhSpiceDisplay      *self);
 void        _gh_spice_display_gl_draw_done            (GhSpiceDisplay      *self);
 void        _gh_spice_display_delete_scanout          (GhSpiceDisplay      *self);
+
+/* gh-spice-display-tiles.c: the 2D frame under GSK's cairo renderer. */
+gboolean    _gh_spice_display_can_use_tiles           (GhSpiceDisplay      *self);
+void        _gh_spice_display_damage_tiles            (GhSpiceDisplay      *self,
+                                                       const cairo_region_t *damage);
+void        _gh_spice_display_snapshot_tiles          (GhSpiceDisplay      *self,
+                                                       GtkSnapshot         *snapshot);
+void        _gh_spice_display_clear_tiles             (GhSpiceDisplay      *self);
 
 /* gh-spice-display-input.c: keyboard, pointer and their grabs; the guest's cursor. */
 void        _gh_spice_display_input_init              (GhSpiceDisplay      *self);

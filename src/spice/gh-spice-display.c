@@ -9,8 +9,9 @@
 #include "gh-spice-display-private.h"
 
 /* The widget: its session and channels, the 2D frame, where the frame goes and how big
- * the guest should be. The GL paths are in gh-spice-display-gl.c, keyboard and pointer
- * in gh-spice-display-input.c, the clipboard in gh-spice-display-clipboard.c. */
+ * the guest should be. The GL paths are in gh-spice-display-gl.c, the 2D frame under
+ * the cairo renderer in gh-spice-display-tiles.c, keyboard and pointer in
+ * gh-spice-display-input.c, the clipboard in gh-spice-display-clipboard.c. */
 
 #define RESIZE_DELAY_MS 300
 /* How long the display waits for more of a refresh, and at most. */
@@ -101,9 +102,21 @@ _gh_spice_display_notify_frame_change (GhSpiceDisplay *self,
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
+void
+_gh_spice_display_clear_frame (GhSpiceDisplay *self)
+{
+  g_clear_object (&self->frame);
+  _gh_spice_display_clear_tiles (self);
+  self->tiles_presented = FALSE;
+}
+
 static void
 forget_primary (GhSpiceDisplay *self)
 {
+  _gh_spice_display_clear_tiles (self);
+  self->tiles_presented = FALSE;
+  /* Before the memory goes: cairo copies it for tiles that GTK still holds. */
+  g_clear_pointer (&self->shadow_surface, cairo_surface_destroy);
   self->primary = NULL;
   self->width = self->height = self->stride = 0;
   g_clear_pointer (&self->shadow, g_free);
@@ -147,24 +160,28 @@ upload_memory (GhSpiceDisplay *self)
                                  GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, self->width * 4);
 }
 
-/* Turns what changed since the last frame into one new texture. */
+/* Turns what changed since the last frame into one new texture, or into new tiles. */
 static void
-present_2d (GhSpiceDisplay *self)
+present_2d (GhSpiceDisplay *self,
+            gboolean        use_tiles)
 {
-  GdkTexture *texture;
+  GdkTexture *texture = NULL;
 
   if (self->damage == NULL || cairo_region_is_empty (self->damage))
     return;
 
   update_shadow (self);
 
-  if (_gh_spice_display_can_use_gl_textures (self))
-    {
-      for (guint i = 0; i < N_TEXTURES; i++)
-        if (self->texture_damage[i] != NULL)
-          cairo_region_union (self->texture_damage[i], self->damage);
-      texture = _gh_spice_display_upload_gl (self);
-    }
+  /* The GL textures follow the shadow under any renderer: a window of another renderer
+   * may take the widget. */
+  for (guint i = 0; i < N_TEXTURES; i++)
+    if (self->texture_damage[i] != NULL)
+      cairo_region_union (self->texture_damage[i], self->damage);
+
+  if (use_tiles)
+    _gh_spice_display_damage_tiles (self, self->damage);
+  else if (_gh_spice_display_can_use_gl_textures (self))
+    texture = _gh_spice_display_upload_gl (self);
   else
     texture = upload_memory (self);
 
@@ -173,6 +190,9 @@ present_2d (GhSpiceDisplay *self)
 
   g_clear_object (&self->frame);
   self->frame = texture;
+  if (!use_tiles)
+    _gh_spice_display_clear_tiles (self);
+  self->tiles_presented = use_tiles;
   self->n_frames++;
 }
 
@@ -235,7 +255,14 @@ gh_spice_display_snapshot (GtkWidget   *widget,
   if (self->gl_mode)
     _gh_spice_display_present_gl (self);
   else if (self->primary != NULL)
-    present_2d (self);
+    present_2d (self, _gh_spice_display_can_use_tiles (self));
+
+  if (self->tiles_presented && !self->gl_mode && _gh_spice_display_have_frame (self))
+    {
+      compute_area (self, &self->area);
+      _gh_spice_display_snapshot_tiles (self, snapshot);
+      return;
+    }
 
   gtk_snapshot_append_color (snapshot, &black,
                              &GRAPHENE_RECT_INIT (0, 0,
@@ -321,7 +348,7 @@ primary_create_cb (SpiceDisplayChannel *channel,
   self->shadow = g_malloc0 ((gsize) width * height * 4);
   self->damage = cairo_region_create_rectangle (&all);
   self->gl_mode = FALSE;
-  g_clear_object (&self->frame);
+  _gh_spice_display_clear_frame (self);
 
   _gh_spice_display_notify_frame_change (self, was_ready);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -335,7 +362,7 @@ primary_destroy_cb (SpiceDisplayChannel *channel,
 
   forget_primary (self);
   if (!self->gl_mode)
-    g_clear_object (&self->frame);
+    _gh_spice_display_clear_frame (self);
   _gh_spice_display_notify_frame_change (self, was_ready);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -496,7 +523,7 @@ drop_display_channel (GhSpiceDisplay *self)
   forget_primary (self);
   _gh_spice_display_delete_scanout (self);
   self->gl_mode = FALSE;
-  g_clear_object (&self->frame);
+  _gh_spice_display_clear_frame (self);
   _gh_spice_display_set_gl_error (self, NULL);
   _gh_spice_display_notify_frame_change (self, was_ready);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -611,7 +638,7 @@ gh_spice_display_finalize (GObject *object)
   GhSpiceDisplay *self = (GhSpiceDisplay *)object;
 
   forget_primary (self);
-  g_clear_object (&self->frame);
+  _gh_spice_display_clear_frame (self);
   g_clear_pointer (&self->gl_error, g_free);
 
   G_OBJECT_CLASS (gh_spice_display_parent_class)->finalize (object);
@@ -830,6 +857,9 @@ gh_spice_display_dup_frame (GhSpiceDisplay *self)
 
   g_return_val_if_fail (GH_IS_SPICE_DISPLAY (self), NULL);
 
+  /* Tiles draw the shadow, which the next frame changes: the caller gets a copy. */
+  if (self->tiles_presented)
+    return upload_memory (self);
   if (self->frame == NULL)
     return NULL;
   if (!GDK_IS_GL_TEXTURE (self->frame))

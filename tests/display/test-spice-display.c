@@ -8,13 +8,21 @@
  * back both the frame the widget presents and what its window's renderer draws of it.
  * The buffers lie between guard pages, so that a read outside the surface crashes.
  *
- * meson registers this twice: as is (under Xvfb GTK draws with GL on llvmpipe, and the
- * frames are GL textures) and with GDK_DEBUG=gl-disable (memory textures, Cairo).
+ * meson registers this three times: as is (under Xvfb GTK draws with GL on llvmpipe, and
+ * the frames are GL textures), with GDK_DEBUG=gl-disable (GSK's cairo renderer, and the
+ * widget has no GL context) and with GSK_RENDERER=cairo (the same renderer, though the
+ * widget could make GL textures): under cairo the frame is drawn in tiles, and the
+ * screen/ tests read back what the X server shows, so that a tile GTK did not repaint
+ * would be seen.
  */
 
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
 
 #include "gh-display-test-util.h"
 #include "gh-spice-display.h"
@@ -24,6 +32,9 @@
 #define FRAME_TIMEOUT_SECONDS 10
 #define MAX_TRACKED_FRAMES 256
 #define BLACK 0xff000000u
+/* The X server may scale with a filter of its own: the screen and the renderer's image
+ * of a scaled frame may differ by a little. */
+#define SCALED_TOLERANCE 2
 
 /* ---- the guest's surface ------------------------------------------------------------ */
 
@@ -147,8 +158,8 @@ static const Setup large_setup = { 1100, 780, FALSE };
 static const Setup narrow_setup = { 512, 300, FALSE };
 static const Setup short_setup = { 600, 500, FALSE };
 
-/* Set by main () from GDK_DEBUG: the run that must draw from memory. */
-static gboolean memory_run;
+/* Set by main () from GDK_DEBUG and GSK_RENDERER: the runs that must draw with cairo. */
+static gboolean cairo_run;
 
 static void
 channel_new_cb (SpiceSession *session,
@@ -228,8 +239,8 @@ fixture_set_up (Fixture     *f,
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
   g_test_message ("renderer: %s", G_OBJECT_TYPE_NAME (renderer));
-  if (memory_run)
-    g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), !=, "GskGLRenderer");
+  if (cairo_run)
+    g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
   else if (g_strcmp0 (G_OBJECT_TYPE_NAME (renderer), "GskGLRenderer") != 0)
     {
       g_test_skip ("GTK does not draw this display with GL: the GL path cannot be tested");
@@ -808,13 +819,10 @@ test_resolution_changes (Fixture      *f,
   wait_for_paints (f, 2);
   g_assert_cmpuint (f->n_frames_tracked, >=, n_cycles + 3);
   last = gh_spice_display_dup_frame (f->display);
-  /* The memory run gets the frame itself; the GL run a copy of it, so nothing of the
-   * tracked ones needs to stay. */
-  gh_test_wait_until_within (count_live_frames (f) == (memory_run ? 1 : 0),
-                             FRAME_TIMEOUT_SECONDS,
+  /* Every run gets a copy of the frame (GL textures and the tiles' shadow are filled
+   * again), so nothing of the tracked ones needs to stay. */
+  gh_test_wait_until_within (count_live_frames (f) == 0, FRAME_TIMEOUT_SECONDS,
                              "every frame but the current one to be freed");
-  if (memory_run)
-    g_assert_true (f->frames[f->n_frames_tracked - 1] == last);
   g_clear_object (&last);
 
   /* The guest's display goes away: black, no old frame, not ready. */
@@ -1100,7 +1108,7 @@ test_scaled_down (Fixture      *f,
   g_assert_cmphex (pixels[(gsize) (y + h - 2) * width + x + w - 2], ==,
                    quadrant_colours[3] | BLACK);
 
-  png_name = memory_run ? "spice-display-scaled-memory.png" : "spice-display-scaled.png";
+  png_name = cairo_run ? "spice-display-scaled-memory.png" : "spice-display-scaled.png";
   if (setup == &narrow_setup)
     {
       png = gh_display_test_save_screenshot (GTK_WIDGET (f->window), png_name);
@@ -1133,6 +1141,183 @@ test_centred (Fixture      *f,
   g_assert_cmpint (h, ==, 480);
   g_assert_cmpint (ABS (x - (gdk_texture_get_width (texture) - x - w)), <=, 1);
   g_assert_cmpint (ABS (y - (gdk_texture_get_height (texture) - y - h)), <=, 1);
+}
+
+/* ---- what the screen shows ------------------------------------------------------- */
+
+/* The window as the X server shows it, in ARGB32 words (opaque), or NULL where the
+ * display is not X11. The window has no decorations: the widget fills it. */
+static guint32 *
+grab_screen (Fixture *f,
+             int     *width,
+             int     *height)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+  GdkDisplay *display = gdk_surface_get_display (surface);
+  Display *xdisplay;
+  XWindowAttributes attributes;
+  XImage *image;
+  guint32 *pixels;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return NULL;
+
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  /* After every request GTK made for the paints so far. */
+  XSync (xdisplay, False);
+  g_assert_true (XGetWindowAttributes (xdisplay, gdk_x11_surface_get_xid (surface),
+                                       &attributes));
+  image = XGetImage (xdisplay, gdk_x11_surface_get_xid (surface), 0, 0,
+                     attributes.width, attributes.height, AllPlanes, ZPixmap);
+  g_assert_nonnull (image);
+
+  *width = attributes.width;
+  *height = attributes.height;
+  pixels = g_new (guint32, (gsize) *width * *height);
+  for (int y = 0; y < *height; y++)
+    for (int x = 0; x < *width; x++)
+      pixels[(gsize) y * *width + x] = (guint32) XGetPixel (image, x, y) | BLACK;
+  XDestroyImage (image);
+
+  return pixels;
+}
+
+/* Fails unless the screen shows what the renderer draws of the whole widget now, within
+ * @tolerance per channel: the damage GTK repainted after the last frame covered every
+ * tile that changed. With @tolerance 0 the widget must also show the surface 1:1. */
+static void
+assert_screen (Fixture    *f,
+               int         tolerance,
+               const char *what)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guint32 *drawn = NULL;
+  g_autofree guint32 *screen = NULL;
+  int width = 0, height = 0, worst = 0;
+
+  /* The paint that showed the frame, and one more that must not change it. */
+  wait_for_paints (f, 2);
+  screen = grab_screen (f, &width, &height);
+  g_assert_nonnull (screen);
+
+  texture = render_display (f);
+  drawn = download (texture);
+  g_assert_cmpint (width, ==, gdk_texture_get_width (texture));
+  g_assert_cmpint (height, ==, gdk_texture_get_height (texture));
+
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    for (int shift = 0; shift < 24; shift += 8)
+      worst = MAX (worst, ABS ((int) ((screen[i] >> shift) & 0xff) -
+                               (int) ((drawn[i] >> shift) & 0xff)));
+  g_test_message ("%s: the screen differs by at most %d from the widget drawn", what, worst);
+  if (tolerance == 0)
+    assert_pixels (screen, width, 0, 0, drawn, width, height, what);
+  g_assert_cmpint (worst, <=, tolerance);
+
+  if (tolerance == 0)
+    assert_rendered_1to1 (f, what);
+}
+
+/* Invalidates a few small rectangles of a surface that changed everywhere. */
+static void
+damage_a_few (Fixture *f,
+              guint    seed)
+{
+  guint64 n_frames = gh_spice_display_get_n_frames (f->display);
+  int w = f->surface->width;
+  int h = f->surface->height;
+
+  surface_fill (f->surface, seed, FALSE);
+  emit_invalidate (f, 5, 5, 10, 10);
+  emit_invalidate (f, w / 2 - 20, h / 2, 40, 3);
+  emit_invalidate (f, w - 20, h - 40, 20, 40);
+  wait_for_frame_after (f, n_frames);
+}
+
+static void
+damage_all (Fixture *f,
+            guint    seed)
+{
+  guint64 n_frames = gh_spice_display_get_n_frames (f->display);
+
+  surface_fill (f->surface, seed, FALSE);
+  emit_invalidate (f, 0, 0, f->surface->width, f->surface->height);
+  wait_for_frame_after (f, n_frames);
+}
+
+/* The screen shows the guest's surface after small damage, full damage, and a change of
+ * resolution and back: nothing of a tile left from before. */
+static void
+test_screen_damage (Fixture      *f,
+                    gconstpointer user_data)
+{
+  if (f->skip)
+    return;
+  if (!cairo_run)
+    {
+      g_test_skip ("Under GL the frame is a texture, drawn whole");
+      return;
+    }
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("The screen is read back from an X server");
+      return;
+    }
+
+  show_surface (f, 320, 240, 320 * 4, 500, FALSE);
+  assert_screen (f, 0, "the first frame");
+
+  for (guint i = 0; i < 3; i++)
+    {
+      damage_a_few (f, 510 + i);
+      assert_screen (f, 0, "after a few small rectangles");
+    }
+  damage_all (f, 520);
+  assert_screen (f, 0, "after the whole surface");
+
+  emit_primary_destroy (f);
+  show_surface (f, 640, 400, 640 * 4, 530, FALSE);
+  assert_screen (f, 0, "a larger surface");
+  damage_a_few (f, 531);
+  assert_screen (f, 0, "a larger surface after a few small rectangles");
+
+  emit_primary_destroy (f);
+  show_surface (f, 320, 240, 320 * 4, 540, FALSE);
+  assert_screen (f, 0, "the first size again");
+  damage_a_few (f, 541);
+  assert_screen (f, 0, "the first size again after a few small rectangles");
+}
+
+/* The same in a window smaller than the surface, the frame scaled down: the tiles that
+ * blend a changed pixel into theirs are drawn again too. */
+static void
+test_screen_scaled (Fixture      *f,
+                    gconstpointer user_data)
+{
+  if (f->skip)
+    return;
+  if (!cairo_run)
+    {
+      g_test_skip ("Under GL the frame is a texture, drawn whole");
+      return;
+    }
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("The screen is read back from an X server");
+      return;
+    }
+
+  show_surface (f, 1024, 768, 1024 * 4, 600, FALSE);
+  g_assert_cmpfloat (gh_spice_display_get_zoom (f->display), <, 1.0);
+  assert_screen (f, SCALED_TOLERANCE, "the first frame, scaled");
+
+  for (guint i = 0; i < 3; i++)
+    {
+      damage_a_few (f, 610 + i);
+      assert_screen (f, SCALED_TOLERANCE, "scaled, after a few small rectangles");
+    }
+  damage_all (f, 620);
+  assert_screen (f, SCALED_TOLERANCE, "scaled, after the whole surface");
 }
 
 /* ---- known bugs: run with GH_TEST_KNOWN_BUGS=1 ------------------------------------- */
@@ -1217,7 +1402,8 @@ main (int   argc,
   if (!gh_display_test_init (&argc, &argv))
     return 1;
 
-  memory_run = gdk_debug != NULL && strstr (gdk_debug, "gl-disable") != NULL;
+  cairo_run = (gdk_debug != NULL && strstr (gdk_debug, "gl-disable") != NULL) ||
+              g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0;
 
   g_test_add ("/display/spice-display/channel/widget-first", Fixture, &default_setup,
               fixture_set_up, test_channel, fixture_tear_down);
@@ -1247,6 +1433,10 @@ main (int   argc,
               fixture_set_up, test_centred, fixture_tear_down);
   g_test_add ("/display/spice-display/new-window", Fixture, &default_setup,
               fixture_set_up, test_new_window, fixture_tear_down);
+  g_test_add ("/display/spice-display/screen/damage", Fixture, &default_setup,
+              fixture_set_up, test_screen_damage, fixture_tear_down);
+  g_test_add ("/display/spice-display/screen/scaled", Fixture, &narrow_setup,
+              fixture_set_up, test_screen_scaled, fixture_tear_down);
 
   /* Bugs this test found, fixed since. */
   g_test_add ("/display/spice-display/tiny-surface", Fixture, &default_setup,

@@ -156,8 +156,33 @@ session_changed_cb (GhSpiceSession *session,
   gh_spice_display_set_session (guest->display, gh_spice_session_get_session (session));
 }
 
-/* Defines and starts @guest from outside, then shows its display in a window of its size.
- * With @agent_socket, the domain has the guest agent's channel, on that socket. */
+/* GTK 4.8 picks a window's renderer when it realizes the window, from this display
+ * data before $GSK_RENDERER: the windows made from now on get @renderer ("cairo",
+ * "gl"), so that each comparison with QEMU's screenshot runs under a renderer it names. */
+static void
+use_renderer (const char *renderer)
+{
+  g_object_set_data_full (G_OBJECT (gdk_display_get_default ()), "gsk-renderer",
+                          g_strdup (renderer), g_free);
+}
+
+/* Says which renderer draws @window, and fails unless it is the one @renderer names. */
+static void
+assert_renderer (GtkWidget  *window,
+                 const char *renderer)
+{
+  GskRenderer *actual = gtk_native_get_renderer (GTK_NATIVE (window));
+  const char *wanted = g_str_equal (renderer, "gl") ? "GskGLRenderer" : "GskCairoRenderer";
+
+  g_assert_nonnull (actual);
+  g_test_message ("renderer: %s draws %s (asked for \"%s\")", G_OBJECT_TYPE_NAME (actual),
+                  G_OBJECT_TYPE_NAME (window), renderer);
+  g_assert_cmpstr (G_OBJECT_TYPE_NAME (actual), ==, wanted);
+}
+
+/* Defines and starts @guest from outside, then shows its display in a window of its size,
+ * drawn by @renderer. With @agent_socket, the domain has the guest agent's channel, on
+ * that socket. */
 static void
 start_guest (Guest      *guest,
              const char *name,
@@ -165,7 +190,8 @@ start_guest (Guest      *guest,
              const char *initrd,
              const char *cmdline,
              const char *serial_log,
-             const char *agent_socket)
+             const char *agent_socket,
+             const char *renderer)
 {
   g_autofree char *xml = domain_xml (name, memory_mib, initrd, cmdline, serial_log,
                                      agent_socket);
@@ -195,7 +221,10 @@ start_guest (Guest      *guest,
   gtk_window_set_decorated (GTK_WINDOW (guest->window), FALSE);
   gtk_window_set_default_size (GTK_WINDOW (guest->window), 800, 600);
   gtk_window_set_child (GTK_WINDOW (guest->window), GTK_WIDGET (guest->display));
+  use_renderer (renderer);
   gtk_window_present (GTK_WINDOW (guest->window));
+  use_renderer ("cairo");
+  assert_renderer (guest->window, renderer);
   gtk_widget_grab_focus (GTK_WIDGET (guest->display));
 
   gh_spice_session_connect (guest->session);
@@ -584,7 +613,7 @@ test_installer_frame (void)
   int width, height;
 
   start_guest (&e2e.installer, INSTALLER_NAME, 1024, INSTALLER_DIR "/initrd.gz",
-               "vga=788 priority=high", NULL, NULL);
+               "vga=788 priority=high", NULL, NULL, "gl");
 
   /* The installer's first question (the language) on the framebuffer. */
   screen = wait_for_still_screen (&e2e.installer, 4, "the installer's first screen");
@@ -715,7 +744,7 @@ test_echo_typing (void)
   g_autofree char *expected = g_strdup_printf ("GOT:%s", line);
 
   start_guest (&e2e.echo, ECHO_NAME, 256, initrd, "vga=788 console=tty1 console=ttyS0", log,
-               agent_socket);
+               agent_socket, "cairo");
   wait_for_serial_line (&e2e.echo, "GREENHOUSE-ECHO-READY", 1,
                         "the echo guest's banner on its serial port");
   gh_e2e_wait_until (gh_spice_display_get_ready (e2e.echo.display), FRAME_TIMEOUT_S, "the first frame");
@@ -1151,6 +1180,7 @@ create_with_wizard (GhApplication *app,
     if (GH_IS_CONSOLE_WINDOW (l->data))
       window = l->data;
   g_assert_nonnull (window);
+  assert_renderer (GTK_WIDGET (window), "cairo");
 
   guest->machine = g_object_ref (lookup_machine (name));
   g_assert_true (gh_machine_get_has_spice (guest->machine));
@@ -1378,6 +1408,8 @@ main (int   argc,
 
   gtk_init ();
   spice_warnings_not_fatal ();
+  /* Every window under cairo, but the installer's (start_guest () says which). */
+  use_renderer ("cairo");
 
   g_test_add_func ("/e2e/console/open", test_open);
   g_test_add_func ("/e2e/console/installer-frame", test_installer_frame);
