@@ -10,19 +10,30 @@
 #include "gh-test-util.h"
 
 static char *
+make_report_with_renderer (const char              *uri,
+                           const char              *os_id,
+                           const char              *media_path,
+                           const GhRendererChoice  *renderer,
+                           GhHostReportFormat       format,
+                           GError                 **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  /* The first report loads osinfo-db. */
+  gh_host_report_async (uri, os_id, media_path, NULL, format, renderer, NULL,
+                        gh_test_store_result, &result);
+  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
+  return gh_host_report_finish (result, error);
+}
+
+static char *
 make_report_for (const char          *uri,
                  const char          *os_id,
                  const char          *media_path,
                  GhHostReportFormat   format,
                  GError             **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  /* The first report loads osinfo-db. */
-  gh_host_report_async (uri, os_id, media_path, NULL, format, NULL, gh_test_store_result,
-                        &result);
-  gh_test_wait_until_within (result != NULL, GH_TEST_OSINFO_TIMEOUT_SECONDS, "the host report");
-  return gh_host_report_finish (result, error);
+  return make_report_with_renderer (uri, os_id, media_path, NULL, format, error);
 }
 
 static char *
@@ -264,6 +275,58 @@ test_text (void)
                                   "0000:00:02.0: 2 free"));
   g_assert_nonnull (strstr (text, "Domain capabilities: unknown"));
   g_assert_nonnull (strstr (text, "\nRecommended: "));
+  /* Only the application knows its display. */
+  g_assert_null (strstr (text, "Renderer:"));
+}
+
+/* The renderer the application found for its windows: one line of text, one object of
+ * JSON. */
+static void
+test_renderer (void)
+{
+  g_autoptr(GhRendererChoice) software = gh_renderer_choice_new (NULL, "llvmpipe (LLVM 15.0.6, "
+                                                                 "256 bits)", NULL);
+  g_autoptr(GhRendererChoice) not_known = gh_renderer_choice_new_not_known ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *bare = NULL;
+  g_autofree char *headless = NULL;
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(JsonObject) bare_report = NULL;
+  JsonObject *renderer;
+
+  text = make_report_with_renderer ("test:///default", NULL, NULL, software,
+                                    GH_HOST_REPORT_TEXT, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Operating system: not given\n"
+                                  "Renderer: cairo (GL would run in software: llvmpipe "
+                                  "(LLVM 15.0.6, 256 bits))\n"));
+
+  headless = make_report_with_renderer ("test:///default", NULL, NULL, not_known,
+                                        GH_HOST_REPORT_TEXT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (headless, "\nRenderer: not known (no display)\n"));
+
+  json = make_report_with_renderer ("test:///default", NULL, NULL, software,
+                                    GH_HOST_REPORT_JSON, &error);
+  g_assert_no_error (error);
+  report = parse_report (json);
+  assert_report_shape (report);
+  renderer = json_object_get_object_member (report, "renderer");
+  g_assert_nonnull (renderer);
+  g_assert_cmpstr (json_object_get_string_member (renderer, "name"), ==, "cairo");
+  g_assert_cmpstr (json_object_get_string_member (renderer, "reason"), ==, "software");
+  g_assert_cmpstr (json_object_get_string_member (renderer, "gl-renderer"), ==,
+                   "llvmpipe (LLVM 15.0.6, 256 bits)");
+  g_assert_true (json_object_get_null_member (renderer, "gl-error"));
+
+  /* Without one the shape stays as it was. */
+  bare = make_report ("test:///default", NULL, GH_HOST_REPORT_JSON, &error);
+  g_assert_no_error (error);
+  bare_report = parse_report (bare);
+  g_assert_false (json_object_has_member (bare_report, "renderer"));
 }
 
 /* `--host-report --media FILE`: the plan for the OS on the media, and what the media are. */
@@ -398,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/core/host-report/unknown-os", test_unknown_os);
   g_test_add_func ("/core/host-report/connection-fails", test_connection_fails);
   g_test_add_func ("/core/host-report/text", test_text);
+  g_test_add_func ("/core/host-report/renderer", test_renderer);
   g_test_add_func ("/core/host-report/media-json", test_media_json);
   g_test_add_func ("/core/host-report/media-unknown-os", test_media_unknown_os);
   g_test_add_func ("/core/host-report/media-not-media", test_media_not_media);

@@ -27,6 +27,7 @@ typedef struct
   char               *media_path;
   char               *host_path;    /* plan for the host saved here, not uri's */
   GhHostReportFormat  format;
+  GhRendererChoice   *renderer;     /* the application's, if it gave one */
   GhGraphicsConnectionFlags flags;  /* of host_path's connection */
   OsinfoOs           *os;           /* owned by the OS database */
   GhMediaInfo        *media;        /* what is at media_path, once read */
@@ -49,6 +50,7 @@ report_data_free (ReportData *data)
   g_free (data->media_path);
   g_free (data->host_path);
   g_clear_pointer (&data->media, gh_media_info_free);
+  g_clear_pointer (&data->renderer, gh_renderer_choice_free);
   g_free (data);
 }
 
@@ -86,6 +88,21 @@ build_media (JsonBuilder       *builder,
   _gh_json_add_string (builder, "volume-id", media->volume_id);
   _gh_json_add_boolean (builder, "installer", media->installer);
   _gh_json_add_boolean (builder, "live", media->live);
+  json_builder_end_object (builder);
+}
+
+/* Only the application knows its display, and gives this (saying "not-known" when it has
+ * none): a report made by the core alone leaves it out. */
+static void
+build_renderer (JsonBuilder            *builder,
+                const GhRendererChoice *renderer)
+{
+  json_builder_set_member_name (builder, "renderer");
+  json_builder_begin_object (builder);
+  _gh_json_add_string (builder, "name", renderer->renderer);
+  _gh_json_add_string (builder, "reason", gh_renderer_reason_to_string (renderer->reason));
+  _gh_json_add_string (builder, "gl-renderer", renderer->gl_renderer);
+  _gh_json_add_string (builder, "gl-error", renderer->gl_error);
   json_builder_end_object (builder);
 }
 
@@ -144,7 +161,8 @@ build_host (JsonBuilder               *builder,
 }
 
 static char *
-format_json (const char                *uri,
+format_json (const GhRendererChoice    *renderer,
+             const char                *uri,
              const GError              *connection_error,
              OsinfoOs                  *os,
              const GhMediaInfo         *media,
@@ -164,6 +182,8 @@ format_json (const char                *uri,
   build_os (builder, os);
   if (media != NULL)
     build_media (builder, media);
+  if (renderer != NULL)
+    build_renderer (builder, renderer);
   build_host (builder, host, uri, connection);
 
   add_objects (builder, "paths", _gh_graphics_plan_get_paths (plan), build_path, NULL);
@@ -305,7 +325,8 @@ append_media_text (GString           *text,
 }
 
 static char *
-format_text (const char        *uri,
+format_text (const GhRendererChoice *renderer,
+             const char        *uri,
              const GError      *connection_error,
              OsinfoOs          *os,
              const GhMediaInfo *media,
@@ -330,6 +351,14 @@ format_text (const char        *uri,
     g_string_append_printf (text, "%s\n", _("Operating system: unknown to libosinfo"));
   else
     g_string_append_printf (text, "%s\n", _("Operating system: not given"));
+  if (renderer != NULL)
+    {
+      g_autofree char *description = gh_renderer_choice_dup_description (renderer);
+
+      /* Translators: %s is a GTK renderer and why, such as “cairo (GL would run in
+       * software: llvmpipe (LLVM 15.0.6, 256 bits))” */
+      g_string_append_printf (text, _("Renderer: %s\n"), description);
+    }
   g_string_append_c (text, '\n');
 
   append_host_text (text, host);
@@ -365,6 +394,7 @@ format_text (const char        *uri,
 
 char *
 gh_host_report_format (GhHostReportFormat         format,
+                       const GhRendererChoice    *renderer,
                        const char                *uri,
                        const GError              *connection_error,
                        OsinfoOs                  *os,
@@ -378,9 +408,9 @@ gh_host_report_format (GhHostReportFormat         format,
   g_return_val_if_fail (GH_IS_GRAPHICS_PLAN (plan), NULL);
 
   if (format == GH_HOST_REPORT_JSON)
-    return format_json (uri, connection_error, os, media, host, connection, plan);
+    return format_json (renderer, uri, connection_error, os, media, host, connection, plan);
 
-  return format_text (uri, connection_error, os, media, host, plan);
+  return format_text (renderer, uri, connection_error, os, media, host, plan);
 }
 
 /* ---- Making it ---------------------------------------------------------------------- */
@@ -398,9 +428,9 @@ finish_report (GTask *task)
   plan = gh_graphics_planner_plan (data->os, gh_host_inventory_get_host (data->inventory), flags,
                                    GH_GRAPHICS_PREFER_BEST_3D, FALSE);
   g_task_return_pointer (task,
-                         gh_host_report_format (data->format, data->uri, data->connection_error,
-                                                data->os, data->media, data->inventory, flags,
-                                                plan),
+                         gh_host_report_format (data->format, data->renderer, data->uri,
+                                                data->connection_error, data->os, data->media,
+                                                data->inventory, flags, plan),
                          g_free);
 }
 
@@ -563,6 +593,7 @@ gh_host_report_async (const char          *uri,
                       const char          *media_path,
                       const char          *host_path,
                       GhHostReportFormat   format,
+                      const GhRendererChoice *renderer,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -582,6 +613,7 @@ gh_host_report_async (const char          *uri,
   data->media_path = g_strdup (media_path);
   data->host_path = g_strdup (host_path);
   data->format = format;
+  data->renderer = gh_renderer_choice_copy (renderer);
   g_task_set_task_data (task, data, (GDestroyNotify) report_data_free);
 
   /* The media say which OS they hold: a second answer could only disagree. */
@@ -626,7 +658,8 @@ gh_host_report_run (const char         *uri,
                     const char         *os_id,
                     const char         *media_path,
                     const char         *host_path,
-                    GhHostReportFormat  format)
+                    GhHostReportFormat  format,
+                    const GhRendererChoice *renderer)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -635,8 +668,8 @@ gh_host_report_run (const char         *uri,
   g_return_val_if_fail ((uri == NULL) != (host_path == NULL), EXIT_FAILURE);
 
   gh_libvirt_init ();
-  gh_host_report_async (uri, os_id, media_path, host_path, format, NULL, store_result_cb,
-                        &result);
+  gh_host_report_async (uri, os_id, media_path, host_path, format, renderer, NULL,
+                        store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -11,6 +11,7 @@
 #include "gh-graphics-planner.h"
 #include "gh-host-inventory.h"
 #include "gh-os-db.h"
+#include "gh-renderer-choice.h"
 
 G_BEGIN_DECLS
 
@@ -27,12 +28,15 @@ typedef enum
  * that cannot be read or are not install media, and both an @os_id and a @media_path.
  * Media of an OS libosinfo does not know get the plan for no OS. With @host_path (and
  * @uri NULL) it plans for the host a JSON report saved there instead, opening no
- * connection; a file it cannot use is an error that says why (gh-host-file.h). */
+ * connection; a file it cannot use is an error that says why (gh-host-file.h).
+ * @renderer: which renderer the application draws with on this computer's display, which
+ * only the application knows; NULL leaves it out of the report. */
 void  gh_host_report_async        (const char          *uri,
                                    const char          *os_id,
                                    const char          *media_path,
                                    const char          *host_path,
                                    GhHostReportFormat   format,
+                                   const GhRendererChoice *renderer,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data);
@@ -40,8 +44,10 @@ char *gh_host_report_finish       (GAsyncResult        *result,
                                    GError             **error);
 
 /* The report of what is already known. @connection_error: why the connection failed;
- * @media: the install media @os comes from, if it does. */
+ * @media: the install media @os comes from, if it does; @renderer: as for
+ * gh_host_report_async(). */
 char *gh_host_report_format       (GhHostReportFormat   format,
+                                   const GhRendererChoice *renderer,
                                    const char          *uri,
                                    const GError        *connection_error,
                                    OsinfoOs            *os,
@@ -56,6 +62,7 @@ int   gh_host_report_run          (const char          *uri,
                                    const char          *os_id,
                                    const char          *media_path,
                                    const char          *host_path,
-                                   GhHostReportFormat   format);
+                                   GhHostReportFormat   format,
+                                   const GhRendererChoice *renderer);
 
 G_END_DECLS

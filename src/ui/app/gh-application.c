@@ -9,6 +9,7 @@
 #include "gh-application.h"
 #include "gh-console-window.h"
 #include "gh-machine-settings.h"
+#include "gh-renderer.h"
 #include "gh-window.h"
 
 struct _GhApplication
@@ -432,6 +433,7 @@ gh_application_handle_local_options (GApplication *app,
   const char *os_id = NULL;
   const char *media_path = NULL;
   const char *host_path = NULL;
+  g_autoptr(GhRendererChoice) renderer = NULL;
 
   g_variant_dict_lookup (options, "os", "&s", &os_id);
   /* A file name is bytes, not necessarily UTF-8. */
@@ -462,13 +464,18 @@ gh_application_handle_local_options (GApplication *app,
       return EXIT_FAILURE;
     }
 
+  /* Which renderer the windows would draw with: GTK is not started this early, and
+   * without a display the report says it cannot tell. */
+  renderer = gh_renderer_choose (gtk_init_check () ? gdk_display_get_default () : NULL);
+
   return gh_host_report_run (host_path != NULL ? NULL
                              : uris != NULL && uris[0] != NULL ? uris[0] : "qemu:///session",
                              os_id,
                              media_path,
                              host_path,
                              g_variant_dict_contains (options, "json") ? GH_HOST_REPORT_JSON
-                                                                       : GH_HOST_REPORT_TEXT);
+                                                                       : GH_HOST_REPORT_TEXT,
+                             renderer);
 }
 
 static void
@@ -604,8 +611,19 @@ gh_application_startup (GApplication *app)
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
   static const char *no_accels[] = { NULL };
   GhApplication *self = GH_APPLICATION (app);
+  GdkDisplay *display;
+  g_autoptr(GhRendererChoice) renderer = NULL;
+  g_autofree char *description = NULL;
 
   G_APPLICATION_CLASS (gh_application_parent_class)->startup (app);
+
+  /* GtkApplication opened the display; no window is realized yet, so every one of them,
+   * popovers included, draws with the renderer chosen here. */
+  display = gdk_display_get_default ();
+  renderer = gh_renderer_choose (display);
+  gh_renderer_apply (display, renderer);
+  description = gh_renderer_choice_dup_description (renderer);
+  g_debug ("Renderer: %s", description);
 
   gh_core_init ();
 

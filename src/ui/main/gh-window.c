@@ -9,6 +9,7 @@
 #include "gh-connection-view.h"
 #include "gh-create-wizard.h"
 #include "gh-machine-row.h"
+#include "gh-ui-toast.h"
 #include "gh-ui-util.h"
 #include "gh-window-private.h"
 
@@ -401,7 +402,7 @@ on_install_failed (GhConnection *connection,
   adw_toast_set_action_target_value (toast,
                                      g_variant_new ("(ss)", gh_connection_get_uri (connection),
                                                     gh_machine_get_uuid (machine)));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  gh_ui_add_toast (self->toast_overlay, toast);
   g_debug ("%s: %s", what, error->message);
 }
 
@@ -639,8 +640,8 @@ gh_window_new_machine_action (GtkWidget  *widget,
 
   if (connection == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Connect to a host first: new machines go there")));
+      gh_ui_add_toast (self->toast_overlay,
+                       adw_toast_new (_("Connect to a host first: new machines go there")));
       return;
     }
 
@@ -890,7 +891,7 @@ gh_window_add_toast (GhWindow   *self,
   toast = gh_ui_error_toast_new (message, NULL, NULL);
   /* Failures carry libvirt's reason, which takes a while to read. */
   adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  gh_ui_add_toast (self->toast_overlay, toast);
 }
 
 void
@@ -906,6 +907,6 @@ gh_window_add_error (GhWindow   *self,
   if (self->toast_overlay == NULL)
     return;
 
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               gh_ui_error_toast_new (what, reason, "win.show-error"));
+  gh_ui_add_toast (self->toast_overlay,
+                   gh_ui_error_toast_new (what, reason, "win.show-error"));
 }
