@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-console-window-private.h"
+#include "gh-ui-toast.h"
 #include "gh-ui-util.h"
 
 /* The window follows its machine, its connection's list (to see it deleted) and one
@@ -45,8 +46,8 @@ _gh_console_window_add_toast (GhConsoleWindow *self,
   if (self->toast_overlay == NULL)
     return;
 
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               gh_ui_error_toast_new (message, reason, "console.show-error"));
+  gh_ui_add_toast (self->toast_overlay,
+                   gh_ui_error_toast_new (message, reason, "console.show-error"));
 }
 
 /* ---- a display open to others ------------------------------------------------------- */
