@@ -332,6 +332,7 @@ test_not_a_report (void)
   g_autofree char *not_json = g_build_filename (dir, "notes.txt", NULL);
   g_autofree char *no_host = g_build_filename (dir, "no-host.json", NULL);
   g_autofree char *absent = g_build_filename (dir, "absent.json", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GhHost) host = NULL;
 
@@ -354,9 +355,18 @@ test_not_a_report (void)
   host = gh_host_file_load (absent, NULL, NULL, &error);
   g_assert_null (host);
   g_assert_nonnull (strstr (error->message, "absent.json"));
+  g_clear_error (&error);
+
+  /* json-glib reads it without error, as a document with no root. */
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  host = gh_host_file_load (empty, NULL, NULL, &error);
+  g_assert_null (host);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "the file is empty"));
 
   g_assert_no_errno (g_unlink (not_json));
   g_assert_no_errno (g_unlink (no_host));
+  g_assert_no_errno (g_unlink (empty));
   g_assert_no_errno (g_rmdir (dir));
 }
 

@@ -685,8 +685,13 @@ gh_host_file_load (const char                 *path,
 
   if (json_parser_load_from_file (parser, path, &local_error))
     {
-      host = gh_host_file_read (json_parser_get_root (parser), uri, connection, &local_error);
-      if (host != NULL)
+      JsonNode *root = json_parser_get_root (parser);
+
+      /* json-glib reads an empty file as a document without a root. */
+      if (root == NULL)
+        g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("the file is empty"));
+      else if ((host = gh_host_file_read (root, uri, connection, &local_error)) != NULL)
         return host;
     }
 
