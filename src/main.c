@@ -8,12 +8,16 @@
 #include <locale.h>
 
 #include "gh-application.h"
+#include "gh-renderer.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GhApplication) app = NULL;
+
+  /* Before anything can start a thread, and before GTK reads its environment. */
+  gh_renderer_prepare ("/dev");
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gstdio.h>
+
 #include "gh-test-util.h"
 
 /* GL_RENDERER strings as Mesa and the drivers spell them. */
@@ -129,6 +131,82 @@ test_copy (void)
   g_assert_cmpstr (copy->gl_error, ==, "no EGL");
 }
 
+/* No GPU device: cairo, and GL never started. */
+static void
+test_no_gpu (void)
+{
+  g_autoptr(GhRendererChoice) choice = gh_renderer_choice_new_no_gpu ();
+  g_autoptr(GhRendererChoice) copy = gh_renderer_choice_copy (choice);
+  g_autofree char *description = gh_renderer_choice_dup_description (choice);
+
+  g_assert_cmpint (choice->reason, ==, GH_RENDERER_REASON_NO_GPU);
+  g_assert_cmpstr (choice->renderer, ==, "cairo");
+  g_assert_null (choice->gl_renderer);
+  g_assert_true (gh_renderer_choice_sets_cairo (choice));
+  g_assert_cmpstr (gh_renderer_reason_to_string (choice->reason), ==, "no-gpu");
+  g_assert_cmpstr (description, ==,
+                   "cairo (no GPU device: OpenGL would run in software, so it is not loaded)");
+  g_assert_cmpint (copy->reason, ==, GH_RENDERER_REASON_NO_GPU);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_assert_no_errno (g_remove (path));
+}
+
+static void
+make_node (const char *dev,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dev, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_no_errno (g_mkdir_with_parents (parent, 0700));
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+}
+
+/* A render node or NVIDIA's control device is a GPU device; a display-only card node,
+ * an empty /dev/dri or none at all is not. */
+static void
+test_gpu_device (void)
+{
+  static const struct
+  {
+    const char *nodes[3];
+    gboolean    gpu;
+  } cases[] = {
+    { { NULL }, FALSE },
+    { { "dri/card0", NULL }, FALSE },
+    { { "dri/by-path/pci-0000:00:02.0-card", NULL }, FALSE },
+    { { "dri/card0", "dri/renderD128", NULL }, TRUE },
+    { { "dri/renderD129", NULL }, TRUE },
+    { { "nvidiactl", "nvidia0", NULL }, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dev = g_dir_make_tmp ("gh-renderer-dev-XXXXXX", NULL);
+
+      for (guint j = 0; cases[i].nodes[j] != NULL; j++)
+        make_node (dev, cases[i].nodes[j]);
+      g_assert_cmpint (gh_renderer_has_gpu_device (dev), ==, cases[i].gpu);
+
+      remove_tree (dev);
+    }
+
+  g_assert_false (gh_renderer_has_gpu_device ("/nonexistent-dev"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +216,8 @@ main (int   argc,
   g_test_add_func ("/core/renderer-choice/software", test_software);
   g_test_add_func ("/core/renderer-choice/gpu", test_gpu);
   g_test_add_func ("/core/renderer-choice/no-gl", test_no_gl);
+  g_test_add_func ("/core/renderer-choice/no-gpu", test_no_gpu);
+  g_test_add_func ("/core/renderer-choice/gpu-device", test_gpu_device);
   g_test_add_func ("/core/renderer-choice/user", test_user);
   g_test_add_func ("/core/renderer-choice/not-known", test_not_known);
   g_test_add_func ("/core/renderer-choice/copy", test_copy);

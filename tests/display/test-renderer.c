@@ -3,14 +3,21 @@
  * Copyright 2026 The Greenhouse authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * meson registers this twice: as is (under Xvfb GL runs on llvmpipe, so the windows must
- * draw with cairo) and with GSK_RENDERER=gl (the user's choice wins: GTK's GL renderer).
+ * meson registers this three times: as is (under Xvfb GL runs on llvmpipe, so the windows
+ * must draw with cairo), with GSK_RENDERER=gl (the user's choice wins: GTK's GL renderer),
+ * and prepared as main () does where there is no GPU device (GL never loaded).
  */
+
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "gh-display-test-util.h"
 #include "gh-renderer.h"
 #include "gh-test-util.h"
 #include "gh-window.h"
+
+/* The empty /dev of test-renderer-no-gpu, made before GTK starts. */
+static char *no_gpu_dev;
 
 static gboolean
 is_gl_renderer (GskRenderer *renderer)
@@ -72,6 +79,11 @@ test_chosen (void)
       g_test_skip ("GSK_RENDERER is set: the user's choice is tested instead");
       return;
     }
+  if (no_gpu_dev != NULL)
+    {
+      g_test_skip ("GL is off in this run: /display/renderer/no-gpu tests it");
+      return;
+    }
 
   app = gh_display_test_new_registered_app ("RendererTest");
   choice = gh_renderer_choose (gdk_display_get_default ());
@@ -126,16 +138,60 @@ test_user (void)
   assert_windows_draw_with (app, g_strcmp0 (user, "cairo") == 0);
 }
 
+/* test-renderer-no-gpu (meson's third run) prepared the process as main () does on a
+ * computer without a GPU device: GL is never loaded, and every window draws with cairo. */
+static void
+test_no_gpu (void)
+{
+  g_autoptr(GhApplication) app = NULL;
+  g_autoptr(GhRendererChoice) choice = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *maps = NULL;
+
+  if (no_gpu_dev == NULL)
+    {
+      g_test_skip ("a GPU device may exist: test-renderer-no-gpu runs this without one");
+      return;
+    }
+
+  g_assert_nonnull (strstr (g_getenv ("GDK_DEBUG"), "gl-disable"));
+  app = gh_display_test_new_registered_app ("RendererTest");
+  choice = gh_renderer_choose (gdk_display_get_default ());
+  g_assert_cmpint (choice->reason, ==, GH_RENDERER_REASON_NO_GPU);
+  g_assert_true (gh_renderer_choice_sets_cairo (choice));
+  g_assert_false (gdk_display_prepare_gl (gdk_display_get_default (), &error));
+
+  assert_windows_draw_with (app, TRUE);
+
+  /* What it is for: no GL driver, and so no LLVM, in the process. */
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  g_assert_null (strstr (maps, "_dri.so"));
+  g_assert_null (strstr (maps, "libLLVM"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  /* Before GTK starts, as main () does, with a /dev of its own that has no GPU. */
+  if (g_getenv ("GH_TEST_RENDERER_NO_GPU") != NULL)
+    {
+      no_gpu_dev = g_dir_make_tmp ("gh-renderer-dev-XXXXXX", NULL);
+      gh_renderer_prepare (no_gpu_dev);
+    }
+
   if (!gh_display_test_init (&argc, &argv))
     return 1;
 
   /* One of the two runs, as the environment says; the other skips. */
   g_test_add_func ("/display/renderer/chosen", test_chosen);
   g_test_add_func ("/display/renderer/user", test_user);
+  g_test_add_func ("/display/renderer/no-gpu", test_no_gpu);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (no_gpu_dev != NULL)
+    g_rmdir (no_gpu_dev);
+  return status;
 }

@@ -55,6 +55,39 @@ gh_renderer_choice_new_not_known (void)
 }
 
 GhRendererChoice *
+gh_renderer_choice_new_no_gpu (void)
+{
+  GhRendererChoice *choice = g_new0 (GhRendererChoice, 1);
+
+  choice->reason = GH_RENDERER_REASON_NO_GPU;
+  choice->renderer = g_strdup ("cairo");
+  return choice;
+}
+
+gboolean
+gh_renderer_has_gpu_device (const char *dev_dir)
+{
+  g_autofree char *dri = NULL;
+  g_autofree char *nvidiactl = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_return_val_if_fail (dev_dir != NULL, FALSE);
+
+  nvidiactl = g_build_filename (dev_dir, "nvidiactl", NULL);
+  if (g_file_test (nvidiactl, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  dri = g_build_filename (dev_dir, "dri", NULL);
+  dir = g_dir_open (dri, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "renderD"))
+      return TRUE;
+
+  return FALSE;
+}
+
+GhRendererChoice *
 gh_renderer_choice_copy (const GhRendererChoice *choice)
 {
   GhRendererChoice *copy;
@@ -88,7 +121,8 @@ gh_renderer_choice_sets_cairo (const GhRendererChoice *choice)
   g_return_val_if_fail (choice != NULL, FALSE);
 
   return choice->reason == GH_RENDERER_REASON_SOFTWARE
-         || choice->reason == GH_RENDERER_REASON_NO_GL;
+         || choice->reason == GH_RENDERER_REASON_NO_GL
+         || choice->reason == GH_RENDERER_REASON_NO_GPU;
 }
 
 const char *
@@ -104,6 +138,8 @@ gh_renderer_reason_to_string (GhRendererReason reason)
       return "software";
     case GH_RENDERER_REASON_NO_GL:
       return "no-gl";
+    case GH_RENDERER_REASON_NO_GPU:
+      return "no-gpu";
     case GH_RENDERER_REASON_NOT_KNOWN:
     default:
       return "not-known";
@@ -137,6 +173,11 @@ gh_renderer_choice_dup_description (const GhRendererChoice *choice)
          * could not be used */
         return g_strdup_printf (_("cairo (no OpenGL: %s)"), choice->gl_error);
       return g_strdup (_("cairo (no OpenGL)"));
+
+    case GH_RENDERER_REASON_NO_GPU:
+      /* Translators: “cairo” is GTK's renderer without OpenGL */
+      return g_strdup (_("cairo (no GPU device: OpenGL would run in software, so it is "
+                         "not loaded)"));
 
     case GH_RENDERER_REASON_NOT_KNOWN:
     default:

@@ -23,6 +23,7 @@ typedef enum
   GH_RENDERER_REASON_GPU,        /* GL runs on a GPU: GTK's own GL renderer */
   GH_RENDERER_REASON_SOFTWARE,   /* GL would run on the CPU (llvmpipe, softpipe, swrast) */
   GH_RENDERER_REASON_NO_GL,      /* no GL context could be made */
+  GH_RENDERER_REASON_NO_GPU,     /* no GPU device at all: GL is not even started */
 } GhRendererReason;
 
 typedef struct
@@ -43,13 +44,21 @@ GhRendererChoice *gh_renderer_choice_new              (const char             *g
                                                        const char             *gl_error);
 /* Without a display nothing can be asked. */
 GhRendererChoice *gh_renderer_choice_new_not_known    (void);
+/* No GPU device (gh_renderer_has_gpu_device()): cairo, with GL never loaded. */
+GhRendererChoice *gh_renderer_choice_new_no_gpu       (void);
 GhRendererChoice *gh_renderer_choice_copy             (const GhRendererChoice *choice);
 void              gh_renderer_choice_free             (GhRendererChoice       *choice);
 
 /* TRUE when Greenhouse, rather than GTK, sets the renderer: cairo, because GL would run
  * in software or not at all. */
 gboolean          gh_renderer_choice_sets_cairo       (const GhRendererChoice *choice);
-/* "not-known", "user", "gpu", "software", "no-gl": the JSON report's words. */
+/* Whether this computer has a device GL could run on: a DRM render node
+ * (@dev_dir/dri/renderD*) or NVIDIA's own driver (@dev_dir/nvidiactl, which may come
+ * without a render node). Without either, Mesa can only rasterize on the CPU, and that is
+ * known before any GL library is loaded. @dev_dir: "/dev", or a test's stand-in. */
+gboolean          gh_renderer_has_gpu_device          (const char             *dev_dir);
+
+/* "not-known", "user", "gpu", "software", "no-gl", "no-gpu": the JSON report's words. */
 const char       *gh_renderer_reason_to_string        (GhRendererReason        reason);
 /* For people: the renderer and why, such as "cairo (GL would run in software: llvmpipe
  * (LLVM 15.0.6, 256 bits))". */

@@ -5,6 +5,7 @@
  */
 
 #include <epoxy/gl.h>
+#include <string.h>
 
 #include "gh-renderer.h"
 
@@ -16,6 +17,38 @@
  * g_setenv () once GTK has started threads (Mesa's, as soon as the X11 display opens)
  * would. Since the data wins over $GSK_RENDERER, it is set only when the user set none. */
 #define GSK_RENDERER_DATA "gsk-renderer"
+
+/* Set by gh_renderer_prepare() before GTK starts, read-only afterwards. */
+static gboolean gl_turned_off;
+
+/* Mesa's llvmpipe, once GTK has made a GL context on it, keeps about 50 MiB of the
+ * process resident (LLVM and the driver) even when every window then draws with cairo:
+ * a third of the main window's peak with 1000 machines. GTK 4.8 has one switch that keeps
+ * GL from being loaded at all, GDK_DEBUG=gl-disable, read when GDK starts; it works in
+ * release builds. Setting the environment is safe only while no other thread can read it,
+ * so this runs first thing in main (). Where a GPU device exists GL may still turn out to
+ * be software (no driver for it): gh_renderer_choose() finds that out, too late to spare
+ * the memory but in time for the renderer. */
+void
+gh_renderer_prepare (const char *dev_dir)
+{
+  const char *user = g_getenv ("GSK_RENDERER");
+  const char *debug = g_getenv ("GDK_DEBUG");
+  g_autofree char *flags = NULL;
+
+  g_return_if_fail (dev_dir != NULL);
+
+  /* A renderer the user named, or GDK_DEBUG flags about GL, are theirs to keep. */
+  if ((user != NULL && user[0] != '\0') || (debug != NULL && strstr (debug, "gl") != NULL))
+    return;
+  if (gh_renderer_has_gpu_device (dev_dir))
+    return;
+
+  flags = debug != NULL && debug[0] != '\0' ? g_strconcat (debug, ",gl-disable", NULL)
+                                            : g_strdup ("gl-disable");
+  g_setenv ("GDK_DEBUG", flags, TRUE);
+  gl_turned_off = TRUE;
+}
 
 GhRendererChoice *
 gh_renderer_choose (GdkDisplay *display)
@@ -33,6 +66,9 @@ gh_renderer_choose (GdkDisplay *display)
   /* The user's choice needs no GL context to be honoured. */
   if (user != NULL && user[0] != '\0')
     return gh_renderer_choice_new (user, NULL, NULL);
+
+  if (gl_turned_off)
+    return gh_renderer_choice_new_no_gpu ();
 
   /* A context of our own, as GTK's GL renderer would make one; it fails as GTK's would
    * (no GL, GDK_DEBUG=gl-disable), and then GTK would end up with cairo anyway. */

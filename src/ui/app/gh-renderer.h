@@ -12,6 +12,12 @@
 
 G_BEGIN_DECLS
 
+/* Before GTK starts (from main (), while the process has one thread): where this computer
+ * has no GPU device (gh_renderer_has_gpu_device (@dev_dir)) and the user chose no
+ * renderer, turns GTK's OpenGL off for this process (GDK_DEBUG=gl-disable), so that no GL
+ * library is loaded at all; gh_renderer_choose() then says so. @dev_dir: "/dev". */
+void              gh_renderer_prepare (const char             *dev_dir);
+
 /* What @display's OpenGL runs on, and so which renderer fits (gh-renderer-choice.h); NULL
  * @display: not known. Unless GSK_RENDERER is set, it makes and drops a GL context on
  * @display, on the thread that calls it: the main thread, before any window is realized. */
