@@ -22,6 +22,9 @@ G_BEGIN_DECLS
 
 typedef gboolean (*GhTestCondition) (gpointer user_data);
 
+/* Removes @path and all below it; symbolic links are removed, not followed. */
+void          gh_test_remove_tree          (const char     *path);
+
 /* g_test_init, a UTF-8 locale, and gh_core_init (). */
 void          gh_test_init                 (int            *argc,
                                             char         ***argv);

@@ -150,21 +150,6 @@ test_no_gpu (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_assert_no_errno (g_remove (path));
-}
-
-static void
 make_node (const char *dev,
            const char *name)
 {
@@ -201,7 +186,8 @@ test_gpu_device (void)
         make_node (dev, cases[i].nodes[j]);
       g_assert_cmpint (gh_renderer_has_gpu_device (dev), ==, cases[i].gpu);
 
-      remove_tree (dev);
+      gh_test_remove_tree (dev);
+      g_assert_false (g_file_test (dev, G_FILE_TEST_EXISTS));
     }
 
   g_assert_false (gh_renderer_has_gpu_device ("/nonexistent-dev"));

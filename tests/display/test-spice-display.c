@@ -1245,24 +1245,34 @@ damage_all (Fixture *f,
   wait_for_frame_after (f, n_frames);
 }
 
+/* The screen tests read the window back from an X server, and test the tiles of the cairo
+ * renderer: under GL the frame is one texture, drawn whole. */
+static gboolean
+screen_test_can_run (Fixture *f)
+{
+  if (f->skip)
+    return FALSE;
+  if (!cairo_run)
+    {
+      g_test_skip ("Under GL the frame is a texture, drawn whole");
+      return FALSE;
+    }
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("The screen is read back from an X server");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The screen shows the guest's surface after small damage, full damage, and a change of
  * resolution and back: nothing of a tile left from before. */
 static void
 test_screen_damage (Fixture      *f,
                     gconstpointer user_data)
 {
-  if (f->skip)
+  if (!screen_test_can_run (f))
     return;
-  if (!cairo_run)
-    {
-      g_test_skip ("Under GL the frame is a texture, drawn whole");
-      return;
-    }
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    {
-      g_test_skip ("The screen is read back from an X server");
-      return;
-    }
 
   show_surface (f, 320, 240, 320 * 4, 500, FALSE);
   assert_screen (f, 0, "the first frame");
@@ -1294,18 +1304,8 @@ static void
 test_screen_scaled (Fixture      *f,
                     gconstpointer user_data)
 {
-  if (f->skip)
+  if (!screen_test_can_run (f))
     return;
-  if (!cairo_run)
-    {
-      g_test_skip ("Under GL the frame is a texture, drawn whole");
-      return;
-    }
-  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    {
-      g_test_skip ("The screen is read back from an X server");
-      return;
-    }
 
   show_surface (f, 1024, 768, 1024 * 4, 600, FALSE);
   g_assert_cmpfloat (gh_spice_display_get_zoom (f->display), <, 1.0);
