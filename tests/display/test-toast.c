@@ -108,6 +108,36 @@ test_toast_window_closed (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_dismissed, ==, 1);
 }
 
+static void
+fixture_set_up_preferences (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  fixture->window = GTK_WINDOW (adw_preferences_window_new ());
+  gtk_window_present (fixture->window);
+  gh_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)),
+                      "the window to be shown");
+  gh_test_settle (100);
+}
+
+/* The settings windows are AdwPreferencesWindows, whose overlay is their own: their
+ * toasts are held the same way. */
+static void
+test_toast_preferences_window (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(AdwToast) toast = adw_toast_new ("preferences");
+
+  adw_toast_set_timeout (toast, 0);
+  g_signal_connect (toast, "dismissed", G_CALLBACK (on_dismissed), fixture);
+  gh_ui_add_window_toast (ADW_PREFERENCES_WINDOW (fixture->window), g_object_ref (toast));
+
+  adw_toast_dismiss (toast);
+  if (dismissals_wait ())
+    g_assert_cmpuint (fixture->n_dismissed, ==, 0);
+  gh_test_wait_until (fixture->n_dismissed == 1, "the toast to go");
+  gh_test_settle (700);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -119,6 +149,8 @@ main (int   argc,
               fixture_set_up, test_toast_dismissed_early, fixture_tear_down);
   g_test_add ("/display/toast/window-closed", Fixture, NULL,
               fixture_set_up, test_toast_window_closed, fixture_tear_down);
+  g_test_add ("/display/toast/preferences-window", Fixture, NULL,
+              fixture_set_up_preferences, test_toast_preferences_window, fixture_tear_down);
 
   return g_test_run ();
 }

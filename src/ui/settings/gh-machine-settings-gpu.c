@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-machine-settings-private.h"
+#include "gh-ui-toast.h"
 
 static void
 attach_gpu (GhMachineSettings *self,
@@ -136,9 +137,9 @@ add_system_connection_action (GtkWidget  *widget,
                               GVariant   *parameter)
 {
   gtk_widget_activate_action (widget, "app.add-connection", "s", "qemu:///system");
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (widget),
-                                    adw_toast_new (_("The system connection was added to the "
-                                                     "main window")));
+  gh_ui_add_window_toast (ADW_PREFERENCES_WINDOW (widget),
+                          adw_toast_new (_("The system connection was added to the "
+                                           "main window")));
 }
 
 void

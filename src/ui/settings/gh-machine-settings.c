@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "gh-machine-settings-private.h"
+#include "gh-ui-toast.h"
 #include "gh-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (GhMachineSettings, gh_machine_settings, ADW_TYPE_PREFERENCES_WINDOW)
@@ -108,10 +109,10 @@ show_error (GhMachineSettings *self,
   set_error (self, error->message);
   /* A close that waited for this change stays undone: the user reads why first. */
   self->close_when_idle = FALSE;
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    gh_ui_error_toast_new (gh_error_get_what (error),
-                                                           gh_error_get_detail (error),
-                                                           "settings.show-error"));
+  gh_ui_add_window_toast (ADW_PREFERENCES_WINDOW (self),
+                          gh_ui_error_toast_new (gh_error_get_what (error),
+                                                 gh_error_get_detail (error),
+                                                 "settings.show-error"));
 }
 
 static void
@@ -157,9 +158,9 @@ change_done (GhMachineSettings *self,
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_BOOT]);
         }
       if (next_boot)
-        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                          adw_toast_new (_("The machine is running: the change "
-                                                           "applies at its next boot")));
+        gh_ui_add_window_toast (ADW_PREFERENCES_WINDOW (self),
+                                adw_toast_new (_("The machine is running: the change "
+                                                 "applies at its next boot")));
     }
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

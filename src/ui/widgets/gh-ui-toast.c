@@ -199,3 +199,41 @@ gh_ui_add_toast (AdwToastOverlay *overlay,
   /* It slides in now, or after the toast on screen, whose dismissal unsettles again. */
   toast_guard_unsettle (guard);
 }
+
+/* The first AdwToastOverlay below @widget, depth first. */
+static AdwToastOverlay *
+find_toast_overlay (GtkWidget *widget)
+{
+  if (ADW_IS_TOAST_OVERLAY (widget))
+    return ADW_TOAST_OVERLAY (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwToastOverlay *overlay = find_toast_overlay (child);
+
+      if (overlay != NULL)
+        return overlay;
+    }
+
+  return NULL;
+}
+
+void
+gh_ui_add_window_toast (AdwPreferencesWindow *window,
+                        AdwToast             *toast)
+{
+  AdwToastOverlay *overlay;
+
+  g_return_if_fail (ADW_IS_PREFERENCES_WINDOW (window));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  /* libadwaita 1.2's AdwPreferencesWindow keeps its overlay in its template, with no
+   * getter; adw_preferences_window_add_toast() adds to it as gh_ui_add_toast() does. */
+  overlay = toast_guard_is_needed () ? find_toast_overlay (GTK_WIDGET (window)) : NULL;
+  if (overlay != NULL)
+    gh_ui_add_toast (overlay, toast);
+  else
+    adw_preferences_window_add_toast (window, toast);
+}

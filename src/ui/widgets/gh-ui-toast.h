@@ -17,4 +17,10 @@ G_BEGIN_DECLS
 void gh_ui_add_toast (AdwToastOverlay *overlay,
                       AdwToast        *toast);
 
+/* The same for an AdwPreferencesWindow, whose toast overlay is its own: found among its
+ * children. Were it not there (a libadwaita that builds the window otherwise), the toast
+ * goes to adw_preferences_window_add_toast(), as before. */
+void gh_ui_add_window_toast (AdwPreferencesWindow *window,
+                             AdwToast             *toast);
+
 G_END_DECLS
